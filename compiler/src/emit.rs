@@ -1,0 +1,463 @@
+//! Code generation and object emission: CLIF -> machine code -> ELF object.
+//!
+//! Besides the translated Wasm functions the object holds, per function type, a host-to-Wasm
+//! trampoline and a Wasm-to-host adapter (see `wasmc_runtime::abi`), the postcard-encoded
+//! [`ModuleMeta`] and the [`ModuleDescriptor`](wasmc_runtime::abi::ModuleDescriptor) that ties
+//! them together. Executables also get a `main` that calls the runtime's `wasmc_main`.
+
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::{
+    AbiParam, Function, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    UserFuncName,
+    types::{I32, I64},
+};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa, TargetFrontendConfig};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{DataDescription, FuncId, Linkage, Module};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use target_lexicon::Triple;
+
+use crate::abi::{POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
+use crate::error::CompileError;
+use crate::module::{ModuleInfo, parse};
+use crate::translate::{ModuleEnv, translate_function, trap};
+use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
+use wasmc_runtime::meta::{FuncCode, FuncType, SubType, TrapSite};
+
+/// Cranelift optimisation level.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum OptLevel {
+    /// `-O0`: no optimisation (fast compiles).
+    None,
+    /// `-O2`: Cranelift's `speed` (the default).
+    #[default]
+    Speed,
+}
+
+/// What to compile for and what to produce.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Optimisation level.
+    pub opt_level: OptLevel,
+    /// Target triple; `None` is the host.
+    pub target: Option<String>,
+    /// Emit a `main` function (for linking an executable).
+    pub executable: bool,
+    /// Keep the CLIF of every function (for `--emit clif`).
+    pub keep_clif: bool,
+}
+
+/// The result of compiling a module.
+pub struct Compiled {
+    /// The ELF relocatable object.
+    pub object: Vec<u8>,
+    /// `(function name, CLIF text)` per Wasm function, when [`Config::keep_clif`] is set.
+    pub clif: Vec<(String, String)>,
+}
+
+/// Builds the Cranelift ISA for `config`.
+///
+/// # Errors
+/// [`CompileError::Target`] for targets other than x86-64 Linux.
+pub fn isa(config: &Config) -> Result<OwnedTargetIsa, CompileError> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, k: &str, v: &str| {
+        flags.set(k, v).expect("known Cranelift setting");
+    };
+    set(
+        &mut flags,
+        "opt_level",
+        match config.opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+        },
+    );
+    // Frame pointers are how the runtime walks Wasm frames (DESIGN.md "Runtime").
+    set(&mut flags, "preserve_frame_pointers", "true");
+    // Position-independent code for PIE executables and dlopen-ed shared objects.
+    set(&mut flags, "is_pic", "true");
+    set(&mut flags, "enable_multi_ret_implicit_sret", "true");
+    // Frames are walked by frame pointer; no .eh_frame (it would add text relocations).
+    set(&mut flags, "unwind_info", "false");
+    set(&mut flags, "enable_probestack", "false");
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    );
+    let flags = settings::Flags::new(flags);
+    let host = Triple::host();
+    let triple = match &config.target {
+        None => host.clone(),
+        Some(t) => t
+            .parse::<Triple>()
+            .map_err(|_| CompileError::Target(t.clone()))?,
+    };
+    let supported = triple.architecture == target_lexicon::Architecture::X86_64
+        && triple.operating_system == target_lexicon::OperatingSystem::Linux;
+    if !supported {
+        return Err(CompileError::Target(triple.to_string()));
+    }
+    let builder = if triple == host {
+        cranelift_native::builder().map_err(|e| CompileError::Target(e.to_string()))?
+    } else {
+        cranelift_codegen::isa::lookup(triple.clone())
+            .map_err(|_| CompileError::Target(triple.to_string()))?
+    };
+    builder
+        .finish(flags)
+        .map_err(|e| CompileError::Target(e.to_string()))
+}
+
+fn codegen_error(func: &str, e: impl std::fmt::Display) -> CompileError {
+    CompileError::Codegen {
+        func: func.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Compiles a binary Wasm module to an object file.
+///
+/// # Errors
+/// Invalid or unsupported input, an unsupported target, or a code generator failure.
+pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
+    let mut info = parse(wasm)?;
+    let isa = isa(config)?;
+    let frontend = isa.frontend_config();
+    let builder = ObjectBuilder::new(isa, "wasm", cranelift_module::default_libcall_names())
+        .map_err(|e| codegen_error("object", e))?;
+    let mut module = ObjectModule::new(builder);
+    let mut out = Compiled {
+        object: Vec::new(),
+        clif: Vec::new(),
+    };
+
+    // Declare every defined function first so that direct calls can name any of them.
+    let num_imported = info.num_imported_funcs();
+    let mut func_ids = Vec::with_capacity(info.bodies.len());
+    for def in 0..info.bodies.len() as u32 {
+        let ft = info.meta.func_type(num_imported + def);
+        let id = module
+            .declare_function(
+                &format!("wasm_func_{}", num_imported + def),
+                Linkage::Local,
+                &wasm_signature(ft),
+            )
+            .map_err(|e| codegen_error("declare", e))?;
+        func_ids.push(id);
+    }
+    let names: Vec<u32> = func_ids.iter().map(|id| id.as_u32()).collect();
+
+    let mut ctx = Context::new();
+    let mut fctx = FunctionBuilderContext::new();
+    let mut code = Vec::with_capacity(func_ids.len());
+    for (def, id) in func_ids.iter().enumerate() {
+        let env = ModuleEnv {
+            info: &info,
+            func_names: &names,
+            frontend,
+        };
+        let func = translate_function(&env, def as u32, &mut fctx)?;
+        let display = info.meta.func_display_name(num_imported + def as u32);
+        if config.keep_clif {
+            out.clif.push((display.clone(), func.display().to_string()));
+        }
+        ctx.func = func;
+        module
+            .define_function(*id, &mut ctx)
+            .map_err(|e| codegen_error(&display, module_error(e)))?;
+        let compiled = ctx
+            .compiled_code()
+            .expect("defined function has compiled code");
+        let mut traps: Vec<TrapSite> = compiled
+            .buffer
+            .traps()
+            .iter()
+            .map(|t| TrapSite {
+                offset: t.offset,
+                code: t.code.as_raw().get(),
+            })
+            .collect();
+        traps.sort_by_key(|t| t.offset);
+        code.push(FuncCode {
+            size: compiled.buffer.total_size(),
+            traps,
+        });
+        ctx.clear();
+    }
+    info.meta.code = code;
+
+    let (a2w, w2h) = emit_type_trampolines(&mut module, &info, &mut ctx, &mut fctx)?;
+    let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h)?;
+    if config.executable {
+        emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
+    }
+    out.object = module
+        .finish()
+        .emit()
+        .map_err(|e| codegen_error("object", e))?;
+    Ok(out)
+}
+
+fn module_error(e: cranelift_module::ModuleError) -> String {
+    match e {
+        cranelift_module::ModuleError::Compilation(c) => format!("{c:?}"),
+        other => other.to_string(),
+    }
+}
+
+type PerType = Vec<Option<FuncId>>;
+
+/// Emits, for each function type, the host-to-Wasm trampoline and the Wasm-to-host adapter.
+fn emit_type_trampolines(
+    module: &mut ObjectModule,
+    info: &ModuleInfo<'_>,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(PerType, PerType), CompileError> {
+    let mut a2w = Vec::new();
+    let mut w2h = Vec::new();
+    for (i, ty) in info.meta.types.iter().enumerate() {
+        let SubType::Func(ft) = ty else {
+            a2w.push(None);
+            w2h.push(None);
+            continue;
+        };
+        let frontend = module.isa().frontend_config();
+        let name = format!("array_to_wasm_{i}");
+        let func = array_to_wasm(ft, fctx, frontend);
+        a2w.push(Some(define_local(module, &name, func, ctx)?));
+        let name = format!("wasm_to_host_{i}");
+        let func = wasm_to_host(ft, fctx, frontend);
+        w2h.push(Some(define_local(module, &name, func, ctx)?));
+    }
+    Ok((a2w, w2h))
+}
+
+fn define_local(
+    module: &mut ObjectModule,
+    name: &str,
+    func: Function,
+    ctx: &mut Context,
+) -> Result<FuncId, CompileError> {
+    let id = module
+        .declare_function(name, Linkage::Local, &func.signature)
+        .map_err(|e| codegen_error(name, e))?;
+    ctx.func = func;
+    module
+        .define_function(id, ctx)
+        .map_err(|e| codegen_error(name, module_error(e)))?;
+    ctx.clear();
+    Ok(id)
+}
+
+/// The native signature of [`rt::ArrayToWasmTrampoline`].
+fn array_to_wasm_signature() -> Signature {
+    let mut sig = Signature::new(CallConv::SystemV);
+    sig.params.extend([AbiParam::new(POINTER); 5]);
+    sig
+}
+
+/// Builds the host-to-Wasm trampoline for `ft` (see [`rt::ArrayToWasmTrampoline`]).
+fn array_to_wasm(
+    ft: &FuncType,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut func =
+        Function::with_name_signature(UserFuncName::default(), array_to_wasm_signature());
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let (code, callee_vmctx, caller_vmctx, values, entry_fp) = (p[0], p[1], p[2], p[3], p[4]);
+    let fp = b.ins().get_frame_pointer(POINTER);
+    b.ins().store(MemFlagsData::trusted(), fp, entry_fp, 0);
+    let mut args = vec![callee_vmctx, caller_vmctx];
+    for (i, t) in ft.params.iter().enumerate() {
+        let off = (i as u32 * VALUE_SLOT_SIZE) as i32;
+        args.push(
+            b.ins()
+                .load(clif_type(*t), MemFlagsData::trusted(), values, off),
+        );
+    }
+    let sig = b.import_signature(wasm_signature(ft));
+    let call = b.ins().call_indirect(sig, code, &args);
+    let results = b.inst_results(call).to_vec();
+    for (i, r) in results.into_iter().enumerate() {
+        let off = (i as u32 * VALUE_SLOT_SIZE) as i32;
+        b.ins().store(MemFlagsData::trusted(), r, values, off);
+    }
+    b.ins().return_(&[]);
+    b.finalize(frontend);
+    func
+}
+
+/// Builds the Wasm-to-host adapter for `ft` (see [`rt::VMHostFuncData`]).
+fn wasm_to_host(
+    ft: &FuncType,
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    let mut func = Function::with_name_signature(UserFuncName::default(), wasm_signature(ft));
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let slots = ft.params.len().max(ft.results.len()).max(1) as u32;
+    let slot = b.create_sized_stack_slot(StackSlotData::new(
+        StackSlotKind::ExplicitSlot,
+        slots * VALUE_SLOT_SIZE,
+        3,
+    ));
+    for (i, v) in p[WASM_SIG_PREFIX..].iter().enumerate() {
+        b.ins()
+            .stack_store(POINTER, *v, slot, (i as u32 * VALUE_SLOT_SIZE) as i32);
+    }
+    let values = b.ins().stack_addr(POINTER, slot, 0);
+    let mut host_sig = Signature::new(CallConv::SystemV);
+    host_sig.params.extend([AbiParam::new(POINTER); 3]);
+    host_sig.returns.push(AbiParam::new(I32));
+    let host_sig = b.import_signature(host_sig);
+    let f = b.ins().load(
+        POINTER,
+        MemFlagsData::trusted().with_readonly(),
+        p[0],
+        host_func::FUNC,
+    );
+    let call = b.ins().call_indirect(host_sig, f, &[p[0], p[1], values]);
+    let status = b.inst_results(call)[0];
+    b.ins().trapnz(status, trap(TrapCode::HostTrap));
+    let results: Vec<_> = ft
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            b.ins().stack_load(
+                POINTER,
+                clif_type(*t),
+                slot,
+                (i as u32 * VALUE_SLOT_SIZE) as i32,
+            )
+        })
+        .collect();
+    b.ins().return_(&results);
+    b.finalize(frontend);
+    func
+}
+
+/// Emits the metadata blob, the pointer arrays and the descriptor; returns the descriptor.
+fn emit_descriptor(
+    module: &mut ObjectModule,
+    info: &ModuleInfo<'_>,
+    funcs: &[FuncId],
+    a2w: &PerType,
+    w2h: &PerType,
+) -> Result<cranelift_module::DataId, CompileError> {
+    let err = |e| codegen_error("descriptor", e);
+    let meta_bytes = info.meta.encode();
+    let meta_len = meta_bytes.len();
+    let meta_id = module
+        .declare_data("wasmc_meta", Linkage::Local, false, false)
+        .map_err(err)?;
+    let mut d = DataDescription::new();
+    d.define(meta_bytes.into_boxed_slice());
+    module.define_data(meta_id, &d).map_err(err)?;
+
+    let pointer_array = |module: &mut ObjectModule, name: &str, entries: &[Option<FuncId>]| {
+        let id = module
+            .declare_data(name, Linkage::Local, false, false)
+            .map_err(err)?;
+        let mut d = DataDescription::new();
+        d.define(vec![0u8; entries.len().max(1) * 8].into_boxed_slice());
+        d.set_align(8);
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(f) = e {
+                let fr = module.declare_func_in_data(*f, &mut d);
+                d.write_function_addr((i * 8) as u32, fr);
+            }
+        }
+        module.define_data(id, &d).map_err(err)?;
+        Ok::<_, CompileError>(id)
+    };
+    let funcs: Vec<Option<FuncId>> = funcs.iter().map(|f| Some(*f)).collect();
+    let funcs_id = pointer_array(module, "wasmc_funcs", &funcs)?;
+    let a2w_id = pointer_array(module, "wasmc_array_to_wasm", a2w)?;
+    let w2h_id = pointer_array(module, "wasmc_wasm_to_host", w2h)?;
+
+    let desc_id = module
+        .declare_data(rt::DESCRIPTOR_SYMBOL, Linkage::Export, false, false)
+        .map_err(err)?;
+    let mut d = DataDescription::new();
+    let mut bytes = vec![0u8; rt::descriptor::SIZE as usize];
+    let magic = rt::descriptor::MAGIC as usize;
+    bytes[magic..magic + 8].copy_from_slice(&rt::DESCRIPTOR_MAGIC.to_le_bytes());
+    let len = rt::descriptor::META_LEN as usize;
+    bytes[len..len + 8].copy_from_slice(&(meta_len as u64).to_le_bytes());
+    d.define(bytes.into_boxed_slice());
+    d.set_align(8);
+    for (offset, id) in [
+        (rt::descriptor::META, meta_id),
+        (rt::descriptor::FUNCS, funcs_id),
+        (rt::descriptor::ARRAY_TO_WASM, a2w_id),
+        (rt::descriptor::WASM_TO_HOST, w2h_id),
+    ] {
+        let gv = module.declare_data_in_data(id, &mut d);
+        d.write_data_addr(offset, gv, 0);
+    }
+    module.define_data(desc_id, &d).map_err(err)?;
+    Ok(desc_id)
+}
+
+/// Emits `int main(int argc, char **argv) { return wasmc_main(argc, argv, &descriptor); }`.
+fn emit_main(
+    module: &mut ObjectModule,
+    descriptor: cranelift_module::DataId,
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(), CompileError> {
+    let err = |e| codegen_error("main", e);
+    let mut main_sig = Signature::new(CallConv::SystemV);
+    main_sig
+        .params
+        .extend([AbiParam::new(I32), AbiParam::new(I64)]);
+    main_sig.returns.push(AbiParam::new(I32));
+    let mut rt_sig = main_sig.clone();
+    rt_sig.params.push(AbiParam::new(I64));
+    let rt_main = module
+        .declare_function(rt::MAIN_SYMBOL, Linkage::Import, &rt_sig)
+        .map_err(err)?;
+    let main = module
+        .declare_function("main", Linkage::Export, &main_sig)
+        .map_err(err)?;
+    let mut func = Function::with_name_signature(UserFuncName::default(), main_sig);
+    let callee = module.declare_func_in_func(rt_main, &mut func);
+    let desc = module.declare_data_in_func(descriptor, &mut func);
+    let frontend = module.isa().frontend_config();
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let d = b.ins().symbol_value(I64, desc);
+    let call = b.ins().call(callee, &[p[0], p[1], d]);
+    let r = b.inst_results(call)[0];
+    b.ins().return_(&[r]);
+    b.finalize(frontend);
+    ctx.func = func;
+    module
+        .define_function(main, ctx)
+        .map_err(|e| codegen_error("main", module_error(e)))?;
+    ctx.clear();
+    Ok(())
+}

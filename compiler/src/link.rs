@@ -1,0 +1,118 @@
+//! Linking a compiled object with the runtime staticlib into an executable, with the system
+//! C compiler driver (`cc`, or `$CC`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::CompileError;
+
+/// File name of the runtime static library.
+pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
+
+/// Native libraries the Rust standard library in the runtime staticlib needs on Linux
+/// (as `rustc --print native-static-libs` reports them).
+const NATIVE_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+/// Finds the runtime static library: `$WASMC_RUNTIME_LIB`, else next to the running
+/// executable (or one directory up, for test binaries under `target/*/deps`).
+///
+/// # Errors
+/// [`CompileError::Link`] naming the places searched.
+pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
+    if let Some(p) = std::env::var_os("WASMC_RUNTIME_LIB") {
+        let p = PathBuf::from(p);
+        if p.is_file() {
+            return Ok(p);
+        }
+        return Err(CompileError::Link(format!(
+            "WASMC_RUNTIME_LIB={} is not a file",
+            p.display()
+        )));
+    }
+    let exe = std::env::current_exe().map_err(|e| CompileError::Link(e.to_string()))?;
+    let mut tried = Vec::new();
+    let mut dir = exe.parent();
+    for _ in 0..2 {
+        let Some(d) = dir else { break };
+        let candidate = d.join(RUNTIME_LIB);
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        tried.push(candidate.display().to_string());
+        dir = d.parent();
+    }
+    Err(CompileError::Link(format!(
+        "cannot find the runtime library (tried {}); build it with `cargo build --release` or set WASMC_RUNTIME_LIB",
+        tried.join(", ")
+    )))
+}
+
+/// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
+/// the runtime library into the executable `out`. The output appears atomically: it is
+/// linked under a temporary name in the same directory and renamed.
+///
+/// # Errors
+/// I/O errors and the linker's own diagnostics.
+pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<(), CompileError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CompileError::Io { path, source }
+    };
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let work = tempfile::Builder::new()
+        .prefix(".wasmc-link")
+        .tempdir_in(&dir)
+        .map_err(io(&dir))?;
+    let obj_path = work.path().join("module.o");
+    std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
+    let tmp_out = work.path().join("a.out");
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let output = Command::new(&cc)
+        .arg("-pie")
+        .arg("-o")
+        .arg(&tmp_out)
+        .arg(&obj_path)
+        .arg(runtime_lib)
+        .args(["-Wl,-z,noexecstack", "-Wl,--gc-sections"])
+        .args(NATIVE_LIBS)
+        .output()
+        .map_err(|e| CompileError::Link(format!("cannot run `{}`: {e}", cc.to_string_lossy())))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = stderr.lines().take(20).collect();
+        return Err(CompileError::Link(first.join("\n")));
+    }
+    std::fs::rename(&tmp_out, out).map_err(io(out))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+///
+/// # Errors
+/// I/O errors, naming the file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
+    use std::io::Write;
+    let io = |source| CompileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! The `wasmc` command.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use wasmc::{Config, OptLevel, link};
+
+const ENV_HELP: &str = "\
+ENVIRONMENT (wasmc):
+  CC                   C compiler driver used to link executables (default: cc)
+  WASMC_RUNTIME_LIB    path of libwasmc_runtime.a (default: next to the wasmc binary)
+
+ENVIRONMENT (programs built by wasmc, and `wasmc run`):
+  WASMC_PREOPEN        directories the program may open: HOST[::GUEST] entries separated
+                       by ';' (GUEST defaults to HOST); `wasmc run --dir` sets it
+  WASMC_ENV_<NAME>     the program sees the environment variable NAME with this value;
+                       `wasmc run --env NAME=VALUE` sets it. No other variable is passed.
+  WASMC_INVOKE         call this export instead of `_start`; the program's arguments are
+                       parsed as its parameters and its results are printed
+  WASMC_STACK_SIZE     bytes of stack for Wasm code (default 8 MiB)
+
+EXIT STATUS:
+  wasmc: 0 on success, 1 on invalid input or any other error.
+  programs: the WASI exit status; 134 after a Wasm trap (as `wasmtime run`).";
+
+/// Ahead-of-time compiler from WebAssembly to native executables.
+#[derive(Parser)]
+#[command(
+    name = "wasmc",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = ENV_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Compile a module to a temporary executable and run it; exits with its status.
+    Run(RunArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Emit {
+    /// Print the CLIF of every function to stdout (writes no file).
+    Clif,
+    /// Write a relocatable object (same as -c).
+    Obj,
+    /// Write a linked executable (the default).
+    Exe,
+}
+
+#[derive(Args)]
+struct CodegenArgs {
+    /// Optimisation level: 0 (none) or 1/2/3 (Cranelift `speed`).
+    #[arg(short = 'O', value_name = "LEVEL", default_value = "2",
+          value_parser = ["0", "1", "2", "3"])]
+    opt: String,
+    /// Target triple; only x86_64-unknown-linux-gnu is supported.
+    #[arg(long, value_name = "TRIPLE")]
+    target: Option<String>,
+}
+
+impl CodegenArgs {
+    fn config(&self, executable: bool, keep_clif: bool) -> Config {
+        Config {
+            opt_level: if self.opt == "0" {
+                OptLevel::None
+            } else {
+                OptLevel::Speed
+            },
+            target: self.target.clone(),
+            executable,
+            keep_clif,
+        }
+    }
+}
+
+#[derive(Args)]
+struct CompileArgs {
+    /// Input module: binary `.wasm` or text `.wat`.
+    #[arg(required = true)]
+    input: Option<PathBuf>,
+    /// Output file (default: the input's name without extension, or with `.o` for -c).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Only compile: write an ELF object instead of linking an executable.
+    #[arg(short = 'c')]
+    object_only: bool,
+    /// What to produce.
+    #[arg(long, value_enum)]
+    emit: Option<Emit>,
+    #[command(flatten)]
+    codegen: CodegenArgs,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Preopen directory HOST, visible to the program as GUEST (default: HOST).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Pass environment variable NAME=VALUE to the program.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    envs: Vec<String>,
+    /// Call this export instead of `_start`; ARGS are its parameters.
+    #[arg(long, value_name = "NAME")]
+    invoke: Option<String>,
+    #[command(flatten)]
+    codegen: CodegenArgs,
+    /// The module to run.
+    input: PathBuf,
+    /// Arguments for the program.
+    #[arg(last = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Cmd::Run(run)) => run_module(&run),
+        None => compile_file(&cli.compile).map(|()| 0),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("wasmc: error: {}", one_line(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn one_line(e: &anyhow::Error) -> String {
+    let parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+    parts.join(": ")
+}
+
+fn read_module(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let wasm = wasmc::wasm_bytes(&bytes).with_context(|| format!("{}", path.display()))?;
+    Ok(wasm.into_owned())
+}
+
+fn compile_file(args: &CompileArgs) -> Result<()> {
+    let input = args.input.as_ref().expect("clap requires INPUT");
+    let emit = match (args.emit, args.object_only) {
+        (Some(e), _) => e,
+        (None, true) => Emit::Obj,
+        (None, false) => Emit::Exe,
+    };
+    let wasm = read_module(input)?;
+    let config = args.codegen.config(emit == Emit::Exe, emit == Emit::Clif);
+    let compiled =
+        wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
+    match emit {
+        Emit::Clif => {
+            for (name, clif) in &compiled.clif {
+                println!(";; function {name}\n{clif}");
+            }
+        }
+        Emit::Obj => {
+            let out = args
+                .output
+                .clone()
+                .unwrap_or_else(|| input.with_extension("o"));
+            link::write_atomically(&out, &compiled.object)?;
+        }
+        Emit::Exe => {
+            let out = args
+                .output
+                .clone()
+                .unwrap_or_else(|| input.with_extension(""));
+            let out = if out == *input {
+                out.with_extension("out")
+            } else {
+                out
+            };
+            let lib = link::find_runtime_lib()?;
+            link::link_executable(&compiled.object, &lib, &out)?;
+        }
+    }
+    Ok(())
+}
+
+fn run_module(args: &RunArgs) -> Result<u8> {
+    let wasm = read_module(&args.input)?;
+    let config = args.codegen.config(true, false);
+    let compiled =
+        wasmc::compile(&wasm, &config).with_context(|| format!("{}", args.input.display()))?;
+    let lib = link::find_runtime_lib()?;
+    let dir = tempfile::Builder::new()
+        .prefix("wasmc-run")
+        .tempdir()
+        .context("temporary directory")?;
+    let exe = dir.path().join("program");
+    link::link_executable(&compiled.object, &lib, &exe)?;
+
+    let mut cmd = Command::new(&exe);
+    let arg0 = args
+        .input
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    std::os::unix::process::CommandExt::arg0(&mut cmd, arg0);
+    cmd.args(&args.args);
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("WASMC_ENV_") || k == "WASMC_PREOPEN" || k == "WASMC_INVOKE" {
+            cmd.env_remove(&k);
+        }
+    }
+    if !args.dirs.is_empty() {
+        if let Some(bad) = args.dirs.iter().find(|d| d.contains(';')) {
+            anyhow::bail!("--dir {bad}: directory names may not contain ';'");
+        }
+        cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
+    }
+    for kv in &args.envs {
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
+        cmd.env(format!("WASMC_ENV_{k}"), v);
+    }
+    if let Some(name) = &args.invoke {
+        cmd.env("WASMC_INVOKE", name);
+    }
+    let status = cmd
+        .status()
+        .with_context(|| format!("running {}", exe.display()))?;
+    drop(dir);
+    if let Some(code) = status.code() {
+        return Ok(code as u8);
+    }
+    let sig = std::os::unix::process::ExitStatusExt::signal(&status).unwrap_or(0);
+    Ok((128 + sig) as u8)
+}

@@ -1,0 +1,402 @@
+//! Parsing and validation: Wasm bytes in, [`ModuleInfo`] out.
+//!
+//! The whole module, function bodies included, is validated by `wasmparser` before anything
+//! is translated, so the translator may assume well-typed input. Module-level facts are
+//! collected straight into the runtime's [`ModuleMeta`] (the compiler fills in the machine
+//! code facts later); function bodies are kept as borrowed readers for the translator.
+
+use wasmc_runtime::meta::{
+    ConstExpr, ConstOp, DataSegment, ElemSegment, Export, ExportKind, FuncType, GlobalDef,
+    GlobalType, HeapType, Import, ImportKind, MemoryType, ModuleMeta, RefType, SegmentMode,
+    SubType, TableDef, TableType, ValType,
+};
+use wasmparser::{
+    BinaryReaderError, FunctionBody, KnownCustom, Name, Parser, Payload, ValidPayload, Validator,
+    WasmFeatures,
+};
+
+use crate::error::CompileError;
+
+/// A validated module: its metadata and the bodies of its defined functions.
+pub struct ModuleInfo<'a> {
+    /// Module-level facts (no machine-code facts yet: `meta.code` is empty).
+    pub meta: ModuleMeta,
+    /// Bodies of the defined functions, in function index order (after the imports).
+    pub bodies: Vec<FunctionBody<'a>>,
+    /// Every table's type, imported ones first (table index space).
+    pub tables: Vec<TableType>,
+    /// Every memory's type, imported ones first (memory index space).
+    pub memories: Vec<MemoryType>,
+    /// Every global's type, imported ones first (global index space).
+    pub globals: Vec<GlobalType>,
+}
+
+impl ModuleInfo<'_> {
+    /// Number of imported functions.
+    pub fn num_imported_funcs(&self) -> u32 {
+        self.meta.num_imported_funcs
+    }
+
+    /// The function type at module type index `ty`.
+    pub fn func_type_at(&self, ty: u32) -> &FuncType {
+        match &self.meta.types[ty as usize] {
+            SubType::Func(f) => f,
+            SubType::Other => panic!("type {ty} is not a function type"),
+        }
+    }
+}
+
+/// The proposals the validator accepts. Instructions of accepted proposals that the
+/// translator does not implement yet are reported as "unsupported" with their offset.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::GC
+        | WasmFeatures::EXCEPTIONS
+        | WasmFeatures::GC_TYPES
+}
+
+fn invalid(e: BinaryReaderError) -> CompileError {
+    CompileError::Invalid {
+        offset: e.offset(),
+        message: e.message().to_string(),
+    }
+}
+
+/// Parses and validates `bytes` (a binary module).
+///
+/// # Errors
+/// [`CompileError::Invalid`] with the byte offset and reason for malformed or invalid input;
+/// [`CompileError::Unsupported`] for valid constructs wasmc cannot compile yet.
+pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
+    let mut validator = Validator::new_with_features(features());
+    let mut info = ModuleInfo {
+        meta: ModuleMeta::default(),
+        bodies: Vec::new(),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+    };
+    let mut func_names: Vec<(u32, String)> = Vec::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(invalid)?;
+        match validator.payload(&payload).map_err(invalid)? {
+            ValidPayload::Func(func, body) => {
+                let mut v = func.into_validator(Default::default());
+                v.validate(&body).map_err(invalid)?;
+                info.bodies.push(body);
+                continue;
+            }
+            ValidPayload::End(_) => break,
+            _ => {}
+        }
+        collect(&mut info, &mut func_names, payload)?;
+    }
+    let meta = &mut info.meta;
+    meta.func_names = vec![None; meta.funcs.len()];
+    for (index, name) in func_names {
+        if let Some(slot) = meta.func_names.get_mut(index as usize) {
+            *slot = Some(name);
+        }
+    }
+    Ok(info)
+}
+
+fn collect<'a>(
+    info: &mut ModuleInfo<'a>,
+    func_names: &mut Vec<(u32, String)>,
+    payload: Payload<'a>,
+) -> Result<(), CompileError> {
+    let meta = &mut info.meta;
+    match payload {
+        Payload::TypeSection(reader) => {
+            for group in reader {
+                let group = group.map_err(invalid)?;
+                let start = meta.types.len() as u32;
+                for sub in group.types() {
+                    let ty = match &sub.composite_type.inner {
+                        wasmparser::CompositeInnerType::Func(f) => SubType::Func(FuncType {
+                            params: f.params().iter().map(|t| val_type(*t, start)).collect(),
+                            results: f.results().iter().map(|t| val_type(*t, start)).collect(),
+                        }),
+                        _ => SubType::Other,
+                    };
+                    meta.types.push(ty);
+                }
+            }
+        }
+        Payload::ImportSection(reader) => {
+            for import in reader.into_imports() {
+                let import = import.map_err(invalid)?;
+                let kind = match import.ty {
+                    wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                        meta.funcs.push(t);
+                        meta.num_imported_funcs += 1;
+                        ImportKind::Func(t)
+                    }
+                    wasmparser::TypeRef::Table(t) => {
+                        let t = table_type(&t);
+                        info.tables.push(t.clone());
+                        ImportKind::Table(t)
+                    }
+                    wasmparser::TypeRef::Memory(m) => {
+                        let m = memory_type(&m);
+                        info.memories.push(m.clone());
+                        ImportKind::Memory(m)
+                    }
+                    wasmparser::TypeRef::Global(g) => {
+                        let g = global_type(&g);
+                        info.globals.push(g);
+                        ImportKind::Global(g)
+                    }
+                    wasmparser::TypeRef::Tag(t) => ImportKind::Tag(t.func_type_idx),
+                };
+                meta.imports.push(Import {
+                    module: import.module.to_string(),
+                    name: import.name.to_string(),
+                    kind,
+                });
+            }
+        }
+        Payload::FunctionSection(reader) => {
+            for ty in reader {
+                meta.funcs.push(ty.map_err(invalid)?);
+            }
+        }
+        Payload::TableSection(reader) => {
+            for table in reader {
+                let table = table.map_err(invalid)?;
+                let ty = table_type(&table.ty);
+                let init = match table.init {
+                    wasmparser::TableInit::RefNull => None,
+                    wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                };
+                info.tables.push(ty.clone());
+                meta.tables.push(TableDef { ty, init });
+            }
+        }
+        Payload::MemorySection(reader) => {
+            for m in reader {
+                let m = memory_type(&m.map_err(invalid)?);
+                info.memories.push(m.clone());
+                meta.memories.push(m);
+            }
+        }
+        Payload::TagSection(reader) => {
+            for tag in reader {
+                meta.tags.push(tag.map_err(invalid)?.func_type_idx);
+            }
+        }
+        Payload::GlobalSection(reader) => {
+            for g in reader {
+                let g = g.map_err(invalid)?;
+                let ty = global_type(&g.ty);
+                info.globals.push(ty);
+                meta.globals.push(GlobalDef {
+                    ty,
+                    init: const_expr(&g.init_expr)?,
+                });
+            }
+        }
+        Payload::ExportSection(reader) => {
+            for e in reader {
+                let e = e.map_err(invalid)?;
+                let kind = match e.kind {
+                    wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                        ExportKind::Func(e.index)
+                    }
+                    wasmparser::ExternalKind::Table => ExportKind::Table(e.index),
+                    wasmparser::ExternalKind::Memory => ExportKind::Memory(e.index),
+                    wasmparser::ExternalKind::Global => ExportKind::Global(e.index),
+                    wasmparser::ExternalKind::Tag => ExportKind::Tag(e.index),
+                };
+                meta.exports.push(Export {
+                    name: e.name.to_string(),
+                    kind,
+                });
+            }
+        }
+        Payload::StartSection { func, .. } => meta.start = Some(func),
+        Payload::ElementSection(reader) => {
+            for elem in reader {
+                let elem = elem.map_err(invalid)?;
+                let mode = match elem.kind {
+                    wasmparser::ElementKind::Active {
+                        table_index,
+                        offset_expr,
+                    } => SegmentMode::Active {
+                        index: table_index.unwrap_or(0),
+                        offset: const_expr(&offset_expr)?,
+                    },
+                    wasmparser::ElementKind::Passive => SegmentMode::Passive,
+                    wasmparser::ElementKind::Declared => SegmentMode::Declared,
+                };
+                let (ty, items) = match elem.items {
+                    wasmparser::ElementItems::Functions(r) => {
+                        let mut items = Vec::new();
+                        for f in r {
+                            items.push(vec![ConstOp::RefFunc(f.map_err(invalid)?)]);
+                        }
+                        (
+                            RefType {
+                                nullable: false,
+                                heap: HeapType::Func,
+                            },
+                            items,
+                        )
+                    }
+                    wasmparser::ElementItems::Expressions(ty, r) => {
+                        let mut items = Vec::new();
+                        for e in r {
+                            items.push(const_expr(&e.map_err(invalid)?)?);
+                        }
+                        (ref_type(ty, 0), items)
+                    }
+                };
+                meta.elems.push(ElemSegment { mode, ty, items });
+            }
+        }
+        Payload::DataSection(reader) => {
+            for data in reader {
+                let data = data.map_err(invalid)?;
+                let mode = match data.kind {
+                    wasmparser::DataKind::Active {
+                        memory_index,
+                        offset_expr,
+                    } => SegmentMode::Active {
+                        index: memory_index,
+                        offset: const_expr(&offset_expr)?,
+                    },
+                    wasmparser::DataKind::Passive => SegmentMode::Passive,
+                };
+                meta.datas.push(DataSegment {
+                    mode,
+                    bytes: data.data.to_vec(),
+                });
+            }
+        }
+        Payload::CustomSection(reader) => {
+            // A malformed name section is ignored, as the spec requires of custom sections.
+            if let KnownCustom::Name(names) = reader.as_known() {
+                for name in names.into_iter().flatten() {
+                    match name {
+                        Name::Module { name, .. } => meta.name = Some(name.to_string()),
+                        Name::Function(map) => {
+                            for n in map.into_iter().flatten() {
+                                func_names.push((n.index, n.name.to_string()));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Converts a validated value type; `rec_start` resolves rec-group-relative type indices.
+pub fn val_type(t: wasmparser::ValType, rec_start: u32) -> ValType {
+    match t {
+        wasmparser::ValType::I32 => ValType::I32,
+        wasmparser::ValType::I64 => ValType::I64,
+        wasmparser::ValType::F32 => ValType::F32,
+        wasmparser::ValType::F64 => ValType::F64,
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) => ValType::Ref(ref_type(r, rec_start)),
+    }
+}
+
+/// Converts a validated reference type.
+pub fn ref_type(r: wasmparser::RefType, rec_start: u32) -> RefType {
+    use wasmparser::AbstractHeapType as A;
+    let heap = match r.heap_type() {
+        wasmparser::HeapType::Abstract { ty, .. } => match ty {
+            A::Func => HeapType::Func,
+            A::NoFunc => HeapType::NoFunc,
+            A::Extern => HeapType::Extern,
+            A::NoExtern => HeapType::NoExtern,
+            A::Any => HeapType::Any,
+            A::Eq => HeapType::Eq,
+            A::I31 => HeapType::I31,
+            A::Struct => HeapType::Struct,
+            A::Array => HeapType::Array,
+            A::None => HeapType::None,
+            A::Exn => HeapType::Exn,
+            A::NoExn => HeapType::NoExn,
+            A::Cont | A::NoCont => HeapType::Any,
+        },
+        wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
+            HeapType::Concrete(match i {
+                wasmparser::UnpackedIndex::Module(m) => m,
+                wasmparser::UnpackedIndex::RecGroup(r) => rec_start + r,
+                wasmparser::UnpackedIndex::Id(_) => u32::MAX,
+            })
+        }
+    };
+    RefType {
+        nullable: r.is_nullable(),
+        heap,
+    }
+}
+
+fn table_type(t: &wasmparser::TableType) -> TableType {
+    TableType {
+        element: ref_type(t.element_type, 0),
+        min: t.initial,
+        max: t.maximum,
+    }
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType {
+        min: m.initial,
+        max: m.maximum,
+        memory64: m.memory64,
+        shared: m.shared,
+    }
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
+    GlobalType {
+        ty: val_type(g.content_type, 0),
+        mutable: g.mutable,
+    }
+}
+
+/// Converts a validated constant expression.
+fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
+    use wasmparser::Operator as O;
+    let mut out = Vec::new();
+    let mut reader = e.get_operators_reader();
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(invalid)?;
+        out.push(match op {
+            O::I32Const { value } => ConstOp::I32(value),
+            O::I64Const { value } => ConstOp::I64(value),
+            O::F32Const { value } => ConstOp::F32(value.bits()),
+            O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::RefNull { .. } => ConstOp::RefNull,
+            O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            O::End => continue,
+            other => {
+                return Err(CompileError::Unsupported {
+                    offset: offset as u64,
+                    what: format!("constant expression operator {other:?}"),
+                });
+            }
+        });
+    }
+    Ok(out)
+}

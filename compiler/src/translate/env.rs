@@ -1,0 +1,439 @@
+//! Operators that touch the VM context: linear memory, tables, globals, calls, and the
+//! runtime's builtins. Every offset comes from `wasmc_runtime::abi`.
+
+use cranelift_codegen::ir::{
+    Endianness, InstBuilder, MemFlagsData, Type, Value,
+    condcodes::IntCC,
+    types::{F32, F64, I8, I16, I32, I64},
+};
+use cranelift_codegen::isa::CallConv;
+use wasmparser::{MemArg, Operator};
+
+use super::{FuncTranslator, trap};
+use crate::abi::{Builtin, POINTER};
+use crate::error::CompileError;
+use wasmc_runtime::abi::{TrapCode, WASM_PAGE_SIZE, funcref, memory, table, vmctx};
+
+/// Flags of loads of VM data that never changes after instantiation: the VM context's
+/// fields, the pointer arrays they point to, and memory base addresses.
+const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
+/// Flags of loads and stores of mutable VM data (table bounds, memory length, globals).
+const VM_MUT: MemFlagsData = MemFlagsData::trusted();
+
+fn heap_flags() -> MemFlagsData {
+    MemFlagsData::new()
+        .with_endianness(Endianness::Little)
+        .with_trap_code(Some(trap(TrapCode::MemoryOutOfBounds)))
+}
+
+impl FuncTranslator<'_, '_, '_> {
+    /// Loads a pointer-sized constant field at `base + offset`.
+    fn vm_const(&mut self, base: Value, offset: i32) -> Value {
+        self.builder.ins().load(POINTER, VM_CONST, base, offset)
+    }
+
+    /// Loads entry `index` of the pointer array at VM context offset `array`.
+    fn vm_array_entry(&mut self, array: i32, index: u32) -> Value {
+        let vmctx = self.vmctx;
+        let base = self.vm_const(vmctx, array);
+        self.vm_const(base, (index * 8) as i32)
+    }
+
+    fn memory_def(&mut self, mem: u32) -> Value {
+        self.vm_array_entry(vmctx::MEMORIES, mem)
+    }
+
+    fn table_def(&mut self, t: u32) -> Value {
+        self.vm_array_entry(vmctx::TABLES, t)
+    }
+
+    /// Computes the native address of a memory access and the static offset to fold into
+    /// the load or store. Guard pages make explicit bounds checks unnecessary for 32-bit
+    /// memories (see `abi::MEMORY_RESERVATION`).
+    fn heap_addr(&mut self, memarg: &MemArg) -> Result<(Value, i32), CompileError> {
+        let wasmparser::MemArgTarget::Memory(mem) = memarg.target else {
+            return Err(self.unsupported("memory access to a GC array"));
+        };
+        if self.env.info.memories[mem as usize].memory64 {
+            return Err(self.unsupported("memory64"));
+        }
+        let index = self.pop();
+        let def = self.memory_def(mem);
+        let base = self.vm_const(def, memory::BASE);
+        let index = self.builder.ins().uextend(I64, index);
+        let addr = self.builder.ins().iadd(base, index);
+        if memarg.offset <= i32::MAX as u64 {
+            Ok((addr, memarg.offset as i32))
+        } else {
+            let addr = self.builder.ins().iadd_imm_u(addr, memarg.offset as i64);
+            Ok((addr, 0))
+        }
+    }
+
+    /// `ty.load` with the given extension (`ext` is the in-memory type, `signed` its
+    /// extension) into a value of type `ty`.
+    fn load(
+        &mut self,
+        memarg: &MemArg,
+        ty: Type,
+        mem_ty: Type,
+        signed: bool,
+    ) -> Result<(), CompileError> {
+        let (addr, offset) = self.heap_addr(memarg)?;
+        let flags = heap_flags();
+        let ins = self.builder.ins();
+        let v = match (ty == mem_ty, mem_ty, signed) {
+            (true, ..) => ins.load(ty, flags, addr, offset),
+            (false, I8, true) => ins.sload8(ty, flags, addr, offset),
+            (false, I8, false) => ins.uload8(ty, flags, addr, offset),
+            (false, I16, true) => ins.sload16(ty, flags, addr, offset),
+            (false, I16, false) => ins.uload16(ty, flags, addr, offset),
+            (false, I32, true) => ins.sload32(flags, addr, offset),
+            (false, I32, false) => ins.uload32(flags, addr, offset),
+            _ => unreachable!("no such load"),
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: &MemArg, mem_ty: Type) -> Result<(), CompileError> {
+        let value = self.pop();
+        let (addr, offset) = self.heap_addr(memarg)?;
+        let flags = heap_flags();
+        let ty = self.builder.func.dfg.value_type(value);
+        let ins = self.builder.ins();
+        match (ty == mem_ty, mem_ty) {
+            (true, _) => ins.store(flags, value, addr, offset),
+            (false, I8) => ins.istore8(flags, value, addr, offset),
+            (false, I16) => ins.istore16(flags, value, addr, offset),
+            (false, I32) => ins.istore32(flags, value, addr, offset),
+            _ => unreachable!("no such store"),
+        };
+        Ok(())
+    }
+
+    /// Calls a runtime builtin through `VMContext::builtins`; returns its result.
+    fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Value {
+        let sig = match self.builtin_sigs.get(&b) {
+            Some(s) => *s,
+            None => {
+                let s = self
+                    .builder
+                    .import_signature(b.signature(CallConv::SystemV));
+                self.builtin_sigs.insert(b, s);
+                s
+            }
+        };
+        let vmctx = self.vmctx;
+        let table = self.vm_const(vmctx, vmctx::BUILTINS);
+        let f = self.vm_const(table, (b.index() * 8) as i32);
+        let mut all = vec![vmctx];
+        all.extend_from_slice(args);
+        let call = self.builder.ins().call_indirect(sig, f, &all);
+        self.builder.inst_results(call)[0]
+    }
+
+    /// Calls a builtin that returns a status and traps with `code` when it is nonzero.
+    fn call_checked_builtin(&mut self, b: Builtin, args: &[Value], code: TrapCode) {
+        let status = self.call_builtin(b, args);
+        self.builder.ins().trapnz(status, trap(code));
+    }
+
+    fn iconst32(&mut self, v: u32) -> Value {
+        self.builder.ins().iconst(I32, v as i64)
+    }
+
+    fn zext64(&mut self, v: Value) -> Value {
+        self.builder.ins().uextend(I64, v)
+    }
+
+    /// The 8-byte cell of global `g`.
+    fn global_cell(&mut self, g: u32) -> Value {
+        self.vm_array_entry(vmctx::GLOBALS, g)
+    }
+
+    /// Bounds-checks `index` (i32) against table `t`; returns the element's address.
+    fn table_elem_addr(&mut self, t: u32, index: Value, code: TrapCode) -> Value {
+        let def = self.table_def(t);
+        let len = self.builder.ins().load(I64, VM_MUT, def, table::LENGTH);
+        let index = self.zext64(index);
+        let oob = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.builder.ins().trapnz(oob, trap(code));
+        let base = self.builder.ins().load(POINTER, VM_MUT, def, table::BASE);
+        let scaled = self.builder.ins().ishl_imm_u(index, 3);
+        self.builder.ins().iadd(base, scaled)
+    }
+
+    /// Calls `code` with the Wasm calling convention: `(callee_vmctx, caller_vmctx, args)`.
+    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize) {
+        let sig = self.wasm_sig_ref(ty);
+        let mut args = vec![callee_vmctx, self.vmctx];
+        args.extend_from_slice(self.peekn(n));
+        self.stack.truncate(self.stack.len() - n);
+        let call = self.builder.ins().call_indirect(sig, code, &args);
+        let results = self.builder.inst_results(call).to_vec();
+        self.stack.extend(results);
+    }
+
+    fn translate_call(&mut self, f: u32) {
+        let info = self.env.info;
+        let ty = info.meta.funcs[f as usize];
+        let n = info.func_type_at(ty).params.len();
+        if f < info.num_imported_funcs() {
+            let fr = self.vm_array_entry(vmctx::FUNCREFS, f);
+            let code = self.vm_const(fr, funcref::CODE);
+            let callee_vmctx = self.vm_const(fr, funcref::VMCTX);
+            self.call_wasm_indirect(ty, code, callee_vmctx, n);
+            return;
+        }
+        let func_ref = match self.direct_funcs.get(&f) {
+            Some(r) => *r,
+            None => {
+                let sig = self.wasm_sig_ref(ty);
+                let def = (f - info.num_imported_funcs()) as usize;
+                let name = self.builder.func.declare_imported_user_function(
+                    cranelift_codegen::ir::UserExternalName::new(0, self.env.func_names[def]),
+                );
+                let r = self
+                    .builder
+                    .import_function(cranelift_codegen::ir::ExtFuncData {
+                        name: cranelift_codegen::ir::ExternalName::user(name),
+                        signature: sig,
+                        colocated: true,
+                        patchable: false,
+                    });
+                self.direct_funcs.insert(f, r);
+                r
+            }
+        };
+        let mut args = vec![self.vmctx, self.vmctx];
+        args.extend_from_slice(self.peekn(n));
+        self.stack.truncate(self.stack.len() - n);
+        let call = self.builder.ins().call(func_ref, &args);
+        let results = self.builder.inst_results(call).to_vec();
+        self.stack.extend(results);
+    }
+
+    fn translate_call_indirect(&mut self, ty: u32, t: u32) {
+        let index = self.pop();
+        let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
+        let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
+        self.builder
+            .ins()
+            .trapz(fr, trap(TrapCode::UninitializedElement));
+        // Signature check against the canonical id of the expected type (spec §4.4.8
+        // `call_indirect`: "if ft_actual ≠ ft_expect, trap").
+        let actual = self.builder.ins().load(
+            I32,
+            MemFlagsData::trusted().with_readonly(),
+            fr,
+            funcref::TYPE_ID,
+        );
+        let vmctx = self.vmctx;
+        let ids = self.vm_const(vmctx, vmctx::TYPE_IDS);
+        let expected = self.builder.ins().load(I32, VM_CONST, ids, (ty * 4) as i32);
+        let mismatch = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
+        self.builder
+            .ins()
+            .trapnz(mismatch, trap(TrapCode::IndirectCallTypeMismatch));
+        let ro = MemFlagsData::trusted().with_readonly();
+        let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
+        let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
+        let n = self.env.info.func_type_at(ty).params.len();
+        self.call_wasm_indirect(ty, code, callee_vmctx, n);
+    }
+
+    /// Translates the operators that need the VM context.
+    pub(super) fn env_operator(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
+        use Operator as O;
+        match op {
+            O::I32Load { memarg } => self.load(&memarg, I32, I32, false)?,
+            O::I64Load { memarg } => self.load(&memarg, I64, I64, false)?,
+            O::F32Load { memarg } => self.load(&memarg, F32, F32, false)?,
+            O::F64Load { memarg } => self.load(&memarg, F64, F64, false)?,
+            O::I32Load8S { memarg } => self.load(&memarg, I32, I8, true)?,
+            O::I32Load8U { memarg } => self.load(&memarg, I32, I8, false)?,
+            O::I32Load16S { memarg } => self.load(&memarg, I32, I16, true)?,
+            O::I32Load16U { memarg } => self.load(&memarg, I32, I16, false)?,
+            O::I64Load8S { memarg } => self.load(&memarg, I64, I8, true)?,
+            O::I64Load8U { memarg } => self.load(&memarg, I64, I8, false)?,
+            O::I64Load16S { memarg } => self.load(&memarg, I64, I16, true)?,
+            O::I64Load16U { memarg } => self.load(&memarg, I64, I16, false)?,
+            O::I64Load32S { memarg } => self.load(&memarg, I64, I32, true)?,
+            O::I64Load32U { memarg } => self.load(&memarg, I64, I32, false)?,
+            O::I32Store { memarg } => self.store(&memarg, I32)?,
+            O::I64Store { memarg } => self.store(&memarg, I64)?,
+            O::F32Store { memarg } => self.store(&memarg, F32)?,
+            O::F64Store { memarg } => self.store(&memarg, F64)?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(&memarg, I8)?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(&memarg, I16)?,
+            O::I64Store32 { memarg } => self.store(&memarg, I32)?,
+
+            O::MemorySize { mem } => {
+                let def = self.memory_def(mem);
+                let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
+                let pages = self
+                    .builder
+                    .ins()
+                    .ushr_imm_u(len, WASM_PAGE_SIZE.trailing_zeros() as i64);
+                let v = self.builder.ins().ireduce(I32, pages);
+                self.push(v);
+            }
+            O::MemoryGrow { mem } => {
+                let delta = self.pop();
+                let delta = self.zext64(delta);
+                let m = self.iconst32(mem);
+                let old = self.call_builtin(Builtin::MemoryGrow, &[m, delta]);
+                let v = self.builder.ins().ireduce(I32, old);
+                self.push(v);
+            }
+            O::MemoryFill { mem } => {
+                let (dst, val, len) = self.pop3();
+                let m = self.iconst32(mem);
+                let dst = self.zext64(dst);
+                let len = self.zext64(len);
+                self.call_checked_builtin(
+                    Builtin::MemoryFill,
+                    &[m, dst, val, len],
+                    TrapCode::MemoryOutOfBounds,
+                );
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                let (dst, src, len) = self.pop3();
+                let dm = self.iconst32(dst_mem);
+                let sm = self.iconst32(src_mem);
+                let dst = self.zext64(dst);
+                let src = self.zext64(src);
+                let len = self.zext64(len);
+                self.call_checked_builtin(
+                    Builtin::MemoryCopy,
+                    &[dm, sm, dst, src, len],
+                    TrapCode::MemoryOutOfBounds,
+                );
+            }
+            O::MemoryInit { data_index, mem } => {
+                let (dst, src, len) = self.pop3();
+                let m = self.iconst32(mem);
+                let d = self.iconst32(data_index);
+                let dst = self.zext64(dst);
+                self.call_checked_builtin(
+                    Builtin::MemoryInit,
+                    &[m, d, dst, src, len],
+                    TrapCode::MemoryOutOfBounds,
+                );
+            }
+            O::DataDrop { data_index } => {
+                let d = self.iconst32(data_index);
+                self.call_builtin(Builtin::DataDrop, &[d]);
+            }
+
+            O::GlobalGet { global_index } => {
+                let ty = crate::abi::clif_type(self.env.info.globals[global_index as usize].ty);
+                let mutable = self.env.info.globals[global_index as usize].mutable;
+                let cell = self.global_cell(global_index);
+                let flags = if mutable { VM_MUT } else { VM_CONST };
+                let v = self.builder.ins().load(ty, flags, cell, 0);
+                self.push(v);
+            }
+            O::GlobalSet { global_index } => {
+                let v = self.pop();
+                let cell = self.global_cell(global_index);
+                self.builder.ins().store(VM_MUT, v, cell, 0);
+            }
+
+            O::TableGet { table: t } => {
+                let index = self.pop();
+                let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
+                let v = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
+                self.push(v);
+            }
+            O::TableSet { table: t } => {
+                let (index, value) = self.pop2();
+                let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
+                self.builder.ins().store(VM_MUT, value, addr, 0);
+            }
+            O::TableSize { table: t } => {
+                let def = self.table_def(t);
+                let len = self.builder.ins().load(I64, VM_MUT, def, table::LENGTH);
+                let v = self.builder.ins().ireduce(I32, len);
+                self.push(v);
+            }
+            O::TableGrow { table: t } => {
+                let (init, delta) = self.pop2();
+                let tv = self.iconst32(t);
+                let delta = self.zext64(delta);
+                let old = self.call_builtin(Builtin::TableGrow, &[tv, init, delta]);
+                let v = self.builder.ins().ireduce(I32, old);
+                self.push(v);
+            }
+            O::TableFill { table: t } => {
+                let (dst, val, len) = self.pop3();
+                let tv = self.iconst32(t);
+                let dst = self.zext64(dst);
+                let len = self.zext64(len);
+                self.call_checked_builtin(
+                    Builtin::TableFill,
+                    &[tv, dst, val, len],
+                    TrapCode::TableOutOfBounds,
+                );
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let dt = self.iconst32(dst_table);
+                let st = self.iconst32(src_table);
+                let dst = self.zext64(dst);
+                let src = self.zext64(src);
+                let len = self.zext64(len);
+                self.call_checked_builtin(
+                    Builtin::TableCopy,
+                    &[dt, st, dst, src, len],
+                    TrapCode::TableOutOfBounds,
+                );
+            }
+            O::TableInit {
+                elem_index,
+                table: t,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let tv = self.iconst32(t);
+                let e = self.iconst32(elem_index);
+                let dst = self.zext64(dst);
+                self.call_checked_builtin(
+                    Builtin::TableInit,
+                    &[tv, e, dst, src, len],
+                    TrapCode::TableOutOfBounds,
+                );
+            }
+            O::ElemDrop { elem_index } => {
+                let e = self.iconst32(elem_index);
+                self.call_builtin(Builtin::ElemDrop, &[e]);
+            }
+
+            O::RefFunc { function_index } => {
+                let v = self.vm_array_entry(vmctx::FUNCREFS, function_index);
+                self.push(v);
+            }
+            O::Call { function_index } => self.translate_call(function_index),
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => self.translate_call_indirect(type_index, table_index),
+            other => {
+                let name = format!("{other:?}");
+                let name = name
+                    .split([' ', '{', '('])
+                    .next()
+                    .unwrap_or("?")
+                    .to_string();
+                return Err(self.unsupported(format!("instruction `{name}`")));
+            }
+        }
+        Ok(())
+    }
+}

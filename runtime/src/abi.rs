@@ -1,0 +1,426 @@
+//! The binary contract between compiled code and the runtime.
+//!
+//! Everything the compiler bakes into machine code about runtime data structures is defined
+//! here, once: the layout of the VM context and of the structures it points to (their field
+//! offsets are computed with `offset_of!`, never written by hand), the table of builtin
+//! functions (libcalls), the trap codes, and the module descriptor that every compiled
+//! object exports. The compiler imports these definitions to emit code; the runtime uses the
+//! same `#[repr(C)]` types to build instances. Unit tests below pin the layout.
+
+use core::mem::offset_of;
+
+/// Bytes in one WebAssembly page (spec §2.3.8 "Memory Types": 64 KiB).
+pub const WASM_PAGE_SIZE: u64 = 65536;
+
+/// Bytes of address space reserved for every 32-bit linear memory.
+///
+/// A 32-bit memory is at most 4 GiB; a load or store adds a zero-extended 32-bit index to a
+/// 32-bit static offset and touches at most 8 bytes, so every address the compiled code can
+/// form lies below `base + 8 GiB + 8`. Reserving 8 GiB plus one page, of which only the
+/// current length is accessible, lets the compiled code skip explicit bounds checks: an
+/// out-of-bounds access faults in the guard region and the signal handler turns the fault
+/// into the trap "out of bounds memory access".
+pub const MEMORY_RESERVATION: u64 = (8 << 30) + WASM_PAGE_SIZE;
+
+/// Bytes of one value in the value arrays exchanged by trampolines and host functions.
+///
+/// Each argument and result occupies one slot: `i32`/`f32` in the low 4 bytes
+/// (little-endian), `i64`/`f64` and references in all 8.
+pub const VALUE_SLOT_SIZE: u32 = 8;
+
+/// Magic number and ABI version at the start of every [`ModuleDescriptor`].
+///
+/// Bump the low bits whenever any layout in this module changes, so that objects built for
+/// an older runtime are rejected instead of misread.
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0003;
+
+/// Name of the symbol through which a compiled shared object exports its
+/// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
+pub const DESCRIPTOR_SYMBOL: &str = "wasmc_module_descriptor";
+
+/// Name of the runtime entry point that the `main` function emitted into executables calls:
+/// `int wasmc_main(int argc, char **argv, const ModuleDescriptor *module)`.
+pub const MAIN_SYMBOL: &str = "wasmc_main";
+
+/// Per-instance VM context: the first argument of every compiled Wasm function.
+///
+/// All fields are written once at instantiation and never change afterwards, so compiled
+/// code may load them with `readonly` flags and hoist the loads. Mutable state lives in the
+/// structures they point to.
+#[repr(C)]
+pub struct VMContext {
+    /// The store shared by all instances that call each other.
+    pub store: *mut VMStoreContext,
+    /// The runtime's builtin functions (libcalls).
+    pub builtins: *const BuiltinFunctions,
+    /// Per memory index (imports first): the memory's definition.
+    pub memories: *const *mut VMMemory,
+    /// Per table index (imports first): the table's definition.
+    pub tables: *const *mut VMTable,
+    /// Per global index (imports first): the global's 8-byte cell.
+    pub globals: *const *mut VMGlobal,
+    /// Per function index (imports first): the function's `funcref`.
+    pub funcrefs: *const *const VMFuncRef,
+    /// Per module type index: the canonical (process-wide) id of that function type, used by
+    /// `call_indirect`'s signature check. Entries of non-function types are `u32::MAX`.
+    pub type_ids: *const u32,
+    /// The runtime's `Instance` that owns this context (opaque to compiled code).
+    pub instance: *mut core::ffi::c_void,
+}
+
+/// Offsets of [`VMContext`] fields, in bytes.
+pub mod vmctx {
+    use super::*;
+    /// Offset of [`VMContext::store`].
+    pub const STORE: i32 = offset_of!(VMContext, store) as i32;
+    /// Offset of [`VMContext::builtins`].
+    pub const BUILTINS: i32 = offset_of!(VMContext, builtins) as i32;
+    /// Offset of [`VMContext::memories`].
+    pub const MEMORIES: i32 = offset_of!(VMContext, memories) as i32;
+    /// Offset of [`VMContext::tables`].
+    pub const TABLES: i32 = offset_of!(VMContext, tables) as i32;
+    /// Offset of [`VMContext::globals`].
+    pub const GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
+    /// Offset of [`VMContext::funcrefs`].
+    pub const FUNCREFS: i32 = offset_of!(VMContext, funcrefs) as i32;
+    /// Offset of [`VMContext::type_ids`].
+    pub const TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
+}
+
+/// State shared by all instances of one store (one thread of execution).
+#[repr(C)]
+pub struct VMStoreContext {
+    /// Lowest stack address compiled code may use; the prologue of every Wasm function
+    /// compares the stack pointer against it and traps with "call stack exhausted".
+    pub stack_limit: usize,
+}
+
+/// Offsets of [`VMStoreContext`] fields, in bytes.
+pub mod store {
+    use super::*;
+    /// Offset of [`VMStoreContext::stack_limit`].
+    pub const STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
+}
+
+/// A linear memory as compiled code sees it.
+#[repr(C)]
+pub struct VMMemory {
+    /// Start of the memory's reservation of [`MEMORY_RESERVATION`] bytes; never changes, even
+    /// when the memory grows.
+    pub base: *mut u8,
+    /// Current length in bytes (a multiple of [`WASM_PAGE_SIZE`]).
+    pub length: u64,
+}
+
+/// Offsets of [`VMMemory`] fields, in bytes.
+pub mod memory {
+    use super::*;
+    /// Offset of [`VMMemory::base`].
+    pub const BASE: i32 = offset_of!(VMMemory, base) as i32;
+    /// Offset of [`VMMemory::length`].
+    pub const LENGTH: i32 = offset_of!(VMMemory, length) as i32;
+}
+
+/// A table as compiled code sees it: `length` elements of 8 bytes each at `base`.
+///
+/// A `funcref` element is a `*const VMFuncRef` (null is 0); an `externref` element is the
+/// reference's raw bits. `base` moves when the table grows, so compiled code reloads it.
+#[repr(C)]
+pub struct VMTable {
+    /// First element.
+    pub base: *mut usize,
+    /// Number of elements.
+    pub length: u64,
+}
+
+/// Offsets of [`VMTable`] fields, in bytes.
+pub mod table {
+    use super::*;
+    /// Offset of [`VMTable::base`].
+    pub const BASE: i32 = offset_of!(VMTable, base) as i32;
+    /// Offset of [`VMTable::length`].
+    pub const LENGTH: i32 = offset_of!(VMTable, length) as i32;
+    /// Bytes per element.
+    pub const ELEMENT_SIZE: u32 = core::mem::size_of::<usize>() as u32;
+}
+
+/// A function reference: what `ref.func` produces, what tables hold and what
+/// `call_indirect` calls through.
+///
+/// `code` has the Wasm calling convention (Cranelift `tail`):
+/// `(callee_vmctx, caller_vmctx, params...) -> results`.
+#[repr(C)]
+pub struct VMFuncRef {
+    /// Entry of the function's machine code.
+    pub code: *const u8,
+    /// First argument to pass: the callee's VM context (or host function data).
+    pub vmctx: *mut core::ffi::c_void,
+    /// Canonical id of the function's type (see [`VMContext::type_ids`]).
+    pub type_id: u32,
+}
+
+/// Offsets of [`VMFuncRef`] fields, in bytes.
+pub mod funcref {
+    use super::*;
+    /// Offset of [`VMFuncRef::code`].
+    pub const CODE: i32 = offset_of!(VMFuncRef, code) as i32;
+    /// Offset of [`VMFuncRef::vmctx`].
+    pub const VMCTX: i32 = offset_of!(VMFuncRef, vmctx) as i32;
+    /// Offset of [`VMFuncRef::type_id`].
+    pub const TYPE_ID: i32 = offset_of!(VMFuncRef, type_id) as i32;
+}
+
+/// The 8-byte cell of a global; the value sits at offset 0 in its natural width.
+#[repr(C, align(8))]
+pub struct VMGlobal {
+    /// Raw bits of the value.
+    pub bits: u64,
+}
+
+/// Data that the wasm-to-host adapter of an imported host function receives as its
+/// "callee vmctx".
+#[repr(C)]
+pub struct VMHostFuncData {
+    /// The host function: `(data, caller_vmctx, values) -> status`. `values` holds the
+    /// arguments on entry and receives the results; status 0 returns normally, anything else
+    /// raises the trap the runtime recorded for this thread.
+    pub func: HostFuncPtr,
+}
+
+/// Signature of a host function callable from Wasm (see [`VMHostFuncData`]).
+pub type HostFuncPtr = unsafe extern "C" fn(
+    data: *mut VMHostFuncData,
+    caller_vmctx: *mut VMContext,
+    values: *mut u64,
+) -> u32;
+
+/// Offsets of [`VMHostFuncData`] fields, in bytes.
+pub mod host_func {
+    use super::*;
+    /// Offset of [`VMHostFuncData::func`].
+    pub const FUNC: i32 = offset_of!(VMHostFuncData, func) as i32;
+}
+
+/// Signature of the host-to-Wasm trampoline the compiler emits for each function type.
+///
+/// It stores its own frame pointer to `*entry_fp` (where the stack walker stops), loads the
+/// arguments from `values`, calls `code(callee_vmctx, caller_vmctx, args...)` and stores the
+/// results back into `values` (which must have `max(params, results)` slots).
+pub type ArrayToWasmTrampoline = unsafe extern "C" fn(
+    code: *const u8,
+    callee_vmctx: *mut core::ffi::c_void,
+    caller_vmctx: *mut VMContext,
+    values: *mut u64,
+    entry_fp: *mut usize,
+);
+
+/// What every compiled object exports (as [`DESCRIPTOR_SYMBOL`] in shared objects; passed to
+/// [`MAIN_SYMBOL`] in executables).
+///
+/// Pointers are filled by relocations when the object is linked or loaded.
+#[repr(C)]
+pub struct ModuleDescriptor {
+    /// [`DESCRIPTOR_MAGIC`].
+    pub magic: u64,
+    /// The module's metadata ([`crate::meta::ModuleMeta`], postcard-encoded).
+    pub meta: *const u8,
+    /// Bytes at `meta`.
+    pub meta_len: usize,
+    /// Per defined function (index minus imported functions): its code address.
+    pub funcs: *const *const u8,
+    /// Per module type index: the [`ArrayToWasmTrampoline`] for that function type (null for
+    /// non-function types).
+    pub array_to_wasm: *const *const u8,
+    /// Per module type index: the wasm-to-host adapter for that function type, with the Wasm
+    /// calling convention, which calls the [`VMHostFuncData`] passed as its callee vmctx.
+    pub wasm_to_host: *const *const u8,
+}
+
+/// Offsets of [`ModuleDescriptor`] fields, in bytes.
+pub mod descriptor {
+    use super::*;
+    /// Offset of [`ModuleDescriptor::magic`].
+    pub const MAGIC: u32 = offset_of!(ModuleDescriptor, magic) as u32;
+    /// Offset of [`ModuleDescriptor::meta`].
+    pub const META: u32 = offset_of!(ModuleDescriptor, meta) as u32;
+    /// Offset of [`ModuleDescriptor::meta_len`].
+    pub const META_LEN: u32 = offset_of!(ModuleDescriptor, meta_len) as u32;
+    /// Offset of [`ModuleDescriptor::funcs`].
+    pub const FUNCS: u32 = offset_of!(ModuleDescriptor, funcs) as u32;
+    /// Offset of [`ModuleDescriptor::array_to_wasm`].
+    pub const ARRAY_TO_WASM: u32 = offset_of!(ModuleDescriptor, array_to_wasm) as u32;
+    /// Offset of [`ModuleDescriptor::wasm_to_host`].
+    pub const WASM_TO_HOST: u32 = offset_of!(ModuleDescriptor, wasm_to_host) as u32;
+    /// Size of the descriptor.
+    pub const SIZE: u32 = core::mem::size_of::<ModuleDescriptor>() as u32;
+}
+
+/// Why compiled code stopped: one code per Wasm trap, shared by the compiler (which stores
+/// the raw byte in Cranelift's trap records) and the runtime (which prints the message).
+///
+/// The raw values of the five codes that Cranelift itself uses equal Cranelift's reserved
+/// codes (`TrapCode::STACK_OVERFLOW` = 251 ... `BAD_CONVERSION_TO_INTEGER` = 255); the
+/// compiler checks this in a unit test. Messages follow the wording of the spec test suite's
+/// `assert_trap`/`assert_exhaustion` directives.
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum TrapCode {
+    /// `unreachable` executed.
+    Unreachable = 1,
+    /// Linear memory access out of bounds (including bulk memory operations).
+    MemoryOutOfBounds = 2,
+    /// Table access out of bounds (`table.get/set/fill/copy/init`).
+    TableOutOfBounds = 3,
+    /// `call_indirect` index outside the table.
+    UndefinedElement = 4,
+    /// `call_indirect` through a null table element.
+    UninitializedElement = 5,
+    /// `call_indirect` signature mismatch.
+    IndirectCallTypeMismatch = 6,
+    /// A null reference was dereferenced (`call_ref`, `struct.get`, ...).
+    NullReference = 7,
+    /// `ref.cast` failed.
+    CastFailure = 8,
+    /// The heap is exhausted at its maximum size.
+    OutOfMemory = 9,
+    /// A host function raised a trap; the runtime recorded its details.
+    HostTrap = 10,
+    /// Array access out of bounds.
+    ArrayOutOfBounds = 11,
+    /// `memory.grow` etc. asked for an allocation that is too large.
+    AllocationTooLarge = 12,
+    /// The call stack is exhausted (Cranelift's `STACK_OVERFLOW`).
+    StackOverflow = 251,
+    /// Integer overflow (Cranelift's `INTEGER_OVERFLOW`).
+    IntegerOverflow = 252,
+    /// Cranelift's `HEAP_OUT_OF_BOUNDS`; not used by wasmc's lowering.
+    HeapOutOfBounds = 253,
+    /// Integer division by zero (Cranelift's `INTEGER_DIVISION_BY_ZERO`).
+    IntegerDivisionByZero = 254,
+    /// NaN converted to an integer (Cranelift's `BAD_CONVERSION_TO_INTEGER`).
+    BadConversionToInteger = 255,
+}
+
+impl TrapCode {
+    /// Every trap code, for tables and tests.
+    pub const ALL: [TrapCode; 17] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::NullReference,
+        TrapCode::CastFailure,
+        TrapCode::OutOfMemory,
+        TrapCode::HostTrap,
+        TrapCode::ArrayOutOfBounds,
+        TrapCode::AllocationTooLarge,
+        TrapCode::StackOverflow,
+        TrapCode::IntegerOverflow,
+        TrapCode::HeapOutOfBounds,
+        TrapCode::IntegerDivisionByZero,
+        TrapCode::BadConversionToInteger,
+    ];
+
+    /// The code whose raw byte is `raw`, if any.
+    pub fn from_raw(raw: u8) -> Option<TrapCode> {
+        Self::ALL.into_iter().find(|c| *c as u8 == raw)
+    }
+
+    /// The message printed after `wasm trap: ` (spec test wording).
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds | TrapCode::HeapOutOfBounds => {
+                "out of bounds memory access"
+            }
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::NullReference => "null reference",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::OutOfMemory => "out of memory",
+            TrapCode::HostTrap => "host trap",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::AllocationTooLarge => "allocation size too large",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivisionByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+        }
+    }
+}
+
+/// Invokes `$mac!` with the list of builtin functions: `name(params) -> result;` where each
+/// type is `i32` or `i64` (pointers are `i64`). The first parameter of every builtin is the
+/// caller's `*mut VMContext`. The runtime builds [`BuiltinFunctions`] from this list and the
+/// compiler builds its libcall signatures from it, so the two cannot disagree.
+///
+/// Builtins that can fail return an `i32` status: 0 for success, nonzero when the compiled
+/// caller must trap (the caller knows which trap: each such builtin fails one way).
+#[macro_export]
+macro_rules! foreach_builtin {
+    ($mac:ident) => {
+        $mac! {
+            /// `memory.grow`: returns the old size in pages, or -1.
+            memory_grow(vmctx: i64, memory: i32, delta_pages: i64) -> i64;
+            /// `memory.fill`: status (nonzero: out of bounds memory access).
+            memory_fill(vmctx: i64, memory: i32, dst: i64, value: i32, len: i64) -> i32;
+            /// `memory.copy`: status (nonzero: out of bounds memory access).
+            memory_copy(vmctx: i64, dst_memory: i32, src_memory: i32, dst: i64, src: i64, len: i64) -> i32;
+            /// `memory.init`: status (nonzero: out of bounds memory access).
+            memory_init(vmctx: i64, memory: i32, data: i32, dst: i64, src: i32, len: i32) -> i32;
+            /// `data.drop`: always 0.
+            data_drop(vmctx: i64, data: i32) -> i32;
+            /// `table.grow`: returns the old size, or -1.
+            table_grow(vmctx: i64, table: i32, init: i64, delta: i64) -> i64;
+            /// `table.fill`: status (nonzero: out of bounds table access).
+            table_fill(vmctx: i64, table: i32, dst: i64, value: i64, len: i64) -> i32;
+            /// `table.copy`: status (nonzero: out of bounds table access).
+            table_copy(vmctx: i64, dst_table: i32, src_table: i32, dst: i64, src: i64, len: i64) -> i32;
+            /// `table.init`: status (nonzero: out of bounds table access).
+            table_init(vmctx: i64, table: i32, elem: i32, dst: i64, src: i32, len: i32) -> i32;
+            /// `elem.drop`: always 0.
+            elem_drop(vmctx: i64, elem: i32) -> i32;
+        }
+    };
+}
+
+macro_rules! define_builtin_struct {
+    ($( $(#[$attr:meta])* $name:ident($($pname:ident: $pty:ident),*) -> $rty:ident; )*) => {
+        /// Function pointers of the runtime's builtins, in [`foreach_builtin!`] order; compiled
+        /// code calls entry `i` through `VMContext::builtins` at offset `8 * i`.
+        #[repr(C)]
+        pub struct BuiltinFunctions {
+            $( $(#[$attr])* pub $name: unsafe extern "C" fn($($pname: $pty),*) -> $rty, )*
+        }
+    };
+}
+foreach_builtin!(define_builtin_struct);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_pointer_sized_fields() {
+        assert_eq!(vmctx::STORE, 0);
+        assert_eq!(vmctx::TYPE_IDS, 48);
+        assert_eq!(core::mem::size_of::<VMContext>(), 64);
+        assert_eq!(memory::LENGTH, 8);
+        assert_eq!(funcref::TYPE_ID, 16);
+        assert_eq!(core::mem::size_of::<VMGlobal>(), 8);
+        assert_eq!(descriptor::SIZE, 48);
+    }
+
+    #[test]
+    fn trap_codes_round_trip() {
+        for code in TrapCode::ALL {
+            assert_eq!(TrapCode::from_raw(code as u8), Some(code));
+            assert!(!code.message().is_empty());
+        }
+        assert_eq!(TrapCode::from_raw(0), None);
+    }
+}

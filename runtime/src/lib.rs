@@ -1,0 +1,8 @@
+//! The wasmc runtime: linked into every program compiled by `wasmc` (as a staticlib) and into
+//! the spec test runner (as an rlib). It instantiates compiled modules, handles traps,
+//! walks Wasm stacks, implements the builtins (libcalls) and WASI preview1.
+
+#![deny(missing_docs)]
+
+pub mod abi;
+pub mod meta;

@@ -1,0 +1,404 @@
+//! Module metadata: everything the runtime needs to instantiate a compiled module that is
+//! not machine code. The compiler fills a [`ModuleMeta`] from the validated Wasm module and
+//! the compiled functions, encodes it with postcard into the object file, and the runtime
+//! decodes it when it loads the module ([`ModuleMeta::decode`] mirrors
+//! [`ModuleMeta::encode`]).
+
+use serde::{Deserialize, Serialize};
+
+/// A value type (spec §2.3 "Types").
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum ValType {
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `v128` (not supported by the compiler yet)
+    V128,
+    /// A reference type.
+    Ref(RefType),
+}
+
+/// A reference type: nullability and heap type.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct RefType {
+    /// Whether null is a value of the type.
+    pub nullable: bool,
+    /// The heap type.
+    pub heap: HeapType,
+}
+
+impl RefType {
+    /// `funcref`
+    pub const FUNCREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Func,
+    };
+    /// `externref`
+    pub const EXTERNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Extern,
+    };
+}
+
+/// A heap type: abstract, or a module type index.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum HeapType {
+    /// `func`
+    Func,
+    /// `nofunc`
+    NoFunc,
+    /// `extern`
+    Extern,
+    /// `noextern`
+    NoExtern,
+    /// `any`
+    Any,
+    /// `eq`
+    Eq,
+    /// `i31`
+    I31,
+    /// `struct`
+    Struct,
+    /// `array`
+    Array,
+    /// `none`
+    None,
+    /// `exn`
+    Exn,
+    /// `noexn`
+    NoExn,
+    /// A type defined by the module, by module type index.
+    Concrete(u32),
+}
+
+/// A function type.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Hash, Debug, Default)]
+pub struct FuncType {
+    /// Parameter types.
+    pub params: Vec<ValType>,
+    /// Result types.
+    pub results: Vec<ValType>,
+}
+
+/// An entry of the module's type section, flattened (rec groups expanded in order).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Hash, Debug)]
+pub enum SubType {
+    /// A function type.
+    Func(FuncType),
+    /// A struct or array type (GC); laid out by `gc::layout` (not instantiable yet).
+    Other,
+}
+
+/// A table type.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct TableType {
+    /// Element type.
+    pub element: RefType,
+    /// Minimum number of elements.
+    pub min: u64,
+    /// Maximum number of elements.
+    pub max: Option<u64>,
+}
+
+/// A memory type; sizes in pages of [`crate::abi::WASM_PAGE_SIZE`] bytes.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct MemoryType {
+    /// Minimum pages.
+    pub min: u64,
+    /// Maximum pages.
+    pub max: Option<u64>,
+    /// 64-bit index type (memory64; not supported yet).
+    pub memory64: bool,
+    /// Shared memory (threads; not supported yet).
+    pub shared: bool,
+}
+
+/// A global type.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Debug)]
+pub struct GlobalType {
+    /// Value type.
+    pub ty: ValType,
+    /// `mut`.
+    pub mutable: bool,
+}
+
+/// One instruction of a constant expression (spec §3.3.11 "Constant Expressions", with the
+/// extended-const proposal's arithmetic).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub enum ConstOp {
+    /// `i32.const`
+    I32(i32),
+    /// `i64.const`
+    I64(i64),
+    /// `f32.const`, raw bits
+    F32(u32),
+    /// `f64.const`, raw bits
+    F64(u64),
+    /// `ref.null`
+    RefNull,
+    /// `ref.func` of a function index
+    RefFunc(u32),
+    /// `global.get` of a global index
+    GlobalGet(u32),
+    /// `i32.add`
+    I32Add,
+    /// `i32.sub`
+    I32Sub,
+    /// `i32.mul`
+    I32Mul,
+    /// `i64.add`
+    I64Add,
+    /// `i64.sub`
+    I64Sub,
+    /// `i64.mul`
+    I64Mul,
+}
+
+/// A constant expression: a sequence of [`ConstOp`]s that leaves one value.
+pub type ConstExpr = Vec<ConstOp>;
+
+/// What an import provides.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub enum ImportKind {
+    /// A function of the given module type index.
+    Func(u32),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+    /// An exception tag of the given module type index.
+    Tag(u32),
+}
+
+/// An import.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct Import {
+    /// Module name.
+    pub module: String,
+    /// Field name.
+    pub name: String,
+    /// What is imported.
+    pub kind: ImportKind,
+}
+
+/// The kind of an export, with the index in its index space.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ExportKind {
+    /// Function index.
+    Func(u32),
+    /// Table index.
+    Table(u32),
+    /// Memory index.
+    Memory(u32),
+    /// Global index.
+    Global(u32),
+    /// Tag index.
+    Tag(u32),
+}
+
+/// An export.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct Export {
+    /// Export name.
+    pub name: String,
+    /// What is exported.
+    pub kind: ExportKind,
+}
+
+/// A table defined by the module.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct TableDef {
+    /// Its type.
+    pub ty: TableType,
+    /// Initial value of every element (typed function references); null when absent.
+    pub init: Option<ConstExpr>,
+}
+
+/// A global defined by the module.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct GlobalDef {
+    /// Its type.
+    pub ty: GlobalType,
+    /// Initial value.
+    pub init: ConstExpr,
+}
+
+/// How a segment is used.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub enum SegmentMode {
+    /// Copied at instantiation into the given table or memory at `offset`, then dropped.
+    Active {
+        /// Table or memory index.
+        index: u32,
+        /// Offset expression.
+        offset: ConstExpr,
+    },
+    /// Used by `table.init`/`memory.init` (and `array.new_elem/new_data`).
+    Passive,
+    /// Declares functions for `ref.func`; dropped at instantiation.
+    Declared,
+}
+
+/// An element segment.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct ElemSegment {
+    /// Mode.
+    pub mode: SegmentMode,
+    /// Element type.
+    pub ty: RefType,
+    /// One constant expression per element.
+    pub items: Vec<ConstExpr>,
+}
+
+/// A data segment.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+pub struct DataSegment {
+    /// Mode (never `Declared`).
+    pub mode: SegmentMode,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A trap site: where a compiled function can trap, and why.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TrapSite {
+    /// Offset of the trapping instruction from the function's start, in bytes.
+    pub offset: u32,
+    /// Raw [`crate::abi::TrapCode`].
+    pub code: u8,
+}
+
+/// Machine-code facts about one defined function.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug, Default)]
+pub struct FuncCode {
+    /// Size of the function's machine code in bytes.
+    pub size: u32,
+    /// Trap sites, sorted by offset.
+    pub traps: Vec<TrapSite>,
+}
+
+/// Everything about a compiled module except its machine code.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug, Default)]
+pub struct ModuleMeta {
+    /// The module's name (name section), if any.
+    pub name: Option<String>,
+    /// The type section, flattened.
+    pub types: Vec<SubType>,
+    /// Imports in order.
+    pub imports: Vec<Import>,
+    /// Per function index (imports first): the module type index of its type.
+    pub funcs: Vec<u32>,
+    /// Number of imported functions.
+    pub num_imported_funcs: u32,
+    /// Tables defined by the module (after the imported ones in the index space).
+    pub tables: Vec<TableDef>,
+    /// Memories defined by the module.
+    pub memories: Vec<MemoryType>,
+    /// Globals defined by the module.
+    pub globals: Vec<GlobalDef>,
+    /// Tags defined by the module (module type index of each).
+    pub tags: Vec<u32>,
+    /// Exports in order.
+    pub exports: Vec<Export>,
+    /// The start function.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elems: Vec<ElemSegment>,
+    /// Data segments.
+    pub datas: Vec<DataSegment>,
+    /// Per function index: name from the name section, if any.
+    pub func_names: Vec<Option<String>>,
+    /// Per defined function: machine-code facts.
+    pub code: Vec<FuncCode>,
+}
+
+/// Error decoding [`ModuleMeta`].
+#[derive(Debug, thiserror::Error)]
+#[error("corrupt module metadata: {0}")]
+pub struct MetaError(#[from] postcard::Error);
+
+impl ModuleMeta {
+    /// Encodes the metadata for embedding in an object file.
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("metadata always encodes")
+    }
+
+    /// Decodes metadata written by [`ModuleMeta::encode`].
+    pub fn decode(bytes: &[u8]) -> Result<ModuleMeta, MetaError> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+
+    /// The function type of function `index`, if its type is a function type.
+    pub fn func_type(&self, index: u32) -> &FuncType {
+        match &self.types[self.funcs[index as usize] as usize] {
+            SubType::Func(f) => f,
+            SubType::Other => panic!("function {index} has a non-function type"),
+        }
+    }
+
+    /// Imported items of each kind: (functions, tables, memories, globals).
+    pub fn import_counts(&self) -> (u32, u32, u32, u32) {
+        let mut c = (0, 0, 0, 0);
+        for i in &self.imports {
+            match i.kind {
+                ImportKind::Func(_) => c.0 += 1,
+                ImportKind::Table(_) => c.1 += 1,
+                ImportKind::Memory(_) => c.2 += 1,
+                ImportKind::Global(_) => c.3 += 1,
+                ImportKind::Tag(_) => {}
+            }
+        }
+        c
+    }
+
+    /// The name to show for function `index` in backtraces: the name section's, else
+    /// `func[N]`.
+    pub fn func_display_name(&self, index: u32) -> String {
+        match self.func_names.get(index as usize) {
+            Some(Some(n)) => n.clone(),
+            _ => format!("func[{index}]"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_round_trips() {
+        let meta = ModuleMeta {
+            name: Some("m".into()),
+            types: vec![SubType::Func(FuncType {
+                params: vec![ValType::I32, ValType::Ref(RefType::FUNCREF)],
+                results: vec![ValType::F64],
+            })],
+            funcs: vec![0],
+            globals: vec![GlobalDef {
+                ty: GlobalType {
+                    ty: ValType::I64,
+                    mutable: true,
+                },
+                init: vec![ConstOp::I64(-5), ConstOp::I64(2), ConstOp::I64Mul],
+            }],
+            code: vec![FuncCode {
+                size: 10,
+                traps: vec![TrapSite {
+                    offset: 3,
+                    code: 254,
+                }],
+            }],
+            ..Default::default()
+        };
+        let back = ModuleMeta::decode(&meta.encode()).unwrap();
+        assert_eq!(back, meta);
+        assert!(ModuleMeta::decode(&[0xff, 0xff, 0xff]).is_err());
+    }
+}
