@@ -192,7 +192,8 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     }
     info.meta.code = code;
 
-    let (a2w, w2h) = emit_type_trampolines(&mut module, &info, &mut ctx, &mut fctx)?;
+    let (a2w, w2h, adapters) = emit_type_trampolines(&mut module, &info, &mut ctx, &mut fctx)?;
+    info.meta.adapters = adapters;
     let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h)?;
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
@@ -219,13 +220,15 @@ fn emit_type_trampolines(
     info: &ModuleInfo<'_>,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
-) -> Result<(PerType, PerType), CompileError> {
+) -> Result<(PerType, PerType, Vec<FuncCode>), CompileError> {
     let mut a2w = Vec::new();
     let mut w2h = Vec::new();
+    let mut adapters = Vec::new();
     for (i, ty) in info.meta.types.iter().enumerate() {
         let SubType::Func(ft) = ty else {
             a2w.push(None);
             w2h.push(None);
+            adapters.push(FuncCode::default());
             continue;
         };
         let frontend = module.isa().frontend_config();
@@ -234,9 +237,11 @@ fn emit_type_trampolines(
         a2w.push(Some(define_local(module, &name, func, ctx)?));
         let name = format!("wasm_to_host_{i}");
         let func = wasm_to_host(ft, fctx, frontend);
-        w2h.push(Some(define_local(module, &name, func, ctx)?));
+        let (id, code) = define_local_with_code(module, &name, func, ctx)?;
+        w2h.push(Some(id));
+        adapters.push(code);
     }
-    Ok((a2w, w2h))
+    Ok((a2w, w2h, adapters))
 }
 
 fn define_local(
@@ -245,6 +250,16 @@ fn define_local(
     func: Function,
     ctx: &mut Context,
 ) -> Result<FuncId, CompileError> {
+    Ok(define_local_with_code(module, name, func, ctx)?.0)
+}
+
+/// Declares and defines a local function; returns its id and machine-code facts.
+fn define_local_with_code(
+    module: &mut ObjectModule,
+    name: &str,
+    func: Function,
+    ctx: &mut Context,
+) -> Result<(FuncId, FuncCode), CompileError> {
     let id = module
         .declare_function(name, Linkage::Local, &func.signature)
         .map_err(|e| codegen_error(name, e))?;
@@ -252,8 +267,30 @@ fn define_local(
     module
         .define_function(id, ctx)
         .map_err(|e| codegen_error(name, module_error(e)))?;
+    let code = func_code(ctx);
     ctx.clear();
-    Ok(id)
+    Ok((id, code))
+}
+
+/// Size and sorted trap sites of the function just compiled in `ctx`.
+fn func_code(ctx: &Context) -> FuncCode {
+    let compiled = ctx
+        .compiled_code()
+        .expect("defined function has compiled code");
+    let mut traps: Vec<TrapSite> = compiled
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| TrapSite {
+            offset: t.offset,
+            code: t.code.as_raw().get(),
+        })
+        .collect();
+    traps.sort_by_key(|t| t.offset);
+    FuncCode {
+        size: compiled.buffer.total_size(),
+        traps,
+    }
 }
 
 /// The native signature of [`rt::ArrayToWasmTrampoline`].

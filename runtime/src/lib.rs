@@ -5,4 +5,13 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+pub mod config;
+pub mod entry;
+pub mod instance;
+pub mod libcalls;
+pub mod memory;
 pub mod meta;
+pub mod registry;
+pub mod table;
+pub mod traps;
+pub mod wasi;

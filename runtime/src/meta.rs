@@ -317,6 +317,9 @@ pub struct ModuleMeta {
     pub func_names: Vec<Option<String>>,
     /// Per defined function: machine-code facts.
     pub code: Vec<FuncCode>,
+    /// Per module type index: machine-code facts of the wasm-to-host adapter (empty for
+    /// non-function types); its one trap site raises host traps.
+    pub adapters: Vec<FuncCode>,
 }
 
 /// Error decoding [`ModuleMeta`].

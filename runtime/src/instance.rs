@@ -1,0 +1,726 @@
+//! Stores, instances, and calls from the host into Wasm.
+//!
+//! A [`Store`] owns instances that may call each other (and share a stack limit). An
+//! [`Instance`] owns its VM context and everything the context points to: memories, tables,
+//! global cells and `funcref`s of the functions it defines. Instances are boxed and never
+//! freed before their store, so raw pointers between instances of one store stay valid.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::abi::{
+    ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
+    VMStoreContext, VMTable, WASM_PAGE_SIZE,
+};
+use crate::memory::Memory;
+use crate::meta::{
+    ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, SubType, ValType,
+};
+use crate::registry::LoadedModule;
+use crate::table::Table;
+use crate::traps::{self, Trap, TrapKind};
+use crate::wasi::WasiCtx;
+
+/// A Wasm value crossing the host boundary. References are raw bits: a `funcref` is a
+/// `*const VMFuncRef` (0 is null), an `externref` is whatever the host stored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    /// `i32`
+    I32(i32),
+    /// `i64`
+    I64(i64),
+    /// `f32`, raw bits
+    F32(u32),
+    /// `f64`, raw bits
+    F64(u64),
+    /// A reference, raw bits.
+    Ref(usize),
+}
+
+impl Val {
+    /// Encodes into a value slot.
+    pub fn to_bits(self) -> u64 {
+        match self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::Ref(v) => v as u64,
+        }
+    }
+
+    /// Decodes a value slot of type `ty`.
+    pub fn from_bits(bits: u64, ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(bits as u32 as i32),
+            ValType::I64 => Val::I64(bits as i64),
+            ValType::F32 => Val::F32(bits as u32),
+            ValType::F64 => Val::F64(bits),
+            ValType::V128 | ValType::Ref(_) => Val::Ref(bits as usize),
+        }
+    }
+
+    /// The zero value of a type (null for references).
+    pub fn default_for(ty: ValType) -> Val {
+        Val::from_bits(0, ty)
+    }
+}
+
+/// What a host function sees of its caller.
+pub struct Caller<'a> {
+    /// The calling instance.
+    pub instance: &'a mut Instance,
+}
+
+impl Caller<'_> {
+    /// The caller's memory 0 and the store's WASI context.
+    pub fn memory_and_wasi(&mut self) -> (Option<&mut [u8]>, Option<&mut WasiCtx>) {
+        let mem = self.instance.memories.first().map(|m| {
+            // SAFETY: the memory belongs to this store and Wasm is suspended in this call.
+            unsafe { crate::memory::vm_memory_bytes(*m) }
+        });
+        // SAFETY: the store outlives its instances; only this host call uses it now.
+        let store = unsafe { &mut *self.instance.store };
+        (mem, store.wasi.as_deref_mut())
+    }
+}
+
+/// The Rust implementation of a host function: reads its arguments from the value slots,
+/// writes its results to the same slots (from slot 0).
+pub type HostFn = dyn Fn(&mut Caller<'_>, &mut [u64]) -> Result<(), TrapKind> + Send + Sync;
+
+/// A function provided by the host.
+pub struct HostFunc {
+    /// Its type.
+    pub ty: FuncType,
+    /// Its implementation.
+    pub func: Box<HostFn>,
+}
+
+#[repr(C)]
+struct HostFuncData {
+    vm: VMHostFuncData,
+    func: Arc<HostFunc>,
+    slots: usize,
+}
+
+unsafe extern "C" fn host_dispatch(
+    data: *mut VMHostFuncData,
+    caller: *mut VMContext,
+    values: *mut u64,
+) -> u32 {
+    // SAFETY: `data` is the first field of a HostFuncData made by `bind_host_func`, and
+    // `caller` is the VM context of a live instance of this store.
+    let (data, instance) = unsafe {
+        (
+            &*(data as *const HostFuncData),
+            &mut *((*caller).instance as *mut Instance),
+        )
+    };
+    // SAFETY: the adapter passes a slot array of max(params, results) slots.
+    let vals = unsafe { std::slice::from_raw_parts_mut(values, data.slots) };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        (data.func.func)(&mut Caller { instance }, vals)
+    }));
+    match result {
+        Ok(Ok(())) => 0,
+        Ok(Err(kind)) => {
+            traps::set_pending_host_trap(kind);
+            1
+        }
+        Err(_) => {
+            traps::set_pending_host_trap(TrapKind::Host("host function panicked".into()));
+            1
+        }
+    }
+}
+
+/// A function that can be called or imported.
+#[derive(Clone)]
+pub struct Func {
+    /// Its `funcref`.
+    pub funcref: *const VMFuncRef,
+    /// A module in which its type is defined (its trampoline is used for calls).
+    pub module: Arc<LoadedModule>,
+    /// Its type index in `module`.
+    pub ty: u32,
+    /// VM context passed as "caller" when the host calls it.
+    pub caller_vmctx: *mut VMContext,
+}
+
+impl Func {
+    /// The function's type.
+    pub fn ty(&self) -> &FuncType {
+        match &self.module.meta.types[self.ty as usize] {
+            SubType::Func(f) => f,
+            SubType::Other => unreachable!("functions have function types"),
+        }
+    }
+}
+
+/// A global variable's cell and type.
+#[derive(Clone, Copy)]
+pub struct Global {
+    /// The cell.
+    pub cell: *mut VMGlobal,
+    /// Its type.
+    pub ty: GlobalType,
+}
+
+impl Global {
+    /// The current value.
+    pub fn get(&self) -> Val {
+        // SAFETY: the cell belongs to a live instance of the store.
+        Val::from_bits(unsafe { (*self.cell).bits }, self.ty.ty)
+    }
+}
+
+/// Something an instance exports or imports.
+#[derive(Clone)]
+pub enum Extern {
+    /// A Wasm function (or a host function already bound by an instance).
+    Func(Func),
+    /// A host function not yet bound to an instance.
+    HostFunc(Arc<HostFunc>),
+    /// A table.
+    Table(*mut Table),
+    /// A memory.
+    Memory(*mut Memory),
+    /// A global.
+    Global(Global),
+}
+
+/// Why instantiation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstantiateError {
+    /// An import is missing or has the wrong type (`assert_unlinkable`).
+    #[error("{0}")]
+    Link(String),
+    /// A segment was out of bounds or the start function trapped (`assert_uninstantiable`).
+    #[error("{0}")]
+    Trap(Trap),
+    /// Resources (memory reservations) could not be had.
+    #[error("{0}")]
+    Resource(String),
+}
+
+/// Process-wide canonical ids of function types (structural equality), for
+/// `call_indirect`'s signature check across modules.
+fn canonical_func_type_id(ft: &FuncType) -> u32 {
+    static IDS: Mutex<Option<HashMap<FuncType, u32>>> = Mutex::new(None);
+    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
+    let ids = ids.get_or_insert_with(HashMap::new);
+    let next = ids.len() as u32;
+    *ids.entry(ft.clone()).or_insert(next)
+}
+
+/// Shared state of a store.
+pub struct StoreInner {
+    /// Shared with compiled code through every VM context.
+    ctx: VMStoreContext,
+    instances: Vec<Box<Instance>>,
+    /// Bytes of stack that Wasm code may use below the host frame that first enters it.
+    pub stack_size: usize,
+    /// WASI state, if the store runs a WASI program.
+    pub wasi: Option<Box<WasiCtx>>,
+}
+
+/// A set of instances that may call each other, and the state they share.
+pub struct Store {
+    inner: Box<StoreInner>,
+}
+
+/// Default bytes of stack for Wasm code.
+pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
+
+impl Store {
+    /// An empty store whose Wasm code may use `stack_size` bytes of stack. The caller must
+    /// run calls on a thread with at least that much stack plus room for host code
+    /// (1 MiB is ample).
+    pub fn new(stack_size: usize) -> Store {
+        Store {
+            inner: Box::new(StoreInner {
+                ctx: VMStoreContext { stack_limit: 0 },
+                instances: Vec::new(),
+                stack_size,
+                wasi: None,
+            }),
+        }
+    }
+
+    /// The store's shared state.
+    pub fn inner(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+
+    /// Instantiates `module`, resolving each import with `resolve`, and runs its start
+    /// function. Returns the index of the new instance.
+    ///
+    /// # Errors
+    /// See [`InstantiateError`]. On a trap during initialisation, the instance stays in the
+    /// store (its tables or memories may be shared and partly written, as the spec says).
+    pub fn instantiate(
+        &mut self,
+        module: &Arc<LoadedModule>,
+        resolve: &mut dyn FnMut(&crate::meta::Import) -> Option<Extern>,
+    ) -> Result<usize, InstantiateError> {
+        let store_ptr: *mut StoreInner = &mut *self.inner;
+        let mut inst = Box::new(Instance::empty(module.clone(), store_ptr));
+        inst.link(resolve)?;
+        inst.define()?;
+        self.inner.instances.push(inst);
+        let index = self.inner.instances.len() - 1;
+        let inst: *mut Instance = &mut *self.inner.instances[index];
+        // SAFETY: the instance is boxed in this store and not otherwise borrowed.
+        unsafe { (*inst).initialize(self) }.map_err(InstantiateError::Trap)?;
+        Ok(index)
+    }
+
+    /// The instance at `index`.
+    pub fn instance(&mut self, index: usize) -> &mut Instance {
+        &mut self.inner.instances[index]
+    }
+
+    /// Calls `func` with `args`; returns its results or the trap.
+    ///
+    /// # Errors
+    /// The trap, including argument count or type mismatches (as host traps).
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let ft = func.ty().clone();
+        if args.len() != ft.params.len() {
+            return Err(Trap::host(format!(
+                "expected {} arguments, got {}",
+                ft.params.len(),
+                args.len()
+            )));
+        }
+        let mut values = vec![0u64; ft.params.len().max(ft.results.len()).max(1)];
+        for (slot, a) in values.iter_mut().zip(args) {
+            *slot = a.to_bits();
+        }
+        let tramp = func.module.array_to_wasm[func.ty as usize];
+        // SAFETY: the descriptor's trampolines have the `ArrayToWasmTrampoline` signature.
+        let tramp: ArrayToWasmTrampoline = unsafe { std::mem::transmute(tramp) };
+        // SAFETY: funcref points to a live VMFuncRef of this store.
+        let (code, callee_vmctx) = unsafe { ((*func.funcref).code, (*func.funcref).vmctx) };
+        let caller = func.caller_vmctx;
+        if !traps::in_wasm_call() {
+            let here = &values as *const _ as usize;
+            self.inner.ctx.stack_limit = here.saturating_sub(self.inner.stack_size);
+        }
+        let vals = values.as_mut_ptr();
+        traps::catch_traps(&mut |entry_fp| {
+            // SAFETY: the trampoline matches the function's type, `vals` has enough slots,
+            // and all VM structures live in this store.
+            unsafe { tramp(code, callee_vmctx, caller, vals, entry_fp) }
+        })?;
+        Ok(ft
+            .results
+            .iter()
+            .zip(&values)
+            .map(|(t, b)| Val::from_bits(*b, *t))
+            .collect())
+    }
+}
+
+/// An instance of a compiled module.
+pub struct Instance {
+    /// The module.
+    pub module: Arc<LoadedModule>,
+    vmctx: VMContext,
+    store: *mut StoreInner,
+    memories: Vec<*mut VMMemory>,
+    memory_objs: Vec<*mut Memory>,
+    owned_memories: Vec<Box<Memory>>,
+    tables: Vec<*mut VMTable>,
+    table_objs: Vec<*mut Table>,
+    owned_tables: Vec<Box<Table>>,
+    globals: Vec<*mut VMGlobal>,
+    global_types: Vec<GlobalType>,
+    owned_globals: Vec<Box<VMGlobal>>,
+    funcrefs: Vec<*const VMFuncRef>,
+    owned_funcrefs: Vec<Box<VMFuncRef>>,
+    host_data: Vec<Box<HostFuncData>>,
+    type_ids: Vec<u32>,
+    /// Data segments: dropped ones are marked.
+    pub(crate) data_dropped: Vec<bool>,
+    /// Element segments' evaluated items (emptied by `elem.drop`).
+    pub(crate) elem_values: Vec<Vec<usize>>,
+}
+
+impl Instance {
+    fn empty(module: Arc<LoadedModule>, store: *mut StoreInner) -> Instance {
+        let type_ids = module
+            .meta
+            .types
+            .iter()
+            .map(|t| match t {
+                SubType::Func(f) => canonical_func_type_id(f),
+                SubType::Other => u32::MAX,
+            })
+            .collect();
+        Instance {
+            module,
+            vmctx: VMContext {
+                // SAFETY: `store` is the boxed StoreInner that owns this instance.
+                store: unsafe { &raw mut (*store).ctx },
+                builtins: &crate::libcalls::BUILTINS,
+                memories: core::ptr::null(),
+                tables: core::ptr::null(),
+                globals: core::ptr::null(),
+                funcrefs: core::ptr::null(),
+                type_ids: core::ptr::null(),
+                instance: core::ptr::null_mut(),
+            },
+            store,
+            memories: Vec::new(),
+            memory_objs: Vec::new(),
+            owned_memories: Vec::new(),
+            tables: Vec::new(),
+            table_objs: Vec::new(),
+            owned_tables: Vec::new(),
+            globals: Vec::new(),
+            global_types: Vec::new(),
+            owned_globals: Vec::new(),
+            funcrefs: Vec::new(),
+            owned_funcrefs: Vec::new(),
+            host_data: Vec::new(),
+            type_ids,
+            data_dropped: Vec::new(),
+            elem_values: Vec::new(),
+        }
+    }
+
+    /// The VM context (for host functions and builtins).
+    pub fn vmctx(&mut self) -> *mut VMContext {
+        &mut self.vmctx
+    }
+
+    fn link(
+        &mut self,
+        resolve: &mut dyn FnMut(&crate::meta::Import) -> Option<Extern>,
+    ) -> Result<(), InstantiateError> {
+        let module = self.module.clone();
+        for import in &module.meta.imports {
+            let what = format!("{}::{}", import.module, import.name);
+            let bad = || InstantiateError::Link(format!("incompatible import type for `{what}`"));
+            let Some(ext) = resolve(import) else {
+                return Err(InstantiateError::Link(format!("unknown import: `{what}`")));
+            };
+            match (&import.kind, ext) {
+                (ImportKind::Func(ty), Extern::Func(f)) => {
+                    // SAFETY: exported funcrefs stay alive with their store.
+                    let actual = unsafe { (*f.funcref).type_id };
+                    if actual != self.type_ids[*ty as usize] {
+                        return Err(bad());
+                    }
+                    self.funcrefs.push(f.funcref);
+                }
+                (ImportKind::Func(ty), Extern::HostFunc(h)) => {
+                    let SubType::Func(want) = &module.meta.types[*ty as usize] else {
+                        return Err(bad());
+                    };
+                    if *want != h.ty {
+                        return Err(bad());
+                    }
+                    let f = self.bind_host_func(h, *ty);
+                    self.funcrefs.push(f);
+                }
+                (ImportKind::Table(want), Extern::Table(t)) => {
+                    // SAFETY: exported tables stay alive with their store.
+                    let t = unsafe { &mut *t };
+                    if t.ty.element != want.element
+                        || !limits_match(t.ty.min, t.ty.max, want.min, want.max)
+                    {
+                        return Err(bad());
+                    }
+                    self.tables.push(&mut t.vm);
+                    self.table_objs.push(t);
+                }
+                (ImportKind::Memory(want), Extern::Memory(m)) => {
+                    // SAFETY: exported memories stay alive with their store.
+                    let m = unsafe { &mut *m };
+                    if !limits_match(m.pages(), m.ty.max, want.min, want.max) {
+                        return Err(bad());
+                    }
+                    self.memories.push(&mut m.vm);
+                    self.memory_objs.push(m);
+                }
+                (ImportKind::Global(want), Extern::Global(g)) => {
+                    if g.ty != *want {
+                        return Err(bad());
+                    }
+                    self.globals.push(g.cell);
+                    self.global_types.push(g.ty);
+                }
+                _ => return Err(bad()),
+            }
+        }
+        Ok(())
+    }
+
+    fn bind_host_func(&mut self, h: Arc<HostFunc>, ty: u32) -> *const VMFuncRef {
+        let slots = h.ty.params.len().max(h.ty.results.len()).max(1);
+        let mut data = Box::new(HostFuncData {
+            vm: VMHostFuncData {
+                func: host_dispatch,
+            },
+            func: h,
+            slots,
+        });
+        let fr = Box::new(VMFuncRef {
+            code: self.module.wasm_to_host[ty as usize] as *const u8,
+            vmctx: (&raw mut *data).cast(),
+            type_id: self.type_ids[ty as usize],
+        });
+        self.host_data.push(data);
+        let p: *const VMFuncRef = &*fr;
+        self.owned_funcrefs.push(fr);
+        p
+    }
+
+    /// Creates the module's own memories, tables, functions and globals and fills the VM
+    /// context.
+    fn define(&mut self) -> Result<(), InstantiateError> {
+        let module = self.module.clone();
+        let meta = &module.meta;
+        for ty in &meta.memories {
+            let mut m = Memory::new(ty).map_err(|e| InstantiateError::Resource(e.to_string()))?;
+            self.memories.push(&mut m.vm);
+            self.memory_objs.push(&mut *m);
+            self.owned_memories.push(m);
+        }
+        let self_vmctx: *mut VMContext = &mut self.vmctx;
+        for (def, addr) in module.funcs.iter().enumerate() {
+            let index = meta.num_imported_funcs as usize + def;
+            let fr = Box::new(VMFuncRef {
+                code: *addr as *const u8,
+                vmctx: self_vmctx.cast(),
+                type_id: self.type_ids[meta.funcs[index] as usize],
+            });
+            self.funcrefs.push(&*fr);
+            self.owned_funcrefs.push(fr);
+        }
+        for g in &meta.globals {
+            // Globals are evaluated in order; an initializer sees earlier globals.
+            self.vmctx.globals = self.globals.as_ptr();
+            let bits = self.eval_const(&g.init);
+            let mut cell = Box::new(VMGlobal { bits });
+            self.globals.push(&mut *cell);
+            self.global_types.push(g.ty);
+            self.owned_globals.push(cell);
+        }
+        for t in &meta.tables {
+            let init = t.init.as_ref().map_or(0, |e| self.eval_const(e) as usize);
+            let mut table = Table::new(&t.ty, init)
+                .ok_or_else(|| InstantiateError::Resource("table too large".into()))?;
+            self.tables.push(&mut table.vm);
+            self.table_objs.push(&mut *table);
+            self.owned_tables.push(table);
+        }
+        self.vmctx.memories = self.memories.as_ptr();
+        self.vmctx.tables = self.tables.as_ptr();
+        self.vmctx.globals = self.globals.as_ptr();
+        self.vmctx.funcrefs = self.funcrefs.as_ptr();
+        self.vmctx.type_ids = self.type_ids.as_ptr();
+        self.vmctx.instance = (self as *mut Instance).cast();
+        self.data_dropped = vec![false; meta.datas.len()];
+        self.elem_values = meta
+            .elems
+            .iter()
+            .map(|e| {
+                e.items
+                    .iter()
+                    .map(|i| self.eval_const(i) as usize)
+                    .collect()
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Evaluates a constant expression (spec §3.3.11).
+    pub fn eval_const(&self, expr: &ConstExpr) -> u64 {
+        let mut stack: Vec<u64> = Vec::with_capacity(2);
+        for op in expr {
+            let v = match op {
+                ConstOp::I32(v) => *v as u32 as u64,
+                ConstOp::I64(v) => *v as u64,
+                ConstOp::F32(v) => *v as u64,
+                ConstOp::F64(v) => *v,
+                ConstOp::RefNull => 0,
+                ConstOp::RefFunc(f) => self.funcrefs[*f as usize] as u64,
+                // SAFETY: global cells live as long as the store.
+                ConstOp::GlobalGet(g) => unsafe { (*self.globals[*g as usize]).bits },
+                arith => {
+                    let b = stack.pop().unwrap_or(0);
+                    let a = stack.pop().unwrap_or(0);
+                    match arith {
+                        ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                        ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                        ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    }
+                }
+            };
+            stack.push(v);
+        }
+        stack.pop().unwrap_or(0)
+    }
+
+    /// Copies active segments (spec §4.5.4 "Instantiation": element segments first, then
+    /// data, each bounds-checked before it is written) and runs the start function.
+    fn initialize(&mut self, store: &mut Store) -> Result<(), Trap> {
+        let module = self.module.clone();
+        let meta = &module.meta;
+        for (i, seg) in meta.elems.iter().enumerate() {
+            match &seg.mode {
+                SegmentMode::Active { index, offset } => {
+                    let offset = self.eval_const(offset) as u32 as u64;
+                    let n = self.elem_values[i].len() as u64;
+                    self.table_init(*index, i as u32, offset, 0, n)
+                        .map_err(|()| trap_now(crate::abi::TrapCode::TableOutOfBounds))?;
+                    self.elem_values[i].clear();
+                }
+                SegmentMode::Declared => self.elem_values[i].clear(),
+                SegmentMode::Passive => {}
+            }
+        }
+        for (i, seg) in meta.datas.iter().enumerate() {
+            if let SegmentMode::Active { index, offset } = &seg.mode {
+                let offset = self.eval_const(offset) as u32 as u64;
+                self.memory_init(*index, i as u32, offset, 0, seg.bytes.len() as u64)
+                    .map_err(|()| trap_now(crate::abi::TrapCode::MemoryOutOfBounds))?;
+                self.data_dropped[i] = true;
+            }
+        }
+        if let Some(start) = meta.start {
+            let f = self.func(start);
+            store.call(&f, &[])?;
+        }
+        Ok(())
+    }
+
+    /// The function at index `f` as a callable [`Func`].
+    pub fn func(&mut self, f: u32) -> Func {
+        Func {
+            funcref: self.funcrefs[f as usize],
+            module: self.module.clone(),
+            ty: self.module.meta.funcs[f as usize],
+            caller_vmctx: &mut self.vmctx,
+        }
+    }
+
+    /// The export called `name`.
+    pub fn export(&mut self, name: &str) -> Option<Extern> {
+        let kind = self
+            .module
+            .meta
+            .exports
+            .iter()
+            .find(|e| e.name == name)?
+            .kind;
+        Some(match kind {
+            ExportKind::Func(f) => Extern::Func(self.func(f)),
+            ExportKind::Table(t) => Extern::Table(self.table_objs[t as usize]),
+            ExportKind::Memory(m) => Extern::Memory(self.memory_objs[m as usize]),
+            ExportKind::Global(g) => Extern::Global(Global {
+                cell: self.globals[g as usize],
+                ty: self.global_types[g as usize],
+            }),
+            ExportKind::Tag(_) => return None,
+        })
+    }
+
+    /// The memory at index `m`.
+    pub fn memory(&mut self, m: u32) -> Option<&mut Memory> {
+        // SAFETY: memories live as long as the store.
+        self.memory_objs
+            .get(m as usize)
+            .map(|p| unsafe { &mut **p })
+    }
+
+    /// The table at index `t`.
+    pub fn table(&mut self, t: u32) -> &mut Table {
+        // SAFETY: tables live as long as the store.
+        unsafe { &mut *self.table_objs[t as usize] }
+    }
+
+    /// `memory.init` (also used for active data segments); `Err` means out of bounds.
+    pub(crate) fn memory_init(
+        &mut self,
+        mem: u32,
+        data: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), ()> {
+        let module = self.module.clone();
+        let bytes: &[u8] = if self.data_dropped[data as usize] {
+            &[]
+        } else {
+            &module.meta.datas[data as usize].bytes
+        };
+        let memory = self.memory(mem).ok_or(())?.data_mut();
+        let src_end = src
+            .checked_add(len)
+            .filter(|e| *e <= bytes.len() as u64)
+            .ok_or(())?;
+        let dst_end = dst
+            .checked_add(len)
+            .filter(|e| *e <= memory.len() as u64)
+            .ok_or(())?;
+        memory[dst as usize..dst_end as usize]
+            .copy_from_slice(&bytes[src as usize..src_end as usize]);
+        Ok(())
+    }
+
+    /// `table.init` (also used for active element segments); `Err` means out of bounds.
+    pub(crate) fn table_init(
+        &mut self,
+        table: u32,
+        elem: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
+    ) -> Result<(), ()> {
+        let items = std::mem::take(&mut self.elem_values[elem as usize]);
+        let result = (|| {
+            let t = self.table(table).elements_mut();
+            let src_end = src
+                .checked_add(len)
+                .filter(|e| *e <= items.len() as u64)
+                .ok_or(())?;
+            let dst_end = dst
+                .checked_add(len)
+                .filter(|e| *e <= t.len() as u64)
+                .ok_or(())?;
+            t[dst as usize..dst_end as usize]
+                .copy_from_slice(&items[src as usize..src_end as usize]);
+            Ok(())
+        })();
+        self.elem_values[elem as usize] = items;
+        result
+    }
+}
+
+fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {
+    min >= want_min
+        && match (max, want_max) {
+            (_, None) => true,
+            (Some(m), Some(w)) => m <= w,
+            (None, Some(_)) => false,
+        }
+}
+
+fn trap_now(code: crate::abi::TrapCode) -> Trap {
+    Trap {
+        kind: TrapKind::Wasm(code),
+        backtrace: Vec::new(),
+        omitted_frames: 0,
+    }
+}
+
+/// Bytes of a memory page (re-exported for host code).
+pub const PAGE_SIZE: u64 = WASM_PAGE_SIZE;

@@ -1,0 +1,200 @@
+//! The builtin functions that compiled code calls through `VMContext::builtins`
+//! (`foreach_builtin!` in [`crate::abi`] fixes their order and signatures).
+//!
+//! Each takes the caller's VM context first. Builtins that can fail return a status that the
+//! compiled caller turns into its trap; none of them unwinds.
+
+use crate::abi::{BuiltinFunctions, VMContext};
+use crate::instance::Instance;
+
+/// The table that every VM context points to.
+pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
+    memory_grow,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_grow,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+};
+
+/// The instance that owns `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be the VM context of a live instance, passed by compiled code.
+unsafe fn instance<'a>(vmctx: i64) -> &'a mut Instance {
+    // SAFETY: see the function's contract.
+    unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) }
+}
+
+fn status(r: Result<(), ()>) -> i32 {
+    if r.is_ok() { 0 } else { 1 }
+}
+
+unsafe extern "C" fn memory_grow(vmctx: i64, memory: i32, delta: i64) -> i64 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    match inst
+        .memory(memory as u32)
+        .and_then(|m| m.grow(delta as u64))
+    {
+        Some(old) => old as i64,
+        None => -1,
+    }
+}
+
+unsafe extern "C" fn memory_fill(vmctx: i64, memory: i32, dst: i64, value: i32, len: i64) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let Some(m) = inst.memory(memory as u32) else {
+        return 1;
+    };
+    let data = m.data_mut();
+    let (dst, len) = (dst as u64, len as u64);
+    status(match dst.checked_add(len) {
+        Some(end) if end <= data.len() as u64 => {
+            data[dst as usize..end as usize].fill(value as u8);
+            Ok(())
+        }
+        _ => Err(()),
+    })
+}
+
+unsafe extern "C" fn memory_copy(
+    vmctx: i64,
+    dst_mem: i32,
+    src_mem: i32,
+    dst: i64,
+    src: i64,
+    len: i64,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let (dst, src, len) = (dst as u64, src as u64, len as u64);
+    let Some((s, src_len)) = inst
+        .memory(src_mem as u32)
+        .map(|m| (m.vm.base, m.vm.length))
+    else {
+        return 1;
+    };
+    let Some((d, dst_len)) = inst
+        .memory(dst_mem as u32)
+        .map(|m| (m.vm.base, m.vm.length))
+    else {
+        return 1;
+    };
+    let ok = src.checked_add(len).is_some_and(|e| e <= src_len)
+        && dst.checked_add(len).is_some_and(|e| e <= dst_len);
+    if !ok {
+        return 1;
+    }
+    // SAFETY: both ranges were checked against their memories' lengths; `copy` handles
+    // overlap (memory.copy has memmove semantics).
+    unsafe { core::ptr::copy(s.add(src as usize), d.add(dst as usize), len as usize) };
+    0
+}
+
+unsafe extern "C" fn memory_init(
+    vmctx: i64,
+    memory: i32,
+    data: i32,
+    dst: i64,
+    src: i32,
+    len: i32,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    status(inst.memory_init(
+        memory as u32,
+        data as u32,
+        dst as u64,
+        src as u32 as u64,
+        len as u32 as u64,
+    ))
+}
+
+unsafe extern "C" fn data_drop(vmctx: i64, data: i32) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    inst.data_dropped[data as usize] = true;
+    0
+}
+
+unsafe extern "C" fn table_grow(vmctx: i64, table: i32, init: i64, delta: i64) -> i64 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    match inst.table(table as u32).grow(delta as u64, init as usize) {
+        Some(old) => old as i64,
+        None => -1,
+    }
+}
+
+unsafe extern "C" fn table_fill(vmctx: i64, table: i32, dst: i64, value: i64, len: i64) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let t = inst.table(table as u32).elements_mut();
+    let (dst, len) = (dst as u64, len as u64);
+    status(match dst.checked_add(len) {
+        Some(end) if end <= t.len() as u64 => {
+            t[dst as usize..end as usize].fill(value as usize);
+            Ok(())
+        }
+        _ => Err(()),
+    })
+}
+
+unsafe extern "C" fn table_copy(
+    vmctx: i64,
+    dst_table: i32,
+    src_table: i32,
+    dst: i64,
+    src: i64,
+    len: i64,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let (dst, src, len) = (dst as u64, src as u64, len as u64);
+    let src_elems = inst.table(src_table as u32).elements();
+    let Some(src_end) = src
+        .checked_add(len)
+        .filter(|e| *e <= src_elems.len() as u64)
+    else {
+        return 1;
+    };
+    let items: Vec<usize> = src_elems[src as usize..src_end as usize].to_vec();
+    let d = inst.table(dst_table as u32).elements_mut();
+    let Some(dst_end) = dst.checked_add(len).filter(|e| *e <= d.len() as u64) else {
+        return 1;
+    };
+    d[dst as usize..dst_end as usize].copy_from_slice(&items);
+    0
+}
+
+unsafe extern "C" fn table_init(
+    vmctx: i64,
+    table: i32,
+    elem: i32,
+    dst: i64,
+    src: i32,
+    len: i32,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    status(inst.table_init(
+        table as u32,
+        elem as u32,
+        dst as u64,
+        src as u32 as u64,
+        len as u32 as u64,
+    ))
+}
+
+unsafe extern "C" fn elem_drop(vmctx: i64, elem: i32) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    inst.elem_values[elem as usize] = Vec::new();
+    0
+}

@@ -1,0 +1,134 @@
+//! Linear memories: a reservation of [`MEMORY_RESERVATION`] bytes of address space, of which
+//! the first `length` bytes are readable and writable; the rest faults (guard region).
+
+use crate::abi::{MEMORY_RESERVATION, VMMemory, WASM_PAGE_SIZE};
+use crate::meta::MemoryType;
+
+/// Most pages a 32-bit memory can have (4 GiB).
+pub const MAX_PAGES_32: u64 = 1 << 16;
+
+/// A linear memory owned by an instance.
+pub struct Memory {
+    /// What compiled code sees; its address is stable (the memory is boxed).
+    pub vm: VMMemory,
+    /// The memory's type (for import checks: `min` is updated to the current size).
+    pub ty: MemoryType,
+    reserved: usize,
+}
+
+// SAFETY: the memory is a private mapping owned by this value.
+unsafe impl Send for Memory {}
+
+/// Error creating a memory.
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    /// The OS refused the reservation.
+    #[error("cannot reserve {0} bytes of address space for a linear memory")]
+    Reserve(u64),
+    /// memory64 or shared memories are not supported.
+    #[error("unsupported memory type (memory64 or shared)")]
+    Unsupported,
+}
+
+impl Memory {
+    /// Reserves and commits a memory of `ty.min` pages.
+    pub fn new(ty: &MemoryType) -> Result<Box<Memory>, MemoryError> {
+        if ty.memory64 || ty.shared || ty.min > MAX_PAGES_32 {
+            return Err(MemoryError::Unsupported);
+        }
+        let size = MEMORY_RESERVATION as usize;
+        // SAFETY: an anonymous private PROT_NONE mapping; the address is checked below.
+        let base = unsafe {
+            libc::mmap(
+                core::ptr::null_mut(),
+                size,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if base == libc::MAP_FAILED {
+            return Err(MemoryError::Reserve(MEMORY_RESERVATION));
+        }
+        let mut m = Box::new(Memory {
+            vm: VMMemory {
+                base: base.cast(),
+                length: 0,
+            },
+            ty: ty.clone(),
+            reserved: size,
+        });
+        if m.grow(ty.min).is_none() {
+            return Err(MemoryError::Reserve(ty.min * WASM_PAGE_SIZE));
+        }
+        Ok(m)
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        self.vm.length / WASM_PAGE_SIZE
+    }
+
+    /// Maximum size in pages.
+    pub fn max_pages(&self) -> u64 {
+        self.ty.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32)
+    }
+
+    /// `memory.grow`: returns the old size in pages, or `None` if the memory cannot grow by
+    /// `delta` pages.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages() {
+            return None;
+        }
+        if delta > 0 {
+            let start = self.vm.length as usize;
+            let len = (delta * WASM_PAGE_SIZE) as usize;
+            // SAFETY: [start, start + len) lies inside our reservation (new <= 4 GiB).
+            let r = unsafe {
+                libc::mprotect(
+                    self.vm.base.add(start).cast(),
+                    len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                )
+            };
+            if r != 0 {
+                return None;
+            }
+        }
+        self.vm.length = new * WASM_PAGE_SIZE;
+        self.ty.min = new;
+        Some(old)
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: the first `length` bytes are mapped read/write and owned by this memory.
+        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `data`.
+        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
+    }
+}
+
+impl Drop for Memory {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the reservation made in `new`.
+        unsafe { libc::munmap(self.vm.base.cast(), self.reserved) };
+    }
+}
+
+/// The bytes of the memory behind a `VMMemory` pointer.
+///
+/// # Safety
+/// `vm` must point to the `vm` field of a live [`Memory`], and no other reference to its
+/// bytes may be used while the slice lives (Wasm code is not running concurrently).
+pub unsafe fn vm_memory_bytes<'a>(vm: *mut VMMemory) -> &'a mut [u8] {
+    // SAFETY: see the function's contract.
+    unsafe { std::slice::from_raw_parts_mut((*vm).base, (*vm).length as usize) }
+}

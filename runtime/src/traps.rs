@@ -1,0 +1,308 @@
+//! Traps: signal handlers, the non-local exit back to the host, and Wasm backtraces.
+//!
+//! Every entry from the host into Wasm goes through [`catch_traps`], which pushes an
+//! [`Activation`] on a thread-local list and calls the body under a C `sigsetjmp`. Compiled
+//! code traps with a faulting instruction (`ud2`, an access to a guard page, a division);
+//! the signal handler finds the faulting PC in the registry of compiled code
+//! ([`crate::registry`]), records the trap code and a backtrace (a frame-pointer walk up to
+//! the entry trampoline's frame), and `siglongjmp`s back to [`catch_traps`], which returns
+//! the [`Trap`]. Faults anywhere else go to the handler that was installed before ours.
+
+use std::cell::Cell;
+use std::fmt;
+use std::sync::Once;
+
+use crate::abi::TrapCode;
+use crate::registry;
+
+/// Maximum number of frames a backtrace records (the innermost ones).
+pub const MAX_BACKTRACE: usize = 64;
+
+/// Why a call into Wasm did not return normally.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrapKind {
+    /// A Wasm trap.
+    Wasm(TrapCode),
+    /// A host function failed with this message.
+    Host(String),
+    /// WASI `proc_exit` with this status.
+    Exit(i32),
+}
+
+/// One frame of a Wasm backtrace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktraceFrame {
+    /// Name of the module (name section), if any.
+    pub module: Option<String>,
+    /// Function index in its module.
+    pub func_index: u32,
+    /// Function name from the name section, else `func[N]`.
+    pub name: String,
+}
+
+/// A trap with its backtrace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trap {
+    /// What happened.
+    pub kind: TrapKind,
+    /// Innermost frame first; at most [`MAX_BACKTRACE`] frames.
+    pub backtrace: Vec<BacktraceFrame>,
+    /// Frames not recorded in `backtrace`.
+    pub omitted_frames: usize,
+}
+
+impl Trap {
+    /// A trap raised by host code, without backtrace.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap {
+            kind: TrapKind::Host(message.into()),
+            backtrace: Vec::new(),
+            omitted_frames: 0,
+        }
+    }
+
+    /// The message as the spec tests word it (`assert_trap`).
+    pub fn message(&self) -> String {
+        match &self.kind {
+            TrapKind::Wasm(c) => c.message().to_string(),
+            TrapKind::Host(m) => m.clone(),
+            TrapKind::Exit(c) => format!("exit with status {c}"),
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    /// `wasm trap: <message>` followed by `wasm backtrace:` and one line per frame.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.message())?;
+        if !self.backtrace.is_empty() {
+            write!(f, "\nwasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                match &frame.module {
+                    Some(m) => write!(f, "\n  {i:>4}: {m}!{}", frame.name)?,
+                    None => write!(f, "\n  {i:>4}: {}", frame.name)?,
+                }
+            }
+            if self.omitted_frames > 0 {
+                write!(f, "\n        ... {} more frames", self.omitted_frames)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One host-to-Wasm call in progress on this thread.
+#[repr(C)]
+pub struct Activation {
+    /// Frame pointer of the entry trampoline (written by the trampoline): the stack walk
+    /// stops at this frame.
+    pub entry_fp: usize,
+    /// The `sigjmp_buf` of the [`catch_traps`] frame (set by the C helper).
+    jmp_buf: *mut core::ffi::c_void,
+    prev: *mut Activation,
+    /// Trap code recorded by the signal handler.
+    code: Option<TrapCode>,
+    /// Return addresses / PCs of the Wasm frames, innermost first.
+    pcs: [usize; MAX_BACKTRACE],
+    num_pcs: usize,
+    omitted: usize,
+}
+
+thread_local! {
+    static ACTIVATION: Cell<*mut Activation> = const { Cell::new(core::ptr::null_mut()) };
+    static PENDING: Cell<Option<Box<TrapKind>>> = const { Cell::new(None) };
+}
+
+unsafe extern "C" {
+    fn wasmc_catch_traps(
+        body: unsafe extern "C" fn(*mut core::ffi::c_void),
+        data: *mut core::ffi::c_void,
+        slot: *mut *mut core::ffi::c_void,
+    ) -> i32;
+    fn wasmc_unwind(buf: *mut core::ffi::c_void) -> !;
+}
+
+/// Records the trap that a host function raises; the host function then returns a nonzero
+/// status and its adapter traps with `TrapCode::HostTrap`.
+pub fn set_pending_host_trap(kind: TrapKind) {
+    PENDING.with(|p| p.set(Some(Box::new(kind))));
+}
+
+/// Whether this thread is inside a call into Wasm.
+pub fn in_wasm_call() -> bool {
+    ACTIVATION.with(|a| !a.get().is_null())
+}
+
+/// Runs `body`, which enters Wasm through a trampoline that stores its frame pointer to the
+/// `*mut usize` it is given; returns the trap if compiled code trapped.
+pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
+    install_handlers();
+    let mut act = Activation {
+        entry_fp: 0,
+        jmp_buf: core::ptr::null_mut(),
+        prev: ACTIVATION.with(|a| a.get()),
+        code: None,
+        pcs: [0; MAX_BACKTRACE],
+        num_pcs: 0,
+        omitted: 0,
+    };
+    struct Data<'a> {
+        body: &'a mut dyn FnMut(*mut usize),
+        act: *mut Activation,
+    }
+    unsafe extern "C" fn call(data: *mut core::ffi::c_void) {
+        // SAFETY: `data` is the `Data` below, alive for the whole call.
+        let data = unsafe { &mut *(data as *mut Data<'_>) };
+        // SAFETY: the activation outlives the call; the trampoline writes `entry_fp`.
+        let fp = unsafe { &raw mut (*data.act).entry_fp };
+        (data.body)(fp);
+    }
+    let act_ptr: *mut Activation = &mut act;
+    let mut data = Data { body, act: act_ptr };
+    ACTIVATION.with(|a| a.set(act_ptr));
+    // SAFETY: `wasmc_catch_traps` calls `call(&mut data)` under sigsetjmp; a trap longjmps
+    // back into it, skipping only the trampoline, Wasm frames and `call`/`body` frames, none
+    // of which own anything that needs dropping when a trap unwinds them (host functions
+    // catch panics and return a status instead of unwinding).
+    let trapped =
+        unsafe { wasmc_catch_traps(call, (&raw mut data).cast(), &raw mut (*act_ptr).jmp_buf) };
+    ACTIVATION.with(|a| a.set(act.prev));
+    if trapped == 0 {
+        return Ok(());
+    }
+    let code = act.code.unwrap_or(TrapCode::HostTrap);
+    let kind = match code {
+        TrapCode::HostTrap => match PENDING.with(|p| p.take()) {
+            Some(k) => *k,
+            None => TrapKind::Host("host function trapped".into()),
+        },
+        c => TrapKind::Wasm(c),
+    };
+    let backtrace = act.pcs[..act.num_pcs]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
+        .collect();
+    Err(Trap {
+        kind,
+        backtrace,
+        omitted_frames: act.omitted,
+    })
+}
+
+/// Walks the frame-pointer chain from a trapping `pc`/`fp` up to the activation's entry
+/// frame, recording Wasm PCs.
+///
+/// # Safety
+/// `fp` must be the frame pointer at `pc` in compiled code running under `act`.
+unsafe fn record_backtrace(act: &mut Activation, pc: usize, mut fp: usize) {
+    act.num_pcs = 0;
+    act.omitted = 0;
+    let push = |act: &mut Activation, pc: usize| {
+        if act.num_pcs < MAX_BACKTRACE {
+            act.pcs[act.num_pcs] = pc;
+            act.num_pcs += 1;
+        } else {
+            act.omitted += 1;
+        }
+    };
+    if registry::is_wasm_pc(pc) {
+        push(act, pc);
+    }
+    let entry = act.entry_fp;
+    // Frames grow downwards: every caller frame is at a higher address, up to `entry`.
+    while fp != 0 && fp < entry && fp % 8 == 0 {
+        // SAFETY: `fp` lies between the trapping frame and the entry frame on this thread's
+        // stack, and every frame in between keeps a frame record [saved fp, return address].
+        let (next_fp, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if registry::is_wasm_pc(ret - 1) {
+            push(act, ret);
+        }
+        if next_fp <= fp {
+            break;
+        }
+        fp = next_fp;
+    }
+}
+
+static mut PREVIOUS: [libc::sigaction; 4] = unsafe { core::mem::zeroed() };
+const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
+
+/// Installs the trap signal handlers once per process.
+pub fn install_handlers() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for (i, sig) in SIGNALS.iter().enumerate() {
+            // SAFETY: plain sigaction calls; PREVIOUS is written only here, once, before any
+            // handler can read it.
+            unsafe {
+                let mut action: libc::sigaction = core::mem::zeroed();
+                action.sa_sigaction = handler as *const () as usize;
+                action.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER | libc::SA_ONSTACK;
+                libc::sigemptyset(&mut action.sa_mask);
+                let prev = &raw mut PREVIOUS[i];
+                if libc::sigaction(*sig, &action, prev) != 0 {
+                    panic!("cannot install the handler for signal {sig}");
+                }
+            }
+        }
+    });
+}
+
+extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid ucontext_t for SA_SIGINFO handlers.
+    let (pc, fp) = unsafe {
+        let uc = &*(ctx as *const libc::ucontext_t);
+        (
+            uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize,
+            uc.uc_mcontext.gregs[libc::REG_RBP as usize] as usize,
+        )
+    };
+    let act = ACTIVATION.with(|a| a.get());
+    if !act.is_null() {
+        if let Some(code) = registry::trap_code(pc) {
+            // SAFETY: the activation belongs to this thread and is alive (it is popped only
+            // after the call returns or traps).
+            let act = unsafe { &mut *act };
+            act.code = Some(code);
+            // SAFETY: the fault is in compiled code of this activation, so `fp` is a frame
+            // pointer of that code (or of its caller while in the prologue).
+            unsafe { record_backtrace(act, pc, fp) };
+            // SAFETY: jmp_buf was set by wasmc_catch_traps, whose frame is still live.
+            unsafe { wasmc_unwind(act.jmp_buf) };
+        }
+    }
+    // Not a trap of compiled code: hand the signal to the previous handler.
+    let i = SIGNALS.iter().position(|s| *s == sig).unwrap_or(0);
+    // SAFETY: PREVIOUS[i] was filled by sigaction before our handler was installed.
+    unsafe {
+        let prev = &*(&raw const PREVIOUS[i]);
+        if prev.sa_flags & libc::SA_SIGINFO != 0 && prev.sa_sigaction > 1 {
+            let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                core::mem::transmute(prev.sa_sigaction);
+            f(sig, info, ctx);
+        } else if prev.sa_sigaction == libc::SIG_IGN {
+        } else if prev.sa_sigaction > 1 {
+            let f: extern "C" fn(libc::c_int) = core::mem::transmute(prev.sa_sigaction);
+            f(sig);
+        } else {
+            // Default action: restore it and return, so the fault recurs and kills us.
+            libc::signal(sig, libc::SIG_DFL);
+        }
+    }
+}
+
+/// Raises a trap from host code called by Wasm (e.g. a builtin): records it and jumps back
+/// to the innermost [`catch_traps`]. Without an activation it panics.
+pub fn raise(kind: TrapKind) -> ! {
+    let act = ACTIVATION.with(|a| a.get());
+    assert!(!act.is_null(), "trap raised outside Wasm: {kind:?}");
+    set_pending_host_trap(kind);
+    // SAFETY: the activation is live; see `catch_traps`. No frame between here and the
+    // catch owns resources (callers of `raise` drop theirs first).
+    unsafe {
+        (*act).code = Some(TrapCode::HostTrap);
+        (*act).num_pcs = 0;
+        wasmc_unwind((*act).jmp_buf)
+    }
+}
