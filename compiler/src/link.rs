@@ -47,12 +47,32 @@ pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
             return Ok(candidate);
         }
         tried.push(candidate.display().to_string());
+        // Inside a cargo target directory the library may only exist as a dependency
+        // artifact, `deps/libwasmc_runtime-<hash>.a`: take the newest.
+        if let Some(found) = newest_dep_artifact(&d.join("deps")) {
+            return Ok(found);
+        }
         dir = d.parent();
     }
     Err(CompileError::Link(format!(
         "cannot find the runtime library (tried {}); build it with `cargo build --release` or set WASMC_RUNTIME_LIB",
         tried.join(", ")
     )))
+}
+
+fn newest_dep_artifact(deps: &Path) -> Option<PathBuf> {
+    let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in std::fs::read_dir(deps).ok()?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("libwasmc_runtime-") && name.ends_with(".a") {
+            let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
+            if best.as_ref().is_none_or(|(t, _)| modified > *t) {
+                best = Some((modified, entry.path()));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
 }
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
@@ -113,6 +133,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file()
+        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `wasmc` binary under test.
+pub fn wasmc() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_wasmc"))
+}
+
+/// `../shared/programs`, relative to the workspace root.
+pub fn programs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/programs")
+}
+
+/// Copies directory `from` into `to` (one level of files, recursively for folders).
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+            let mut perms = std::fs::metadata(&dest)?.permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o644);
+            std::fs::set_permissions(&dest, perms)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `wasmc` with `args` in `dir`, with the `WASMC_*` program variables cleared.
+pub fn run_wasmc(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(wasmc());
+    cmd.current_dir(dir).args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("WASMC_ENV_") || k == "WASMC_PREOPEN" || k == "WASMC_INVOKE" {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("wasmc runs")
+}
