@@ -1,6 +1,4 @@
 fn main() {
     println!("cargo:rerun-if-changed=csrc/unwind.c");
-    cc::Build::new()
-        .file("csrc/unwind.c")
-        .compile("wasmc_unwind");
+    cc::Build::new().file("csrc/unwind.c").compile("wasmc_unwind");
 }

@@ -24,13 +24,10 @@ pub fn clif_type(t: ValType) -> Type {
 /// callee's VM context and the caller's VM context before the Wasm parameters.
 pub fn wasm_signature(ft: &FuncType) -> Signature {
     let mut sig = Signature::new(CallConv::Tail);
-    sig.params
-        .push(AbiParam::special(POINTER, ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::special(POINTER, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(POINTER));
-    sig.params
-        .extend(ft.params.iter().map(|t| AbiParam::new(clif_type(*t))));
-    sig.returns
-        .extend(ft.results.iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig.params.extend(ft.params.iter().map(|t| AbiParam::new(clif_type(*t))));
+    sig.returns.extend(ft.results.iter().map(|t| AbiParam::new(clif_type(*t))));
     sig
 }
 

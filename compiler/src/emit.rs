@@ -44,16 +44,12 @@ pub struct Config {
     pub target: Option<String>,
     /// Emit a `main` function (for linking an executable).
     pub executable: bool,
-    /// Keep the CLIF of every function (for `--emit clif`).
-    pub keep_clif: bool,
 }
 
 /// The result of compiling a module.
 pub struct Compiled {
     /// The ELF relocatable object.
     pub object: Vec<u8>,
-    /// `(function name, CLIF text)` per Wasm function, when [`Config::keep_clif`] is set.
-    pub clif: Vec<(String, String)>,
 }
 
 /// Builds the Cranelift ISA for `config`.
@@ -81,22 +77,12 @@ pub fn isa(config: &Config) -> Result<OwnedTargetIsa, CompileError> {
     // Frames are walked by frame pointer; no .eh_frame (it would add text relocations).
     set(&mut flags, "unwind_info", "false");
     set(&mut flags, "enable_probestack", "false");
-    set(
-        &mut flags,
-        "enable_verifier",
-        if cfg!(debug_assertions) {
-            "true"
-        } else {
-            "false"
-        },
-    );
+    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" });
     let flags = settings::Flags::new(flags);
     let host = Triple::host();
     let triple = match &config.target {
         None => host.clone(),
-        Some(t) => t
-            .parse::<Triple>()
-            .map_err(|_| CompileError::Target(t.clone()))?,
+        Some(t) => t.parse::<Triple>().map_err(|_| CompileError::Target(t.clone()))?,
     };
     let supported = triple.architecture == target_lexicon::Architecture::X86_64
         && triple.operating_system == target_lexicon::OperatingSystem::Linux;
@@ -109,16 +95,11 @@ pub fn isa(config: &Config) -> Result<OwnedTargetIsa, CompileError> {
         cranelift_codegen::isa::lookup(triple.clone())
             .map_err(|_| CompileError::Target(triple.to_string()))?
     };
-    builder
-        .finish(flags)
-        .map_err(|e| CompileError::Target(e.to_string()))
+    builder.finish(flags).map_err(|e| CompileError::Target(e.to_string()))
 }
 
 fn codegen_error(func: &str, e: impl std::fmt::Display) -> CompileError {
-    CompileError::Codegen {
-        func: func.to_string(),
-        message: e.to_string(),
-    }
+    CompileError::Codegen { func: func.to_string(), message: e.to_string() }
 }
 
 /// Compiles a binary Wasm module to an object file.
@@ -132,10 +113,6 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     let builder = ObjectBuilder::new(isa, "wasm", cranelift_module::default_libcall_names())
         .map_err(|e| codegen_error("object", e))?;
     let mut module = ObjectModule::new(builder);
-    let mut out = Compiled {
-        object: Vec::new(),
-        clif: Vec::new(),
-    };
 
     // Declare every defined function first so that direct calls can name any of them.
     let num_imported = info.num_imported_funcs();
@@ -157,37 +134,22 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     let mut fctx = FunctionBuilderContext::new();
     let mut code = Vec::with_capacity(func_ids.len());
     for (def, id) in func_ids.iter().enumerate() {
-        let env = ModuleEnv {
-            info: &info,
-            func_names: &names,
-            frontend,
-        };
+        let env = ModuleEnv { info: &info, func_names: &names, frontend };
         let func = translate_function(&env, def as u32, &mut fctx)?;
         let display = info.meta.func_display_name(num_imported + def as u32);
-        if config.keep_clif {
-            out.clif.push((display.clone(), func.display().to_string()));
-        }
         ctx.func = func;
         module
             .define_function(*id, &mut ctx)
             .map_err(|e| codegen_error(&display, module_error(e)))?;
-        let compiled = ctx
-            .compiled_code()
-            .expect("defined function has compiled code");
+        let compiled = ctx.compiled_code().expect("defined function has compiled code");
         let mut traps: Vec<TrapSite> = compiled
             .buffer
             .traps()
             .iter()
-            .map(|t| TrapSite {
-                offset: t.offset,
-                code: t.code.as_raw().get(),
-            })
+            .map(|t| TrapSite { offset: t.offset, code: t.code.as_raw().get() })
             .collect();
         traps.sort_by_key(|t| t.offset);
-        code.push(FuncCode {
-            size: compiled.buffer.total_size(),
-            traps,
-        });
+        code.push(FuncCode { size: compiled.buffer.total_size(), traps });
         ctx.clear();
     }
     info.meta.code = code;
@@ -198,11 +160,60 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
-    out.object = module
-        .finish()
-        .emit()
-        .map_err(|e| codegen_error("object", e))?;
+    let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
+    Ok(Compiled { object })
+}
+
+/// How far [`clif`] takes each function before printing it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Stage {
+    /// The CLIF the translator produces.
+    Translate,
+    /// After Cranelift's mid-end optimisations (`Context::optimize`).
+    Optimize,
+}
+
+/// The CLIF of every defined function of `wasm` at `stage`: `(name, text)` pairs in
+/// function index order. Used by `--emit clif` and the filetests.
+///
+/// # Errors
+/// As [`compile`].
+pub fn clif(
+    wasm: &[u8],
+    config: &Config,
+    stage: Stage,
+) -> Result<Vec<(String, String)>, CompileError> {
+    let info = parse(wasm)?;
+    let isa = isa(config)?;
+    let num_imported = info.num_imported_funcs();
+    let names: Vec<u32> = (0..info.bodies.len() as u32).collect();
+    let env = ModuleEnv { info: &info, func_names: &names, frontend: isa.frontend_config() };
+    let mut fctx = FunctionBuilderContext::new();
+    let mut out = Vec::new();
+    for def in 0..info.bodies.len() as u32 {
+        let func = translate_function(&env, def, &mut fctx)?;
+        let display = info.meta.func_display_name(num_imported + def);
+        let text = match stage {
+            Stage::Translate => func.display().to_string(),
+            Stage::Optimize => optimize(func, &*isa).map_err(|e| codegen_error(&display, e))?,
+        };
+        out.push((display, text));
+    }
     Ok(out)
+}
+
+/// Runs Cranelift's mid-end on `func` and prints the result.
+///
+/// # Errors
+/// Cranelift's verifier or optimizer error, as text.
+pub fn optimize(
+    func: Function,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+) -> Result<String, String> {
+    let mut ctx = Context::for_function(func);
+    ctx.optimize(isa, &mut cranelift_codegen::control::ControlPlane::default())
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(ctx.func.display().to_string())
 }
 
 fn module_error(e: cranelift_module::ModuleError) -> String {
@@ -264,9 +275,7 @@ fn define_local_with_code(
         .declare_function(name, Linkage::Local, &func.signature)
         .map_err(|e| codegen_error(name, e))?;
     ctx.func = func;
-    module
-        .define_function(id, ctx)
-        .map_err(|e| codegen_error(name, module_error(e)))?;
+    module.define_function(id, ctx).map_err(|e| codegen_error(name, module_error(e)))?;
     let code = func_code(ctx);
     ctx.clear();
     Ok((id, code))
@@ -274,23 +283,15 @@ fn define_local_with_code(
 
 /// Size and sorted trap sites of the function just compiled in `ctx`.
 fn func_code(ctx: &Context) -> FuncCode {
-    let compiled = ctx
-        .compiled_code()
-        .expect("defined function has compiled code");
+    let compiled = ctx.compiled_code().expect("defined function has compiled code");
     let mut traps: Vec<TrapSite> = compiled
         .buffer
         .traps()
         .iter()
-        .map(|t| TrapSite {
-            offset: t.offset,
-            code: t.code.as_raw().get(),
-        })
+        .map(|t| TrapSite { offset: t.offset, code: t.code.as_raw().get() })
         .collect();
     traps.sort_by_key(|t| t.offset);
-    FuncCode {
-        size: compiled.buffer.total_size(),
-        traps,
-    }
+    FuncCode { size: compiled.buffer.total_size(), traps }
 }
 
 /// The native signature of [`rt::ArrayToWasmTrampoline`].
@@ -320,10 +321,7 @@ fn array_to_wasm(
     let mut args = vec![callee_vmctx, caller_vmctx];
     for (i, t) in ft.params.iter().enumerate() {
         let off = (i as u32 * VALUE_SLOT_SIZE) as i32;
-        args.push(
-            b.ins()
-                .load(clif_type(*t), MemFlagsData::trusted(), values, off),
-        );
+        args.push(b.ins().load(clif_type(*t), MemFlagsData::trusted(), values, off));
     }
     let sig = b.import_signature(wasm_signature(ft));
     let call = b.ins().call_indirect(sig, code, &args);
@@ -357,20 +355,14 @@ fn wasm_to_host(
         3,
     ));
     for (i, v) in p[WASM_SIG_PREFIX..].iter().enumerate() {
-        b.ins()
-            .stack_store(POINTER, *v, slot, (i as u32 * VALUE_SLOT_SIZE) as i32);
+        b.ins().stack_store(POINTER, *v, slot, (i as u32 * VALUE_SLOT_SIZE) as i32);
     }
     let values = b.ins().stack_addr(POINTER, slot, 0);
     let mut host_sig = Signature::new(CallConv::SystemV);
     host_sig.params.extend([AbiParam::new(POINTER); 3]);
     host_sig.returns.push(AbiParam::new(I32));
     let host_sig = b.import_signature(host_sig);
-    let f = b.ins().load(
-        POINTER,
-        MemFlagsData::trusted().with_readonly(),
-        p[0],
-        host_func::FUNC,
-    );
+    let f = b.ins().load(POINTER, MemFlagsData::trusted().with_readonly(), p[0], host_func::FUNC);
     let call = b.ins().call_indirect(host_sig, f, &[p[0], p[1], values]);
     let status = b.inst_results(call)[0];
     b.ins().trapnz(status, trap(TrapCode::HostTrap));
@@ -379,12 +371,7 @@ fn wasm_to_host(
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            b.ins().stack_load(
-                POINTER,
-                clif_type(*t),
-                slot,
-                (i as u32 * VALUE_SLOT_SIZE) as i32,
-            )
+            b.ins().stack_load(POINTER, clif_type(*t), slot, (i as u32 * VALUE_SLOT_SIZE) as i32)
         })
         .collect();
     b.ins().return_(&results);
@@ -403,17 +390,13 @@ fn emit_descriptor(
     let err = |e| codegen_error("descriptor", e);
     let meta_bytes = info.meta.encode();
     let meta_len = meta_bytes.len();
-    let meta_id = module
-        .declare_data("wasmc_meta", Linkage::Local, false, false)
-        .map_err(err)?;
+    let meta_id = module.declare_data("wasmc_meta", Linkage::Local, false, false).map_err(err)?;
     let mut d = DataDescription::new();
     d.define(meta_bytes.into_boxed_slice());
     module.define_data(meta_id, &d).map_err(err)?;
 
     let pointer_array = |module: &mut ObjectModule, name: &str, entries: &[Option<FuncId>]| {
-        let id = module
-            .declare_data(name, Linkage::Local, false, false)
-            .map_err(err)?;
+        let id = module.declare_data(name, Linkage::Local, false, false).map_err(err)?;
         let mut d = DataDescription::new();
         d.define(vec![0u8; entries.len().max(1) * 8].into_boxed_slice());
         d.set_align(8);
@@ -431,9 +414,8 @@ fn emit_descriptor(
     let a2w_id = pointer_array(module, "wasmc_array_to_wasm", a2w)?;
     let w2h_id = pointer_array(module, "wasmc_wasm_to_host", w2h)?;
 
-    let desc_id = module
-        .declare_data(rt::DESCRIPTOR_SYMBOL, Linkage::Export, false, false)
-        .map_err(err)?;
+    let desc_id =
+        module.declare_data(rt::DESCRIPTOR_SYMBOL, Linkage::Export, false, false).map_err(err)?;
     let mut d = DataDescription::new();
     let mut bytes = vec![0u8; rt::descriptor::SIZE as usize];
     let magic = rt::descriptor::MAGIC as usize;
@@ -464,18 +446,13 @@ fn emit_main(
 ) -> Result<(), CompileError> {
     let err = |e| codegen_error("main", e);
     let mut main_sig = Signature::new(CallConv::SystemV);
-    main_sig
-        .params
-        .extend([AbiParam::new(I32), AbiParam::new(I64)]);
+    main_sig.params.extend([AbiParam::new(I32), AbiParam::new(I64)]);
     main_sig.returns.push(AbiParam::new(I32));
     let mut rt_sig = main_sig.clone();
     rt_sig.params.push(AbiParam::new(I64));
-    let rt_main = module
-        .declare_function(rt::MAIN_SYMBOL, Linkage::Import, &rt_sig)
-        .map_err(err)?;
-    let main = module
-        .declare_function("main", Linkage::Export, &main_sig)
-        .map_err(err)?;
+    let rt_main =
+        module.declare_function(rt::MAIN_SYMBOL, Linkage::Import, &rt_sig).map_err(err)?;
+    let main = module.declare_function("main", Linkage::Export, &main_sig).map_err(err)?;
     let mut func = Function::with_name_signature(UserFuncName::default(), main_sig);
     let callee = module.declare_func_in_func(rt_main, &mut func);
     let desc = module.declare_data_in_func(descriptor, &mut func);
@@ -492,9 +469,7 @@ fn emit_main(
     b.ins().return_(&[r]);
     b.finalize(frontend);
     ctx.func = func;
-    module
-        .define_function(main, ctx)
-        .map_err(|e| codegen_error("main", module_error(e)))?;
+    module.define_function(main, ctx).map_err(|e| codegen_error("main", module_error(e)))?;
     ctx.clear();
     Ok(())
 }

@@ -14,7 +14,7 @@ pub mod link;
 pub mod module;
 pub mod translate;
 
-pub use emit::{Compiled, Config, OptLevel, compile};
+pub use emit::{Compiled, Config, OptLevel, Stage, clif, compile};
 pub use error::CompileError;
 
 use std::borrow::Cow;
@@ -38,11 +38,7 @@ pub fn wasm_bytes(input: &[u8]) -> Result<Cow<'_, [u8]>, CompileError> {
     }
     wat::parse_bytes(input).map_err(|e| {
         let text = e.to_string();
-        let one_line: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let one_line: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         CompileError::Text(one_line.join(" "))
     })
 }

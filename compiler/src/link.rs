@@ -11,15 +11,7 @@ pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
 
 /// Native libraries the Rust standard library in the runtime staticlib needs on Linux
 /// (as `rustc --print native-static-libs` reports them).
-const NATIVE_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
+const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 /// Finds the runtime static library: `$WASMC_RUNTIME_LIB`, else next to the running
 /// executable (or one directory up, for test binaries under `target/*/deps`).
@@ -32,10 +24,7 @@ pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
         if p.is_file() {
             return Ok(p);
         }
-        return Err(CompileError::Link(format!(
-            "WASMC_RUNTIME_LIB={} is not a file",
-            p.display()
-        )));
+        return Err(CompileError::Link(format!("WASMC_RUNTIME_LIB={} is not a file", p.display())));
     }
     let exe = std::env::current_exe().map_err(|e| CompileError::Link(e.to_string()))?;
     let mut tried = Vec::new();
@@ -90,10 +79,7 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let work = tempfile::Builder::new()
-        .prefix(".wasmc-link")
-        .tempdir_in(&dir)
-        .map_err(io(&dir))?;
+    let work = tempfile::Builder::new().prefix(".wasmc-link").tempdir_in(&dir).map_err(io(&dir))?;
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
     let tmp_out = work.path().join("a.out");
@@ -123,10 +109,7 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
 /// I/O errors, naming the file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
     use std::io::Write;
-    let io = |source| CompileError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| CompileError::Io { path: path.to_path_buf(), source };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -69,16 +69,11 @@ struct CodegenArgs {
 }
 
 impl CodegenArgs {
-    fn config(&self, executable: bool, keep_clif: bool) -> Config {
+    fn config(&self, executable: bool) -> Config {
         Config {
-            opt_level: if self.opt == "0" {
-                OptLevel::None
-            } else {
-                OptLevel::Speed
-            },
+            opt_level: if self.opt == "0" { OptLevel::None } else { OptLevel::Speed },
             target: self.target.clone(),
             executable,
-            keep_clif,
         }
     }
 }
@@ -155,32 +150,26 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         (None, false) => Emit::Exe,
     };
     let wasm = read_module(input)?;
-    let config = args.codegen.config(emit == Emit::Exe, emit == Emit::Clif);
+    let config = args.codegen.config(emit == Emit::Exe);
+    if emit == Emit::Clif {
+        let funcs = wasmc::clif(&wasm, &config, wasmc::Stage::Translate)
+            .with_context(|| format!("{}", input.display()))?;
+        for (name, clif) in &funcs {
+            println!(";; function {name}\n{clif}");
+        }
+        return Ok(());
+    }
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
     match emit {
-        Emit::Clif => {
-            for (name, clif) in &compiled.clif {
-                println!(";; function {name}\n{clif}");
-            }
-        }
+        Emit::Clif => unreachable!("handled above"),
         Emit::Obj => {
-            let out = args
-                .output
-                .clone()
-                .unwrap_or_else(|| input.with_extension("o"));
+            let out = args.output.clone().unwrap_or_else(|| input.with_extension("o"));
             link::write_atomically(&out, &compiled.object)?;
         }
         Emit::Exe => {
-            let out = args
-                .output
-                .clone()
-                .unwrap_or_else(|| input.with_extension(""));
-            let out = if out == *input {
-                out.with_extension("out")
-            } else {
-                out
-            };
+            let out = args.output.clone().unwrap_or_else(|| input.with_extension(""));
+            let out = if out == *input { out.with_extension("out") } else { out };
             let lib = link::find_runtime_lib()?;
             link::link_executable(&compiled.object, &lib, &out)?;
         }
@@ -190,23 +179,17 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
 
 fn run_module(args: &RunArgs) -> Result<u8> {
     let wasm = read_module(&args.input)?;
-    let config = args.codegen.config(true, false);
+    let config = args.codegen.config(true);
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", args.input.display()))?;
     let lib = link::find_runtime_lib()?;
-    let dir = tempfile::Builder::new()
-        .prefix("wasmc-run")
-        .tempdir()
-        .context("temporary directory")?;
+    let dir =
+        tempfile::Builder::new().prefix("wasmc-run").tempdir().context("temporary directory")?;
     let exe = dir.path().join("program");
     link::link_executable(&compiled.object, &lib, &exe)?;
 
     let mut cmd = Command::new(&exe);
-    let arg0 = args
-        .input
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     std::os::unix::process::CommandExt::arg0(&mut cmd, arg0);
     cmd.args(&args.args);
     for (k, _) in std::env::vars_os() {
@@ -222,17 +205,14 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
     }
     for kv in &args.envs {
-        let (k, v) = kv
-            .split_once('=')
-            .with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
+        let (k, v) =
+            kv.split_once('=').with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
         cmd.env(format!("WASMC_ENV_{k}"), v);
     }
     if let Some(name) = &args.invoke {
         cmd.env("WASMC_INVOKE", name);
     }
-    let status = cmd
-        .status()
-        .with_context(|| format!("running {}", exe.display()))?;
+    let status = cmd.status().with_context(|| format!("running {}", exe.display()))?;
     drop(dir);
     if let Some(code) = status.code() {
         return Ok(code as u8);

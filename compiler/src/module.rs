@@ -59,10 +59,7 @@ pub fn features() -> WasmFeatures {
 }
 
 fn invalid(e: BinaryReaderError) -> CompileError {
-    CompileError::Invalid {
-        offset: e.offset(),
-        message: e.message().to_string(),
-    }
+    CompileError::Invalid { offset: e.offset(), message: e.message().to_string() }
 }
 
 /// Parses and validates `bytes` (a binary module).
@@ -194,10 +191,7 @@ fn collect<'a>(
                 let g = g.map_err(invalid)?;
                 let ty = global_type(&g.ty);
                 info.globals.push(ty);
-                meta.globals.push(GlobalDef {
-                    ty,
-                    init: const_expr(&g.init_expr)?,
-                });
+                meta.globals.push(GlobalDef { ty, init: const_expr(&g.init_expr)? });
             }
         }
         Payload::ExportSection(reader) => {
@@ -212,10 +206,7 @@ fn collect<'a>(
                     wasmparser::ExternalKind::Global => ExportKind::Global(e.index),
                     wasmparser::ExternalKind::Tag => ExportKind::Tag(e.index),
                 };
-                meta.exports.push(Export {
-                    name: e.name.to_string(),
-                    kind,
-                });
+                meta.exports.push(Export { name: e.name.to_string(), kind });
             }
         }
         Payload::StartSection { func, .. } => meta.start = Some(func),
@@ -223,13 +214,12 @@ fn collect<'a>(
             for elem in reader {
                 let elem = elem.map_err(invalid)?;
                 let mode = match elem.kind {
-                    wasmparser::ElementKind::Active {
-                        table_index,
-                        offset_expr,
-                    } => SegmentMode::Active {
-                        index: table_index.unwrap_or(0),
-                        offset: const_expr(&offset_expr)?,
-                    },
+                    wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                        SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        }
+                    }
                     wasmparser::ElementKind::Passive => SegmentMode::Passive,
                     wasmparser::ElementKind::Declared => SegmentMode::Declared,
                 };
@@ -239,13 +229,7 @@ fn collect<'a>(
                         for f in r {
                             items.push(vec![ConstOp::RefFunc(f.map_err(invalid)?)]);
                         }
-                        (
-                            RefType {
-                                nullable: false,
-                                heap: HeapType::Func,
-                            },
-                            items,
-                        )
+                        (RefType { nullable: false, heap: HeapType::Func }, items)
                     }
                     wasmparser::ElementItems::Expressions(ty, r) => {
                         let mut items = Vec::new();
@@ -262,19 +246,15 @@ fn collect<'a>(
             for data in reader {
                 let data = data.map_err(invalid)?;
                 let mode = match data.kind {
-                    wasmparser::DataKind::Active {
-                        memory_index,
-                        offset_expr,
-                    } => SegmentMode::Active {
-                        index: memory_index,
-                        offset: const_expr(&offset_expr)?,
-                    },
+                    wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                        SegmentMode::Active {
+                            index: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        }
+                    }
                     wasmparser::DataKind::Passive => SegmentMode::Passive,
                 };
-                meta.datas.push(DataSegment {
-                    mode,
-                    bytes: data.data.to_vec(),
-                });
+                meta.datas.push(DataSegment { mode, bytes: data.data.to_vec() });
             }
         }
         Payload::CustomSection(reader) => {
@@ -337,34 +317,19 @@ pub fn ref_type(r: wasmparser::RefType, rec_start: u32) -> RefType {
             })
         }
     };
-    RefType {
-        nullable: r.is_nullable(),
-        heap,
-    }
+    RefType { nullable: r.is_nullable(), heap }
 }
 
 fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType {
-        element: ref_type(t.element_type, 0),
-        min: t.initial,
-        max: t.maximum,
-    }
+    TableType { element: ref_type(t.element_type, 0), min: t.initial, max: t.maximum }
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType {
-        min: m.initial,
-        max: m.maximum,
-        memory64: m.memory64,
-        shared: m.shared,
-    }
+    MemoryType { min: m.initial, max: m.maximum, memory64: m.memory64, shared: m.shared }
 }
 
 fn global_type(g: &wasmparser::GlobalType) -> GlobalType {
-    GlobalType {
-        ty: val_type(g.content_type, 0),
-        mutable: g.mutable,
-    }
+    GlobalType { ty: val_type(g.content_type, 0), mutable: g.mutable }
 }
 
 /// Converts a validated constant expression.

@@ -95,9 +95,7 @@ fn check_variant(dir: &Path, i: usize, bytes: &[u8]) -> Result<bool, String> {
                 || !lines[0].starts_with("wasmc: error:")
                 || !lines[0].contains("offset")
             {
-                Err(format!(
-                    "expected one error line naming an offset, got:\n{stderr}"
-                ))
+                Err(format!("expected one error line naming an offset, got:\n{stderr}"))
             } else {
                 Ok(false)
             }
@@ -150,10 +148,7 @@ fn corrupt_all() -> Result<(), Failed> {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("worker"))
-            .collect()
+        handles.into_iter().map(|h| h.join().expect("worker")).collect()
     });
     let (mut valid, mut invalid) = (0, 0);
     for r in results {
@@ -166,18 +161,13 @@ fn corrupt_all() -> Result<(), Failed> {
         variants.len()
     );
     if valid + invalid < 1000 || invalid < 500 {
-        return Err(
-            format!("too few variants exercised ({valid} valid, {invalid} invalid)").into(),
-        );
+        return Err(format!("too few variants exercised ({valid} valid, {invalid} invalid)").into());
     }
     Ok(())
 }
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = vec![Trial::test(
-        "corrupted_modules_give_one_line_errors",
-        corrupt_all,
-    )];
+    let trials = vec![Trial::test("corrupted_modules_give_one_line_errors", corrupt_all)];
     libtest_mimic::run(&args, trials).exit();
 }

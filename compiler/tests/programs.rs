@@ -41,30 +41,10 @@ fn run_program(dir: &Path) -> Result<(), Failed> {
 
 /// A fixture that must trap: `(file, export to invoke or None for _start, stderr lines)`.
 const TRAP_FIXTURES: &[(&str, &[&str])] = &[
-    (
-        "div_by_zero.wat",
-        &[
-            "wasm trap: integer divide by zero",
-            "0: divide_it",
-            "1: middle",
-        ],
-    ),
-    (
-        "infinite_recursion.wat",
-        &[
-            "wasm trap: call stack exhausted",
-            "0: forever",
-            "more frames",
-        ],
-    ),
-    (
-        "out_of_bounds.wat",
-        &["wasm trap: out of bounds memory access", "0: poke"],
-    ),
-    (
-        "indirect_mismatch.wat",
-        &["wasm trap: indirect call type mismatch", "0: dispatch"],
-    ),
+    ("div_by_zero.wat", &["wasm trap: integer divide by zero", "0: divide_it", "1: middle"]),
+    ("infinite_recursion.wat", &["wasm trap: call stack exhausted", "0: forever", "more frames"]),
+    ("out_of_bounds.wat", &["wasm trap: out of bounds memory access", "0: poke"]),
+    ("indirect_mismatch.wat", &["wasm trap: indirect call type mismatch", "0: dispatch"]),
     ("unreachable.wat", &["wasm trap: unreachable", "0: func[1]"]),
 ];
 
@@ -73,11 +53,9 @@ fn run_trap_fixture(file: &str, expect: &[&str]) -> Result<(), Failed> {
     let out = run_wasmc(&fixtures, &["run".into(), file.into()], &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() != Some(134) {
-        return Err(format!(
-            "status {:?}, expected 134; stderr:\n{stderr}",
-            out.status.code()
-        )
-        .into());
+        return Err(
+            format!("status {:?}, expected 134; stderr:\n{stderr}", out.status.code()).into()
+        );
     }
     for e in expect {
         if !stderr.contains(e) {
@@ -103,9 +81,7 @@ fn main() {
         trials.push(Trial::test(name, move || run_program(&dir)));
     }
     for (file, expect) in TRAP_FIXTURES {
-        trials.push(Trial::test(format!("trap::{file}"), move || {
-            run_trap_fixture(file, expect)
-        }));
+        trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }
     libtest_mimic::run(&args, trials).exit();
 }

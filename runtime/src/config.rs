@@ -23,12 +23,10 @@ impl RuntimeConfig {
     /// # Errors
     /// A malformed variable, with its name.
     pub fn from_env() -> Result<RuntimeConfig, String> {
-        Self::from_vars(std::env::vars_os().map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                v.to_string_lossy().into_owned(),
-            )
-        }))
+        Self::from_vars(
+            std::env::vars_os()
+                .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())),
+        )
     }
 
     /// Reads the configuration from `(name, value)` pairs.
@@ -38,10 +36,7 @@ impl RuntimeConfig {
     pub fn from_vars(
         vars: impl Iterator<Item = (String, String)>,
     ) -> Result<RuntimeConfig, String> {
-        let mut c = RuntimeConfig {
-            stack_size: DEFAULT_STACK_SIZE,
-            ..Default::default()
-        };
+        let mut c = RuntimeConfig { stack_size: DEFAULT_STACK_SIZE, ..Default::default() };
         for (k, v) in vars {
             if let Some(name) = k.strip_prefix("WASMC_ENV_") {
                 c.env.push(format!("{name}={v}").into_bytes());
@@ -56,11 +51,8 @@ impl RuntimeConfig {
                 }
                 "WASMC_INVOKE" => c.invoke = Some(v),
                 "WASMC_STACK_SIZE" => {
-                    c.stack_size = v
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| *n >= 64 * 1024)
-                        .ok_or_else(|| {
+                    c.stack_size =
+                        v.parse::<usize>().ok().filter(|n| *n >= 64 * 1024).ok_or_else(|| {
                             format!("WASMC_STACK_SIZE={v}: expected a byte count of at least 65536")
                         })?;
                 }
@@ -87,10 +79,7 @@ mod tests {
         ];
         let c = RuntimeConfig::from_vars(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
             .unwrap();
-        assert_eq!(
-            c.preopens,
-            vec![("a".into(), "a".into()), ("b".into(), "/guest".into())]
-        );
+        assert_eq!(c.preopens, vec![("a".into(), "a".into()), ("b".into(), "/guest".into())]);
         assert_eq!(c.env, vec![b"X=1=2".to_vec()]);
         assert_eq!(c.invoke.as_deref(), Some("f"));
         assert_eq!(c.stack_size, 1 << 20);

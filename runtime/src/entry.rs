@@ -142,11 +142,7 @@ fn report(t: &Trap) -> i32 {
 
 fn parse_args(params: &[ValType], args: &[Vec<u8>]) -> Result<Vec<Val>, String> {
     if params.len() != args.len() {
-        return Err(format!(
-            "the function takes {} arguments, {} given",
-            params.len(),
-            args.len()
-        ));
+        return Err(format!("the function takes {} arguments, {} given", params.len(), args.len()));
     }
     params
         .iter()
@@ -168,9 +164,7 @@ fn parse_args(params: &[ValType], args: &[Vec<u8>]) -> Result<Vec<Val>, String> 
                 ValType::F32 => Val::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits()),
                 ValType::F64 => Val::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits()),
                 _ => {
-                    return Err(format!(
-                        "cannot pass a {t:?} argument from the command line"
-                    ));
+                    return Err(format!("cannot pass a {t:?} argument from the command line"));
                 }
             })
         })

@@ -111,12 +111,8 @@ unsafe extern "C" fn host_dispatch(
 ) -> u32 {
     // SAFETY: `data` is the first field of a HostFuncData made by `bind_host_func`, and
     // `caller` is the VM context of a live instance of this store.
-    let (data, instance) = unsafe {
-        (
-            &*(data as *const HostFuncData),
-            &mut *((*caller).instance as *mut Instance),
-        )
-    };
+    let (data, instance) =
+        unsafe { (&*(data as *const HostFuncData), &mut *((*caller).instance as *mut Instance)) };
     // SAFETY: the adapter passes a slot array of max(params, results) slots.
     let vals = unsafe { std::slice::from_raw_parts_mut(values, data.slots) };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -314,12 +310,7 @@ impl Store {
             // and all VM structures live in this store.
             unsafe { tramp(code, callee_vmctx, caller, vals, entry_fp) }
         })?;
-        Ok(ft
-            .results
-            .iter()
-            .zip(&values)
-            .map(|(t, b)| Val::from_bits(*b, *t))
-            .collect())
+        Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
     }
 }
 
@@ -461,13 +452,8 @@ impl Instance {
 
     fn bind_host_func(&mut self, h: Arc<HostFunc>, ty: u32) -> *const VMFuncRef {
         let slots = h.ty.params.len().max(h.ty.results.len()).max(1);
-        let mut data = Box::new(HostFuncData {
-            vm: VMHostFuncData {
-                func: host_dispatch,
-            },
-            func: h,
-            slots,
-        });
+        let mut data =
+            Box::new(HostFuncData { vm: VMHostFuncData { func: host_dispatch }, func: h, slots });
         let fr = Box::new(VMFuncRef {
             code: self.module.wasm_to_host[ty as usize] as *const u8,
             vmctx: (&raw mut *data).cast(),
@@ -528,12 +514,7 @@ impl Instance {
         self.elem_values = meta
             .elems
             .iter()
-            .map(|e| {
-                e.items
-                    .iter()
-                    .map(|i| self.eval_const(i) as usize)
-                    .collect()
-            })
+            .map(|e| e.items.iter().map(|i| self.eval_const(i) as usize).collect())
             .collect();
         Ok(())
     }
@@ -614,13 +595,7 @@ impl Instance {
 
     /// The export called `name`.
     pub fn export(&mut self, name: &str) -> Option<Extern> {
-        let kind = self
-            .module
-            .meta
-            .exports
-            .iter()
-            .find(|e| e.name == name)?
-            .kind;
+        let kind = self.module.meta.exports.iter().find(|e| e.name == name)?.kind;
         Some(match kind {
             ExportKind::Func(f) => Extern::Func(self.func(f)),
             ExportKind::Table(t) => Extern::Table(self.table_objs[t as usize]),
@@ -636,9 +611,7 @@ impl Instance {
     /// The memory at index `m`.
     pub fn memory(&mut self, m: u32) -> Option<&mut Memory> {
         // SAFETY: memories live as long as the store.
-        self.memory_objs
-            .get(m as usize)
-            .map(|p| unsafe { &mut **p })
+        self.memory_objs.get(m as usize).map(|p| unsafe { &mut **p })
     }
 
     /// The table at index `t`.
@@ -663,14 +636,8 @@ impl Instance {
             &module.meta.datas[data as usize].bytes
         };
         let memory = self.memory(mem).ok_or(())?.data_mut();
-        let src_end = src
-            .checked_add(len)
-            .filter(|e| *e <= bytes.len() as u64)
-            .ok_or(())?;
-        let dst_end = dst
-            .checked_add(len)
-            .filter(|e| *e <= memory.len() as u64)
-            .ok_or(())?;
+        let src_end = src.checked_add(len).filter(|e| *e <= bytes.len() as u64).ok_or(())?;
+        let dst_end = dst.checked_add(len).filter(|e| *e <= memory.len() as u64).ok_or(())?;
         memory[dst as usize..dst_end as usize]
             .copy_from_slice(&bytes[src as usize..src_end as usize]);
         Ok(())
@@ -688,14 +655,8 @@ impl Instance {
         let items = std::mem::take(&mut self.elem_values[elem as usize]);
         let result = (|| {
             let t = self.table(table).elements_mut();
-            let src_end = src
-                .checked_add(len)
-                .filter(|e| *e <= items.len() as u64)
-                .ok_or(())?;
-            let dst_end = dst
-                .checked_add(len)
-                .filter(|e| *e <= t.len() as u64)
-                .ok_or(())?;
+            let src_end = src.checked_add(len).filter(|e| *e <= items.len() as u64).ok_or(())?;
+            let dst_end = dst.checked_add(len).filter(|e| *e <= t.len() as u64).ok_or(())?;
             t[dst as usize..dst_end as usize]
                 .copy_from_slice(&items[src as usize..src_end as usize]);
             Ok(())
@@ -715,11 +676,7 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
 }
 
 fn trap_now(code: crate::abi::TrapCode) -> Trap {
-    Trap {
-        kind: TrapKind::Wasm(code),
-        backtrace: Vec::new(),
-        omitted_frames: 0,
-    }
+    Trap { kind: TrapKind::Wasm(code), backtrace: Vec::new(), omitted_frames: 0 }
 }
 
 /// Bytes of a memory page (re-exported for host code).

@@ -37,10 +37,7 @@ fn status(r: Result<(), ()>) -> i32 {
 unsafe extern "C" fn memory_grow(vmctx: i64, memory: i32, delta: i64) -> i64 {
     // SAFETY: called by compiled code with its own VM context.
     let inst = unsafe { instance(vmctx) };
-    match inst
-        .memory(memory as u32)
-        .and_then(|m| m.grow(delta as u64))
-    {
+    match inst.memory(memory as u32).and_then(|m| m.grow(delta as u64)) {
         Some(old) => old as i64,
         None => -1,
     }
@@ -74,16 +71,10 @@ unsafe extern "C" fn memory_copy(
     // SAFETY: called by compiled code with its own VM context.
     let inst = unsafe { instance(vmctx) };
     let (dst, src, len) = (dst as u64, src as u64, len as u64);
-    let Some((s, src_len)) = inst
-        .memory(src_mem as u32)
-        .map(|m| (m.vm.base, m.vm.length))
-    else {
+    let Some((s, src_len)) = inst.memory(src_mem as u32).map(|m| (m.vm.base, m.vm.length)) else {
         return 1;
     };
-    let Some((d, dst_len)) = inst
-        .memory(dst_mem as u32)
-        .map(|m| (m.vm.base, m.vm.length))
-    else {
+    let Some((d, dst_len)) = inst.memory(dst_mem as u32).map(|m| (m.vm.base, m.vm.length)) else {
         return 1;
     };
     let ok = src.checked_add(len).is_some_and(|e| e <= src_len)
@@ -158,10 +149,7 @@ unsafe extern "C" fn table_copy(
     let inst = unsafe { instance(vmctx) };
     let (dst, src, len) = (dst as u64, src as u64, len as u64);
     let src_elems = inst.table(src_table as u32).elements();
-    let Some(src_end) = src
-        .checked_add(len)
-        .filter(|e| *e <= src_elems.len() as u64)
-    else {
+    let Some(src_end) = src.checked_add(len).filter(|e| *e <= src_elems.len() as u64) else {
         return 1;
     };
     let items: Vec<usize> = src_elems[src as usize..src_end as usize].to_vec();

@@ -52,10 +52,7 @@ impl Memory {
             return Err(MemoryError::Reserve(MEMORY_RESERVATION));
         }
         let mut m = Box::new(Memory {
-            vm: VMMemory {
-                base: base.cast(),
-                length: 0,
-            },
+            vm: VMMemory { base: base.cast(), length: 0 },
             ty: ty.clone(),
             reserved: size,
         });

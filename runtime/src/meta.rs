@@ -34,15 +34,9 @@ pub struct RefType {
 
 impl RefType {
     /// `funcref`
-    pub const FUNCREF: RefType = RefType {
-        nullable: true,
-        heap: HeapType::Func,
-    };
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
     /// `externref`
-    pub const EXTERNREF: RefType = RefType {
-        nullable: true,
-        heap: HeapType::Extern,
-    };
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
 }
 
 /// A heap type: abstract, or a module type index.
@@ -385,19 +379,10 @@ mod tests {
             })],
             funcs: vec![0],
             globals: vec![GlobalDef {
-                ty: GlobalType {
-                    ty: ValType::I64,
-                    mutable: true,
-                },
+                ty: GlobalType { ty: ValType::I64, mutable: true },
                 init: vec![ConstOp::I64(-5), ConstOp::I64(2), ConstOp::I64Mul],
             }],
-            code: vec![FuncCode {
-                size: 10,
-                traps: vec![TrapSite {
-                    offset: 3,
-                    code: 254,
-                }],
-            }],
+            code: vec![FuncCode { size: 10, traps: vec![TrapSite { offset: 3, code: 254 }] }],
             ..Default::default()
         };
         let back = ModuleMeta::decode(&meta.encode()).unwrap();

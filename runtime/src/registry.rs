@@ -74,21 +74,11 @@ impl LoadedModule {
         }
         for (i, (addr, code)) in wasm_to_host.iter().zip(&meta.adapters).enumerate() {
             if *addr != 0 {
-                ranges.push((
-                    *addr,
-                    addr + code.size as usize,
-                    CodeKind::Adapter(i as u32),
-                ));
+                ranges.push((*addr, addr + code.size as usize, CodeKind::Adapter(i as u32)));
             }
         }
         ranges.sort_by_key(|r| r.0);
-        Ok(LoadedModule {
-            meta,
-            funcs,
-            array_to_wasm,
-            wasm_to_host,
-            ranges,
-        })
+        Ok(LoadedModule { meta, funcs, array_to_wasm, wasm_to_host, ranges })
     }
 
     fn lookup(&self, pc: usize) -> Option<(usize, CodeKind)> {
@@ -116,18 +106,12 @@ static REGISTRY: RwLock<Vec<(usize, usize, Arc<LoadedModule>)>> = RwLock::new(Ve
 /// Makes a module's code known to the signal handler and to backtraces.
 pub fn register(module: &Arc<LoadedModule>) {
     let (start, end) = module.span();
-    REGISTRY
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .push((start, end, module.clone()));
+    REGISTRY.write().unwrap_or_else(|e| e.into_inner()).push((start, end, module.clone()));
 }
 
 /// Forgets a module (before its code is unmapped).
 pub fn unregister(module: &Arc<LoadedModule>) {
-    REGISTRY
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|(_, _, m)| !Arc::ptr_eq(m, module));
+    REGISTRY.write().unwrap_or_else(|e| e.into_inner()).retain(|(_, _, m)| !Arc::ptr_eq(m, module));
 }
 
 fn with_code<R>(pc: usize, f: impl FnOnce(&LoadedModule, usize, CodeKind) -> R) -> Option<R> {
@@ -153,9 +137,7 @@ pub fn is_wasm_pc(pc: usize) -> bool {
 pub fn trap_code(pc: usize) -> Option<TrapCode> {
     with_code(pc, |m, off, kind| {
         let traps = &m.code(kind).traps;
-        let i = traps
-            .binary_search_by_key(&(off as u32), |t| t.offset)
-            .ok()?;
+        let i = traps.binary_search_by_key(&(off as u32), |t| t.offset).ok()?;
         TrapCode::from_raw(traps[i].code)
     })
     .flatten()

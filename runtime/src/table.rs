@@ -27,10 +27,7 @@ impl Table {
             return None;
         }
         let mut t = Box::new(Table {
-            vm: VMTable {
-                base: core::ptr::null_mut(),
-                length: 0,
-            },
+            vm: VMTable { base: core::ptr::null_mut(), length: 0 },
             ty: ty.clone(),
             elements: vec![init; ty.min as usize],
         });

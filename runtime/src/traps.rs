@@ -54,11 +54,7 @@ pub struct Trap {
 impl Trap {
     /// A trap raised by host code, without backtrace.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap {
-            kind: TrapKind::Host(message.into()),
-            backtrace: Vec::new(),
-            omitted_frames: 0,
-        }
+        Trap { kind: TrapKind::Host(message.into()), backtrace: Vec::new(), omitted_frames: 0 }
     }
 
     /// The message as the spec tests word it (`assert_trap`).
@@ -183,11 +179,7 @@ pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
         .collect();
-    Err(Trap {
-        kind,
-        backtrace,
-        omitted_frames: act.omitted,
-    })
+    Err(Trap { kind, backtrace, omitted_frames: act.omitted })
 }
 
 /// Walks the frame-pointer chain from a trapping `pc`/`fp` up to the activation's entry

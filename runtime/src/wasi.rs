@@ -126,10 +126,7 @@ enum Fd {
     /// A regular file (or device).
     File { file: File, append: bool },
     /// A directory; `preopen` is its guest name if it was preopened.
-    Dir {
-        fd: OwnedFd,
-        preopen: Option<String>,
-    },
+    Dir { fd: OwnedFd, preopen: Option<String> },
 }
 
 impl Fd {
@@ -171,29 +168,21 @@ impl WasiCtx {
     ) -> Result<WasiCtx, PreopenError> {
         let mut fds = vec![Some(Fd::Stdio(0)), Some(Fd::Stdio(1)), Some(Fd::Stdio(2))];
         for (host, guest) in preopens {
-            let dir = File::open(host).map_err(|source| PreopenError {
-                path: host.clone(),
-                source,
-            })?;
+            let dir =
+                File::open(host).map_err(|source| PreopenError { path: host.clone(), source })?;
             if !dir.metadata().map(|m| m.is_dir()).unwrap_or(false) {
                 return Err(PreopenError {
                     path: host.clone(),
                     source: std::io::Error::from_raw_os_error(libc::ENOTDIR),
                 });
             }
-            fds.push(Some(Fd::Dir {
-                fd: dir.into(),
-                preopen: Some(guest.clone()),
-            }));
+            fds.push(Some(Fd::Dir { fd: dir.into(), preopen: Some(guest.clone()) }));
         }
         Ok(WasiCtx { args, env, fds })
     }
 
     fn fd(&mut self, fd: u32) -> Result<&mut Fd, u32> {
-        self.fds
-            .get_mut(fd as usize)
-            .and_then(|f| f.as_mut())
-            .ok_or(errno::BADF)
+        self.fds.get_mut(fd as usize).and_then(|f| f.as_mut()).ok_or(errno::BADF)
     }
 
     fn dir_fd(&mut self, fd: u32) -> Result<i32, u32> {
@@ -219,31 +208,22 @@ struct Mem<'a>(&'a mut [u8]);
 
 impl Mem<'_> {
     fn slice(&self, ptr: u32, len: u32) -> Result<&[u8], u32> {
-        let end = (ptr as usize)
-            .checked_add(len as usize)
-            .ok_or(errno::FAULT)?;
+        let end = (ptr as usize).checked_add(len as usize).ok_or(errno::FAULT)?;
         self.0.get(ptr as usize..end).ok_or(errno::FAULT)
     }
     fn slice_mut(&mut self, ptr: u32, len: u32) -> Result<&mut [u8], u32> {
-        let end = (ptr as usize)
-            .checked_add(len as usize)
-            .ok_or(errno::FAULT)?;
+        let end = (ptr as usize).checked_add(len as usize).ok_or(errno::FAULT)?;
         self.0.get_mut(ptr as usize..end).ok_or(errno::FAULT)
     }
     fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), u32> {
-        self.slice_mut(ptr, bytes.len() as u32)?
-            .copy_from_slice(bytes);
+        self.slice_mut(ptr, bytes.len() as u32)?.copy_from_slice(bytes);
         Ok(())
     }
     fn u32(&self, ptr: u32) -> Result<u32, u32> {
-        Ok(u32::from_le_bytes(
-            self.slice(ptr, 4)?.try_into().expect("4 bytes"),
-        ))
+        Ok(u32::from_le_bytes(self.slice(ptr, 4)?.try_into().expect("4 bytes")))
     }
     fn u64(&self, ptr: u32) -> Result<u64, u32> {
-        Ok(u64::from_le_bytes(
-            self.slice(ptr, 8)?.try_into().expect("8 bytes"),
-        ))
+        Ok(u64::from_le_bytes(self.slice(ptr, 8)?.try_into().expect("8 bytes")))
     }
     fn put_u32(&mut self, ptr: u32, v: u32) -> Result<(), u32> {
         self.write(ptr, &v.to_le_bytes())
@@ -255,9 +235,8 @@ impl Mem<'_> {
     fn iovecs(&self, iovs: u32, len: u32) -> Result<Vec<(u32, u32)>, u32> {
         (0..len)
             .map(|i| {
-                let p = iovs
-                    .checked_add(i.checked_mul(8).ok_or(errno::FAULT)?)
-                    .ok_or(errno::FAULT)?;
+                let p =
+                    iovs.checked_add(i.checked_mul(8).ok_or(errno::FAULT)?).ok_or(errno::FAULT)?;
                 Ok((self.u32(p)?, self.u32(p + 4)?))
             })
             .collect()
@@ -283,11 +262,7 @@ impl Mem<'_> {
         Ok(done)
     }
     fn total_len(&self, iovs: u32, len: u32) -> Result<usize, u32> {
-        Ok(self
-            .iovecs(iovs, len)?
-            .iter()
-            .map(|(_, l)| *l as usize)
-            .sum())
+        Ok(self.iovecs(iovs, len)?.iter().map(|(_, l)| *l as usize).sum())
     }
     fn path(&self, ptr: u32, len: u32) -> Result<CString, u32> {
         let bytes = self.slice(ptr, len)?;
@@ -306,19 +281,12 @@ struct Cx<'a> {
 fn run(caller: &mut Caller<'_>, f: impl FnOnce(&mut Cx<'_>) -> Result<(), u32>) -> WasiResult {
     let (mem, wasi) = caller.memory_and_wasi();
     let Some(wasi) = wasi else {
-        return Err(TrapKind::Host(
-            "WASI is not configured for this store".into(),
-        ));
+        return Err(TrapKind::Host("WASI is not configured for this store".into()));
     };
     let Some(mem) = mem else {
-        return Err(TrapKind::Host(
-            "WASI functions need an exported memory".into(),
-        ));
+        return Err(TrapKind::Host("WASI functions need an exported memory".into()));
     };
-    let mut cx = Cx {
-        mem: Mem(mem),
-        wasi,
-    };
+    let mut cx = Cx { mem: Mem(mem), wasi };
     Ok(match f(&mut cx) {
         Ok(()) => errno::SUCCESS,
         Err(e) => e,
@@ -357,10 +325,7 @@ fn clock_id(id: u32) -> Result<libc::clockid_t, u32> {
 }
 
 fn now_ns(clock: libc::clockid_t) -> Result<u64, u32> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_gettime writes the timespec we pass.
     if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
         return Err(last_errno());
@@ -399,11 +364,7 @@ fn put_filestat(mem: &mut Mem<'_>, ptr: u32, st: &libc::stat) -> Result<(), u32>
     b[16] = filetype(st.st_mode);
     b[24..32].copy_from_slice(&(st.st_nlink as u64).to_le_bytes());
     b[32..40].copy_from_slice(&(st.st_size as u64).to_le_bytes());
-    let ns = |s: i64, n: i64| {
-        (s as u64)
-            .wrapping_mul(1_000_000_000)
-            .wrapping_add(n as u64)
-    };
+    let ns = |s: i64, n: i64| (s as u64).wrapping_mul(1_000_000_000).wrapping_add(n as u64);
     b[40..48].copy_from_slice(&ns(st.st_atime, st.st_atime_nsec).to_le_bytes());
     b[48..56].copy_from_slice(&ns(st.st_mtime, st.st_mtime_nsec).to_le_bytes());
     b[56..64].copy_from_slice(&ns(st.st_ctime, st.st_ctime_nsec).to_le_bytes());
@@ -417,11 +378,7 @@ fn open_beneath(dir: i32, path: &CString, flags: i32, mode: u32) -> Result<Owned
         core::mem::zeroed()
     };
     how.flags = (flags | libc::O_CLOEXEC) as u64;
-    how.mode = if flags & libc::O_CREAT != 0 {
-        mode as u64
-    } else {
-        0
-    };
+    how.mode = if flags & libc::O_CREAT != 0 { mode as u64 } else { 0 };
     how.resolve = libc::RESOLVE_BENEATH;
     loop {
         // SAFETY: openat2 reads `how` and the NUL-terminated path.
@@ -492,9 +449,7 @@ fn read_dir_entries(fd: i32) -> Result<Vec<(Vec<u8>, u64, u8)>, u32> {
             if e.is_null() {
                 break;
             }
-            let name = std::ffi::CStr::from_ptr((*e).d_name.as_ptr())
-                .to_bytes()
-                .to_vec();
+            let name = std::ffi::CStr::from_ptr((*e).d_name.as_ptr()).to_bytes().to_vec();
             let ty = match (*e).d_type {
                 libc::DT_DIR => FILETYPE_DIRECTORY,
                 libc::DT_REG => FILETYPE_REGULAR_FILE,
@@ -540,10 +495,9 @@ fn write_fd(fd: &mut Fd, data: &[u8], offset: Option<u64>) -> Result<usize, u32>
         (Fd::File { file, .. }, None) => {
             file.write_all(data).map(|()| data.len()).map_err(io_errno)
         }
-        (Fd::File { file, .. }, Some(off)) => file
-            .write_all_at(data, off)
-            .map(|()| data.len())
-            .map_err(io_errno),
+        (Fd::File { file, .. }, Some(off)) => {
+            file.write_all_at(data, off).map(|()| data.len()).map_err(io_errno)
+        }
         (Fd::Stdio(_), Some(_)) => Err(errno::SPIPE),
         (Fd::Dir { .. }, _) => Err(errno::ISDIR),
     }
@@ -614,10 +568,7 @@ fn path_open(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let entry = if filetype(st.st_mode) == FILETYPE_DIRECTORY {
         Fd::Dir { fd, preopen: None }
     } else {
-        Fd::File {
-            file: File::from(fd),
-            append: fdflags & FDFLAGS_APPEND != 0,
-        }
+        Fd::File { file: File::from(fd), append: fdflags & FDFLAGS_APPEND != 0 }
     };
     let n = cx.wasi.insert(entry);
     cx.mem.put_u32(out, n)
@@ -664,11 +615,7 @@ fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
                 let timeout = cx.mem.u64(s + 24)?;
                 let abstime = cx.mem.slice(s + 40, 2)?[0] & 1 != 0;
                 let now = now_ns(id)?;
-                let delay = if abstime {
-                    timeout.saturating_sub(now)
-                } else {
-                    timeout
-                };
+                let delay = if abstime { timeout.saturating_sub(now) } else { timeout };
                 let deadline = now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay);
                 if earliest.is_none_or(|(d, _)| deadline < d) {
                     earliest = Some((deadline, userdata));
@@ -734,16 +681,10 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
         }),
         wasi!("clock_res_get", [I32, I32], |cx, a| {
             let id = clock_id(a32(a[0]))?;
-            let mut ts = libc::timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
+            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
             // SAFETY: clock_getres writes the timespec we pass.
             check(unsafe { libc::clock_getres(id, &mut ts) })?;
-            cx.mem.put_u64(
-                a32(a[1]),
-                ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64,
-            )
+            cx.mem.put_u64(a32(a[1]), ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
         }),
         wasi!("clock_time_get", [I32, I64, I32], |cx, a| {
             let t = now_ns(clock_id(a32(a[0]))?)?;
@@ -823,10 +764,9 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
             let fd = cx.wasi.fd(a32(a[0]))?;
             let (ty, flags) = match fd {
                 Fd::Stdio(h) => (filetype(fstat(*h)?.st_mode), 0u16),
-                Fd::File { file, append } => (
-                    filetype(fstat(file.as_raw_fd())?.st_mode),
-                    if *append { 1 } else { 0 },
-                ),
+                Fd::File { file, append } => {
+                    (filetype(fstat(file.as_raw_fd())?.st_mode), if *append { 1 } else { 0 })
+                }
                 Fd::Dir { .. } => (FILETYPE_DIRECTORY, 0),
             };
             let mut b = [0u8; 24];
@@ -843,11 +783,7 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
                     let fd = file.as_raw_fd();
                     // SAFETY: fcntl on a descriptor we own.
                     let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-                    let fl = if want_append {
-                        fl | libc::O_APPEND
-                    } else {
-                        fl & !libc::O_APPEND
-                    };
+                    let fl = if want_append { fl | libc::O_APPEND } else { fl & !libc::O_APPEND };
                     // SAFETY: as above.
                     check(unsafe { libc::fcntl(fd, libc::F_SETFL, fl) })?;
                     *append = want_append;
@@ -863,10 +799,7 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
         }),
         wasi!("fd_prestat_get", [I32, I32], |cx, a| {
             match cx.wasi.fd(a32(a[0]))? {
-                Fd::Dir {
-                    preopen: Some(name),
-                    ..
-                } => {
+                Fd::Dir { preopen: Some(name), .. } => {
                     let len = name.len() as u32;
                     cx.mem.put_u32(a32(a[1]), 0)?;
                     cx.mem.put_u32(a32(a[1]) + 4, len)
@@ -876,10 +809,7 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
         }),
         wasi!("fd_prestat_dir_name", [I32, I32, I32], |cx, a| {
             match cx.wasi.fd(a32(a[0]))? {
-                Fd::Dir {
-                    preopen: Some(name),
-                    ..
-                } => {
+                Fd::Dir { preopen: Some(name), .. } => {
                     let name = name.clone().into_bytes();
                     let n = (a32(a[2]) as usize).min(name.len());
                     cx.mem.write(a32(a[1]), &name[..n])
@@ -887,14 +817,8 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
                 _ => Err(errno::BADF),
             }
         }),
-        wasi!("fd_readdir", [I32, I32, I32, I64, I32], |cx, a| fd_readdir(
-            cx, a
-        )),
-        wasi!(
-            "path_open",
-            [I32, I32, I32, I32, I32, I64, I64, I32, I32],
-            |cx, a| path_open(cx, a)
-        ),
+        wasi!("fd_readdir", [I32, I32, I32, I64, I32], |cx, a| fd_readdir(cx, a)),
+        wasi!("path_open", [I32, I32, I32, I32, I32, I64, I64, I32, I32], |cx, a| path_open(cx, a)),
         wasi!("path_filestat_get", [I32, I32, I32, I32, I32], |cx, a| {
             let dir = cx.wasi.dir_fd(a32(a[0]))?;
             let path = cx.mem.path(a32(a[2]), a32(a[3]))?;
@@ -934,9 +858,7 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
                 libc::renameat(op.as_raw_fd(), on.as_ptr(), np.as_raw_fd(), nn.as_ptr())
             })
         }),
-        wasi!("poll_oneoff", [I32, I32, I32, I32], |cx, a| poll_oneoff(
-            cx, a
-        )),
+        wasi!("poll_oneoff", [I32, I32, I32, I32], |cx, a| poll_oneoff(cx, a)),
         (
             "sched_yield",
             &[] as &[ValType],
@@ -962,11 +884,7 @@ pub fn wasi_import(name: &str, declared: &FuncType) -> Arc<HostFunc> {
     if let Some((_, params, has_result, body)) = table().into_iter().find(|e| e.0 == name) {
         let ty = FuncType {
             params: params.to_vec(),
-            results: if has_result {
-                vec![ValType::I32]
-            } else {
-                vec![]
-            },
+            results: if has_result { vec![ValType::I32] } else { vec![] },
         };
         return Arc::new(HostFunc {
             ty,
@@ -1003,14 +921,8 @@ mod tests {
         assert_eq!(parent_and_name(fd, &c("a")).unwrap().1, c("a"));
         assert_eq!(parent_and_name(fd, &c("src/x/")).unwrap().1, c("x"));
         assert_eq!(parent_and_name(fd, &c("..")).unwrap_err(), errno::INVAL);
-        assert_eq!(
-            parent_and_name(fd, &c("../x")).unwrap_err(),
-            errno::NOTCAPABLE
-        );
-        assert_eq!(
-            parent_and_name(fd, &c("/etc/passwd")).unwrap_err(),
-            errno::NOTCAPABLE
-        );
+        assert_eq!(parent_and_name(fd, &c("../x")).unwrap_err(), errno::NOTCAPABLE);
+        assert_eq!(parent_and_name(fd, &c("/etc/passwd")).unwrap_err(), errno::NOTCAPABLE);
     }
 
     #[test]
@@ -1021,10 +933,7 @@ mod tests {
         let dir = File::open(tmp.join("inner")).unwrap();
         let fd = dir.as_raw_fd();
         let c = |s: &str| CString::new(s).unwrap();
-        assert_eq!(
-            open_beneath(fd, &c("../"), libc::O_RDONLY, 0).unwrap_err(),
-            errno::NOTCAPABLE
-        );
+        assert_eq!(open_beneath(fd, &c("../"), libc::O_RDONLY, 0).unwrap_err(), errno::NOTCAPABLE);
         assert_eq!(
             open_beneath(fd, &c("/etc/passwd"), libc::O_RDONLY, 0).unwrap_err(),
             errno::NOTCAPABLE

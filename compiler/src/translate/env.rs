@@ -117,9 +117,7 @@ impl FuncTranslator<'_, '_, '_> {
         let sig = match self.builtin_sigs.get(&b) {
             Some(s) => *s,
             None => {
-                let s = self
-                    .builder
-                    .import_signature(b.signature(CallConv::SystemV));
+                let s = self.builder.import_signature(b.signature(CallConv::SystemV));
                 self.builtin_sigs.insert(b, s);
                 s
             }
@@ -157,10 +155,7 @@ impl FuncTranslator<'_, '_, '_> {
         let def = self.table_def(t);
         let len = self.builder.ins().load(I64, VM_MUT, def, table::LENGTH);
         let index = self.zext64(index);
-        let oob = self
-            .builder
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, trap(code));
         let base = self.builder.ins().load(POINTER, VM_MUT, def, table::BASE);
         let scaled = self.builder.ins().ishl_imm_u(index, 3);
@@ -197,14 +192,12 @@ impl FuncTranslator<'_, '_, '_> {
                 let name = self.builder.func.declare_imported_user_function(
                     cranelift_codegen::ir::UserExternalName::new(0, self.env.func_names[def]),
                 );
-                let r = self
-                    .builder
-                    .import_function(cranelift_codegen::ir::ExtFuncData {
-                        name: cranelift_codegen::ir::ExternalName::user(name),
-                        signature: sig,
-                        colocated: true,
-                        patchable: false,
-                    });
+                let r = self.builder.import_function(cranelift_codegen::ir::ExtFuncData {
+                    name: cranelift_codegen::ir::ExternalName::user(name),
+                    signature: sig,
+                    colocated: true,
+                    patchable: false,
+                });
                 self.direct_funcs.insert(f, r);
                 r
             }
@@ -221,9 +214,7 @@ impl FuncTranslator<'_, '_, '_> {
         let index = self.pop();
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
-        self.builder
-            .ins()
-            .trapz(fr, trap(TrapCode::UninitializedElement));
+        self.builder.ins().trapz(fr, trap(TrapCode::UninitializedElement));
         // Signature check against the canonical id of the expected type (spec §4.4.8
         // `call_indirect`: "if ft_actual ≠ ft_expect, trap").
         let actual = self.builder.ins().load(
@@ -236,9 +227,7 @@ impl FuncTranslator<'_, '_, '_> {
         let ids = self.vm_const(vmctx, vmctx::TYPE_IDS);
         let expected = self.builder.ins().load(I32, VM_CONST, ids, (ty * 4) as i32);
         let mismatch = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
-        self.builder
-            .ins()
-            .trapnz(mismatch, trap(TrapCode::IndirectCallTypeMismatch));
+        self.builder.ins().trapnz(mismatch, trap(TrapCode::IndirectCallTypeMismatch));
         let ro = MemFlagsData::trusted().with_readonly();
         let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
         let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
@@ -275,10 +264,8 @@ impl FuncTranslator<'_, '_, '_> {
             O::MemorySize { mem } => {
                 let def = self.memory_def(mem);
                 let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
-                let pages = self
-                    .builder
-                    .ins()
-                    .ushr_imm_u(len, WASM_PAGE_SIZE.trailing_zeros() as i64);
+                let pages =
+                    self.builder.ins().ushr_imm_u(len, WASM_PAGE_SIZE.trailing_zeros() as i64);
                 let v = self.builder.ins().ireduce(I32, pages);
                 self.push(v);
             }
@@ -380,10 +367,7 @@ impl FuncTranslator<'_, '_, '_> {
                     TrapCode::TableOutOfBounds,
                 );
             }
-            O::TableCopy {
-                dst_table,
-                src_table,
-            } => {
+            O::TableCopy { dst_table, src_table } => {
                 let (dst, src, len) = self.pop3();
                 let dt = self.iconst32(dst_table);
                 let st = self.iconst32(src_table);
@@ -396,10 +380,7 @@ impl FuncTranslator<'_, '_, '_> {
                     TrapCode::TableOutOfBounds,
                 );
             }
-            O::TableInit {
-                elem_index,
-                table: t,
-            } => {
+            O::TableInit { elem_index, table: t } => {
                 let (dst, src, len) = self.pop3();
                 let tv = self.iconst32(t);
                 let e = self.iconst32(elem_index);
@@ -420,17 +401,12 @@ impl FuncTranslator<'_, '_, '_> {
                 self.push(v);
             }
             O::Call { function_index } => self.translate_call(function_index),
-            O::CallIndirect {
-                type_index,
-                table_index,
-            } => self.translate_call_indirect(type_index, table_index),
+            O::CallIndirect { type_index, table_index } => {
+                self.translate_call_indirect(type_index, table_index)
+            }
             other => {
                 let name = format!("{other:?}");
-                let name = name
-                    .split([' ', '{', '('])
-                    .next()
-                    .unwrap_or("?")
-                    .to_string();
+                let name = name.split([' ', '{', '(']).next().unwrap_or("?").to_string();
                 return Err(self.unsupported(format!("instruction `{name}`")));
             }
         }

@@ -50,11 +50,7 @@ enum FrameKind {
     Loop { header: ir::Block },
     /// `if`: `else_block` runs the false arm (or forwards the parameters when there is no
     /// `else`); `params` are the block parameters as they were at the `if`.
-    If {
-        else_block: ir::Block,
-        params: Vec<Value>,
-        else_seen: bool,
-    },
+    If { else_block: ir::Block, params: Vec<Value>, else_seen: bool },
 }
 
 /// One entry of the Wasm control stack.
@@ -107,10 +103,7 @@ pub fn translate_function(
     // The stack limit: vmctx -> store -> stack_limit (DESIGN.md "Runtime": stack overflow is
     // a trap checked in the prologue).
     let vmctx_gv = func.create_global_value(ir::GlobalValueData::VMContext);
-    let ro_flags = func
-        .dfg
-        .mem_flags
-        .insert_unchecked(MemFlagsData::trusted().with_readonly());
+    let ro_flags = func.dfg.mem_flags.insert_unchecked(MemFlagsData::trusted().with_readonly());
     let store_gv = func.create_global_value(ir::GlobalValueData::Load {
         base: vmctx_gv,
         offset: vmctx::STORE.into(),
@@ -156,18 +149,12 @@ pub fn translate_function(
 }
 
 fn invalid(e: wasmparser::BinaryReaderError) -> CompileError {
-    CompileError::Invalid {
-        offset: e.offset(),
-        message: e.message().to_string(),
-    }
+    CompileError::Invalid { offset: e.offset(), message: e.message().to_string() }
 }
 
 impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
     fn unsupported(&self, what: impl Into<String>) -> CompileError {
-        CompileError::Unsupported {
-            offset: self.offset,
-            what: what.into(),
-        }
+        CompileError::Unsupported { offset: self.offset, what: what.into() }
     }
 
     /// Creates the entry block, the locals, and the function-body frame.
@@ -228,9 +215,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
     }
 
     fn pop(&mut self) -> Value {
-        self.stack
-            .pop()
-            .expect("validated: operand stack underflow")
+        self.stack.pop().expect("validated: operand stack underflow")
     }
 
     fn pop2(&mut self) -> (Value, Value) {
@@ -341,19 +326,13 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 let then_block = self.builder.create_block();
                 let else_block = self.builder.create_block();
                 let dest = self.new_block_with_params(&results);
-                self.builder
-                    .ins()
-                    .brif(cond, then_block, &[], else_block, &[]);
+                self.builder.ins().brif(cond, then_block, &[], else_block, &[]);
                 self.builder.seal_block(then_block);
                 self.builder.seal_block(else_block);
                 self.builder.switch_to_block(then_block);
                 let saved = self.peekn(params.len()).to_vec();
                 self.control.push(Frame {
-                    kind: FrameKind::If {
-                        else_block,
-                        params: saved,
-                        else_seen: false,
-                    },
+                    kind: FrameKind::If { else_block, params: saved, else_seen: false },
                     dest,
                     num_params: params.len(),
                     num_results: results.len(),
@@ -448,12 +427,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
             frame.dest_reachable = true;
         }
         let (dest, n, height) = (frame.dest, frame.num_results, frame.height);
-        let FrameKind::If {
-            else_block,
-            params,
-            else_seen,
-        } = &mut frame.kind
-        else {
+        let FrameKind::If { else_block, params, else_seen } = &mut frame.kind else {
             unreachable!("validated: else without if")
         };
         *else_seen = true;
@@ -476,11 +450,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
             frame.dest_reachable = true;
         }
         match frame.kind {
-            FrameKind::If {
-                else_block,
-                params,
-                else_seen: false,
-            } => {
+            FrameKind::If { else_block, params, else_seen: false } => {
                 // `if` without `else`: the false arm passes the parameters through.
                 self.builder.switch_to_block(else_block);
                 let args: Vec<BlockArg> = params.iter().map(|v| BlockArg::Value(*v)).collect();
@@ -537,10 +507,8 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
         let table: Vec<ir::Block> = depths.iter().map(|d| edge(self, *d)).collect();
         let pool = &mut self.builder.func.dfg.value_lists;
         let default_call = ir::BlockCall::new(default_block, [], pool);
-        let calls: Vec<ir::BlockCall> = table
-            .iter()
-            .map(|b| ir::BlockCall::new(*b, [], pool))
-            .collect();
+        let calls: Vec<ir::BlockCall> =
+            table.iter().map(|b| ir::BlockCall::new(*b, [], pool)).collect();
         let jt_data = ir::JumpTableData::new(default_call, &calls);
         let jt = self.builder.create_jump_table(jt_data);
         self.builder.ins().br_table(index, jt);

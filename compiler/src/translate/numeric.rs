@@ -192,8 +192,6 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     fn bitcast(&mut self, ty: Type, a: Value) -> Value {
-        self.builder
-            .ins()
-            .bitcast(ty, cranelift_codegen::ir::MemFlagsData::new(), a)
+        self.builder.ins().bitcast(ty, cranelift_codegen::ir::MemFlagsData::new(), a)
     }
 }
