@@ -90,7 +90,7 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
         .arg(&tmp_out)
         .arg(&obj_path)
         .arg(runtime_lib)
-        .args(["-Wl,-z,noexecstack", "-Wl,--gc-sections"])
+        .args(["-Wl,-z,noexecstack", "-Wl,--gc-sections", "-Wl,--strip-debug"])
         .args(NATIVE_LIBS)
         .output()
         .map_err(|e| CompileError::Link(format!("cannot run `{}`: {e}", cc.to_string_lossy())))?;

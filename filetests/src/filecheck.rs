@@ -34,7 +34,9 @@ pub fn parse_directives(source: &str) -> Vec<Directive> {
     let mut out = Vec::new();
     for line in source.lines() {
         let t = line.trim_start().trim_start_matches(';').trim_start();
-        for (prefix, kind) in [("check:", Kind::Check), ("nextln:", Kind::Nextln), ("not:", Kind::Not)] {
+        for (prefix, kind) in
+            [("check:", Kind::Check), ("nextln:", Kind::Nextln), ("not:", Kind::Not)]
+        {
             if let Some(rest) = t.strip_prefix(prefix) {
                 out.push(Directive { kind, pattern: rest.trim().to_string() });
             }
@@ -102,7 +104,9 @@ pub fn bless(source: &str, output: &str, comment: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for line in source.lines() {
         let t = line.trim_start().trim_start_matches(';').trim_start();
-        if line.trim_start().starts_with(';') && (t.starts_with("check:") || t.starts_with("nextln:")) {
+        if line.trim_start().starts_with(';')
+            && (t.starts_with("check:") || t.starts_with("nextln:"))
+        {
             continue;
         }
         kept.push(line);

@@ -58,7 +58,11 @@ pub fn output(path: &Path, source: &str) -> Result<String, String> {
                 TestKind::Optimize => Stage::Optimize,
             };
             let funcs = wasmc::clif(&wasm, &config, stage).map_err(|e| e.to_string())?;
-            Ok(funcs.iter().map(|(n, c)| format!(";; function {n}\n{c}")).collect::<Vec<_>>().join("\n"))
+            Ok(funcs
+                .iter()
+                .map(|(n, c)| format!(";; function {n}\n{c}"))
+                .collect::<Vec<_>>()
+                .join("\n"))
         }
         Some("clif") => {
             let isa = wasmc::emit::isa(&config).map_err(|e| e.to_string())?;
