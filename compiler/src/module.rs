@@ -56,6 +56,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::GC
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::GC_TYPES
+        | WasmFeatures::MULTI_MEMORY
 }
 
 fn invalid(e: BinaryReaderError) -> CompileError {

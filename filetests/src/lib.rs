@@ -15,6 +15,8 @@
 #![deny(missing_docs)]
 
 pub mod filecheck;
+pub mod skips;
+pub mod wast;
 
 use std::path::Path;
 

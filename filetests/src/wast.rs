@@ -1,0 +1,532 @@
+//! The spec `.wast` runner: every module of a script is compiled by the compiler crate to a
+//! position-independent shared object, `dlopen`ed into this process and instantiated by the
+//! runtime — the same machine code `wasmc` puts in executables, not an interpreter.
+//!
+//! [`run_script`] runs one script in this process and returns per-directive counts. Traps
+//! are ordinary errors of a call; a crash of compiled code would end the process, so the
+//! `wasmc-wast` binary runs each script in a child process.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor, VMGlobal};
+use wasmc_runtime::instance::{Extern, Global, HostFunc, InstantiateError, Store, Val};
+use wasmc_runtime::memory::Memory;
+use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+use wasmc_runtime::registry::{self, LoadedModule};
+use wasmc_runtime::table::Table;
+use wasmc_runtime::traps::{Trap, TrapKind};
+use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+
+use crate::skips::SkipList;
+
+/// Outcome counts of one script.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Directives that behaved as the script says.
+    pub passed: usize,
+    /// Directives that did not.
+    pub failed: usize,
+    /// Directives skipped by the skip list (or because their module was skipped).
+    pub skipped: usize,
+    /// One line per failure: `file:line: what happened`.
+    pub failures: Vec<String>,
+}
+
+/// Bytes of stack Wasm code gets in the runner (the thread has more for host code).
+pub const WASM_STACK: usize = 4 << 20;
+
+/// The host module `spectest` (spec interpreter conventions: `print*` functions,
+/// `global_i32/i64/f32/f64` = 666 / 666.6, `table` 10..20 funcref, `memory` 1..2 pages).
+struct Spectest {
+    memory: Box<Memory>,
+    table: Box<Table>,
+    globals: Vec<(&'static str, Box<VMGlobal>, ValType)>,
+    funcs: Vec<(&'static str, Arc<HostFunc>)>,
+}
+
+impl Spectest {
+    fn new() -> Spectest {
+        let memory =
+            Memory::new(&MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
+                .expect("spectest memory");
+        let table = Table::new(&TableType { element: RefType::FUNCREF, min: 10, max: Some(20) }, 0)
+            .expect("spectest table");
+        let globals = vec![
+            ("global_i32", Box::new(VMGlobal { bits: 666 }), ValType::I32),
+            ("global_i64", Box::new(VMGlobal { bits: 666 }), ValType::I64),
+            ("global_f32", Box::new(VMGlobal { bits: 666.6f32.to_bits() as u64 }), ValType::F32),
+            ("global_f64", Box::new(VMGlobal { bits: 666.6f64.to_bits() }), ValType::F64),
+        ];
+        let print = |params: Vec<ValType>| {
+            Arc::new(HostFunc {
+                ty: FuncType { params, results: vec![] },
+                func: Box::new(|_, _| Ok(())),
+            })
+        };
+        use ValType::*;
+        let funcs = vec![
+            ("print", print(vec![])),
+            ("print_i32", print(vec![I32])),
+            ("print_i64", print(vec![I64])),
+            ("print_f32", print(vec![F32])),
+            ("print_f64", print(vec![F64])),
+            ("print_i32_f32", print(vec![I32, F32])),
+            ("print_f64_f64", print(vec![F64, F64])),
+            ("print_char", print(vec![I32])),
+        ];
+        Spectest { memory, table, globals, funcs }
+    }
+
+    fn get(&mut self, name: &str) -> Option<Extern> {
+        match name {
+            "memory" => return Some(Extern::Memory(&mut *self.memory)),
+            "table" => return Some(Extern::Table(&mut *self.table)),
+            _ => {}
+        }
+        if let Some((_, cell, ty)) = self.globals.iter_mut().find(|g| g.0 == name) {
+            return Some(Extern::Global(Global {
+                cell: &mut **cell,
+                ty: GlobalType { ty: *ty, mutable: false },
+            }));
+        }
+        self.funcs.iter().find(|f| f.0 == name).map(|(_, f)| Extern::HostFunc(f.clone()))
+    }
+}
+
+/// A module compiled and loaded into this process.
+struct Loaded {
+    module: Arc<LoadedModule>,
+    _lib: libloading::Library,
+}
+
+/// State of one script run.
+struct Runner<'s> {
+    file: String,
+    text: &'s str,
+    skips: &'s SkipList,
+    work: tempfile::TempDir,
+    store: Store,
+    spectest: Spectest,
+    loaded: Vec<Loaded>,
+    definitions: HashMap<String, Arc<LoadedModule>>,
+    instances: HashMap<String, usize>,
+    registered: HashMap<String, usize>,
+    current: Option<usize>,
+    /// Why the current module is missing, when it was skipped.
+    current_skipped: Option<String>,
+    report: Report,
+}
+
+/// What went wrong when making a module.
+enum ModuleError {
+    /// Decoding, validation or compilation failed.
+    Compile(String),
+    /// Linking the shared object or loading it failed (a harness problem).
+    Load(String),
+    /// Instantiation failed.
+    Instantiate(InstantiateError),
+}
+
+impl std::fmt::Display for ModuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModuleError::Compile(e) => write!(f, "compile error: {e}"),
+            ModuleError::Load(e) => write!(f, "load error: {e}"),
+            ModuleError::Instantiate(e) => write!(f, "instantiation error: {e}"),
+        }
+    }
+}
+
+/// Runs one script. `name` is how the skip list and reports name the file (its path
+/// relative to the test suite's `core/`).
+///
+/// # Errors
+/// The script cannot be read or parsed (that is one failure of the whole file).
+pub fn run_script(path: &Path, name: &str, skips: &SkipList) -> Result<Report, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // names.wast deliberately uses bidirectional-override characters in names.
+    let mut lexer = wast::lexer::Lexer::new(&text);
+    lexer.allow_confusing_unicode(true);
+    let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| format!("{name}: {e}"))?;
+    let wast: Wast<'_> = parser::parse(&buf).map_err(|e| format!("{name}: {e}"))?;
+    let mut runner = Runner {
+        file: name.to_string(),
+        text: &text,
+        skips,
+        work: tempfile::tempdir().map_err(|e| e.to_string())?,
+        store: Store::new(WASM_STACK),
+        spectest: Spectest::new(),
+        loaded: Vec::new(),
+        definitions: HashMap::new(),
+        instances: HashMap::new(),
+        registered: HashMap::new(),
+        current: None,
+        current_skipped: None,
+        report: Report::default(),
+    };
+    for directive in wast.directives {
+        runner.directive(directive);
+    }
+    for l in &runner.loaded {
+        registry::unregister(&l.module);
+    }
+    Ok(runner.report)
+}
+
+impl Runner<'_> {
+    fn line(&self, span: wast::token::Span) -> usize {
+        span.linecol_in(self.text).0 + 1
+    }
+
+    fn pass(&mut self) {
+        self.report.passed += 1;
+    }
+
+    fn fail(&mut self, line: usize, what: impl std::fmt::Display) {
+        self.report.failed += 1;
+        self.report.failures.push(format!("{}:{line}: {what}", self.file));
+    }
+
+    fn directive(&mut self, d: WastDirective<'_>) {
+        let line = self.line(d.span());
+        if let Some(reason) = self.skips.reason(&self.file, line) {
+            self.report.skipped += 1;
+            // A skipped module makes the directives that use it meaningless.
+            if matches!(d, WastDirective::Module(_)) {
+                self.current = None;
+                self.current_skipped = Some(format!("module at line {line} skipped: {reason}"));
+            }
+            return;
+        }
+        if !matches!(d, WastDirective::Module(_) | WastDirective::ModuleDefinition(_))
+            && self.uses_skipped_module(&d)
+        {
+            self.report.skipped += 1;
+            return;
+        }
+        match d {
+            WastDirective::Module(mut m) => {
+                let name = quote_name(&m);
+                match self.module(&mut m) {
+                    Ok(i) => {
+                        self.current = Some(i);
+                        self.current_skipped = None;
+                        if let Some(n) = name {
+                            self.instances.insert(n, i);
+                        }
+                        self.pass();
+                    }
+                    Err(e) => {
+                        self.current = None;
+                        self.current_skipped = None;
+                        self.fail(line, e);
+                    }
+                }
+            }
+            WastDirective::ModuleDefinition(mut m) => {
+                let name = quote_name(&m);
+                match m
+                    .encode()
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| self.load(&b).map_err(|e| e.to_string()))
+                {
+                    Ok(module) => {
+                        if let Some(n) = name {
+                            self.definitions.insert(n, module);
+                        }
+                        self.pass();
+                    }
+                    Err(e) => self.fail(line, e),
+                }
+            }
+            WastDirective::ModuleInstance { instance, module, .. } => {
+                let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
+                match def {
+                    Some(def) => match self.instantiate(&def) {
+                        Ok(i) => {
+                            self.current = Some(i);
+                            if let Some(n) = instance {
+                                self.instances.insert(n.name().to_string(), i);
+                            }
+                            self.pass();
+                        }
+                        Err(e) => self.fail(line, e),
+                    },
+                    None => self.fail(line, "unknown module definition"),
+                }
+            }
+            WastDirective::Register { name, module, .. } => {
+                match self.instance_index(module.map(|m| m.name())) {
+                    Some(i) => {
+                        self.registered.insert(name.to_string(), i);
+                        self.pass();
+                    }
+                    None => self.fail(line, "register: no such instance"),
+                }
+            }
+            WastDirective::Invoke(invoke) => match self.invoke(&invoke) {
+                Ok(_) => self.pass(),
+                Err(e) => self.fail(line, e),
+            },
+            WastDirective::AssertReturn { exec, results, .. } => match self.execute(exec) {
+                Ok(values) => match self.match_results(&values, &results) {
+                    Ok(()) => self.pass(),
+                    Err(e) => self.fail(line, e),
+                },
+                Err(e) => self.fail(line, e),
+            },
+            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
+                Ok(v) => self.fail(line, format!("expected trap `{message}`, got {v:?}")),
+                Err(e) if trap_matches(&e, message) => self.pass(),
+                Err(e) => self.fail(line, format!("expected trap `{message}`, got: {e}")),
+            },
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Ok(v) => self.fail(line, format!("expected exhaustion, got {v:?}")),
+                Err(e) if e.contains(message) => self.pass(),
+                Err(e) => self.fail(line, format!("expected `{message}`, got: {e}")),
+            },
+            WastDirective::AssertInvalid { mut module, message, .. }
+            | WastDirective::AssertMalformed { mut module, message, .. } => {
+                let bytes = match module.encode() {
+                    Ok(b) => b,
+                    // Text that does not even parse is malformed: the expected outcome.
+                    Err(_) => return self.pass(),
+                };
+                match wasmc::module::parse(&bytes) {
+                    Ok(_) => self.fail(
+                        line,
+                        format!("expected an invalid module (`{message}`), it validated"),
+                    ),
+                    Err(_) => self.pass(),
+                }
+            }
+            WastDirective::AssertInvalidCustom { .. }
+            | WastDirective::AssertMalformedCustom { .. } => {
+                self.pass();
+            }
+            WastDirective::AssertUnlinkable { module, message, .. } => {
+                let mut q = QuoteWat::Wat(module);
+                match self.module(&mut q) {
+                    Ok(_) => {
+                        self.fail(line, format!("expected unlinkable (`{message}`), it linked"))
+                    }
+                    Err(ModuleError::Instantiate(InstantiateError::Link(_))) => self.pass(),
+                    Err(e) => {
+                        self.fail(line, format!("expected a link error (`{message}`), got: {e}"))
+                    }
+                }
+            }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(v) => self.fail(line, format!("expected an exception, got {v:?}")),
+                Err(e) if e.contains("exception") => self.pass(),
+                Err(e) => self.fail(line, format!("expected an exception, got: {e}")),
+            },
+            WastDirective::AssertSuspension { .. }
+            | WastDirective::Thread(_)
+            | WastDirective::Wait { .. } => {
+                self.fail(line, "unsupported directive (stack switching / threads)")
+            }
+        }
+    }
+
+    /// Whether `d` runs against the current module while that module was skipped.
+    fn uses_skipped_module(&self, d: &WastDirective<'_>) -> bool {
+        if self.current_skipped.is_none() {
+            return false;
+        }
+        let exec_default = |e: &WastExecute<'_>| match e {
+            WastExecute::Invoke(i) => i.module.is_none(),
+            WastExecute::Get { module, .. } => module.is_none(),
+            WastExecute::Wat(_) => false,
+        };
+        match d {
+            WastDirective::Invoke(i) => i.module.is_none(),
+            WastDirective::AssertReturn { exec, .. }
+            | WastDirective::AssertTrap { exec, .. }
+            | WastDirective::AssertException { exec, .. } => exec_default(exec),
+            WastDirective::AssertExhaustion { call, .. } => call.module.is_none(),
+            WastDirective::Register { module, .. } => module.is_none(),
+            _ => false,
+        }
+    }
+
+    fn instance_index(&self, name: Option<&str>) -> Option<usize> {
+        match name {
+            None => self.current,
+            Some(n) => self.instances.get(n).copied(),
+        }
+    }
+
+    /// Compiles `wasm` to a shared object and loads it.
+    fn load(&mut self, wasm: &[u8]) -> Result<Arc<LoadedModule>, ModuleError> {
+        let config = wasmc::Config::default();
+        let compiled =
+            wasmc::compile(wasm, &config).map_err(|e| ModuleError::Compile(e.to_string()))?;
+        let n = self.loaded.len();
+        let obj = self.work.path().join(format!("m{n}.o"));
+        let so = self.work.path().join(format!("m{n}.so"));
+        std::fs::write(&obj, &compiled.object).map_err(|e| ModuleError::Load(e.to_string()))?;
+        link_shared(&obj, &so).map_err(ModuleError::Load)?;
+        // SAFETY: the shared object was just produced by the compiler; it has no
+        // initialisers and no undefined symbols.
+        let lib = unsafe { libloading::Library::new(&so) }
+            .map_err(|e| ModuleError::Load(e.to_string()))?;
+        // SAFETY: the symbol is the module descriptor (a data object).
+        let desc: *const ModuleDescriptor = unsafe {
+            *lib.get::<*const ModuleDescriptor>(DESCRIPTOR_SYMBOL.as_bytes())
+                .map_err(|e| ModuleError::Load(e.to_string()))?
+        };
+        // SAFETY: `desc` is that object's descriptor; the library stays loaded (kept in
+        // `self.loaded`) until the script ends, after the module is unregistered.
+        let module = unsafe { LoadedModule::from_descriptor(desc) }
+            .map_err(|e| ModuleError::Load(e.to_string()))?;
+        let module = Arc::new(module);
+        registry::register(&module);
+        self.loaded.push(Loaded { module: module.clone(), _lib: lib });
+        Ok(module)
+    }
+
+    fn instantiate(&mut self, module: &Arc<LoadedModule>) -> Result<usize, ModuleError> {
+        let registered = self.registered.clone();
+        let store: *mut Store = &mut self.store;
+        let spectest: *mut Spectest = &mut self.spectest;
+        let mut resolve = |import: &wasmc_runtime::meta::Import| -> Option<Extern> {
+            if import.module == "spectest" {
+                // SAFETY: the spectest externs live as long as the runner.
+                return unsafe { (*spectest).get(&import.name) };
+            }
+            let i = *registered.get(&import.module)?;
+            // SAFETY: `instantiate` below does not touch existing instances while
+            // resolving imports.
+            unsafe { (*store).instance(i).export(&import.name) }
+        };
+        // SAFETY: see above; `resolve` only reads other instances.
+        unsafe { (*store).instantiate(module, &mut resolve) }.map_err(ModuleError::Instantiate)
+    }
+
+    fn module(&mut self, m: &mut QuoteWat<'_>) -> Result<usize, ModuleError> {
+        let bytes = m.encode().map_err(|e| ModuleError::Compile(e.to_string()))?;
+        let module = self.load(&bytes)?;
+        self.instantiate(&module)
+    }
+
+    fn arg(&self, a: &WastArg<'_>) -> Result<Val, String> {
+        let WastArg::Core(a) = a else { return Err("component-model argument".into()) };
+        Ok(match a {
+            WastArgCore::I32(v) => Val::I32(*v),
+            WastArgCore::I64(v) => Val::I64(*v),
+            WastArgCore::F32(v) => Val::F32(v.bits),
+            WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::RefNull(_) => Val::Ref(0),
+            // `ref.extern N` is the host value N; 0 stays free for null.
+            WastArgCore::RefExtern(n) => Val::Ref(*n as usize + 1),
+            other => return Err(format!("unsupported argument {other:?}")),
+        })
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, String> {
+        let i = self.instance_index(invoke.module.map(|m| m.name())).ok_or("no such instance")?;
+        let args = invoke.args.iter().map(|a| self.arg(a)).collect::<Result<Vec<_>, _>>()?;
+        let Some(Extern::Func(f)) = self.store.instance(i).export(invoke.name) else {
+            return Err(format!("no exported function `{}`", invoke.name));
+        };
+        self.store.call(&f, &args).map_err(|t| trap_text(&t))
+    }
+
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, String> {
+        match exec {
+            WastExecute::Invoke(i) => self.invoke(&i),
+            WastExecute::Get { module, global, .. } => {
+                let i = self.instance_index(module.map(|m| m.name())).ok_or("no such instance")?;
+                match self.store.instance(i).export(global) {
+                    Some(Extern::Global(g)) => Ok(vec![g.get()]),
+                    _ => Err(format!("no exported global `{global}`")),
+                }
+            }
+            WastExecute::Wat(w) => {
+                let mut q = QuoteWat::Wat(w);
+                match self.module(&mut q) {
+                    Ok(_) => Ok(vec![]),
+                    Err(ModuleError::Instantiate(InstantiateError::Trap(t))) => Err(trap_text(&t)),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        }
+    }
+
+    fn match_results(&self, got: &[Val], want: &[WastRet<'_>]) -> Result<(), String> {
+        if got.len() != want.len() {
+            return Err(format!("expected {} results, got {got:?}", want.len()));
+        }
+        for (g, w) in got.iter().zip(want) {
+            let WastRet::Core(w) = w else { return Err("component-model result".into()) };
+            if !match_one(*g, w) {
+                return Err(format!("expected {w:?}, got {g:?}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn match_one(g: Val, w: &WastRetCore<'_>) -> bool {
+    match (w, g) {
+        (WastRetCore::I32(a), Val::I32(b)) => *a == b,
+        (WastRetCore::I64(a), Val::I64(b)) => *a == b,
+        (WastRetCore::F32(p), Val::F32(b)) => match p {
+            NanPattern::CanonicalNan => b & 0x7fff_ffff == 0x7fc0_0000,
+            NanPattern::ArithmeticNan => b & 0x7fc0_0000 == 0x7fc0_0000,
+            NanPattern::Value(v) => v.bits == b,
+        },
+        (WastRetCore::F64(p), Val::F64(b)) => match p {
+            NanPattern::CanonicalNan => b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+            NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+            NanPattern::Value(v) => v.bits == b,
+        },
+        (WastRetCore::RefNull(_), Val::Ref(r)) => r == 0,
+        (WastRetCore::RefExtern(None), Val::Ref(r)) => r != 0,
+        (WastRetCore::RefExtern(Some(n)), Val::Ref(r)) => r == *n as usize + 1,
+        (WastRetCore::RefFunc(_), Val::Ref(r)) => r != 0,
+        (WastRetCore::Either(options), g) => options.iter().any(|o| match_one(g, o)),
+        _ => false,
+    }
+}
+
+/// Whether the trap message `actual` is the one a script expects. The reference interpreter
+/// sometimes appends details (`uninitialized element 2`), so a prefix of the expected text
+/// matches too.
+fn trap_matches(actual: &str, expected: &str) -> bool {
+    actual.contains(expected) || (!actual.is_empty() && expected.starts_with(actual))
+}
+
+fn trap_text(t: &Trap) -> String {
+    match &t.kind {
+        TrapKind::Wasm(c) => c.message().to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn quote_name(m: &QuoteWat<'_>) -> Option<String> {
+    match m {
+        QuoteWat::Wat(Wat::Module(m)) => m.id.map(|i| i.name().to_string()),
+        _ => None,
+    }
+}
+
+/// Links an object into a shared object with the system C compiler driver.
+fn link_shared(obj: &Path, so: &PathBuf) -> Result<(), String> {
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let out = std::process::Command::new(cc)
+        .args(["-shared", "-nostdlib", "-Wl,-z,noexecstack", "-o"])
+        .arg(so)
+        .arg(obj)
+        .output()
+        .map_err(|e| format!("cannot run cc: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(())
+}
