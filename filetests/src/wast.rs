@@ -422,8 +422,7 @@ impl Runner<'_> {
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
             WastArgCore::RefNull(_) => Val::Ref(0),
-            // `ref.extern N` is the host value N; 0 stays free for null.
-            WastArgCore::RefExtern(n) => Val::Ref(*n as usize + 1),
+            WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => Val::Ref(host_ref(*n)),
             other => return Err(format!("unsupported argument {other:?}")),
         })
     }
@@ -488,11 +487,23 @@ fn match_one(g: Val, w: &WastRetCore<'_>) -> bool {
         },
         (WastRetCore::RefNull(_), Val::Ref(r)) => r == 0,
         (WastRetCore::RefExtern(None), Val::Ref(r)) => r != 0,
-        (WastRetCore::RefExtern(Some(n)), Val::Ref(r)) => r == *n as usize + 1,
+        (WastRetCore::RefExtern(Some(n)), Val::Ref(r)) => r == host_ref(*n),
+        (WastRetCore::RefHost(n), Val::Ref(r)) => r == host_ref(*n),
         (WastRetCore::RefFunc(_), Val::Ref(r)) => r != 0,
+        // GC result forms. An i31ref is tagged (`(value << 1) | 1`, DESIGN.md); struct and
+        // array references are untagged non-null pointers into the GC heap.
+        (WastRetCore::RefI31 | WastRetCore::RefI31Shared, Val::Ref(r)) => r & 1 == 1,
+        (WastRetCore::RefAny | WastRetCore::RefEq, Val::Ref(r)) => r != 0,
+        (WastRetCore::RefStruct | WastRetCore::RefArray, Val::Ref(r)) => r != 0 && r & 1 == 0,
         (WastRetCore::Either(options), g) => options.iter().any(|o| match_one(g, o)),
         _ => false,
     }
+}
+
+/// The raw bits by which the runner represents the host reference `ref.extern N` /
+/// `ref.host N`: even, non-null, and distinct per N (so it is never mistaken for an i31ref).
+fn host_ref(n: u32) -> usize {
+    (n as usize + 1) << 1
 }
 
 /// Whether the trap message `actual` is the one a script expects. The reference interpreter
