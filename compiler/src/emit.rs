@@ -141,15 +141,7 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         module
             .define_function(*id, &mut ctx)
             .map_err(|e| codegen_error(&display, module_error(e)))?;
-        let compiled = ctx.compiled_code().expect("defined function has compiled code");
-        let mut traps: Vec<TrapSite> = compiled
-            .buffer
-            .traps()
-            .iter()
-            .map(|t| TrapSite { offset: t.offset, code: t.code.as_raw().get() })
-            .collect();
-        traps.sort_by_key(|t| t.offset);
-        code.push(FuncCode { size: compiled.buffer.total_size(), traps });
+        code.push(func_code(&ctx));
         ctx.clear();
     }
     info.meta.code = code;

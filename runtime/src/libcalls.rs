@@ -30,6 +30,14 @@ unsafe fn instance<'a>(vmctx: i64) -> &'a mut Instance {
     unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) }
 }
 
+/// Fills `len` elements from `dst` with `value`; `Err` if the range leaves `slice` (then
+/// nothing is written: bulk operations check bounds first, spec §4.4.7).
+fn fill<T: Copy>(slice: &mut [T], dst: u64, len: u64, value: T) -> Result<(), ()> {
+    let end = dst.checked_add(len).filter(|e| *e <= slice.len() as u64).ok_or(())?;
+    slice[dst as usize..end as usize].fill(value);
+    Ok(())
+}
+
 fn status(r: Result<(), ()>) -> i32 {
     if r.is_ok() { 0 } else { 1 }
 }
@@ -49,15 +57,7 @@ unsafe extern "C" fn memory_fill(vmctx: i64, memory: i32, dst: i64, value: i32, 
     let Some(m) = inst.memory(memory as u32) else {
         return 1;
     };
-    let data = m.data_mut();
-    let (dst, len) = (dst as u64, len as u64);
-    status(match dst.checked_add(len) {
-        Some(end) if end <= data.len() as u64 => {
-            data[dst as usize..end as usize].fill(value as u8);
-            Ok(())
-        }
-        _ => Err(()),
-    })
+    status(fill(m.data_mut(), dst as u64, len as u64, value as u8))
 }
 
 unsafe extern "C" fn memory_copy(
@@ -126,15 +126,7 @@ unsafe extern "C" fn table_grow(vmctx: i64, table: i32, init: i64, delta: i64) -
 unsafe extern "C" fn table_fill(vmctx: i64, table: i32, dst: i64, value: i64, len: i64) -> i32 {
     // SAFETY: called by compiled code with its own VM context.
     let inst = unsafe { instance(vmctx) };
-    let t = inst.table(table as u32).elements_mut();
-    let (dst, len) = (dst as u64, len as u64);
-    status(match dst.checked_add(len) {
-        Some(end) if end <= t.len() as u64 => {
-            t[dst as usize..end as usize].fill(value as usize);
-            Ok(())
-        }
-        _ => Err(()),
-    })
+    status(fill(inst.table(table as u32).elements_mut(), dst as u64, len as u64, value as usize))
 }
 
 unsafe extern "C" fn table_copy(
