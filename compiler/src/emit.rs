@@ -23,7 +23,7 @@ use crate::error::CompileError;
 use crate::module::{ModuleInfo, parse};
 use crate::translate::{ModuleEnv, translate_function, trap};
 use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
-use wasmc_runtime::meta::{FuncCode, FuncType, SubType, TrapSite};
+use wasmc_runtime::meta::{FuncCode, FuncType, TrapSite};
 
 /// Cranelift optimisation level.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -228,7 +228,7 @@ fn emit_type_trampolines(
     let mut w2h = Vec::new();
     let mut adapters = Vec::new();
     for (i, ty) in info.meta.types.iter().enumerate() {
-        let SubType::Func(ft) = ty else {
+        let Some(ft) = ty.as_func() else {
             a2w.push(None);
             w2h.push(None);
             adapters.push(FuncCode::default());

@@ -6,9 +6,9 @@
 //! code facts later); function bodies are kept as borrowed readers for the translator.
 
 use wasmc_runtime::meta::{
-    ConstExpr, ConstOp, DataSegment, ElemSegment, Export, ExportKind, FuncType, GlobalDef,
-    GlobalType, HeapType, Import, ImportKind, MemoryType, ModuleMeta, RefType, SegmentMode,
-    SubType, TableDef, TableType, ValType,
+    CompositeType, ConstExpr, ConstOp, DataSegment, ElemSegment, Export, ExportKind, FieldType,
+    FuncType, GlobalDef, GlobalType, HeapType, Import, ImportKind, MemoryType, ModuleMeta, RefType,
+    SegmentMode, StorageType, SubType, TableDef, TableType, ValType,
 };
 use wasmparser::{
     BinaryReaderError, FunctionBody, KnownCustom, Name, Parser, Payload, ValidPayload, Validator,
@@ -29,6 +29,9 @@ pub struct ModuleInfo<'a> {
     pub memories: Vec<MemoryType>,
     /// Every global's type, imported ones first (global index space).
     pub globals: Vec<GlobalType>,
+    /// Per module type index: the length of its supertype chain (its supertype display
+    /// index).
+    pub type_depth: Vec<u32>,
 }
 
 impl ModuleInfo<'_> {
@@ -39,10 +42,9 @@ impl ModuleInfo<'_> {
 
     /// The function type at module type index `ty`.
     pub fn func_type_at(&self, ty: u32) -> &FuncType {
-        match &self.meta.types[ty as usize] {
-            SubType::Func(f) => f,
-            SubType::Other => panic!("type {ty} is not a function type"),
-        }
+        self.meta.types[ty as usize]
+            .as_func()
+            .unwrap_or_else(|| panic!("type {ty} is not a function type"))
     }
 }
 
@@ -76,6 +78,7 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
+        type_depth: Vec::new(),
     };
     let mut func_names: Vec<(u32, String)> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
@@ -93,6 +96,11 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         collect(&mut info, &mut func_names, payload)?;
     }
     let meta = &mut info.meta;
+    for t in &meta.types {
+        // Validation guarantees a supertype precedes its subtypes.
+        let d = t.supertype.map_or(0, |s| info.type_depth[s as usize] + 1);
+        info.type_depth.push(d);
+    }
     meta.func_names = vec![None; meta.funcs.len()];
     for (index, name) in func_names {
         if let Some(slot) = meta.func_names.get_mut(index as usize) {
@@ -110,19 +118,16 @@ fn collect<'a>(
     let meta = &mut info.meta;
     match payload {
         Payload::TypeSection(reader) => {
+            let offset = reader.range().start as u64;
             for group in reader {
                 let group = group.map_err(invalid)?;
                 let start = meta.types.len() as u32;
+                let mut n = 0;
                 for sub in group.types() {
-                    let ty = match &sub.composite_type.inner {
-                        wasmparser::CompositeInnerType::Func(f) => SubType::Func(FuncType {
-                            params: f.params().iter().map(|t| val_type(*t, start)).collect(),
-                            results: f.results().iter().map(|t| val_type(*t, start)).collect(),
-                        }),
-                        _ => SubType::Other,
-                    };
-                    meta.types.push(ty);
+                    meta.types.push(sub_type(sub, start, offset)?);
+                    n += 1;
                 }
+                meta.rec_groups.push(n);
             }
         }
         Payload::ImportSection(reader) => {
@@ -279,6 +284,60 @@ fn collect<'a>(
     Ok(())
 }
 
+fn storage_type(s: wasmparser::StorageType, rec_start: u32) -> StorageType {
+    match s {
+        wasmparser::StorageType::I8 => StorageType::I8,
+        wasmparser::StorageType::I16 => StorageType::I16,
+        wasmparser::StorageType::Val(v) => StorageType::Val(val_type(v, rec_start)),
+    }
+}
+
+fn field_type(f: &wasmparser::FieldType, rec_start: u32) -> FieldType {
+    FieldType { storage: storage_type(f.element_type, rec_start), mutable: f.mutable }
+}
+
+fn index(i: wasmparser::UnpackedIndex, rec_start: u32) -> u32 {
+    match i {
+        wasmparser::UnpackedIndex::Module(m) => m,
+        wasmparser::UnpackedIndex::RecGroup(r) => rec_start + r,
+        wasmparser::UnpackedIndex::Id(_) => u32::MAX,
+    }
+}
+
+/// Converts a validated sub type of the rec group starting at type index `rec_start`.
+fn sub_type(
+    sub: &wasmparser::SubType,
+    rec_start: u32,
+    offset: u64,
+) -> Result<SubType, CompileError> {
+    let composite = match &sub.composite_type.inner {
+        wasmparser::CompositeInnerType::Func(f) => CompositeType::Func(FuncType {
+            params: f.params().iter().map(|t| val_type(*t, rec_start)).collect(),
+            results: f.results().iter().map(|t| val_type(*t, rec_start)).collect(),
+        }),
+        wasmparser::CompositeInnerType::Struct(s) => {
+            CompositeType::Struct(s.fields.iter().map(|f| field_type(f, rec_start)).collect())
+        }
+        wasmparser::CompositeInnerType::Array(a) => {
+            CompositeType::Array(field_type(&a.0, rec_start))
+        }
+        wasmparser::CompositeInnerType::Cont(_) => {
+            return Err(CompileError::Unsupported { offset, what: "continuation types".into() });
+        }
+    };
+    if sub.composite_type.shared || sub.composite_type.descriptor_idx.is_some() {
+        return Err(CompileError::Unsupported {
+            offset,
+            what: "shared or descriptor types".into(),
+        });
+    }
+    Ok(SubType {
+        is_final: sub.is_final,
+        supertype: sub.supertype_idxs.first().map(|i| index(i.unpack(), rec_start)),
+        composite,
+    })
+}
+
 /// Converts a validated value type; `rec_start` resolves rec-group-relative type indices.
 pub fn val_type(t: wasmparser::ValType, rec_start: u32) -> ValType {
     match t {
@@ -311,11 +370,7 @@ pub fn ref_type(r: wasmparser::RefType, rec_start: u32) -> RefType {
             A::Cont | A::NoCont => HeapType::Any,
         },
         wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
-            HeapType::Concrete(match i {
-                wasmparser::UnpackedIndex::Module(m) => m,
-                wasmparser::UnpackedIndex::RecGroup(r) => rec_start + r,
-                wasmparser::UnpackedIndex::Id(_) => u32::MAX,
-            })
+            HeapType::Concrete(index(i, rec_start))
         }
     };
     RefType { nullable: r.is_nullable(), heap }

@@ -9,6 +9,8 @@
 
 use core::mem::offset_of;
 
+pub use wasmc_gc::layout::Rtt;
+
 /// Bytes in one WebAssembly page (spec §2.3.8 "Memory Types": 64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;
 
@@ -32,7 +34,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0003;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0004;
 
 /// Name of the symbol through which a compiled shared object exports its
 /// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
@@ -61,9 +63,9 @@ pub struct VMContext {
     pub globals: *const *mut VMGlobal,
     /// Per function index (imports first): the function's `funcref`.
     pub funcrefs: *const *const VMFuncRef,
-    /// Per module type index: the canonical (process-wide) id of that function type, used by
-    /// `call_indirect`'s signature check. Entries of non-function types are `u32::MAX`.
-    pub type_ids: *const u32,
+    /// Per module type index: the RTT of its canonical type (`gc::layout::Rtt`), for
+    /// signature checks and casts.
+    pub rtts: *const *const Rtt,
     /// The runtime's `Instance` that owns this context (opaque to compiled code).
     pub instance: *mut core::ffi::c_void,
 }
@@ -83,8 +85,8 @@ pub mod vmctx {
     pub const GLOBALS: i32 = offset_of!(VMContext, globals) as i32;
     /// Offset of [`VMContext::funcrefs`].
     pub const FUNCREFS: i32 = offset_of!(VMContext, funcrefs) as i32;
-    /// Offset of [`VMContext::type_ids`].
-    pub const TYPE_IDS: i32 = offset_of!(VMContext, type_ids) as i32;
+    /// Offset of [`VMContext::rtts`].
+    pub const RTTS: i32 = offset_of!(VMContext, rtts) as i32;
 }
 
 /// State shared by all instances of one store (one thread of execution).
@@ -155,8 +157,8 @@ pub struct VMFuncRef {
     pub code: *const u8,
     /// First argument to pass: the callee's VM context (or host function data).
     pub vmctx: *mut core::ffi::c_void,
-    /// Canonical id of the function's type (see [`VMContext::type_ids`]).
-    pub type_id: u32,
+    /// RTT of the function's (canonical) type.
+    pub rtt: *const Rtt,
 }
 
 /// Offsets of [`VMFuncRef`] fields, in bytes.
@@ -166,8 +168,8 @@ pub mod funcref {
     pub const CODE: i32 = offset_of!(VMFuncRef, code) as i32;
     /// Offset of [`VMFuncRef::vmctx`].
     pub const VMCTX: i32 = offset_of!(VMFuncRef, vmctx) as i32;
-    /// Offset of [`VMFuncRef::type_id`].
-    pub const TYPE_ID: i32 = offset_of!(VMFuncRef, type_id) as i32;
+    /// Offset of [`VMFuncRef::rtt`].
+    pub const RTT: i32 = offset_of!(VMFuncRef, rtt) as i32;
 }
 
 /// The 8-byte cell of a global; the value sits at offset 0 in its natural width.
@@ -289,6 +291,14 @@ pub enum TrapCode {
     ArrayOutOfBounds = 11,
     /// `memory.grow` etc. asked for an allocation that is too large.
     AllocationTooLarge = 12,
+    /// `call_ref` of a null function reference.
+    NullFunctionReference = 13,
+    /// Struct access through a null reference.
+    NullStructReference = 14,
+    /// Array access through a null reference.
+    NullArrayReference = 15,
+    /// `i31.get_*` of a null reference.
+    NullI31Reference = 16,
     /// The call stack is exhausted (Cranelift's `STACK_OVERFLOW`).
     StackOverflow = 251,
     /// Integer overflow (Cranelift's `INTEGER_OVERFLOW`).
@@ -303,7 +313,7 @@ pub enum TrapCode {
 
 impl TrapCode {
     /// Every trap code, for tables and tests.
-    pub const ALL: [TrapCode; 17] = [
+    pub const ALL: [TrapCode; 21] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -316,6 +326,10 @@ impl TrapCode {
         TrapCode::HostTrap,
         TrapCode::ArrayOutOfBounds,
         TrapCode::AllocationTooLarge,
+        TrapCode::NullFunctionReference,
+        TrapCode::NullStructReference,
+        TrapCode::NullArrayReference,
+        TrapCode::NullI31Reference,
         TrapCode::StackOverflow,
         TrapCode::IntegerOverflow,
         TrapCode::HeapOutOfBounds,
@@ -345,6 +359,10 @@ impl TrapCode {
             TrapCode::HostTrap => "host trap",
             TrapCode::ArrayOutOfBounds => "out of bounds array access",
             TrapCode::AllocationTooLarge => "allocation size too large",
+            TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::IntegerOverflow => "integer overflow",
             TrapCode::IntegerDivisionByZero => "integer divide by zero",
@@ -407,10 +425,10 @@ mod tests {
     #[test]
     fn layout_is_pointer_sized_fields() {
         assert_eq!(vmctx::STORE, 0);
-        assert_eq!(vmctx::TYPE_IDS, 48);
+        assert_eq!(vmctx::RTTS, 48);
         assert_eq!(core::mem::size_of::<VMContext>(), 64);
         assert_eq!(memory::LENGTH, 8);
-        assert_eq!(funcref::TYPE_ID, 16);
+        assert_eq!(funcref::RTT, 16);
         assert_eq!(core::mem::size_of::<VMGlobal>(), 8);
         assert_eq!(descriptor::SIZE, 48);
     }

@@ -83,7 +83,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     let mut resolve = |import: &crate::meta::Import| -> Option<Extern> {
         match (import.module.as_str(), &import.kind) {
             ("wasi_snapshot_preview1" | "wasi_unstable", ImportKind::Func(ty)) => {
-                let crate::meta::SubType::Func(ft) = &meta.types[*ty as usize] else {
+                let Some(ft) = meta.types[*ty as usize].as_func() else {
                     return None;
                 };
                 Some(Extern::HostFunc(wasi_import(&import.name, ft)))

@@ -5,8 +5,7 @@
 //! global cells and `funcref`s of the functions it defines. Instances are boxed and never
 //! freed before their store, so raw pointers between instances of one store stay valid.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::abi::{
     ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
@@ -14,12 +13,14 @@ use crate::abi::{
 };
 use crate::memory::Memory;
 use crate::meta::{
-    ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, SubType, ValType,
+    ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
 };
 use crate::registry::LoadedModule;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
+use crate::types;
 use crate::wasi::WasiCtx;
+use wasmc_gc::layout::Rtt;
 
 /// A Wasm value crossing the host boundary. References are raw bits: a `funcref` is a
 /// `*const VMFuncRef` (0 is null), an `externref` is whatever the host stored.
@@ -147,10 +148,7 @@ pub struct Func {
 impl Func {
     /// The function's type.
     pub fn ty(&self) -> &FuncType {
-        match &self.module.meta.types[self.ty as usize] {
-            SubType::Func(f) => f,
-            SubType::Other => unreachable!("functions have function types"),
-        }
+        self.module.meta.types[self.ty as usize].as_func().expect("functions have function types")
     }
 }
 
@@ -159,7 +157,7 @@ impl Func {
 pub struct Global {
     /// The cell.
     pub cell: *mut VMGlobal,
-    /// Its type.
+    /// Its type, canonical (concrete heap types are canonical type ids).
     pub ty: GlobalType,
 }
 
@@ -198,16 +196,6 @@ pub enum InstantiateError {
     /// Resources (memory reservations) could not be had.
     #[error("{0}")]
     Resource(String),
-}
-
-/// Process-wide canonical ids of function types (structural equality), for
-/// `call_indirect`'s signature check across modules.
-fn canonical_func_type_id(ft: &FuncType) -> u32 {
-    static IDS: Mutex<Option<HashMap<FuncType, u32>>> = Mutex::new(None);
-    let mut ids = IDS.lock().unwrap_or_else(|e| e.into_inner());
-    let ids = ids.get_or_insert_with(HashMap::new);
-    let next = ids.len() as u32;
-    *ids.entry(ft.clone()).or_insert(next)
 }
 
 /// Shared state of a store.
@@ -332,7 +320,9 @@ pub struct Instance {
     funcrefs: Vec<*const VMFuncRef>,
     owned_funcrefs: Vec<Box<VMFuncRef>>,
     host_data: Vec<Box<HostFuncData>>,
+    /// Canonical type id per module type index.
     type_ids: Vec<u32>,
+    rtts: Vec<*const Rtt>,
     /// Data segments: dropped ones are marked.
     pub(crate) data_dropped: Vec<bool>,
     /// Element segments' evaluated items (emptied by `elem.drop`).
@@ -341,15 +331,8 @@ pub struct Instance {
 
 impl Instance {
     fn empty(module: Arc<LoadedModule>, store: *mut StoreInner) -> Instance {
-        let type_ids = module
-            .meta
-            .types
-            .iter()
-            .map(|t| match t {
-                SubType::Func(f) => canonical_func_type_id(f),
-                SubType::Other => u32::MAX,
-            })
-            .collect();
+        let type_ids = types::canonicalize(&module.meta);
+        let rtts = type_ids.iter().map(|id| types::rtt(*id)).collect();
         Instance {
             module,
             vmctx: VMContext {
@@ -360,7 +343,7 @@ impl Instance {
                 tables: core::ptr::null(),
                 globals: core::ptr::null(),
                 funcrefs: core::ptr::null(),
-                type_ids: core::ptr::null(),
+                rtts: core::ptr::null(),
                 instance: core::ptr::null_mut(),
             },
             store,
@@ -377,6 +360,7 @@ impl Instance {
             owned_funcrefs: Vec::new(),
             host_data: Vec::new(),
             type_ids,
+            rtts,
             data_dropped: Vec::new(),
             elem_values: Vec::new(),
         }
@@ -401,14 +385,14 @@ impl Instance {
             match (&import.kind, ext) {
                 (ImportKind::Func(ty), Extern::Func(f)) => {
                     // SAFETY: exported funcrefs stay alive with their store.
-                    let actual = unsafe { (*f.funcref).type_id };
-                    if actual != self.type_ids[*ty as usize] {
+                    let actual = unsafe { (*(*f.funcref).rtt).canonical_id };
+                    if !types::is_subtype(actual, self.type_ids[*ty as usize]) {
                         return Err(bad());
                     }
                     self.funcrefs.push(f.funcref);
                 }
                 (ImportKind::Func(ty), Extern::HostFunc(h)) => {
-                    let SubType::Func(want) = &module.meta.types[*ty as usize] else {
+                    let Some(want) = module.meta.types[*ty as usize].as_func() else {
                         return Err(bad());
                     };
                     if *want != h.ty {
@@ -420,7 +404,9 @@ impl Instance {
                 (ImportKind::Table(want), Extern::Table(t)) => {
                     // SAFETY: exported tables stay alive with their store.
                     let t = unsafe { &mut *t };
-                    if t.ty.element != want.element
+                    let want_elem =
+                        types::canonical_val(&self.type_ids, ValType::Ref(want.element));
+                    if ValType::Ref(t.ty.element) != want_elem
                         || !limits_match(t.ty.min, t.ty.max, want.min, want.max)
                     {
                         return Err(bad());
@@ -438,11 +424,19 @@ impl Instance {
                     self.memory_objs.push(m);
                 }
                 (ImportKind::Global(want), Extern::Global(g)) => {
-                    if g.ty != *want {
+                    // Mutable globals are invariant, immutable ones covariant (spec §4.5.2).
+                    let want_ty = types::canonical_val(&self.type_ids, want.ty);
+                    let ok = g.ty.mutable == want.mutable
+                        && if want.mutable {
+                            g.ty.ty == want_ty
+                        } else {
+                            types::val_subtype(g.ty.ty, want_ty)
+                        };
+                    if !ok {
                         return Err(bad());
                     }
                     self.globals.push(g.cell);
-                    self.global_types.push(g.ty);
+                    self.global_types.push(GlobalType { ty: want_ty, mutable: want.mutable });
                 }
                 _ => return Err(bad()),
             }
@@ -457,7 +451,7 @@ impl Instance {
         let fr = Box::new(VMFuncRef {
             code: self.module.wasm_to_host[ty as usize] as *const u8,
             vmctx: (&raw mut *data).cast(),
-            type_id: self.type_ids[ty as usize],
+            rtt: self.rtts[ty as usize],
         });
         self.host_data.push(data);
         let p: *const VMFuncRef = &*fr;
@@ -482,7 +476,7 @@ impl Instance {
             let fr = Box::new(VMFuncRef {
                 code: *addr as *const u8,
                 vmctx: self_vmctx.cast(),
-                type_id: self.type_ids[meta.funcs[index] as usize],
+                rtt: self.rtts[meta.funcs[index] as usize],
             });
             self.funcrefs.push(&*fr);
             self.owned_funcrefs.push(fr);
@@ -493,12 +487,18 @@ impl Instance {
             let bits = self.eval_const(&g.init);
             let mut cell = Box::new(VMGlobal { bits });
             self.globals.push(&mut *cell);
-            self.global_types.push(g.ty);
+            let ty = types::canonical_val(&self.type_ids, g.ty.ty);
+            self.global_types.push(GlobalType { ty, mutable: g.ty.mutable });
             self.owned_globals.push(cell);
         }
         for t in &meta.tables {
             let init = t.init.as_ref().map_or(0, |e| self.eval_const(e) as usize);
-            let mut table = Table::new(&t.ty, init)
+            let element = match types::canonical_val(&self.type_ids, ValType::Ref(t.ty.element)) {
+                ValType::Ref(r) => r,
+                _ => unreachable!("reference types stay reference types"),
+            };
+            let ty = crate::meta::TableType { element, ..t.ty.clone() };
+            let mut table = Table::new(&ty, init)
                 .ok_or_else(|| InstantiateError::Resource("table too large".into()))?;
             self.tables.push(&mut table.vm);
             self.table_objs.push(&mut *table);
@@ -508,7 +508,7 @@ impl Instance {
         self.vmctx.tables = self.tables.as_ptr();
         self.vmctx.globals = self.globals.as_ptr();
         self.vmctx.funcrefs = self.funcrefs.as_ptr();
-        self.vmctx.type_ids = self.type_ids.as_ptr();
+        self.vmctx.rtts = self.rtts.as_ptr();
         self.vmctx.instance = (self as *mut Instance).cast();
         self.data_dropped = vec![false; meta.datas.len()];
         self.elem_values = meta

@@ -14,4 +14,5 @@ pub mod meta;
 pub mod registry;
 pub mod table;
 pub mod traps;
+pub mod types;
 pub mod wasi;

@@ -79,13 +79,57 @@ pub struct FuncType {
     pub results: Vec<ValType>,
 }
 
-/// An entry of the module's type section, flattened (rec groups expanded in order).
+/// How a struct field or array element is stored (spec §2.3.6 "Aggregate Types").
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum StorageType {
+    /// Packed 8-bit integer.
+    I8,
+    /// Packed 16-bit integer.
+    I16,
+    /// A value type.
+    Val(ValType),
+}
+
+/// A struct field or array element type.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct FieldType {
+    /// Storage.
+    pub storage: StorageType,
+    /// `mut`.
+    pub mutable: bool,
+}
+
+/// The shape of a defined type.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Hash, Debug)]
-pub enum SubType {
-    /// A function type.
+pub enum CompositeType {
+    /// `func`
     Func(FuncType),
-    /// A struct or array type (GC); laid out by `gc::layout` (not instantiable yet).
-    Other,
+    /// `struct`
+    Struct(Vec<FieldType>),
+    /// `array`
+    Array(FieldType),
+}
+
+/// An entry of the module's type section (rec groups flattened in order; see
+/// [`ModuleMeta::rec_groups`]). Concrete heap types and `supertype` are module type indices.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct SubType {
+    /// `sub final` (or a plain type, which is final).
+    pub is_final: bool,
+    /// The declared supertype.
+    pub supertype: Option<u32>,
+    /// The shape.
+    pub composite: CompositeType,
+}
+
+impl SubType {
+    /// The function type, if this is one.
+    pub fn as_func(&self) -> Option<&FuncType> {
+        match &self.composite {
+            CompositeType::Func(f) => Some(f),
+            _ => None,
+        }
+    }
 }
 
 /// A table type.
@@ -285,6 +329,8 @@ pub struct ModuleMeta {
     pub name: Option<String>,
     /// The type section, flattened.
     pub types: Vec<SubType>,
+    /// Number of types in each rec group, in order (they add up to `types.len()`).
+    pub rec_groups: Vec<u32>,
     /// Imports in order.
     pub imports: Vec<Import>,
     /// Per function index (imports first): the module type index of its type.
@@ -334,10 +380,9 @@ impl ModuleMeta {
 
     /// The function type of function `index`, if its type is a function type.
     pub fn func_type(&self, index: u32) -> &FuncType {
-        match &self.types[self.funcs[index as usize] as usize] {
-            SubType::Func(f) => f,
-            SubType::Other => panic!("function {index} has a non-function type"),
-        }
+        self.types[self.funcs[index as usize] as usize]
+            .as_func()
+            .unwrap_or_else(|| panic!("function {index} has a non-function type"))
     }
 
     /// Imported items of each kind: (functions, tables, memories, globals).
@@ -373,10 +418,15 @@ mod tests {
     fn meta_round_trips() {
         let meta = ModuleMeta {
             name: Some("m".into()),
-            types: vec![SubType::Func(FuncType {
-                params: vec![ValType::I32, ValType::Ref(RefType::FUNCREF)],
-                results: vec![ValType::F64],
-            })],
+            types: vec![SubType {
+                is_final: true,
+                supertype: None,
+                composite: CompositeType::Func(FuncType {
+                    params: vec![ValType::I32, ValType::Ref(RefType::FUNCREF)],
+                    results: vec![ValType::F64],
+                }),
+            }],
+            rec_groups: vec![1],
             funcs: vec![0],
             globals: vec![GlobalDef {
                 ty: GlobalType { ty: ValType::I64, mutable: true },

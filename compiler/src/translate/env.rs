@@ -215,24 +215,61 @@ impl FuncTranslator<'_, '_, '_> {
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
         self.builder.ins().trapz(fr, trap(TrapCode::UninitializedElement));
-        // Signature check against the canonical id of the expected type (spec §4.4.8
-        // `call_indirect`: "if ft_actual ≠ ft_expect, trap").
+        // Signature check (spec §4.4.8 `call_indirect`: the actual type must match the
+        // expected one, i.e. be a subtype of it).
         let actual = self.builder.ins().load(
-            I32,
+            POINTER,
             MemFlagsData::trusted().with_readonly(),
             fr,
-            funcref::TYPE_ID,
+            funcref::RTT,
         );
-        let vmctx = self.vmctx;
-        let ids = self.vm_const(vmctx, vmctx::TYPE_IDS);
-        let expected = self.builder.ins().load(I32, VM_CONST, ids, (ty * 4) as i32);
-        let mismatch = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
-        self.builder.ins().trapnz(mismatch, trap(TrapCode::IndirectCallTypeMismatch));
+        self.check_rtt_subtype(actual, ty, TrapCode::IndirectCallTypeMismatch);
         let ro = MemFlagsData::trusted().with_readonly();
         let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
         let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
         let n = self.env.info.func_type_at(ty).params.len();
         self.call_wasm_indirect(ty, code, callee_vmctx, n);
+    }
+
+    /// The RTT of module type `ty` (canonical, so comparable across modules).
+    pub(super) fn type_rtt(&mut self, ty: u32) -> Value {
+        self.vm_array_entry(vmctx::RTTS, ty)
+    }
+
+    /// Traps with `code` unless the RTT `actual` is that of module type `ty` or of one of its
+    /// subtypes: equality first; for a non-final type, the supertype display entry at the
+    /// type's depth (DESIGN.md "References and objects").
+    pub(super) fn check_rtt_subtype(&mut self, actual: Value, ty: u32, code: TrapCode) {
+        let expected = self.type_rtt(ty);
+        let info = self.env.info;
+        if info.meta.types[ty as usize].is_final {
+            let ne = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
+            self.builder.ins().trapnz(ne, trap(code));
+            return;
+        }
+        let depth = info.type_depth[ty as usize];
+        let slow = self.builder.create_block();
+        let done = self.builder.create_block();
+        let eq = self.builder.ins().icmp(IntCC::Equal, actual, expected);
+        self.builder.ins().brif(eq, done, &[], slow, &[]);
+        self.builder.seal_block(slow);
+        self.builder.switch_to_block(slow);
+        self.builder.set_cold_block(slow);
+        let ro = MemFlagsData::trusted().with_readonly();
+        if depth > 0 {
+            let actual_depth =
+                self.builder.ins().load(I32, ro, actual, wasmc_gc::layout::rtt::DEPTH);
+            let short =
+                self.builder.ins().icmp_imm_u(IntCC::UnsignedLessThan, actual_depth, depth as i64);
+            self.builder.ins().trapnz(short, trap(code));
+        }
+        let entry = wasmc_gc::layout::rtt::display_entry(depth);
+        let ancestor = self.builder.ins().load(POINTER, ro, actual, entry);
+        let ne = self.builder.ins().icmp(IntCC::NotEqual, ancestor, expected);
+        self.builder.ins().trapnz(ne, trap(code));
+        self.builder.ins().jump(done, &[]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
     }
 
     /// Translates the operators that need the VM context.
