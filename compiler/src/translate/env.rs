@@ -438,6 +438,15 @@ impl FuncTranslator<'_, '_, '_> {
                 self.push(v);
             }
             O::Call { function_index } => self.translate_call(function_index),
+            O::CallRef { type_index } => {
+                let fr = self.pop();
+                self.builder.ins().trapz(fr, trap(TrapCode::NullFunctionReference));
+                let ro = MemFlagsData::trusted().with_readonly();
+                let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
+                let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
+                let n = self.env.info.func_type_at(type_index).params.len();
+                self.call_wasm_indirect(type_index, code, callee_vmctx, n);
+            }
             O::CallIndirect { type_index, table_index } => {
                 self.translate_call_indirect(type_index, table_index)
             }

@@ -389,6 +389,31 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 let v = self.builder.ins().iconst(POINTER, 0);
                 self.push(v);
             }
+            Operator::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated");
+                self.builder.ins().trapz(r, trap(TrapCode::NullReference));
+            }
+            Operator::BrOnNull { relative_depth } => {
+                let r = self.pop();
+                let (target, n) = self.branch_target(relative_depth);
+                let args = self.block_args(n);
+                let next = self.builder.create_block();
+                // Branch when null: the test is inverted by swapping the targets.
+                self.builder.ins().brif(r, next, &[], target, &args);
+                self.builder.seal_block(next);
+                self.builder.switch_to_block(next);
+                self.push(r);
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                let r = *self.stack.last().expect("validated");
+                let (target, n) = self.branch_target(relative_depth);
+                let args = self.block_args(n);
+                let next = self.builder.create_block();
+                self.builder.ins().brif(r, target, &args, next, &[]);
+                self.builder.seal_block(next);
+                self.builder.switch_to_block(next);
+                self.pop();
+            }
             Operator::RefIsNull => {
                 let r = self.pop();
                 let c = self.builder.ins().icmp_imm_u(IntCC::Equal, r, 0);
