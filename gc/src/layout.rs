@@ -65,6 +65,7 @@ pub fn new_rtt(
     // compiled code and objects refer to them by address).
     let mem: &'static mut [u64] = Box::leak(vec![0u64; words].into_boxed_slice());
     let p = mem.as_mut_ptr() as *mut Rtt;
+    KNOWN_RTTS.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(Default::default).insert(p as usize);
     // SAFETY: `mem` is 8-byte aligned and large enough for the header and the display.
     unsafe {
         p.write(Rtt {
@@ -81,6 +82,13 @@ pub fn new_rtt(
         display.add(depth).write(p);
     }
     p
+}
+
+static KNOWN_RTTS: std::sync::Mutex<Option<std::collections::HashSet<usize>>> = std::sync::Mutex::new(None);
+
+/// Whether `r` is an RTT made by [`new_rtt`] (heap verification).
+pub fn is_known_rtt(r: *const Rtt) -> bool {
+    KNOWN_RTTS.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|s| s.contains(&(r as usize)))
 }
 
 /// The display entry at `depth`, or null past the RTT's own depth.
@@ -115,5 +123,148 @@ mod tests {
         }
         assert_eq!(rtt::DISPLAY, 24);
         assert_eq!(rtt::display_entry(2), 40);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Objects.
+
+/// Bytes of the header every GC object starts with: one word holding its `*const Rtt`, or,
+/// while a collection runs, the forwarding pointer `new_address | FORWARDED`.
+pub const HEADER_SIZE: u32 = 8;
+/// Offset of the header word.
+pub const HEADER_OFFSET: i32 = 0;
+/// Tag bit set in a header word that holds a forwarding pointer (RTTs are 8-aligned).
+pub const FORWARDED: usize = 1;
+/// Offset of an array's length (`u32`, elements).
+pub const ARRAY_LENGTH_OFFSET: i32 = 8;
+/// Offset of an array's first element (elements are packed at their natural size).
+pub const ARRAY_DATA_OFFSET: u32 = 16;
+/// Alignment and size granule of every object, in bytes.
+pub const OBJECT_ALIGN: u32 = 8;
+/// Tag bit of an `i31ref`: the value `v` is represented as `(v << 1) | I31_TAG`.
+pub const I31_TAG: i64 = 1;
+/// Arrays whose size in bytes exceeds this go to the non-moving large-object space.
+pub const LARGE_OBJECT_THRESHOLD: u32 = 64 * 1024;
+
+/// How a struct field or array element is stored, as far as layout and tracing care.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FieldRepr {
+    /// Size in bytes: 1, 2, 4 or 8 (also its alignment).
+    pub size: u8,
+    /// Whether it holds a reference the collector must trace and update.
+    pub gc_ref: bool,
+}
+
+/// The layout of a struct or array type, computed once per RTT and shared by the compiler
+/// (field offsets for inline loads and stores) and the collector (tracing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectLayout {
+    /// Struct or array.
+    pub kind: RttKind,
+    /// Struct: object size in bytes (header included, rounded to [`OBJECT_ALIGN`]).
+    /// Array: element size in bytes.
+    pub size: u32,
+    /// Struct: offset of each field, in declaration order.
+    pub field_offsets: Vec<u32>,
+    /// Struct: offsets of the fields holding GC references.
+    pub ref_offsets: Vec<u32>,
+    /// Array: whether elements are GC references.
+    pub elem_is_ref: bool,
+}
+
+fn align_to(n: u32, a: u32) -> u32 {
+    n.div_ceil(a) * a
+}
+
+/// Lays out a struct: fields in declaration order, each at its natural alignment, after the
+/// header. Declaration order keeps a subtype's fields at the offsets of its supertype's
+/// (subtypes extend the field list), so a cast never changes offsets.
+pub fn struct_layout(fields: &[FieldRepr]) -> ObjectLayout {
+    let mut offset = HEADER_SIZE;
+    let mut field_offsets = Vec::with_capacity(fields.len());
+    let mut ref_offsets = Vec::new();
+    for f in fields {
+        offset = align_to(offset, f.size as u32);
+        field_offsets.push(offset);
+        if f.gc_ref {
+            ref_offsets.push(offset);
+        }
+        offset += f.size as u32;
+    }
+    ObjectLayout {
+        kind: RttKind::Struct,
+        size: align_to(offset, OBJECT_ALIGN),
+        field_offsets,
+        ref_offsets,
+        elem_is_ref: false,
+    }
+}
+
+/// Lays out an array of `elem`.
+pub fn array_layout(elem: FieldRepr) -> ObjectLayout {
+    ObjectLayout {
+        kind: RttKind::Array,
+        size: elem.size as u32,
+        field_offsets: Vec::new(),
+        ref_offsets: Vec::new(),
+        elem_is_ref: elem.gc_ref,
+    }
+}
+
+/// Bytes of an array object of `len` elements of `elem_size` bytes, or `None` if that does
+/// not fit in a `u32`.
+pub fn array_size(elem_size: u32, len: u32) -> Option<u32> {
+    let data = (elem_size as u64).checked_mul(len as u64)?;
+    let total = ARRAY_DATA_OFFSET as u64 + data;
+    let total = total.div_ceil(OBJECT_ALIGN as u64) * OBJECT_ALIGN as u64;
+    u32::try_from(total).ok()
+}
+
+/// The layout of the objects of RTT `r`, if it describes objects.
+///
+/// # Safety
+/// `r` must come from [`new_rtt`] (its layout pointer, if any, from [`set_layout`]).
+pub unsafe fn layout_of<'a>(r: *const Rtt) -> Option<&'a ObjectLayout> {
+    // SAFETY: see the function's contract; layouts are leaked, hence 'static.
+    unsafe { ((*r).layout as *const ObjectLayout).as_ref() }
+}
+
+/// Attaches an (immortal) object layout to a new RTT.
+///
+/// # Safety
+/// `r` must come from [`new_rtt`] and not be in use by another thread yet.
+pub unsafe fn set_layout(r: *const Rtt, layout: ObjectLayout) {
+    let l: &'static ObjectLayout = Box::leak(Box::new(layout));
+    // SAFETY: the RTT was just created and is not shared yet.
+    unsafe { (*(r as *mut Rtt)).layout = (l as *const ObjectLayout).cast() };
+}
+
+#[cfg(test)]
+mod object_tests {
+    use super::*;
+
+    const I8: FieldRepr = FieldRepr { size: 1, gc_ref: false };
+    const I64: FieldRepr = FieldRepr { size: 8, gc_ref: false };
+    const REF: FieldRepr = FieldRepr { size: 8, gc_ref: true };
+
+    #[test]
+    fn struct_fields_are_naturally_aligned_after_the_header() {
+        let l = struct_layout(&[I8, REF, I8, I64]);
+        assert_eq!(l.field_offsets, vec![8, 16, 24, 32]);
+        assert_eq!(l.ref_offsets, vec![16]);
+        assert_eq!(l.size, 40);
+        // A subtype's layout extends its supertype's.
+        let sub = struct_layout(&[I8, REF, I8, I64, I8]);
+        assert_eq!(&sub.field_offsets[..4], &l.field_offsets[..]);
+        assert_eq!(struct_layout(&[]).size, HEADER_SIZE);
+    }
+
+    #[test]
+    fn array_sizes() {
+        assert_eq!(array_size(1, 3), Some(24));
+        assert_eq!(array_size(8, 0), Some(16));
+        assert_eq!(array_size(8, u32::MAX), None);
+        assert!(array_layout(REF).elem_is_ref);
     }
 }

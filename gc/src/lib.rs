@@ -6,4 +6,5 @@
 
 #![deny(missing_docs)]
 
+pub mod copying;
 pub mod layout;
