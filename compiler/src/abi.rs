@@ -49,6 +49,8 @@ pub enum Builtin {
     TableCopy,
     TableInit,
     ElemDrop,
+    GcAlloc,
+    Memmove,
 }
 
 #[allow(non_upper_case_globals)]
@@ -77,6 +79,29 @@ impl Builtin {
         BUILTIN_TYPES[self as usize].0
     }
 
+    /// Whether the builtin may run the collector: such builtins are called through the
+    /// module's GC adapter (which records the exit frame for the stack walk) and their call
+    /// sites are safepoints.
+    pub fn may_gc(self) -> bool {
+        matches!(self, Builtin::GcAlloc)
+    }
+
+    /// Every builtin, in order.
+    pub const ALL: [Builtin; 12] = [
+        Builtin::MemoryGrow,
+        Builtin::MemoryFill,
+        Builtin::MemoryCopy,
+        Builtin::MemoryInit,
+        Builtin::DataDrop,
+        Builtin::TableGrow,
+        Builtin::TableFill,
+        Builtin::TableCopy,
+        Builtin::TableInit,
+        Builtin::ElemDrop,
+        Builtin::GcAlloc,
+        Builtin::Memmove,
+    ];
+
     /// Its native (System V) signature.
     pub fn signature(self, call_conv: CallConv) -> Signature {
         let (_, params, ret) = BUILTIN_TYPES[self as usize];
@@ -104,6 +129,8 @@ mod tests {
             (Builtin::TableCopy, "table_copy"),
             (Builtin::TableInit, "table_init"),
             (Builtin::ElemDrop, "elem_drop"),
+            (Builtin::GcAlloc, "gc_alloc"),
+            (Builtin::Memmove, "memmove"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

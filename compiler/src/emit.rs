@@ -18,12 +18,14 @@ use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use target_lexicon::Triple;
 
-use crate::abi::{POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
+use crate::abi::{Builtin, POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
 use crate::error::CompileError;
+use crate::may_gc::MayGc;
 use crate::module::{ModuleInfo, parse};
+use crate::safepoints::{SpillStats, Spiller};
 use crate::translate::{ModuleEnv, translate_function, trap};
 use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
-use wasmc_runtime::meta::{FuncCode, FuncType, TrapSite};
+use wasmc_runtime::meta::{FuncCode, FuncType, StackMap, TrapSite};
 
 /// Cranelift optimisation level.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -44,12 +46,59 @@ pub struct Config {
     pub target: Option<String>,
     /// Emit a `main` function (for linking an executable).
     pub executable: bool,
+    /// Switch the may-GC analysis off: every call is a safepoint (`--no-gc-analysis`).
+    pub no_gc_analysis: bool,
+    /// Debug only: skip the spiller's alias resolution, to demonstrate the bug it prevents
+    /// (Wasmtime #13228). Produces wrong code for functions whose references have aliases.
+    pub no_alias_resolution: bool,
 }
 
 /// The result of compiling a module.
 pub struct Compiled {
     /// The ELF relocatable object.
     pub object: Vec<u8>,
+    /// What the safepoint spiller did, summed over the module's functions.
+    pub stats: SpillStats,
+}
+
+/// Symbol of a module's GC adapter: `(vmctx, rtt, size) -> object` with the Wasm calling
+/// convention; records the exit frame and calls the `gc_alloc` builtin.
+const GC_ADAPTER_SYMBOL: &str = "wasm_gc_adapter";
+
+/// Translates every defined function of `info`, runs the may-GC analysis and the safepoint
+/// spiller; returns the functions ready for code generation (or, with `stage` =
+/// [`Stage::Translate`], as the translator left them) and the spiller's statistics.
+fn translate_module(
+    env: &ModuleEnv<'_, '_>,
+    config: &Config,
+    stage: Stage,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<(Vec<Function>, SpillStats), CompileError> {
+    let info = env.info;
+    let mut translated = Vec::with_capacity(info.bodies.len());
+    for def in 0..info.bodies.len() as u32 {
+        translated.push(translate_function(env, def, fctx)?);
+    }
+    if stage == Stage::Translate {
+        return Ok((translated.into_iter().map(|t| t.func).collect(), SpillStats::default()));
+    }
+    let analysis = MayGc::analyse(info, &translated, !config.no_gc_analysis);
+    let spiller = Spiller { resolve_aliases: !config.no_alias_resolution };
+    let mut stats = SpillStats::default();
+    let funcs = translated
+        .into_iter()
+        .map(|mut t| {
+            let safepoints: Vec<_> = t
+                .call_sites
+                .iter()
+                .filter(|(_, site)| analysis.is_safepoint(*site))
+                .map(|(inst, _)| *inst)
+                .collect();
+            stats += spiller.run(&mut t.func, &t.gc_refs, &safepoints);
+            t.func
+        })
+        .collect();
+    Ok((funcs, stats))
 }
 
 /// Builds the Cranelift ISA for `config`.
@@ -129,13 +178,17 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         func_ids.push(id);
     }
     let names: Vec<u32> = func_ids.iter().map(|id| id.as_u32()).collect();
+    let gc_adapter = module
+        .declare_function(GC_ADAPTER_SYMBOL, Linkage::Local, &gc_adapter_signature())
+        .map_err(|e| codegen_error("declare", e))?;
 
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
+    let env =
+        ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: gc_adapter.as_u32() };
+    let (funcs, stats) = translate_module(&env, config, Stage::Spill, &mut fctx)?;
     let mut code = Vec::with_capacity(func_ids.len());
-    for (def, id) in func_ids.iter().enumerate() {
-        let env = ModuleEnv { info: &info, func_names: &names, frontend };
-        let func = translate_function(&env, def as u32, &mut fctx)?;
+    for (def, (id, func)) in func_ids.iter().zip(funcs).enumerate() {
         let display = info.meta.func_display_name(num_imported + def as u32);
         ctx.func = func;
         module
@@ -148,12 +201,62 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
 
     let (a2w, w2h, adapters) = emit_type_trampolines(&mut module, &info, &mut ctx, &mut fctx)?;
     info.meta.adapters = adapters;
-    let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h)?;
+    let frontend = module.isa().frontend_config();
+    ctx.func = gc_adapter_function(&mut fctx, frontend);
+    module
+        .define_function(gc_adapter, &mut ctx)
+        .map_err(|e| codegen_error(GC_ADAPTER_SYMBOL, module_error(e)))?;
+    info.meta.gc_adapter = func_code(&ctx);
+    ctx.clear();
+    let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h, gc_adapter)?;
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
     let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
-    Ok(Compiled { object })
+    Ok(Compiled { object, stats })
+}
+
+/// The signature of the GC adapter (see [`GC_ADAPTER_SYMBOL`]).
+pub(crate) fn gc_adapter_signature() -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.extend([AbiParam::new(POINTER); 3]);
+    sig.returns.push(AbiParam::new(POINTER));
+    sig
+}
+
+/// Builds the GC adapter: stores its own frame pointer as the store's exit frame (where the
+/// collector's stack walk starts), calls the `gc_alloc` builtin, and traps "out of memory"
+/// when it returns null.
+fn gc_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
+    let mut func = Function::with_name_signature(UserFuncName::default(), gc_adapter_signature());
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let (vmctx, rtt, size) = (p[0], p[1], p[2]);
+    record_exit_frame(&mut b, vmctx);
+    let flags = MemFlagsData::trusted().with_readonly();
+    let builtins = b.ins().load(POINTER, flags, vmctx, rt::vmctx::BUILTINS);
+    let offset = (Builtin::GcAlloc.index() * 8) as i32;
+    let f = b.ins().load(POINTER, flags, builtins, offset);
+    let sig = b.import_signature(Builtin::GcAlloc.signature(CallConv::SystemV));
+    let call = b.ins().call_indirect(sig, f, &[vmctx, rtt, size]);
+    let obj = b.inst_results(call)[0];
+    b.ins().trapz(obj, trap(TrapCode::OutOfMemory));
+    b.ins().return_(&[obj]);
+    b.finalize(frontend);
+    func
+}
+
+/// Emits `vmctx->store->exit_fp = <this frame's FP>`: the collector's stack walk starts at
+/// the frame of the adapter through which Wasm last called out.
+fn record_exit_frame(b: &mut FunctionBuilder<'_>, vmctx: cranelift_codegen::ir::Value) {
+    let ro = MemFlagsData::trusted().with_readonly();
+    let store = b.ins().load(POINTER, ro, vmctx, rt::vmctx::STORE);
+    let fp = b.ins().get_frame_pointer(POINTER);
+    b.ins().store(MemFlagsData::trusted(), fp, store, rt::store::EXIT_FP);
 }
 
 /// How far [`clif`] takes each function before printing it.
@@ -161,6 +264,8 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
 pub enum Stage {
     /// The CLIF the translator produces.
     Translate,
+    /// After the safepoint spiller (stack slots, spills, reloads, stack map entries).
+    Spill,
     /// After Cranelift's mid-end optimisations (`Context::optimize`).
     Optimize,
 }
@@ -178,15 +283,17 @@ pub fn clif(
     let info = parse(wasm)?;
     let isa = isa(config)?;
     let num_imported = info.num_imported_funcs();
-    let names: Vec<u32> = (0..info.bodies.len() as u32).collect();
-    let env = ModuleEnv { info: &info, func_names: &names, frontend: isa.frontend_config() };
+    let n = info.bodies.len() as u32;
+    let names: Vec<u32> = (0..n).collect();
+    let frontend = isa.frontend_config();
+    let env = ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: n };
     let mut fctx = FunctionBuilderContext::new();
+    let (funcs, _) = translate_module(&env, config, stage, &mut fctx)?;
     let mut out = Vec::new();
-    for def in 0..info.bodies.len() as u32 {
-        let func = translate_function(&env, def, &mut fctx)?;
-        let display = info.meta.func_display_name(num_imported + def);
+    for (def, func) in funcs.into_iter().enumerate() {
+        let display = info.meta.func_display_name(num_imported + def as u32);
         let text = match stage {
-            Stage::Translate => func.display().to_string(),
+            Stage::Translate | Stage::Spill => func.display().to_string(),
             Stage::Optimize => optimize(func, &*isa).map_err(|e| codegen_error(&display, e))?,
         };
         out.push((display, text));
@@ -283,7 +390,17 @@ fn func_code(ctx: &Context) -> FuncCode {
         .map(|t| TrapSite { offset: t.offset, code: t.code.as_raw().get() })
         .collect();
     traps.sort_by_key(|t| t.offset);
-    FuncCode { size: compiled.buffer.total_size(), traps }
+    let stack_maps = compiled
+        .buffer
+        .user_stack_maps()
+        .iter()
+        .map(|(ret_offset, span, map)| StackMap {
+            ret_offset: *ret_offset,
+            span: *span,
+            slots: map.entries().map(|(_, offset)| offset).collect(),
+        })
+        .collect();
+    FuncCode { size: compiled.buffer.total_size(), traps, stack_maps }
 }
 
 /// The native signature of [`rt::ArrayToWasmTrampoline`].
@@ -340,6 +457,8 @@ fn wasm_to_host(
     b.switch_to_block(entry);
     b.seal_block(entry);
     let p = b.block_params(entry).to_vec();
+    // The caller's VM context leads to the store (the callee vmctx is the host data).
+    record_exit_frame(&mut b, p[1]);
     let slots = ft.params.len().max(ft.results.len()).max(1) as u32;
     let slot = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
@@ -378,6 +497,7 @@ fn emit_descriptor(
     funcs: &[FuncId],
     a2w: &PerType,
     w2h: &PerType,
+    gc_adapter: FuncId,
 ) -> Result<cranelift_module::DataId, CompileError> {
     let err = |e| codegen_error("descriptor", e);
     let meta_bytes = info.meta.encode();
@@ -425,6 +545,8 @@ fn emit_descriptor(
         let gv = module.declare_data_in_data(id, &mut d);
         d.write_data_addr(offset, gv, 0);
     }
+    let fr = module.declare_func_in_data(gc_adapter, &mut d);
+    d.write_function_addr(rt::descriptor::GC_ADAPTER, fr);
     module.define_data(desc_id, &d).map_err(err)?;
     Ok(desc_id)
 }

@@ -11,7 +11,9 @@ pub mod abi;
 pub mod emit;
 pub mod error;
 pub mod link;
+pub mod may_gc;
 pub mod module;
+pub mod safepoints;
 pub mod translate;
 
 pub use emit::{Compiled, Config, OptLevel, Stage, clif, compile};

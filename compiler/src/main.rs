@@ -66,6 +66,17 @@ struct CodegenArgs {
     /// Target triple; only x86_64-unknown-linux-gnu is supported.
     #[arg(long, value_name = "TRIPLE")]
     target: Option<String>,
+    /// Treat every call as a safepoint (switch the may-GC call-graph analysis off).
+    #[arg(long)]
+    no_gc_analysis: bool,
+    /// Print the safepoint spiller's counts for the module to stderr: safepoints, spill
+    /// slots, spills, reloads.
+    #[arg(long)]
+    stats: bool,
+    /// Debug: skip the spiller's alias resolution (miscompiles; demonstrates Wasmtime
+    /// #13228).
+    #[arg(long, hide = true)]
+    debug_no_alias_resolution: bool,
 }
 
 impl CodegenArgs {
@@ -74,8 +85,37 @@ impl CodegenArgs {
             opt_level: if self.opt == "0" { OptLevel::None } else { OptLevel::Speed },
             target: self.target.clone(),
             executable,
+            no_gc_analysis: self.no_gc_analysis,
+            no_alias_resolution: self.debug_no_alias_resolution,
         }
     }
+
+    /// Prints `stats` for `input` if `--stats` was given.
+    fn report(&self, input: &Path, stats: &wasmc::safepoints::SpillStats) {
+        if self.stats {
+            eprintln!(
+                "wasmc: stats: {}: safepoints {}, spill slots {}, spills {}, reloads {} \
+                 (may-GC analysis {})",
+                input.display(),
+                stats.safepoints,
+                stats.slots,
+                stats.spills,
+                stats.reloads,
+                if self.no_gc_analysis { "off" } else { "on" }
+            );
+        }
+    }
+}
+
+/// Which CLIF `--emit clif` prints.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ClifStage {
+    /// As the translator produces it.
+    Translate,
+    /// After the safepoint spiller.
+    Spill,
+    /// After the spiller and Cranelift's mid-end optimisations.
+    Optimize,
 }
 
 #[derive(Args)]
@@ -92,6 +132,9 @@ struct CompileArgs {
     /// What to produce.
     #[arg(long, value_enum)]
     emit: Option<Emit>,
+    /// With `--emit clif`: after which pass to print the CLIF.
+    #[arg(long, value_enum, default_value = "translate")]
+    clif_stage: ClifStage,
     #[command(flatten)]
     codegen: CodegenArgs,
 }
@@ -152,7 +195,12 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     let wasm = read_module(input)?;
     let config = args.codegen.config(emit == Emit::Exe);
     if emit == Emit::Clif {
-        let funcs = wasmc::clif(&wasm, &config, wasmc::Stage::Translate)
+        let stage = match args.clif_stage {
+            ClifStage::Translate => wasmc::Stage::Translate,
+            ClifStage::Spill => wasmc::Stage::Spill,
+            ClifStage::Optimize => wasmc::Stage::Optimize,
+        };
+        let funcs = wasmc::clif(&wasm, &config, stage)
             .with_context(|| format!("{}", input.display()))?;
         for (name, clif) in &funcs {
             println!(";; function {name}\n{clif}");
@@ -161,6 +209,7 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     }
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
+    args.codegen.report(input, &compiled.stats);
     match emit {
         Emit::Clif => unreachable!("handled above"),
         Emit::Obj => {
@@ -182,6 +231,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
     let config = args.codegen.config(true);
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", args.input.display()))?;
+    args.codegen.report(&args.input, &compiled.stats);
     let lib = link::find_runtime_lib()?;
     let dir =
         tempfile::Builder::new().prefix("wasmc-run").tempdir().context("temporary directory")?;

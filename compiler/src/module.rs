@@ -32,6 +32,8 @@ pub struct ModuleInfo<'a> {
     /// Per module type index: the length of its supertype chain (its supertype display
     /// index).
     pub type_depth: Vec<u32>,
+    /// Per module type index: the object layout of struct and array types.
+    pub layouts: Vec<Option<wasmc_gc::layout::ObjectLayout>>,
 }
 
 impl ModuleInfo<'_> {
@@ -79,6 +81,7 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         memories: Vec::new(),
         globals: Vec::new(),
         type_depth: Vec::new(),
+        layouts: Vec::new(),
     };
     let mut func_names: Vec<(u32, String)> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
@@ -100,6 +103,7 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         // Validation guarantees a supertype precedes its subtypes.
         let d = t.supertype.map_or(0, |s| info.type_depth[s as usize] + 1);
         info.type_depth.push(d);
+        info.layouts.push(t.object_layout(&meta.types));
     }
     meta.func_names = vec![None; meta.funcs.len()];
     for (index, name) in func_names {
@@ -410,6 +414,17 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> 
             O::I64Add => ConstOp::I64Add,
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
+            O::RefI31 => ConstOp::RefI31,
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+            O::StructNewDefault { struct_type_index } => {
+                ConstOp::StructNewDefault(struct_type_index)
+            }
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+            O::ArrayNewFixed { array_type_index, array_size } => {
+                ConstOp::ArrayNewFixed(array_type_index, array_size)
+            }
+            O::AnyConvertExtern | O::ExternConvertAny => ConstOp::ConvertRef,
             O::End => continue,
             other => {
                 return Err(CompileError::Unsupported {

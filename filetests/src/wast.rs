@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor, VMGlobal};
-use wasmc_runtime::instance::{Extern, Global, HostFunc, InstantiateError, Store, Val};
+use wasmc_gc::copying::GcConfig;
+use wasmc_runtime::gc::RefClass;
+use wasmc_runtime::instance::{
+    Extern, Global, HostFunc, InstantiateError, Store, StoreInner, Val,
+};
 use wasmc_runtime::memory::Memory;
 use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 use wasmc_runtime::registry::{self, LoadedModule};
@@ -158,7 +162,7 @@ pub fn run_script(path: &Path, name: &str, skips: &SkipList) -> Result<Report, S
         text: &text,
         skips,
         work: tempfile::tempdir().map_err(|e| e.to_string())?,
-        store: Store::new(WASM_STACK),
+        store: Store::new(WASM_STACK, GcConfig::default()).map_err(|e| e.to_string())?,
         spectest: Spectest::new(),
         loaded: Vec::new(),
         definitions: HashMap::new(),
@@ -414,7 +418,7 @@ impl Runner<'_> {
         self.instantiate(&module)
     }
 
-    fn arg(&self, a: &WastArg<'_>) -> Result<Val, String> {
+    fn arg(&mut self, a: &WastArg<'_>) -> Result<Val, String> {
         let WastArg::Core(a) = a else { return Err("component-model argument".into()) };
         Ok(match a {
             WastArgCore::I32(v) => Val::I32(*v),
@@ -422,7 +426,9 @@ impl Runner<'_> {
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
             WastArgCore::RefNull(_) => Val::Ref(0),
-            WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => Val::Ref(host_ref(*n)),
+            WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => {
+                Val::Ref(self.store.inner().host_ref(u64::from(*n)))
+            }
             other => return Err(format!("unsupported argument {other:?}")),
         })
     }
@@ -457,13 +463,13 @@ impl Runner<'_> {
         }
     }
 
-    fn match_results(&self, got: &[Val], want: &[WastRet<'_>]) -> Result<(), String> {
+    fn match_results(&mut self, got: &[Val], want: &[WastRet<'_>]) -> Result<(), String> {
         if got.len() != want.len() {
             return Err(format!("expected {} results, got {got:?}", want.len()));
         }
         for (g, w) in got.iter().zip(want) {
             let WastRet::Core(w) = w else { return Err("component-model result".into()) };
-            if !match_one(*g, w) {
+            if !match_one(self.store.inner(), *g, w) {
                 return Err(format!("expected {w:?}, got {g:?}"));
             }
         }
@@ -471,7 +477,8 @@ impl Runner<'_> {
     }
 }
 
-fn match_one(g: Val, w: &WastRetCore<'_>) -> bool {
+fn match_one(store: &StoreInner, g: Val, w: &WastRetCore<'_>) -> bool {
+    let class = |r: usize| store.classify(r);
     match (w, g) {
         (WastRetCore::I32(a), Val::I32(b)) => *a == b,
         (WastRetCore::I64(a), Val::I64(b)) => *a == b,
@@ -487,23 +494,23 @@ fn match_one(g: Val, w: &WastRetCore<'_>) -> bool {
         },
         (WastRetCore::RefNull(_), Val::Ref(r)) => r == 0,
         (WastRetCore::RefExtern(None), Val::Ref(r)) => r != 0,
-        (WastRetCore::RefExtern(Some(n)), Val::Ref(r)) => r == host_ref(*n),
-        (WastRetCore::RefHost(n), Val::Ref(r)) => r == host_ref(*n),
+        (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::Ref(r)) => {
+            class(r) == RefClass::Host(u64::from(*n))
+        }
         (WastRetCore::RefFunc(_), Val::Ref(r)) => r != 0,
-        // GC result forms. An i31ref is tagged (`(value << 1) | 1`, DESIGN.md); struct and
-        // array references are untagged non-null pointers into the GC heap.
-        (WastRetCore::RefI31 | WastRetCore::RefI31Shared, Val::Ref(r)) => r & 1 == 1,
-        (WastRetCore::RefAny | WastRetCore::RefEq, Val::Ref(r)) => r != 0,
-        (WastRetCore::RefStruct | WastRetCore::RefArray, Val::Ref(r)) => r != 0 && r & 1 == 0,
-        (WastRetCore::Either(options), g) => options.iter().any(|o| match_one(g, o)),
+        // GC result forms, told apart by the runtime (i31 tag, heap object RTT kind).
+        (WastRetCore::RefI31 | WastRetCore::RefI31Shared, Val::Ref(r)) => {
+            class(r) == RefClass::I31
+        }
+        (WastRetCore::RefAny, Val::Ref(r)) => r != 0,
+        (WastRetCore::RefEq, Val::Ref(r)) => {
+            matches!(class(r), RefClass::I31 | RefClass::Struct | RefClass::Array)
+        }
+        (WastRetCore::RefStruct, Val::Ref(r)) => class(r) == RefClass::Struct,
+        (WastRetCore::RefArray, Val::Ref(r)) => class(r) == RefClass::Array,
+        (WastRetCore::Either(options), g) => options.iter().any(|o| match_one(store, g, o)),
         _ => false,
     }
-}
-
-/// The raw bits by which the runner represents the host reference `ref.extern N` /
-/// `ref.host N`: even, non-null, and distinct per N (so it is never mistaken for an i31ref).
-fn host_ref(n: u32) -> usize {
-    (n as usize + 1) << 1
 }
 
 /// Whether the trap message `actual` is the one a script expects. The reference interpreter

@@ -303,6 +303,33 @@ impl Heap {
         self.bump(size)
     }
 
+    /// Allocates `size` bytes (a multiple of [`OBJECT_ALIGN`]) without ever collecting:
+    /// grows the heap instead (up to its maximum). For allocations whose intermediate
+    /// values are not visible to the root scan, such as the evaluation of constant
+    /// expressions while an instance is being created. `None` means "out of memory".
+    pub fn alloc_no_collect(&mut self, size: usize) -> Option<usize> {
+        debug_assert!(!self.collecting, "allocation during a collection");
+        debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
+        self.allocations += 1;
+        if size > LARGE_OBJECT_THRESHOLD as usize {
+            let live_large: usize = self.large.iter().map(|l| l.size).sum();
+            if live_large + size > self.config.max {
+                return None;
+            }
+            return self.alloc_large_now(size);
+        }
+        if let Some(p) = self.bump(size) {
+            return Some(p);
+        }
+        // SAFETY: `area` is valid (see `new`).
+        let used = unsafe { (*self.area).bump } - self.spaces[self.current].base;
+        if used + size > self.config.max {
+            return None;
+        }
+        self.capacity = ((used + size) * 2).min(self.config.max).max(self.capacity);
+        self.bump(size)
+    }
+
     fn bump(&mut self, size: usize) -> Option<usize> {
         // SAFETY: `area` is valid (see `new`).
         let area = unsafe { &mut *self.area };
@@ -324,6 +351,11 @@ impl Heap {
                 return None;
             }
         }
+        self.alloc_large_now(size)
+    }
+
+    /// Allocates a zeroed large object outside the semispaces.
+    fn alloc_large_now(&mut self, size: usize) -> Option<usize> {
         let layout = std::alloc::Layout::from_size_align(size, OBJECT_ALIGN as usize).ok()?;
         // SAFETY: nonzero size (objects have a header).
         let p = unsafe { std::alloc::alloc_zeroed(layout) } as usize;

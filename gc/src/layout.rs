@@ -34,6 +34,8 @@ pub enum RttKind {
     Struct = 1,
     /// An array type.
     Array = 2,
+    /// A host value boxed for `externref` (outside the GC heap, immortal).
+    Host = 3,
 }
 
 /// Offsets of [`Rtt`] fields, in bytes.

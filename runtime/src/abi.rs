@@ -34,7 +34,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0004;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0005;
 
 /// Name of the symbol through which a compiled shared object exports its
 /// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
@@ -95,6 +95,11 @@ pub struct VMStoreContext {
     /// Lowest stack address compiled code may use; the prologue of every Wasm function
     /// compares the stack pointer against it and traps with "call stack exhausted".
     pub stack_limit: usize,
+    /// Frame pointer of the adapter through which Wasm code last called out to the runtime
+    /// (a GC builtin or a host function): the stack walk for roots starts there.
+    pub exit_fp: usize,
+    /// The GC heap's inline allocation window.
+    pub alloc: wasmc_gc::copying::AllocArea,
 }
 
 /// Offsets of [`VMStoreContext`] fields, in bytes.
@@ -102,6 +107,14 @@ pub mod store {
     use super::*;
     /// Offset of [`VMStoreContext::stack_limit`].
     pub const STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
+    /// Offset of [`VMStoreContext::exit_fp`].
+    pub const EXIT_FP: i32 = offset_of!(VMStoreContext, exit_fp) as i32;
+    /// Offset of the allocation bump pointer.
+    pub const ALLOC_BUMP: i32 =
+        offset_of!(VMStoreContext, alloc) as i32 + wasmc_gc::copying::ALLOC_BUMP_OFFSET;
+    /// Offset of the allocation limit.
+    pub const ALLOC_LIMIT: i32 =
+        offset_of!(VMStoreContext, alloc) as i32 + wasmc_gc::copying::ALLOC_LIMIT_OFFSET;
 }
 
 /// A linear memory as compiled code sees it.
@@ -236,6 +249,8 @@ pub struct ModuleDescriptor {
     /// Per module type index: the wasm-to-host adapter for that function type, with the Wasm
     /// calling convention, which calls the [`VMHostFuncData`] passed as its callee vmctx.
     pub wasm_to_host: *const *const u8,
+    /// The module's GC builtin adapter (records the exit frame, then calls `gc_alloc`).
+    pub gc_adapter: *const u8,
 }
 
 /// Offsets of [`ModuleDescriptor`] fields, in bytes.
@@ -253,6 +268,8 @@ pub mod descriptor {
     pub const ARRAY_TO_WASM: u32 = offset_of!(ModuleDescriptor, array_to_wasm) as u32;
     /// Offset of [`ModuleDescriptor::wasm_to_host`].
     pub const WASM_TO_HOST: u32 = offset_of!(ModuleDescriptor, wasm_to_host) as u32;
+    /// Offset of [`ModuleDescriptor::gc_adapter`].
+    pub const GC_ADAPTER: u32 = offset_of!(ModuleDescriptor, gc_adapter) as u32;
     /// Size of the descriptor.
     pub const SIZE: u32 = core::mem::size_of::<ModuleDescriptor>() as u32;
 }
@@ -402,6 +419,12 @@ macro_rules! foreach_builtin {
             table_init(vmctx: i64, table: i32, elem: i32, dst: i64, src: i32, len: i32) -> i32;
             /// `elem.drop`: always 0.
             elem_drop(vmctx: i64, elem: i32) -> i32;
+            /// GC allocation slow path (may collect): `size` bytes for an object of RTT
+            /// `rtt`; returns the object (header not yet written), or 0 when the heap is
+            /// exhausted ("out of memory"). Called through the module's GC adapter.
+            gc_alloc(vmctx: i64, rtt: i64, size: i64) -> i64;
+            /// `memmove(dst, src, len)` of raw bytes (`array.copy`); never collects.
+            memmove(vmctx: i64, dst: i64, src: i64, len: i64) -> i32;
         }
     };
 }
@@ -430,7 +453,7 @@ mod tests {
         assert_eq!(memory::LENGTH, 8);
         assert_eq!(funcref::RTT, 16);
         assert_eq!(core::mem::size_of::<VMGlobal>(), 8);
-        assert_eq!(descriptor::SIZE, 48);
+        assert_eq!(descriptor::SIZE, 56);
     }
 
     #[test]

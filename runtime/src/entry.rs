@@ -71,8 +71,24 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
         }
     };
     registry::register(&module);
-    let mut store = Store::new(config.stack_size);
-    match WasiCtx::new(args.clone(), config.env.clone(), &config.preopens) {
+    let mut store = match Store::new(config.stack_size, config.gc.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let code = run_in(&mut store, &module, &args, &config);
+    if config.gc.stats {
+        if let Some(s) = store.inner().gc_stats() {
+            eprintln!("{s}");
+        }
+    }
+    code
+}
+
+fn run_in(store: &mut Store, module: &Arc<LoadedModule>, args: &[Vec<u8>], config: &RuntimeConfig) -> i32 {
+    match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
         Ok(w) => store.inner().wasi = Some(Box::new(w)),
         Err(e) => {
             eprintln!("error: {e}");
@@ -91,7 +107,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
             _ => None,
         }
     };
-    let index = match store.instantiate(&module, &mut resolve) {
+    let index = match store.instantiate(module, &mut resolve) {
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return report(&t),
         Err(e) => {

@@ -18,7 +18,9 @@ use crate::meta::{
 use crate::registry::LoadedModule;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
+use crate::gc::HostBox;
 use crate::types;
+use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError};
 use crate::wasi::WasiCtx;
 use wasmc_gc::layout::Rtt;
 
@@ -201,12 +203,38 @@ pub enum InstantiateError {
 /// Shared state of a store.
 pub struct StoreInner {
     /// Shared with compiled code through every VM context.
-    ctx: VMStoreContext,
+    pub(crate) ctx: VMStoreContext,
     instances: Vec<Box<Instance>>,
     /// Bytes of stack that Wasm code may use below the host frame that first enters it.
     pub stack_size: usize,
     /// WASI state, if the store runs a WASI program.
     pub wasi: Option<Box<WasiCtx>>,
+    /// The GC heap (taken out while a collection runs).
+    pub(crate) heap: Option<Heap>,
+    /// Per call into Wasm in progress: the `exit_fp` when it began (where the enclosing
+    /// segment of Wasm frames ends), outermost first.
+    pub(crate) exit_stack: Vec<usize>,
+    /// Host values boxed as `externref`.
+    pub(crate) host_boxes: Vec<Box<HostBox>>,
+}
+
+impl StoreInner {
+    pub(crate) fn instances_mut(&mut self) -> impl Iterator<Item = &mut Instance> {
+        self.instances.iter_mut().map(|b| &mut **b)
+    }
+
+    /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
+    pub fn collect_garbage(&mut self) {
+        if let Some(mut heap) = self.heap.take() {
+            heap.collect(&mut crate::gc::StoreRoots { store: self });
+            self.heap = Some(heap);
+        }
+    }
+
+    /// The collector's statistics line (`WASMC_GC_STATS=1`).
+    pub fn gc_stats(&mut self) -> Option<String> {
+        self.heap.as_mut().map(|h| h.stats_report())
+    }
 }
 
 /// A set of instances that may call each other, and the state they share.
@@ -221,15 +249,22 @@ impl Store {
     /// An empty store whose Wasm code may use `stack_size` bytes of stack. The caller must
     /// run calls on a thread with at least that much stack plus room for host code
     /// (1 MiB is ample).
-    pub fn new(stack_size: usize) -> Store {
-        Store {
-            inner: Box::new(StoreInner {
-                ctx: VMStoreContext { stack_limit: 0 },
-                instances: Vec::new(),
-                stack_size,
-                wasi: None,
-            }),
-        }
+    ///
+    /// # Errors
+    /// The GC heap's address space cannot be reserved.
+    pub fn new(stack_size: usize, gc: GcConfig) -> Result<Store, HeapError> {
+        let mut inner = Box::new(StoreInner {
+            ctx: VMStoreContext { stack_limit: 0, exit_fp: 0, alloc: AllocArea::default() },
+            instances: Vec::new(),
+            stack_size,
+            wasi: None,
+            heap: None,
+            exit_stack: Vec::new(),
+            host_boxes: Vec::new(),
+        });
+        let area: *mut AllocArea = &mut inner.ctx.alloc;
+        inner.heap = Some(Heap::new(gc, area)?);
+        Ok(Store { inner })
     }
 
     /// The store's shared state.
@@ -293,11 +328,14 @@ impl Store {
             self.inner.ctx.stack_limit = here.saturating_sub(self.inner.stack_size);
         }
         let vals = values.as_mut_ptr();
-        traps::catch_traps(&mut |entry_fp| {
+        self.inner.exit_stack.push(self.inner.ctx.exit_fp);
+        let result = traps::catch_traps(&mut |entry_fp| {
             // SAFETY: the trampoline matches the function's type, `vals` has enough slots,
             // and all VM structures live in this store.
             unsafe { tramp(code, callee_vmctx, caller, vals, entry_fp) }
-        })?;
+        });
+        self.inner.ctx.exit_fp = self.inner.exit_stack.pop().unwrap_or(0);
+        result?;
         Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
     }
 }
@@ -364,6 +402,37 @@ impl Instance {
             data_dropped: Vec::new(),
             elem_values: Vec::new(),
         }
+    }
+
+    /// The store this instance belongs to.
+    pub(crate) fn store_mut(&mut self) -> &mut StoreInner {
+        // SAFETY: the store owns its instances and outlives them.
+        unsafe { &mut *self.store }
+    }
+
+    /// Root slots owned by this instance: GC-typed defined globals, elements of its tables
+    /// of GC references, and evaluated element segments of GC references.
+    pub(crate) fn gc_root_slots(&mut self) -> Vec<*mut usize> {
+        let module = self.module.clone();
+        let meta = &module.meta;
+        let mut out = Vec::new();
+        let first_global = self.globals.len() - self.owned_globals.len();
+        for (i, g) in self.owned_globals.iter_mut().enumerate() {
+            if types::is_gc_ref(self.global_types[first_global + i].ty) {
+                out.push(&mut g.bits as *mut u64 as *mut usize);
+            }
+        }
+        for t in &mut self.owned_tables {
+            if types::is_gc_ref(ValType::Ref(t.ty.element)) {
+                out.extend(t.elements_mut().iter_mut().map(|e| e as *mut usize));
+            }
+        }
+        for (seg, values) in meta.elems.iter().zip(&mut self.elem_values) {
+            if ValType::Ref(seg.ty).is_gc_ref(&meta.types) {
+                out.extend(values.iter_mut().map(|e| e as *mut usize));
+            }
+        }
+        out
     }
 
     /// The VM context (for host functions and builtins).
@@ -484,7 +553,7 @@ impl Instance {
         for g in &meta.globals {
             // Globals are evaluated in order; an initializer sees earlier globals.
             self.vmctx.globals = self.globals.as_ptr();
-            let bits = self.eval_const(&g.init);
+            let bits = self.eval_const(&g.init).map_err(InstantiateError::Trap)?;
             let mut cell = Box::new(VMGlobal { bits });
             self.globals.push(&mut *cell);
             let ty = types::canonical_val(&self.type_ids, g.ty.ty);
@@ -492,7 +561,10 @@ impl Instance {
             self.owned_globals.push(cell);
         }
         for t in &meta.tables {
-            let init = t.init.as_ref().map_or(0, |e| self.eval_const(e) as usize);
+            let init = match &t.init {
+                Some(e) => self.eval_const(e).map_err(InstantiateError::Trap)? as usize,
+                None => 0,
+            };
             let element = match types::canonical_val(&self.type_ids, ValType::Ref(t.ty.element)) {
                 ValType::Ref(r) => r,
                 _ => unreachable!("reference types stay reference types"),
@@ -511,16 +583,22 @@ impl Instance {
         self.vmctx.rtts = self.rtts.as_ptr();
         self.vmctx.instance = (self as *mut Instance).cast();
         self.data_dropped = vec![false; meta.datas.len()];
-        self.elem_values = meta
-            .elems
-            .iter()
-            .map(|e| e.items.iter().map(|i| self.eval_const(i) as usize).collect())
-            .collect();
+        let mut elem_values = Vec::with_capacity(meta.elems.len());
+        for e in &meta.elems {
+            let values: Result<Vec<usize>, Trap> =
+                e.items.iter().map(|i| self.eval_const(i).map(|v| v as usize)).collect();
+            elem_values.push(values.map_err(InstantiateError::Trap)?);
+        }
+        self.elem_values = elem_values;
         Ok(())
     }
 
-    /// Evaluates a constant expression (spec §3.3.11).
-    pub fn eval_const(&self, expr: &ConstExpr) -> u64 {
+    /// Evaluates a constant expression (spec §3.3.11, with the GC proposal's allocating
+    /// instructions). Allocation never collects here (the evaluation stack is not a root).
+    ///
+    /// # Errors
+    /// The trap "out of memory" when the heap cannot hold an object.
+    pub fn eval_const(&self, expr: &ConstExpr) -> Result<u64, Trap> {
         let mut stack: Vec<u64> = Vec::with_capacity(2);
         for op in expr {
             let v = match op {
@@ -532,6 +610,33 @@ impl Instance {
                 ConstOp::RefFunc(f) => self.funcrefs[*f as usize] as u64,
                 // SAFETY: global cells live as long as the store.
                 ConstOp::GlobalGet(g) => unsafe { (*self.globals[*g as usize]).bits },
+                ConstOp::RefI31 => {
+                    let v = stack.pop().unwrap_or(0) as u32;
+                    u64::from((v << 1) | 1)
+                }
+                ConstOp::ConvertRef => stack.pop().unwrap_or(0),
+                ConstOp::StructNew(ty) | ConstOp::StructNewDefault(ty) => {
+                    let n = self.struct_fields(*ty).len();
+                    let values = if matches!(op, ConstOp::StructNew(_)) {
+                        stack.split_off(stack.len() - n)
+                    } else {
+                        vec![0; n]
+                    };
+                    self.const_struct(*ty, &values)?
+                }
+                ConstOp::ArrayNew(ty) => {
+                    let len = stack.pop().unwrap_or(0) as u32;
+                    let init = stack.pop().unwrap_or(0);
+                    self.const_array(*ty, len, |_| init)?
+                }
+                ConstOp::ArrayNewDefault(ty) => {
+                    let len = stack.pop().unwrap_or(0) as u32;
+                    self.const_array(*ty, len, |_| 0)?
+                }
+                ConstOp::ArrayNewFixed(ty, n) => {
+                    let values = stack.split_off(stack.len() - *n as usize);
+                    self.const_array(*ty, *n, |i| values[i])?
+                }
                 arith => {
                     let b = stack.pop().unwrap_or(0);
                     let a = stack.pop().unwrap_or(0);
@@ -547,7 +652,63 @@ impl Instance {
             };
             stack.push(v);
         }
-        stack.pop().unwrap_or(0)
+        Ok(stack.pop().unwrap_or(0))
+    }
+
+    fn struct_fields(&self, ty: u32) -> &[crate::meta::FieldType] {
+        match &self.module.meta.types[ty as usize].composite {
+            crate::meta::CompositeType::Struct(f) => f,
+            _ => &[],
+        }
+    }
+
+    /// Allocates an object of module type `ty` and `size` bytes with its header written,
+    /// without collecting.
+    fn alloc_const(&self, ty: u32, size: usize) -> Result<usize, Trap> {
+        // SAFETY: the store outlives its instances; only its heap field is touched.
+        let heap = unsafe { &mut (*self.store).heap };
+        let p = heap
+            .as_mut()
+            .and_then(|h| h.alloc_no_collect(size))
+            .ok_or_else(|| trap_now(crate::abi::TrapCode::OutOfMemory))?;
+        // SAFETY: `p` is a fresh allocation of `size` (>= header) bytes.
+        unsafe { *(p as *mut *const Rtt) = self.rtts[ty as usize] };
+        Ok(p)
+    }
+
+    /// Builds a struct of type `ty` from field values (raw bits, in field order).
+    fn const_struct(&self, ty: u32, values: &[u64]) -> Result<u64, Trap> {
+        let types = &self.module.meta.types;
+        // SAFETY: RTTs of struct types carry their layout.
+        let layout = unsafe { wasmc_gc::layout::layout_of(self.rtts[ty as usize]) }
+            .ok_or_else(|| Trap::host("struct type without layout"))?;
+        let p = self.alloc_const(ty, layout.size as usize)?;
+        for ((f, off), v) in self.struct_fields(ty).iter().zip(&layout.field_offsets).zip(values) {
+            let size = f.storage.repr(types).size;
+            // SAFETY: the field lies inside the object just allocated.
+            unsafe { write_field(p + *off as usize, u32::from(size), *v) };
+        }
+        Ok(p as u64)
+    }
+
+    /// Builds an array of type `ty` with `len` elements, element `i` being `value(i)`.
+    fn const_array(&self, ty: u32, len: u32, value: impl Fn(usize) -> u64) -> Result<u64, Trap> {
+        // SAFETY: RTTs of array types carry their layout.
+        let layout = unsafe { wasmc_gc::layout::layout_of(self.rtts[ty as usize]) }
+            .ok_or_else(|| Trap::host("array type without layout"))?;
+        let elem = layout.size;
+        let size = wasmc_gc::layout::array_size(elem, len)
+            .ok_or_else(|| trap_now(crate::abi::TrapCode::OutOfMemory))?;
+        let p = self.alloc_const(ty, size as usize)?;
+        // SAFETY: the length field and `len` elements lie inside the object.
+        unsafe {
+            *((p + wasmc_gc::layout::ARRAY_LENGTH_OFFSET as usize) as *mut u32) = len;
+            let data = p + wasmc_gc::layout::ARRAY_DATA_OFFSET as usize;
+            for i in 0..len as usize {
+                write_field(data + i * elem as usize, elem, value(i));
+            }
+        }
+        Ok(p as u64)
     }
 
     /// Copies active segments (spec §4.5.4 "Instantiation": element segments first, then
@@ -558,7 +719,7 @@ impl Instance {
         for (i, seg) in meta.elems.iter().enumerate() {
             match &seg.mode {
                 SegmentMode::Active { index, offset } => {
-                    let offset = self.eval_const(offset) as u32 as u64;
+                    let offset = self.eval_const(offset)? as u32 as u64;
                     let n = self.elem_values[i].len() as u64;
                     self.table_init(*index, i as u32, offset, 0, n)
                         .map_err(|()| trap_now(crate::abi::TrapCode::TableOutOfBounds))?;
@@ -570,7 +731,7 @@ impl Instance {
         }
         for (i, seg) in meta.datas.iter().enumerate() {
             if let SegmentMode::Active { index, offset } = &seg.mode {
-                let offset = self.eval_const(offset) as u32 as u64;
+                let offset = self.eval_const(offset)? as u32 as u64;
                 self.memory_init(*index, i as u32, offset, 0, seg.bytes.len() as u64)
                     .map_err(|()| trap_now(crate::abi::TrapCode::MemoryOutOfBounds))?;
                 self.data_dropped[i] = true;
@@ -673,6 +834,22 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
             (Some(m), Some(w)) => m <= w,
             (None, Some(_)) => false,
         }
+}
+
+/// Writes the low `size` bytes of `bits` at `addr` (a field of a GC object).
+///
+/// # Safety
+/// `addr..addr + size` must be writable and aligned for `size`.
+unsafe fn write_field(addr: usize, size: u32, bits: u64) {
+    // SAFETY: see the function's contract.
+    unsafe {
+        match size {
+            1 => *(addr as *mut u8) = bits as u8,
+            2 => *(addr as *mut u16) = bits as u16,
+            4 => *(addr as *mut u32) = bits as u32,
+            _ => *(addr as *mut u64) = bits,
+        }
+    }
 }
 
 fn trap_now(code: crate::abi::TrapCode) -> Trap {

@@ -19,7 +19,16 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     table_copy,
     table_init,
     elem_drop,
+    gc_alloc: crate::gc::gc_alloc,
+    memmove,
 };
+
+unsafe extern "C" fn memmove(_vmctx: i64, dst: i64, src: i64, len: i64) -> i32 {
+    // SAFETY: compiled code passes element ranges it has bounds-checked against live arrays;
+    // `copy` allows overlap.
+    unsafe { core::ptr::copy(src as *const u8, dst as *mut u8, len as usize) };
+    0
+}
 
 /// The instance that owns `vmctx`.
 ///

@@ -122,7 +122,54 @@ pub struct SubType {
     pub composite: CompositeType,
 }
 
+impl ValType {
+    /// Whether values of this type may be references to GC objects that the collector must
+    /// find and update: every reference type except the function hierarchy, `i31` (tagged,
+    /// never a pointer) and the bottom types `none`/`noextern`/`noexn` (always null).
+    /// Concrete types need `types` to tell functions from aggregates.
+    pub fn is_gc_ref(&self, types: &[SubType]) -> bool {
+        match self {
+            ValType::Ref(r) => match r.heap {
+                HeapType::Func | HeapType::NoFunc | HeapType::I31 | HeapType::None
+                | HeapType::NoExtern | HeapType::NoExn => false,
+                HeapType::Concrete(i) => {
+                    types.get(i as usize).is_none_or(|t| t.as_func().is_none())
+                }
+                _ => true,
+            },
+            _ => false,
+        }
+    }
+}
+
+impl StorageType {
+    /// Size and tracing of a field of this type (`gc::layout`).
+    pub fn repr(&self, types: &[SubType]) -> wasmc_gc::layout::FieldRepr {
+        use wasmc_gc::layout::FieldRepr;
+        match self {
+            StorageType::I8 => FieldRepr { size: 1, gc_ref: false },
+            StorageType::I16 => FieldRepr { size: 2, gc_ref: false },
+            StorageType::Val(ValType::I32 | ValType::F32) => FieldRepr { size: 4, gc_ref: false },
+            StorageType::Val(ValType::V128) => FieldRepr { size: 16, gc_ref: false },
+            StorageType::Val(v) => FieldRepr { size: 8, gc_ref: v.is_gc_ref(types) },
+        }
+    }
+}
+
 impl SubType {
+    /// The object layout of a struct or array type (the one definition, from
+    /// `gc::layout`; the compiler and the runtime's RTTs both use it).
+    pub fn object_layout(&self, types: &[SubType]) -> Option<wasmc_gc::layout::ObjectLayout> {
+        match &self.composite {
+            CompositeType::Func(_) => None,
+            CompositeType::Struct(fields) => {
+                let reprs: Vec<_> = fields.iter().map(|f| f.storage.repr(types)).collect();
+                Some(wasmc_gc::layout::struct_layout(&reprs))
+            }
+            CompositeType::Array(e) => Some(wasmc_gc::layout::array_layout(e.storage.repr(types))),
+        }
+    }
+
     /// The function type, if this is one.
     pub fn as_func(&self) -> Option<&FuncType> {
         match &self.composite {
@@ -195,6 +242,21 @@ pub enum ConstOp {
     I64Sub,
     /// `i64.mul`
     I64Mul,
+    /// `ref.i31`
+    RefI31,
+    /// `struct.new` of a type index (pops one value per field)
+    StructNew(u32),
+    /// `struct.new_default` of a type index
+    StructNewDefault(u32),
+    /// `array.new` of a type index (pops the initial value and the length)
+    ArrayNew(u32),
+    /// `array.new_default` of a type index (pops the length)
+    ArrayNewDefault(u32),
+    /// `array.new_fixed` of a type index and length (pops that many values)
+    ArrayNewFixed(u32, u32),
+    /// `any.convert_extern` / `extern.convert_any`: both hierarchies share one
+    /// representation, so only the static type changes
+    ConvertRef,
 }
 
 /// A constant expression: a sequence of [`ConstOp`]s that leaves one value.
@@ -313,6 +375,17 @@ pub struct TrapSite {
     pub code: u8,
 }
 
+/// The stack map of one safepoint (Cranelift user stack maps, CRANELIFT-NOTES.md).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct StackMap {
+    /// Offset of the return address of the safepoint call from the function's start.
+    pub ret_offset: u32,
+    /// The frame's active size: the frame's SP at the call is `FP - span`.
+    pub span: u32,
+    /// Offsets from that SP of the slots holding live GC references.
+    pub slots: Vec<u32>,
+}
+
 /// Machine-code facts about one defined function.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug, Default)]
 pub struct FuncCode {
@@ -320,6 +393,8 @@ pub struct FuncCode {
     pub size: u32,
     /// Trap sites, sorted by offset.
     pub traps: Vec<TrapSite>,
+    /// Stack maps of its safepoints, sorted by return offset.
+    pub stack_maps: Vec<StackMap>,
 }
 
 /// Everything about a compiled module except its machine code.
@@ -360,6 +435,8 @@ pub struct ModuleMeta {
     /// Per module type index: machine-code facts of the wasm-to-host adapter (empty for
     /// non-function types); its one trap site raises host traps.
     pub adapters: Vec<FuncCode>,
+    /// Machine-code facts of the GC builtin adapter (its trap site raises "out of memory").
+    pub gc_adapter: FuncCode,
 }
 
 /// Error decoding [`ModuleMeta`].
@@ -432,7 +509,11 @@ mod tests {
                 ty: GlobalType { ty: ValType::I64, mutable: true },
                 init: vec![ConstOp::I64(-5), ConstOp::I64(2), ConstOp::I64Mul],
             }],
-            code: vec![FuncCode { size: 10, traps: vec![TrapSite { offset: 3, code: 254 }] }],
+            code: vec![FuncCode {
+                size: 10,
+                traps: vec![TrapSite { offset: 3, code: 254 }],
+                stack_maps: vec![StackMap { ret_offset: 5, span: 32, slots: vec![0, 8] }],
+            }],
             ..Default::default()
         };
         let back = ModuleMeta::decode(&meta.encode()).unwrap();

@@ -14,6 +14,8 @@ enum CodeKind {
     Func(u32),
     /// Wasm-to-host adapter of a module type.
     Adapter(u32),
+    /// The GC builtin adapter.
+    GcAdapter,
 }
 
 /// A compiled module whose code is mapped in this process.
@@ -26,6 +28,8 @@ pub struct LoadedModule {
     pub array_to_wasm: Vec<usize>,
     /// Wasm-to-host adapter per module type index (0 for non-function types).
     pub wasm_to_host: Vec<usize>,
+    /// The GC builtin adapter (0 if the module has none).
+    pub gc_adapter: usize,
     /// Sorted `(start, end, kind)` code ranges.
     ranges: Vec<(usize, usize, CodeKind)>,
 }
@@ -77,8 +81,12 @@ impl LoadedModule {
                 ranges.push((*addr, addr + code.size as usize, CodeKind::Adapter(i as u32)));
             }
         }
+        let gc_adapter = desc.gc_adapter as usize;
+        if gc_adapter != 0 {
+            ranges.push((gc_adapter, gc_adapter + meta.gc_adapter.size as usize, CodeKind::GcAdapter));
+        }
         ranges.sort_by_key(|r| r.0);
-        Ok(LoadedModule { meta, funcs, array_to_wasm, wasm_to_host, ranges })
+        Ok(LoadedModule { meta, funcs, array_to_wasm, wasm_to_host, gc_adapter, ranges })
     }
 
     fn lookup(&self, pc: usize) -> Option<(usize, CodeKind)> {
@@ -91,6 +99,7 @@ impl LoadedModule {
         match kind {
             CodeKind::Func(i) => &self.meta.code[i as usize],
             CodeKind::Adapter(t) => &self.meta.adapters[t as usize],
+            CodeKind::GcAdapter => &self.meta.gc_adapter,
         }
     }
 
@@ -154,7 +163,19 @@ pub fn frame_info(pc: usize) -> Option<BacktraceFrame> {
                 name: m.meta.func_display_name(index),
             })
         }
-        CodeKind::Adapter(_) => None,
+        CodeKind::Adapter(_) | CodeKind::GcAdapter => None,
+    })
+    .flatten()
+}
+
+/// Calls `f` with the frame span and slot offsets of the stack map whose return address is
+/// `ret` (a return address into a compiled Wasm function), if there is one.
+pub fn with_stack_map<R>(ret: usize, f: impl FnOnce(u32, &[u32]) -> R) -> Option<R> {
+    with_code(ret, |m, off, kind| {
+        let CodeKind::Func(def) = kind else { return None };
+        let maps = &m.meta.code[def as usize].stack_maps;
+        let i = maps.binary_search_by_key(&(off as u32), |s| s.ret_offset).ok()?;
+        Some(f(maps[i].span, &maps[i].slots))
     })
     .flatten()
 }

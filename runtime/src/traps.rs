@@ -124,6 +124,21 @@ pub fn set_pending_host_trap(kind: TrapKind) {
     PENDING.with(|p| p.set(Some(Box::new(kind))));
 }
 
+/// The entry frame pointers of this thread's activations, innermost first (where each
+/// segment of Wasm frames ends, for the stack walk that finds GC roots).
+pub fn activation_entry_fps() -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut a = ACTIVATION.with(|a| a.get());
+    while !a.is_null() {
+        // SAFETY: activations on the list are alive (popped when their call returns).
+        unsafe {
+            out.push((*a).entry_fp);
+            a = (*a).prev;
+        }
+    }
+    out
+}
+
 /// Whether this thread is inside a call into Wasm.
 pub fn in_wasm_call() -> bool {
     ACTIVATION.with(|a| !a.get().is_null())

@@ -111,6 +111,11 @@ pub fn canonicalize(meta: &ModuleMeta) -> Vec<u32> {
                             CompositeType::Array(_) => RttKind::Array,
                         };
                         let rtt = new_rtt(kind, first + k as u32, sub.is_final, &supers);
+                        let module_type = &meta.types[pos as usize + k];
+                        if let Some(layout) = module_type.object_layout(&meta.types) {
+                            // SAFETY: the RTT was just created and is not shared yet.
+                            unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
+                        }
                         reg.types.push(Entry { sub, rtt });
                     }
                     reg.groups.insert(key, first);
@@ -177,6 +182,14 @@ pub fn heap_subtype(a: HeapType, b: HeapType) -> bool {
         (NoFunc, Concrete(y)) => kind_of(y) == RttKind::Func,
         (NoExtern, Extern) | (NoExn, Exn) => true,
         _ => false,
+    }
+}
+
+/// Whether a canonical value type may hold GC references (see `ValType::is_gc_ref`).
+pub fn is_gc_ref(v: ValType) -> bool {
+    match v {
+        ValType::Ref(RefType { heap: HeapType::Concrete(id), .. }) => kind_of(id) != RttKind::Func,
+        other => other.is_gc_ref(&[]),
     }
 }
 

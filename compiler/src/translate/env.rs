@@ -9,7 +9,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use wasmparser::{MemArg, Operator};
 
-use super::{FuncTranslator, trap};
+use super::{CallSite, FuncTranslator, trap};
 use crate::abi::{Builtin, POINTER};
 use crate::error::CompileError;
 use wasmc_runtime::abi::{TrapCode, WASM_PAGE_SIZE, funcref, memory, table, vmctx};
@@ -28,7 +28,7 @@ fn heap_flags() -> MemFlagsData {
 
 impl FuncTranslator<'_, '_, '_> {
     /// Loads a pointer-sized constant field at `base + offset`.
-    fn vm_const(&mut self, base: Value, offset: i32) -> Value {
+    pub(super) fn vm_const(&mut self, base: Value, offset: i32) -> Value {
         self.builder.ins().load(POINTER, VM_CONST, base, offset)
     }
 
@@ -113,7 +113,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Calls a runtime builtin through `VMContext::builtins`; returns its result.
-    fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Value {
+    pub(super) fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Value {
         let sig = match self.builtin_sigs.get(&b) {
             Some(s) => *s,
             None => {
@@ -163,13 +163,25 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Calls `code` with the Wasm calling convention: `(callee_vmctx, caller_vmctx, args)`.
-    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize) {
+    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize, site: CallSite) {
         let sig = self.wasm_sig_ref(ty);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
         let call = self.builder.ins().call_indirect(sig, code, &args);
+        self.call_sites.push((call, site));
+        self.push_call_results(call, ty);
+    }
+
+    /// Pushes the results of `call` (of Wasm function type `ty`), marking GC references.
+    fn push_call_results(&mut self, call: cranelift_codegen::ir::Inst, ty: u32) {
         let results = self.builder.inst_results(call).to_vec();
+        let ft = self.env.info.func_type_at(ty).clone();
+        for (v, t) in results.iter().zip(&ft.results) {
+            if self.is_gc(*t) {
+                self.mark_ref(*v);
+            }
+        }
         self.stack.extend(results);
     }
 
@@ -181,7 +193,7 @@ impl FuncTranslator<'_, '_, '_> {
             let fr = self.vm_array_entry(vmctx::FUNCREFS, f);
             let code = self.vm_const(fr, funcref::CODE);
             let callee_vmctx = self.vm_const(fr, funcref::VMCTX);
-            self.call_wasm_indirect(ty, code, callee_vmctx, n);
+            self.call_wasm_indirect(ty, code, callee_vmctx, n, CallSite::Import(f));
             return;
         }
         let func_ref = match self.direct_funcs.get(&f) {
@@ -206,12 +218,13 @@ impl FuncTranslator<'_, '_, '_> {
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
         let call = self.builder.ins().call(func_ref, &args);
-        let results = self.builder.inst_results(call).to_vec();
-        self.stack.extend(results);
+        self.call_sites.push((call, CallSite::Direct(f)));
+        self.push_call_results(call, ty);
     }
 
     fn translate_call_indirect(&mut self, ty: u32, t: u32) {
         let index = self.pop();
+        let site = CallSite::Indirect { table: t, ty, index: self.const_of(index) };
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
         self.builder.ins().trapz(fr, trap(TrapCode::UninitializedElement));
@@ -228,7 +241,7 @@ impl FuncTranslator<'_, '_, '_> {
         let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
         let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
         let n = self.env.info.func_type_at(ty).params.len();
-        self.call_wasm_indirect(ty, code, callee_vmctx, n);
+        self.call_wasm_indirect(ty, code, callee_vmctx, n, site);
     }
 
     /// The RTT of module type `ty` (canonical, so comparable across modules).
@@ -360,6 +373,9 @@ impl FuncTranslator<'_, '_, '_> {
                 let cell = self.global_cell(global_index);
                 let flags = if mutable { VM_MUT } else { VM_CONST };
                 let v = self.builder.ins().load(ty, flags, cell, 0);
+                if self.is_gc(self.env.info.globals[global_index as usize].ty) {
+                    self.mark_ref(v);
+                }
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
@@ -372,9 +388,14 @@ impl FuncTranslator<'_, '_, '_> {
                 let index = self.pop();
                 let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
                 let v = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
+                let elem = wasmc_runtime::meta::ValType::Ref(self.env.info.tables[t as usize].element);
+                if self.is_gc(elem) {
+                    self.mark_ref(v);
+                }
                 self.push(v);
             }
             O::TableSet { table: t } => {
+                self.tables_written.push(t);
                 let (index, value) = self.pop2();
                 let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
                 self.builder.ins().store(VM_MUT, value, addr, 0);
@@ -386,6 +407,7 @@ impl FuncTranslator<'_, '_, '_> {
                 self.push(v);
             }
             O::TableGrow { table: t } => {
+                self.tables_written.push(t);
                 let (init, delta) = self.pop2();
                 let tv = self.iconst32(t);
                 let delta = self.zext64(delta);
@@ -394,6 +416,7 @@ impl FuncTranslator<'_, '_, '_> {
                 self.push(v);
             }
             O::TableFill { table: t } => {
+                self.tables_written.push(t);
                 let (dst, val, len) = self.pop3();
                 let tv = self.iconst32(t);
                 let dst = self.zext64(dst);
@@ -405,6 +428,7 @@ impl FuncTranslator<'_, '_, '_> {
                 );
             }
             O::TableCopy { dst_table, src_table } => {
+                self.tables_written.push(dst_table);
                 let (dst, src, len) = self.pop3();
                 let dt = self.iconst32(dst_table);
                 let st = self.iconst32(src_table);
@@ -418,6 +442,7 @@ impl FuncTranslator<'_, '_, '_> {
                 );
             }
             O::TableInit { elem_index, table: t } => {
+                self.tables_written.push(t);
                 let (dst, src, len) = self.pop3();
                 let tv = self.iconst32(t);
                 let e = self.iconst32(elem_index);
@@ -445,7 +470,7 @@ impl FuncTranslator<'_, '_, '_> {
                 let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
                 let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
                 let n = self.env.info.func_type_at(type_index).params.len();
-                self.call_wasm_indirect(type_index, code, callee_vmctx, n);
+                self.call_wasm_indirect(type_index, code, callee_vmctx, n, CallSite::CallRef(type_index));
             }
             O::CallIndirect { type_index, table_index } => {
                 self.translate_call_indirect(type_index, table_index)

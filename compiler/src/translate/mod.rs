@@ -9,6 +9,7 @@
 //! (everything that touches the VM context: memories, tables, globals, calls, builtins).
 
 mod env;
+mod gc;
 mod numeric;
 
 use std::collections::HashMap;
@@ -40,6 +41,45 @@ pub struct ModuleEnv<'m, 'a> {
     pub func_names: &'m [u32],
     /// Pointer width and calling convention defaults of the target.
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
+    /// The `UserExternalName` index of the module's GC adapter (see `emit`).
+    pub gc_adapter: u32,
+}
+
+/// What a call instruction calls, for the may-GC analysis (`crate::may_gc`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallSite {
+    /// A defined function, by function index.
+    Direct(u32),
+    /// An imported function, by function index.
+    Import(u32),
+    /// `call_indirect` through `table` with expected type `ty`; `index` if it is a
+    /// compile-time constant.
+    Indirect {
+        /// Table index.
+        table: u32,
+        /// Expected type index.
+        ty: u32,
+        /// Constant element index, if known.
+        index: Option<u32>,
+    },
+    /// `call_ref` of the given type index.
+    CallRef(u32),
+    /// A builtin that may collect (through the GC adapter).
+    GcBuiltin,
+}
+
+/// A translated function with what later passes need to know about it.
+pub struct TranslatedFunc {
+    /// The CLIF.
+    pub func: Function,
+    /// Values that hold GC references as produced by the translator (block parameters that
+    /// SSA construction inserted are found by the spiller's propagation).
+    pub gc_refs: cranelift_entity::EntitySet<Value>,
+    /// Every call that may be a safepoint, with its callee.
+    pub call_sites: Vec<(ir::Inst, CallSite)>,
+    /// Tables this function writes (`table.set/fill/copy/grow/init`), for the may-GC
+    /// analysis's resolution of `call_indirect`.
+    pub tables_written: Vec<u32>,
 }
 
 /// Kind of a control frame.
@@ -80,6 +120,10 @@ pub(crate) struct FuncTranslator<'m, 'a, 'b> {
     sig_refs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<crate::abi::Builtin, SigRef>,
     direct_funcs: HashMap<u32, ir::FuncRef>,
+    gc_adapter: Option<ir::FuncRef>,
+    gc_refs: cranelift_entity::EntitySet<Value>,
+    call_sites: Vec<(ir::Inst, CallSite)>,
+    tables_written: Vec<u32>,
     /// Byte offset of the operator being translated (for error messages).
     offset: u64,
 }
@@ -92,7 +136,7 @@ pub fn translate_function(
     env: &ModuleEnv<'_, '_>,
     def_index: u32,
     fctx: &mut FunctionBuilderContext,
-) -> Result<Function, CompileError> {
+) -> Result<TranslatedFunc, CompileError> {
     let info = env.info;
     let func_index = info.num_imported_funcs() + def_index;
     let ft = info.meta.func_type(func_index).clone();
@@ -133,6 +177,10 @@ pub fn translate_function(
         sig_refs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         direct_funcs: HashMap::new(),
+        gc_adapter: None,
+        gc_refs: cranelift_entity::EntitySet::new(),
+        call_sites: Vec::new(),
+        tables_written: Vec::new(),
         offset: body.range().start as u64,
     };
     t.prologue(&ft.params, &ft.results, body)?;
@@ -145,7 +193,10 @@ pub fn translate_function(
     }
     t.builder.seal_all_blocks();
     t.builder.finalize(env.frontend);
-    Ok(func)
+    let (gc_refs, call_sites, mut tables_written) = (t.gc_refs, t.call_sites, t.tables_written);
+    tables_written.sort_unstable();
+    tables_written.dedup();
+    Ok(TranslatedFunc { func, gc_refs, call_sites, tables_written })
 }
 
 fn invalid(e: wasmparser::BinaryReaderError) -> CompileError {
@@ -153,6 +204,62 @@ fn invalid(e: wasmparser::BinaryReaderError) -> CompileError {
 }
 
 impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
+    /// Records that `v` holds a GC reference (the spiller keeps such values in stack slots
+    /// across safepoints).
+    fn mark_ref(&mut self, v: Value) {
+        self.gc_refs.insert(v);
+    }
+
+    /// Whether values of `t` may be GC references.
+    fn is_gc(&self, t: ValType) -> bool {
+        t.is_gc_ref(&self.env.info.meta.types)
+    }
+
+    /// The function reference of the module's GC adapter.
+    fn gc_adapter_ref(&mut self) -> ir::FuncRef {
+        if let Some(r) = self.gc_adapter {
+            return r;
+        }
+        let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
+        sig.params.extend([ir::AbiParam::new(POINTER); 3]);
+        sig.returns.push(ir::AbiParam::new(POINTER));
+        let sig = self.builder.import_signature(sig);
+        let name = self.builder.func.declare_imported_user_function(UserExternalName::new(0, self.env.gc_adapter));
+        let r = self.builder.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::user(name),
+            signature: sig,
+            colocated: true,
+            patchable: false,
+        });
+        self.gc_adapter = Some(r);
+        r
+    }
+
+    /// The value of `v` if it is a compile-time `i32` constant (an `iconst`, or an
+    /// `iadd`/`isub` of such), for resolving `call_indirect` targets.
+    fn const_of(&self, v: Value) -> Option<u32> {
+        let dfg = &self.builder.func.dfg;
+        let iconst = |v: Value| -> Option<i64> {
+            match dfg.insts[dfg.value_def(v).inst()?] {
+                ir::InstructionData::UnaryImm { opcode: ir::Opcode::Iconst, imm } => {
+                    Some(imm.bits())
+                }
+                _ => None,
+            }
+        };
+        let r = match dfg.insts[dfg.value_def(v).inst()?] {
+            ir::InstructionData::UnaryImm { opcode: ir::Opcode::Iconst, imm } => imm.bits(),
+            ir::InstructionData::Binary { opcode: ir::Opcode::Iadd, args } => {
+                iconst(args[0])?.wrapping_add(iconst(args[1])?)
+            }
+            ir::InstructionData::Binary { opcode: ir::Opcode::Isub, args } => {
+                iconst(args[0])?.wrapping_sub(iconst(args[1])?)
+            }
+            _ => return None,
+        };
+        Some(r as u32)
+    }
+
     fn unsupported(&self, what: impl Into<String>) -> CompileError {
         CompileError::Unsupported { offset: self.offset, what: what.into() }
     }
@@ -172,7 +279,11 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
         self.vmctx = entry_params[0];
         for (i, ty) in params.iter().enumerate() {
             let var = self.builder.declare_var(clif_type(*ty));
-            self.builder.def_var(var, entry_params[WASM_SIG_PREFIX + i]);
+            let v = entry_params[WASM_SIG_PREFIX + i];
+            if self.is_gc(*ty) {
+                self.mark_ref(v);
+            }
+            self.builder.def_var(var, v);
             self.locals.push(var);
         }
         let mut locals = body.get_locals_reader().map_err(invalid)?;
@@ -421,7 +532,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 self.push(v);
             }
             op => {
-                if !self.numeric(&op)? {
+                if !self.numeric(&op)? && !self.gc_operator(&op)? {
                     self.env_operator(op)?;
                 }
             }

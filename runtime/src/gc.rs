@@ -1,0 +1,156 @@
+//! The runtime's binding to the collector (MMTk's "VM binding", STYLE.md): it finds the
+//! roots — stack slots named by stack maps, globals, tables, evaluated element segments —
+//! and provides the allocation slow path that compiled code calls.
+//!
+//! The collector never walks frames and the runtime never touches forwarding bits.
+
+use crate::abi::VMContext;
+use crate::instance::{Instance, StoreInner};
+use crate::registry;
+use crate::traps;
+use wasmc_gc::copying::Roots;
+use wasmc_gc::layout::{new_rtt, Rtt, RttKind};
+
+/// The roots of one store.
+pub(crate) struct StoreRoots<'a> {
+    pub(crate) store: &'a mut StoreInner,
+}
+
+impl Roots for StoreRoots<'_> {
+    fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
+        visit_stack(self.store, visit);
+        for inst in self.store.instances_mut() {
+            inst.visit_roots(visit);
+        }
+    }
+}
+
+/// Walks every segment of Wasm frames on this thread, innermost first, and visits the slots
+/// the stack map of each frame's current call site names.
+///
+/// A segment runs from the frame of the adapter through which Wasm last called out (the
+/// store's `exit_fp`; for outer segments the value saved when the inner call began) up to
+/// the frame of the trampoline that entered Wasm (the activation's `entry_fp`).
+fn visit_stack(store: &mut StoreInner, visit: &mut dyn FnMut(*mut usize)) {
+    let entries = traps::activation_entry_fps();
+    let mut starts = vec![store.ctx.exit_fp];
+    starts.extend(store.exit_stack.iter().rev().copied());
+    for (start, entry) in starts.into_iter().zip(entries) {
+        let mut fp = start;
+        // Frames grow down: callers are at higher addresses, up to the entry frame.
+        while fp != 0 && fp < entry {
+            // SAFETY: `fp` is a frame pointer of a frame between the exit adapter and the
+            // entry trampoline; every such frame keeps [saved fp, return address].
+            let (caller_fp, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+            registry::with_stack_map(ret, |span, slots| {
+                let sp = caller_fp - span as usize;
+                for off in slots {
+                    visit((sp + *off as usize) as *mut usize);
+                }
+            });
+            if caller_fp <= fp {
+                break;
+            }
+            fp = caller_fp;
+        }
+    }
+}
+
+impl Instance {
+    /// Visits the root slots this instance owns: GC-typed globals and table elements, and
+    /// evaluated element segments.
+    fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
+        for slot in self.gc_root_slots() {
+            visit(slot);
+        }
+    }
+}
+
+/// `gc_alloc`: the allocation slow path (see `foreach_builtin!`).
+///
+/// # Safety
+/// Called by compiled code (through the module's GC adapter) with its own VM context.
+pub(crate) unsafe extern "C" fn gc_alloc(vmctx: i64, _rtt: i64, size: i64) -> i64 {
+    // SAFETY: see the function's contract.
+    let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
+    let store = inst.store_mut();
+    let Some(mut heap) = store.heap.take() else { return 0 };
+    let p = heap.alloc_slow(size as usize, &mut StoreRoots { store });
+    store.heap = Some(heap);
+    p.map_or(0, |p| p as i64)
+}
+
+/// A host value boxed for `externref`: lives outside the GC heap for the life of its
+/// store, so the collector never moves it. Its header is the process-wide host RTT.
+#[repr(C)]
+pub struct HostBox {
+    header: *const Rtt,
+    /// The host's value.
+    pub value: u64,
+}
+
+/// The RTT of every [`HostBox`].
+pub fn host_rtt() -> *const Rtt {
+    static RTT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *RTT.get_or_init(|| new_rtt(RttKind::Host, u32::MAX, true, &[]) as usize) as *const Rtt
+}
+
+impl StoreInner {
+    /// The `externref` for host value `value`: the same box for the same value.
+    pub fn host_ref(&mut self, value: u64) -> usize {
+        if let Some(b) = self.host_boxes.iter().find(|b| b.value == value) {
+            return &**b as *const HostBox as usize;
+        }
+        let b = Box::new(HostBox { header: host_rtt(), value });
+        let p = &*b as *const HostBox as usize;
+        self.host_boxes.push(b);
+        p
+    }
+
+    /// The host value of `r` if it is one of this store's host boxes.
+    pub fn host_value(&self, r: usize) -> Option<u64> {
+        self.host_boxes.iter().find(|b| &***b as *const HostBox as usize == r).map(|b| b.value)
+    }
+}
+
+/// What a reference value is, as the host sees it (for the spec runner's result checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefClass {
+    /// Null.
+    Null,
+    /// An `i31ref`.
+    I31,
+    /// A struct.
+    Struct,
+    /// An array.
+    Array,
+    /// A host value.
+    Host(u64),
+    /// Something else (a function reference).
+    Other,
+}
+
+impl StoreInner {
+    /// Classifies a reference.
+    pub fn classify(&self, r: usize) -> RefClass {
+        if r == 0 {
+            return RefClass::Null;
+        }
+        if r & 1 == 1 {
+            return RefClass::I31;
+        }
+        if let Some(v) = self.host_value(r) {
+            return RefClass::Host(v);
+        }
+        if self.heap.as_ref().is_some_and(|h| h.contains(r)) {
+            // SAFETY: a live heap object starts with its RTT.
+            let kind = unsafe { (**(r as *const *const Rtt)).kind };
+            return match kind {
+                1 => RefClass::Struct,
+                2 => RefClass::Array,
+                _ => RefClass::Other,
+            };
+        }
+        RefClass::Other
+    }
+}
