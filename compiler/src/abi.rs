@@ -51,6 +51,8 @@ pub enum Builtin {
     ElemDrop,
     GcAlloc,
     Memmove,
+    ArrayInitData,
+    ArrayInitElem,
 }
 
 #[allow(non_upper_case_globals)]
@@ -87,7 +89,7 @@ impl Builtin {
     }
 
     /// Every builtin, in order.
-    pub const ALL: [Builtin; 12] = [
+    pub const ALL: [Builtin; 14] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -100,6 +102,8 @@ impl Builtin {
         Builtin::ElemDrop,
         Builtin::GcAlloc,
         Builtin::Memmove,
+        Builtin::ArrayInitData,
+        Builtin::ArrayInitElem,
     ];
 
     /// Its native (System V) signature.
@@ -131,6 +135,8 @@ mod tests {
             (Builtin::ElemDrop, "elem_drop"),
             (Builtin::GcAlloc, "gc_alloc"),
             (Builtin::Memmove, "memmove"),
+            (Builtin::ArrayInitData, "array_init_data"),
+            (Builtin::ArrayInitElem, "array_init_elem"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

@@ -34,7 +34,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0005;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0006;
 
 /// Name of the symbol through which a compiled shared object exports its
 /// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
@@ -425,6 +425,15 @@ macro_rules! foreach_builtin {
             gc_alloc(vmctx: i64, rtt: i64, size: i64) -> i64;
             /// `memmove(dst, src, len)` of raw bytes (`array.copy`); never collects.
             memmove(vmctx: i64, dst: i64, src: i64, len: i64) -> i32;
+            /// `array.init_data`: copies `len` elements' bytes from data segment `data` at
+            /// byte `src` into `array` from element `dst`. 0 on success, 1 when the array
+            /// range is out of bounds, 2 when the segment range is. With a null `array`
+            /// only the segment range of `len` elements of `elem_size` bytes is checked
+            /// (`array.new_data` checks before it allocates). Never collects.
+            array_init_data(vmctx: i64, array: i64, dst: i32, data: i32, src: i32, len: i32, elem_size: i32) -> i32;
+            /// `array.init_elem`: as `array_init_data` for element segment `elem` (whose
+            /// values are 8-byte references). Never collects.
+            array_init_elem(vmctx: i64, array: i64, dst: i32, elem: i32, src: i32, len: i32) -> i32;
         }
     };
 }

@@ -21,7 +21,95 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     elem_drop,
     gc_alloc: crate::gc::gc_alloc,
     memmove,
+    array_init_data,
+    array_init_elem,
 };
+
+/// The length field and element data of the array at `array`.
+///
+/// # Safety
+/// `array` must be a live array object.
+unsafe fn array_parts(array: i64) -> (u32, usize) {
+    use wasmc_gc::layout::{ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET};
+    // SAFETY: see the function's contract.
+    let len = unsafe { *((array + ARRAY_LENGTH_OFFSET as i64) as *const u32) };
+    (len, (array + ARRAY_DATA_OFFSET as i64) as usize)
+}
+
+/// Whether `[start, start + count)` lies within `0..len`.
+fn in_range(start: u32, count: u32, len: u64) -> bool {
+    u64::from(start) + u64::from(count) <= len
+}
+
+unsafe extern "C" fn array_init_data(
+    vmctx: i64,
+    array: i64,
+    dst: i32,
+    data: i32,
+    src: i32,
+    len: i32,
+    elem_size: i32,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let (dst, src, len) = (dst as u32, src as u32, len as u32);
+    let bytes = u64::from(len) * elem_size as u64;
+    let module = inst.module.clone();
+    let seg: &[u8] =
+        if inst.data_dropped[data as usize] { &[] } else { &module.meta.datas[data as usize].bytes };
+    if array != 0 {
+        // SAFETY: compiled code passes a non-null array reference.
+        let (alen, _) = unsafe { array_parts(array) };
+        if !in_range(dst, len, u64::from(alen)) {
+            return 1;
+        }
+    }
+    if u64::from(src) + bytes > seg.len() as u64 {
+        return 2;
+    }
+    if array != 0 && bytes > 0 {
+        // SAFETY: both ranges were checked above; segment bytes never alias the GC heap.
+        unsafe {
+            let (_, data) = array_parts(array);
+            let to = data + dst as usize * elem_size as usize;
+            core::ptr::copy_nonoverlapping(seg[src as usize..].as_ptr(), to as *mut u8, bytes as usize);
+        }
+    }
+    0
+}
+
+unsafe extern "C" fn array_init_elem(
+    vmctx: i64,
+    array: i64,
+    dst: i32,
+    elem: i32,
+    src: i32,
+    len: i32,
+) -> i32 {
+    // SAFETY: called by compiled code with its own VM context.
+    let inst = unsafe { instance(vmctx) };
+    let (dst, src, len) = (dst as u32, src as u32, len as u32);
+    let seg = &inst.elem_values[elem as usize];
+    if array != 0 {
+        // SAFETY: compiled code passes a non-null array reference.
+        let (alen, _) = unsafe { array_parts(array) };
+        if !in_range(dst, len, u64::from(alen)) {
+            return 1;
+        }
+    }
+    if !in_range(src, len, seg.len() as u64) {
+        return 2;
+    }
+    if array != 0 {
+        // SAFETY: both ranges were checked; references are 8-byte elements.
+        unsafe {
+            let (_, data) = array_parts(array);
+            let to = (data as *mut usize).add(dst as usize);
+            core::ptr::copy_nonoverlapping(seg[src as usize..].as_ptr(), to, len as usize);
+        }
+    }
+    0
+}
 
 unsafe extern "C" fn memmove(_vmctx: i64, dst: i64, src: i64, len: i64) -> i32 {
     // SAFETY: compiled code passes element ranges it has bounds-checked against live arrays;

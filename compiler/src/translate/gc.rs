@@ -28,6 +28,15 @@ use crate::error::CompileError;
 /// `can_move` (Wasmtime #13381).
 const GC_MEM: MemFlagsData = MemFlagsData::trusted();
 
+/// The segment an `array.*_data` / `array.*_elem` instruction reads.
+#[derive(Clone, Copy)]
+enum SegmentKind {
+    /// A data segment index.
+    Data(u32),
+    /// An element segment index.
+    Elem(u32),
+}
+
 /// CLIF type in which a field of storage type `s` lives on the operand stack.
 fn stack_type(s: StorageType) -> Type {
     match s {
@@ -213,6 +222,42 @@ impl FuncTranslator<'_, '_, '_> {
         let len = self.array_len(arr);
         let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, trap(TrapCode::ArrayOutOfBounds));
+    }
+
+    /// Copies `len` elements from a data or element segment at `src` into `arr` (of type
+    /// `ty`) from element `dst`, with the spec's checks: "out of bounds array access" for
+    /// the array range, then "out of bounds memory access" (data) or "out of bounds table
+    /// access" (elements) for the segment range. A null `arr` checks the segment only.
+    /// The builtin never collects, so this is not a safepoint.
+    fn array_segment_init(
+        &mut self,
+        ty: u32,
+        seg: SegmentKind,
+        arr: Value,
+        dst: Value,
+        src: Value,
+        len: Value,
+    ) {
+        use crate::abi::Builtin;
+        let status = match seg {
+            SegmentKind::Data(d) => {
+                let d = self.builder.ins().iconst(I32, d as i64);
+                let size = self.layout(ty).size;
+                let esize = self.builder.ins().iconst(I32, size as i64);
+                self.call_builtin(Builtin::ArrayInitData, &[arr, dst, d, src, len, esize])
+            }
+            SegmentKind::Elem(e) => {
+                let e = self.builder.ins().iconst(I32, e as i64);
+                self.call_builtin(Builtin::ArrayInitElem, &[arr, dst, e, src, len])
+            }
+        };
+        let array_oob = self.builder.ins().icmp_imm_u(IntCC::Equal, status, 1);
+        self.builder.ins().trapnz(array_oob, trap(TrapCode::ArrayOutOfBounds));
+        let code = match seg {
+            SegmentKind::Data(_) => TrapCode::MemoryOutOfBounds,
+            SegmentKind::Elem(_) => TrapCode::TableOutOfBounds,
+        };
+        self.builder.ins().trapnz(status, trap(code));
     }
 
     /// An `i8` that is nonzero iff `r` is a value of reference type `target` (`ref.test`).
@@ -436,6 +481,37 @@ impl FuncTranslator<'_, '_, '_> {
                 let n64 = self.builder.ins().uextend(I64, n);
                 let bytes = self.builder.ins().imul_imm_u(n64, esize as i64);
                 self.call_builtin(crate::abi::Builtin::Memmove, &[d, s, bytes]);
+            }
+            O::ArrayNewData { array_type_index: t, array_data_index: d } => {
+                let (src, len) = self.pop2();
+                // The segment range is checked before anything is allocated (spec order).
+                let null = self.builder.ins().iconst(I64, 0);
+                let zero = self.builder.ins().iconst(I32, 0);
+                self.array_segment_init(t, SegmentKind::Data(d), null, zero, src, len);
+                let arr = self.new_array(t, len, None);
+                self.array_segment_init(t, SegmentKind::Data(d), arr, zero, src, len);
+                self.push(arr);
+            }
+            O::ArrayNewElem { array_type_index: t, array_elem_index: e } => {
+                let (src, len) = self.pop2();
+                let null = self.builder.ins().iconst(I64, 0);
+                let zero = self.builder.ins().iconst(I32, 0);
+                self.array_segment_init(t, SegmentKind::Elem(e), null, zero, src, len);
+                let arr = self.new_array(t, len, None);
+                self.array_segment_init(t, SegmentKind::Elem(e), arr, zero, src, len);
+                self.push(arr);
+            }
+            O::ArrayInitData { array_type_index: t, array_data_index: d } => {
+                let (src, len) = self.pop2();
+                let (arr, dst) = self.pop2();
+                self.null_check(arr, TrapCode::NullArrayReference);
+                self.array_segment_init(t, SegmentKind::Data(d), arr, dst, src, len);
+            }
+            O::ArrayInitElem { array_type_index: t, array_elem_index: e } => {
+                let (src, len) = self.pop2();
+                let (arr, dst) = self.pop2();
+                self.null_check(arr, TrapCode::NullArrayReference);
+                self.array_segment_init(t, SegmentKind::Elem(e), arr, dst, src, len);
             }
             O::RefI31 => {
                 let v = self.pop();
