@@ -145,6 +145,13 @@ impl std::fmt::Display for ModuleError {
     }
 }
 
+/// The collector's configuration: the runtime's `WASMC_GC_*` variables apply to the runner
+/// too (`WASMC_GC_STRESS=1 wasmc-wast gc` runs the GC scripts collecting at every
+/// allocation).
+fn gc_config() -> Result<GcConfig, String> {
+    Ok(wasmc_runtime::config::RuntimeConfig::from_env()?.gc)
+}
+
 /// Runs one script. `name` is how the skip list and reports name the file (its path
 /// relative to the test suite's `core/`).
 ///
@@ -162,7 +169,7 @@ pub fn run_script(path: &Path, name: &str, skips: &SkipList) -> Result<Report, S
         text: &text,
         skips,
         work: tempfile::tempdir().map_err(|e| e.to_string())?,
-        store: Store::new(WASM_STACK, GcConfig::default()).map_err(|e| e.to_string())?,
+        store: Store::new(WASM_STACK, gc_config()?).map_err(|e| e.to_string())?,
         spectest: Spectest::new(),
         loaded: Vec::new(),
         definitions: HashMap::new(),

@@ -123,11 +123,15 @@ impl Drop for Space {
     }
 }
 
+/// An object of the large-object space (keyed by its address in [`LargeSpace`]).
 struct LargeObject {
-    ptr: usize,
     size: usize,
     marked: bool,
 }
+
+/// The non-moving large-object space: address -> object, so the collector finds whether a
+/// reference is a large object in constant time.
+type LargeSpace = std::collections::HashMap<usize, LargeObject>;
 
 /// Error creating a heap.
 #[derive(Debug, thiserror::Error)]
@@ -146,7 +150,7 @@ pub struct Heap {
     capacity: usize,
     /// The inline allocation window, owned by the runtime's store context.
     area: *mut AllocArea,
-    large: Vec<LargeObject>,
+    large: LargeSpace,
     config: GcConfig,
     allocations: u64,
     /// Whether a collection is running (re-entry is a bug, see [`NoGcGuard`]).
@@ -236,7 +240,7 @@ impl Heap {
             current: 0,
             capacity,
             area,
-            large: Vec::new(),
+            large: LargeSpace::new(),
             config: GcConfig { max, ..config },
             allocations: 0,
             collecting: false,
@@ -266,7 +270,7 @@ impl Heap {
 
     /// Whether `p` points into the heap (either semispace or a large object).
     pub fn contains(&self, p: usize) -> bool {
-        self.spaces.iter().any(|s| s.contains(p)) || self.large.iter().any(|l| l.ptr == p)
+        self.spaces.iter().any(|s| s.contains(p)) || self.large.contains_key(&p)
     }
 
     /// Allocates `size` bytes (a multiple of [`OBJECT_ALIGN`]), collecting and growing as
@@ -312,7 +316,7 @@ impl Heap {
         debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
         self.allocations += 1;
         if size > LARGE_OBJECT_THRESHOLD as usize {
-            let live_large: usize = self.large.iter().map(|l| l.size).sum();
+            let live_large: usize = self.large.values().map(|l| l.size).sum();
             if live_large + size > self.config.max {
                 return None;
             }
@@ -343,10 +347,10 @@ impl Heap {
     }
 
     fn alloc_large(&mut self, size: usize, roots: &mut dyn Roots) -> Option<usize> {
-        let live_large: usize = self.large.iter().map(|l| l.size).sum();
+        let live_large: usize = self.large.values().map(|l| l.size).sum();
         if live_large + size > self.config.max {
             self.collect(roots);
-            let live_large: usize = self.large.iter().map(|l| l.size).sum();
+            let live_large: usize = self.large.values().map(|l| l.size).sum();
             if live_large + size > self.config.max {
                 return None;
             }
@@ -362,7 +366,7 @@ impl Heap {
         if p == 0 {
             return None;
         }
-        self.large.push(LargeObject { ptr: p, size, marked: false });
+        self.large.insert(p, LargeObject { size, marked: false });
         self.stats.large_objects += 1;
         Some(p)
     }
@@ -399,7 +403,7 @@ impl Heap {
         drop(guard);
         self.collecting = flag;
         // Sweep the large-object space.
-        self.large.retain_mut(|l| {
+        self.large.retain(|ptr, l| {
             if l.marked {
                 l.marked = false;
                 true
@@ -407,7 +411,7 @@ impl Heap {
                 let layout = std::alloc::Layout::from_size_align(l.size, OBJECT_ALIGN as usize)
                     .expect("valid when allocated");
                 // SAFETY: allocated in `alloc_large` with this layout; unreachable now.
-                unsafe { std::alloc::dealloc(l.ptr as *mut u8, layout) };
+                unsafe { std::alloc::dealloc(*ptr as *mut u8, layout) };
                 false
             }
         });
@@ -454,9 +458,16 @@ impl Heap {
             if p == 0 || p & 1 == 1 || !seen.insert(p) {
                 continue;
             }
-            assert!(self.contains(p), "GC verify ({when}): reference {p:#x} points outside the heap");
-            // SAFETY: `p` is inside the heap; its header is readable.
+            // SAFETY: `p` is a reference the roots or a live object hold; outside the heap
+            // only host boxes (whose header is the host RTT) are valid.
             let rtt = unsafe { *(p as *const usize) };
+            if !self.contains(p) {
+                let host = crate::layout::is_known_rtt(rtt as *const Rtt)
+                    // SAFETY: a known RTT is readable.
+                    && unsafe { (*(rtt as *const Rtt)).kind } == RttKind::Host as u32;
+                assert!(host, "GC verify ({when}): reference {p:#x} points outside the heap");
+                continue;
+            }
             assert!(
                 rtt & FORWARDED == 0 && crate::layout::is_known_rtt(rtt as *const Rtt),
                 "GC verify ({when}): object {p:#x} has a bad header {rtt:#x}"
@@ -489,7 +500,7 @@ struct Cheney<'a> {
     from: &'a Space,
     to_base: usize,
     free: usize,
-    large: &'a mut Vec<LargeObject>,
+    large: &'a mut LargeSpace,
     large_worklist: Vec<usize>,
 }
 
@@ -503,7 +514,7 @@ impl Cheney<'_> {
             return p;
         }
         if !self.from.contains(p) {
-            if let Some(l) = self.large.iter_mut().find(|l| l.ptr == p) {
+            if let Some(l) = self.large.get_mut(&p) {
                 if !l.marked {
                     l.marked = true;
                     self.large_worklist.push(p);
