@@ -48,7 +48,9 @@ pub unsafe extern "C" fn wasmc_main(
         .stack_size(stack)
         // SAFETY: the descriptor is static data of this executable.
         .spawn(move || unsafe { run(args, module as *const ModuleDescriptor, config) });
-    match thread.map(|t| t.join()) {
+    let joined = thread.map(|t| t.join());
+    crate::spectest::flush();
+    match joined {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
             eprintln!("error: the runtime panicked");
@@ -103,6 +105,10 @@ fn run_in(store: &mut Store, module: &Arc<LoadedModule>, args: &[Vec<u8>], confi
                     return None;
                 };
                 Some(Extern::HostFunc(wasi_import(&import.name, ft)))
+            }
+            ("spectest", ImportKind::Func(ty)) => {
+                let ft = meta.types[*ty as usize].as_func()?;
+                crate::spectest::spectest_import(&import.name, ft).map(Extern::HostFunc)
             }
             _ => None,
         }

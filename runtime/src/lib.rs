@@ -13,6 +13,7 @@ pub mod libcalls;
 pub mod memory;
 pub mod meta;
 pub mod registry;
+pub mod spectest;
 pub mod table;
 pub mod traps;
 pub mod types;
