@@ -370,10 +370,14 @@ impl FuncTranslator<'_, '_, '_> {
             O::GlobalGet { global_index } => {
                 let ty = crate::abi::clif_type(self.env.info.globals[global_index as usize].ty);
                 let mutable = self.env.info.globals[global_index as usize].mutable;
+                let is_gc = self.is_gc(self.env.info.globals[global_index as usize].ty);
                 let cell = self.global_cell(global_index);
-                let flags = if mutable { VM_MUT } else { VM_CONST };
+                // An immutable global of a GC type still changes: the collector rewrites
+                // it when its object moves, so its load must not be hoisted or merged
+                // across a safepoint (`readonly`/`can_move`, Wasmtime #13381).
+                let flags = if mutable || is_gc { VM_MUT } else { VM_CONST };
                 let v = self.builder.ins().load(ty, flags, cell, 0);
-                if self.is_gc(self.env.info.globals[global_index as usize].ty) {
+                if is_gc {
                     self.mark_ref(v);
                 }
                 self.push(v);
