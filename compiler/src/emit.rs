@@ -51,6 +51,9 @@ pub struct Config {
     /// Debug only: skip the spiller's alias resolution, to demonstrate the bug it prevents
     /// (Wasmtime #13228). Produces wrong code for functions whose references have aliases.
     pub no_alias_resolution: bool,
+    /// Check every function after the spiller with [`crate::safepoints::verify`] (an
+    /// independent oracle; on in the filetests and the spec runner).
+    pub verify_spills: bool,
 }
 
 /// The result of compiling a module.
@@ -85,19 +88,26 @@ fn translate_module(
     let analysis = MayGc::analyse(info, &translated, !config.no_gc_analysis);
     let spiller = Spiller { resolve_aliases: !config.no_alias_resolution };
     let mut stats = SpillStats::default();
-    let funcs = translated
-        .into_iter()
-        .map(|mut t| {
-            let safepoints: Vec<_> = t
-                .call_sites
-                .iter()
-                .filter(|(_, site)| analysis.is_safepoint(*site))
-                .map(|(inst, _)| *inst)
-                .collect();
-            stats += spiller.run(&mut t.func, &t.gc_refs, &safepoints);
-            t.func
-        })
-        .collect();
+    let num_imported = info.num_imported_funcs();
+    let mut funcs = Vec::with_capacity(translated.len());
+    for (def, mut t) in translated.into_iter().enumerate() {
+        let safepoints: Vec<_> = t
+            .call_sites
+            .iter()
+            .filter(|(_, site)| analysis.is_safepoint(*site))
+            .map(|(inst, _)| *inst)
+            .collect();
+        stats += spiller.run(&mut t.func, &t.gc_refs, &safepoints);
+        if config.verify_spills {
+            crate::safepoints::verify(&t.func, &t.gc_refs, &safepoints).map_err(|e| {
+                CompileError::Codegen {
+                    func: info.meta.func_display_name(num_imported + def as u32),
+                    message: format!("spill verification failed: {e}"),
+                }
+            })?;
+        }
+        funcs.push(t.func);
+    }
     Ok((funcs, stats))
 }
 

@@ -77,6 +77,10 @@ struct CodegenArgs {
     /// #13228).
     #[arg(long, hide = true)]
     debug_no_alias_resolution: bool,
+    /// Debug: check every function after the spiller with an independent oracle
+    /// (`wasmc::safepoints::verify`); a violation is a compile error.
+    #[arg(long, hide = true)]
+    debug_verify_spills: bool,
 }
 
 impl CodegenArgs {
@@ -87,6 +91,7 @@ impl CodegenArgs {
             executable,
             no_gc_analysis: self.no_gc_analysis,
             no_alias_resolution: self.debug_no_alias_resolution,
+            verify_spills: self.debug_verify_spills,
         }
     }
 

@@ -15,12 +15,12 @@
 //!    before its next use and rewrite that use; attach the live slots to the safepoint as
 //!    user stack map entries.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{
     self, types::I64, Block, Function, Inst, InstBuilder, StackSlot, StackSlotData, StackSlotKind,
-    UserStackMapEntry, Value, ValueDef,
+    UserStackMapEntry, Value,
 };
 use cranelift_entity::{EntitySet, SecondaryMap};
 
@@ -324,8 +324,237 @@ fn rewrite(
     }
 }
 
-/// Whether `v` is defined by an instruction (not a block parameter).
-#[allow(dead_code)]
-fn is_inst_result(func: &Function, v: Value) -> bool {
-    matches!(func.dfg.value_def(v), ValueDef::Result(..))
+/// A broken invariant of spilled code, found by [`verify`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpillViolation {
+    /// `inst` uses reference `value` although a safepoint may have run since `value` was
+    /// defined (the object may have moved: Wasmtime #13228).
+    #[error("{inst} uses reference {value}, which a safepoint may have made stale")]
+    StaleUse {
+        /// The using instruction.
+        inst: Inst,
+        /// The stale value (aliases resolved).
+        value: Value,
+    },
+    /// `inst` uses `value`, an address computed from a reference, although a safepoint may
+    /// have run since it was computed (a raw interior pointer across a safepoint: Wasmtime
+    /// #13450).
+    #[error("{inst} uses {value}, an address derived from a reference, across a safepoint")]
+    InteriorPointer {
+        /// The using instruction.
+        inst: Inst,
+        /// The derived address.
+        value: Value,
+    },
+    /// `inst` reloads from `slot`, which nothing ever stores to (Wasmtime #13461).
+    #[error("{inst} reloads from {slot}, which is never written")]
+    UnwrittenSlot {
+        /// The `stack_load`.
+        inst: Inst,
+        /// The slot.
+        slot: StackSlot,
+    },
+    /// `inst` reloads from `slot`, which the stack map of the preceding safepoint `safepoint`
+    /// does not name (the collector would not update it).
+    #[error("{inst} reloads from {slot}, which the stack map of {safepoint} does not name")]
+    UnmappedSlot {
+        /// The `stack_load`.
+        inst: Inst,
+        /// The slot.
+        slot: StackSlot,
+        /// The safepoint whose stack map misses the slot.
+        safepoint: Inst,
+    },
+}
+
+/// How an instruction accesses a stack slot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotAccess {
+    Load,
+    Store,
+}
+
+/// The slot `inst` loads from or stores to, if it is a `load`/`store` whose address is a
+/// `stack_addr` (Cranelift 0.135 expands `stack_load`/`stack_store` that way).
+fn slot_access(func: &Function, inst: Inst) -> Option<(StackSlot, SlotAccess)> {
+    let dfg = &func.dfg;
+    let (access, addr) = match dfg.insts[inst] {
+        ir::InstructionData::Load { opcode: ir::Opcode::Load, arg, .. } => (SlotAccess::Load, arg),
+        ir::InstructionData::Store { opcode: ir::Opcode::Store, args, .. } => (SlotAccess::Store, args[1]),
+        _ => return None,
+    };
+    let def = dfg.value_def(dfg.resolve_aliases(addr)).inst()?;
+    match dfg.insts[def] {
+        ir::InstructionData::StackAddr { stack_slot, .. } => Some((stack_slot, access)),
+        _ => None,
+    }
+}
+
+/// Checks spilled code independently of how the spiller produced it (an oracle for
+/// filetests, the spec runner and fuzzing).
+///
+/// `refs` are the translator's references (aliases allowed; they are resolved here, and
+/// block parameters and `select`s are propagated as in [`propagate_refs`]); `safepoints` the
+/// safepoint calls. A value loaded from a stack slot is a reference too. Checked:
+/// - no instruction uses a reference that a safepoint may have passed since its definition
+///   along some path (it must use a reload made after the last safepoint);
+/// - every slot that is reloaded is written somewhere;
+/// - a reload that directly follows a safepoint in its block (no other safepoint between
+///   them) reads a slot that safepoint's stack map names.
+///
+/// # Errors
+/// The first violation, in layout order.
+pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> Result<(), SpillViolation> {
+    let dfg = &func.dfg;
+    let mut refs2 = EntitySet::new();
+    for v in refs.keys().filter(|v| refs.contains(*v)) {
+        refs2.insert(dfg.resolve_aliases(v));
+    }
+    // Slots some stack map names hold references; values loaded from them are references.
+    let mut mapped: EntitySet<StackSlot> = EntitySet::new();
+    for s in safepoints {
+        for e in dfg.user_stack_map_entries(*s).unwrap_or(&[]) {
+            mapped.insert(e.slot);
+        }
+    }
+    let mut written: EntitySet<StackSlot> = EntitySet::new();
+    for b in func.layout.blocks() {
+        for inst in func.layout.block_insts(b) {
+            match slot_access(func, inst) {
+                Some((slot, SlotAccess::Load)) if mapped.contains(slot) => {
+                    refs2.insert(dfg.first_result(inst));
+                }
+                Some((_, SlotAccess::Load)) => {}
+                Some((slot, SlotAccess::Store)) => {
+                    written.insert(slot);
+                }
+                None => {}
+            }
+        }
+    }
+    // Propagation with resolved arguments.
+    loop {
+        let mut changed = false;
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                if dfg.insts[inst].opcode() == ir::Opcode::Select {
+                    let args = dfg.inst_args(inst);
+                    if refs2.contains(dfg.resolve_aliases(args[1])) || refs2.contains(dfg.resolve_aliases(args[2])) {
+                        changed |= refs2.insert(dfg.first_result(inst));
+                    }
+                }
+                for (target, args) in branch_targets(func, inst) {
+                    for (p, a) in dfg.block_params(target).iter().zip(args) {
+                        if refs2.contains(dfg.resolve_aliases(a)) {
+                            changed |= refs2.insert(*p);
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Addresses computed from references (`iadd`/`isub`, transitively).
+    let mut derived: EntitySet<Value> = EntitySet::new();
+    loop {
+        let mut changed = false;
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                let op = dfg.insts[inst].opcode();
+                if matches!(op, ir::Opcode::Iadd | ir::Opcode::Isub) {
+                    let from_ref = dfg.inst_args(inst).iter().any(|a| {
+                        let a = dfg.resolve_aliases(*a);
+                        refs2.contains(a) || derived.contains(a)
+                    });
+                    if from_ref {
+                        changed |= derived.insert(dfg.first_result(inst));
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut is_safepoint = EntitySet::new();
+    for s in safepoints {
+        is_safepoint.insert(*s);
+    }
+    // Forward dataflow: references that may be stale, at block exits.
+    let blocks: Vec<Block> = func.layout.blocks().collect();
+    let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
+    for b in &blocks {
+        if let Some(term) = func.layout.last_inst(*b) {
+            for (t, _) in branch_targets(func, term) {
+                preds[t].push(*b);
+            }
+        }
+    }
+    // Must-analysis: the values defined since the last safepoint on every path to a point
+    // (`None`: no safepoint on any path yet, so everything is fresh; also the value of
+    // blocks not reached yet). A tracked value used where it is not fresh is stale.
+    let meet = |a: &Option<BTreeSet<Value>>, b: &Option<BTreeSet<Value>>| match (a, b) {
+        (None, x) | (x, None) => x.clone(),
+        (Some(x), Some(y)) => Some(x.intersection(y).copied().collect()),
+    };
+    let tracked = |v: Value| refs2.contains(v) || derived.contains(v);
+    let mut fresh_out: SecondaryMap<Block, Option<BTreeSet<Value>>> = SecondaryMap::new();
+    let mut checking = false;
+    loop {
+        let mut changed = false;
+        for b in &blocks {
+            let mut fresh: Option<BTreeSet<Value>> = None;
+            for p in &preds[*b] {
+                fresh = meet(&fresh, &fresh_out[*p]);
+            }
+            let mut last_safepoint: Option<Inst> = None;
+            if let Some(f) = &mut fresh {
+                f.extend(dfg.block_params(*b).iter().copied());
+            }
+            for inst in func.layout.block_insts(*b) {
+                if checking {
+                    for v in dfg.inst_values(inst) {
+                        let v = dfg.resolve_aliases(v);
+                        if tracked(v) && fresh.as_ref().is_some_and(|f| !f.contains(&v)) {
+                            return Err(if derived.contains(v) {
+                                SpillViolation::InteriorPointer { inst, value: v }
+                            } else {
+                                SpillViolation::StaleUse { inst, value: v }
+                            });
+                        }
+                    }
+                    if let Some((stack_slot, SlotAccess::Load)) = slot_access(func, inst) {
+                        if !written.contains(stack_slot) {
+                            return Err(SpillViolation::UnwrittenSlot { inst, slot: stack_slot });
+                        }
+                        if let Some(sp) = last_safepoint {
+                            let named = dfg
+                                .user_stack_map_entries(sp)
+                                .is_some_and(|e| e.iter().any(|e| e.slot == stack_slot));
+                            if !named {
+                                return Err(SpillViolation::UnmappedSlot { inst, slot: stack_slot, safepoint: sp });
+                            }
+                        }
+                    }
+                }
+                if is_safepoint.contains(inst) {
+                    last_safepoint = Some(inst);
+                    fresh = Some(BTreeSet::new());
+                }
+                if let Some(f) = &mut fresh {
+                    f.extend(dfg.inst_results(inst).iter().copied().filter(|r| tracked(*r)));
+                }
+            }
+            if !checking && fresh != fresh_out[*b] {
+                fresh_out[*b] = fresh;
+                changed = true;
+            }
+        }
+        if checking {
+            return Ok(());
+        }
+        checking = !changed;
+    }
 }

@@ -5,8 +5,21 @@
 //!
 //! ```text
 //! ;; test: translate      CLIF as the translator produces it (.wat)
-//! ;; test: optimize       CLIF after Cranelift's mid-end (.wat or .clif)
+//! ;; test: spill          CLIF after the safepoint spiller (.wat or .clif)
+//! ;; test: optimize       CLIF after the spiller and Cranelift's mid-end (.wat or .clif)
 //! ```
+//!
+//! A `spill` case also checks the spilled code with the independent oracle
+//! `wasmc::safepoints::verify`. Optional header lines:
+//!
+//! ```text
+//! ;; flags: no-gc-analysis         every call is a safepoint (.wat)
+//! ;; flags: no-alias-resolution    the debug mode that demonstrates Wasmtime #13228
+//! ; refs: v1 v2                    .clif: the values that hold GC references
+//! ```
+//!
+//! In a `.clif` spill case every `call`/`call_indirect` is a safepoint unless its callee is
+//! named on a `; no-gc: fn0 fn1` line.
 //!
 //! followed by `check:`/`nextln:`/`not:` directives ([`filecheck`]) matched against the
 //! printed CLIF of all functions. With `BLESS=1` a failing case is rewritten so that its
@@ -27,36 +40,108 @@ use wasmc::{Config, Stage};
 pub enum TestKind {
     /// Print the translated CLIF.
     Translate,
+    /// Print CLIF after the safepoint spiller.
+    Spill,
     /// Print CLIF after the mid-end.
     Optimize,
 }
 
-fn header(source: &str) -> Result<TestKind, String> {
+/// The header of a filetest: what to run and with which options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// What to run.
+    pub kind: TestKind,
+    /// `flags:` words.
+    pub flags: Vec<String>,
+    /// `.clif` spill cases: the reference values (`refs:`).
+    pub refs: Vec<u32>,
+    /// `.clif` spill cases: callees whose calls are not safepoints (`no-gc:`).
+    pub no_gc: Vec<String>,
+}
+
+fn header_value<'s>(line: &'s str, key: &str) -> Option<&'s str> {
+    line.trim_start().trim_start_matches(';').trim().strip_prefix(key).map(str::trim)
+}
+
+/// Parses the header lines of a filetest.
+///
+/// # Errors
+/// A missing or unknown `test:` line, or a malformed `refs:` value.
+pub fn header(source: &str) -> Result<Header, String> {
+    let mut kind = None;
+    let mut h = Header { kind: TestKind::Translate, flags: Vec::new(), refs: Vec::new(), no_gc: Vec::new() };
     for line in source.lines() {
-        let t = line.trim_start().trim_start_matches(';').trim();
-        if let Some(kind) = t.strip_prefix("test:") {
-            return match kind.trim() {
-                "translate" => Ok(TestKind::Translate),
-                "optimize" => Ok(TestKind::Optimize),
-                other => Err(format!("unknown test kind `{other}`")),
-            };
+        if let Some(k) = header_value(line, "test:") {
+            kind = Some(match k {
+                "translate" => TestKind::Translate,
+                "spill" => TestKind::Spill,
+                "optimize" => TestKind::Optimize,
+                other => return Err(format!("unknown test kind `{other}`")),
+            });
+        } else if let Some(f) = header_value(line, "flags:") {
+            h.flags.extend(f.split_whitespace().map(String::from));
+        } else if let Some(r) = header_value(line, "refs:") {
+            for v in r.split_whitespace() {
+                let n = v.strip_prefix('v').and_then(|n| n.parse().ok());
+                h.refs.push(n.ok_or_else(|| format!("bad value `{v}` in `refs:`"))?);
+            }
+        } else if let Some(r) = header_value(line, "no-gc:") {
+            h.no_gc.extend(r.split_whitespace().map(String::from));
         }
     }
-    Err("missing `test:` header".into())
+    h.kind = kind.ok_or("missing `test:` header")?;
+    Ok(h)
+}
+
+/// Runs the spiller (and its oracle) on a `.clif` function as the header describes.
+fn spill_clif(func: &mut cranelift_codegen::ir::Function, h: &Header) -> Result<(), String> {
+    use cranelift_codegen::ir::{Value, instructions::CallInfo};
+    use cranelift_entity::{EntityRef, EntitySet};
+    let mut refs = EntitySet::new();
+    for n in &h.refs {
+        refs.insert(Value::new(*n as usize));
+    }
+    let mut safepoints = Vec::new();
+    for b in func.layout.blocks() {
+        for inst in func.layout.block_insts(b) {
+            match func.dfg.insts[inst].analyze_call(&func.dfg.value_lists, &func.dfg.exception_tables) {
+                CallInfo::Direct(f, _) => {
+                    let name = f.to_string();
+                    if !h.no_gc.contains(&name) {
+                        safepoints.push(inst);
+                    }
+                }
+                CallInfo::Indirect(..) | CallInfo::DirectWithSig(..) => safepoints.push(inst),
+                CallInfo::NotACall => {}
+            }
+        }
+    }
+    let spiller = wasmc::safepoints::Spiller {
+        resolve_aliases: !h.flags.iter().any(|f| f == "no-alias-resolution"),
+    };
+    spiller.run(func, &refs, &safepoints);
+    wasmc::safepoints::verify(func, &refs, &safepoints).map_err(|e| format!("spill verification failed: {e}"))
 }
 
 /// The printed output of a filetest.
 ///
 /// # Errors
-/// Parse, compile or verifier errors, as text.
+/// Parse, compile, verifier or spill-oracle errors, as text.
 pub fn output(path: &Path, source: &str) -> Result<String, String> {
-    let kind = header(source)?;
-    let config = Config::default();
+    let h = header(source)?;
+    let flag = |f: &str| h.flags.iter().any(|x| x == f);
+    let config = Config {
+        no_gc_analysis: flag("no-gc-analysis"),
+        no_alias_resolution: flag("no-alias-resolution"),
+        verify_spills: true,
+        ..Config::default()
+    };
     match path.extension().and_then(|e| e.to_str()) {
         Some("wat") => {
             let wasm = wat::parse_str(source).map_err(|e| e.to_string())?;
-            let stage = match kind {
+            let stage = match h.kind {
                 TestKind::Translate => Stage::Translate,
+                TestKind::Spill => Stage::Spill,
                 TestKind::Optimize => Stage::Optimize,
             };
             let funcs = wasmc::clif(&wasm, &config, stage).map_err(|e| e.to_string())?;
@@ -70,9 +155,13 @@ pub fn output(path: &Path, source: &str) -> Result<String, String> {
             let isa = wasmc::emit::isa(&config).map_err(|e| e.to_string())?;
             let funcs = cranelift_reader::parse_functions(source).map_err(|e| e.to_string())?;
             let mut out = String::new();
-            for f in funcs {
-                out.push_str(&match kind {
+            for mut f in funcs {
+                out.push_str(&match h.kind {
                     TestKind::Translate => f.display().to_string(),
+                    TestKind::Spill => {
+                        spill_clif(&mut f, &h)?;
+                        f.display().to_string()
+                    }
                     TestKind::Optimize => wasmc::emit::optimize(f, &*isa)?,
                 });
             }

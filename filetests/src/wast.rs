@@ -374,7 +374,7 @@ impl Runner<'_> {
 
     /// Compiles `wasm` to a shared object and loads it.
     fn load(&mut self, wasm: &[u8]) -> Result<Arc<LoadedModule>, ModuleError> {
-        let config = wasmc::Config::default();
+        let config = wasmc::Config { verify_spills: true, ..Default::default() };
         let compiled =
             wasmc::compile(wasm, &config).map_err(|e| ModuleError::Compile(e.to_string()))?;
         let n = self.loaded.len();

@@ -1,0 +1,84 @@
+;; test: spill
+;; Wasmtime #10456: `$r` changes inside the loop, so SSA construction gives the loop header
+;; a block parameter for it that the translator never saw. The parameter receives
+;; references, so it is a reference: spilled at the top of the header and reloaded after the
+;; safepoint.
+(module
+  (type $s (struct (field (mut i32))))
+  (import "env" "g" (func $g))
+  (func $f (param $r (ref $s)) (param $n i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (call $g)
+      (local.set $sum (i32.add (local.get $sum) (struct.get $s 0 (local.get $r))))
+      (if (i32.and (local.get $n) (i32.const 1))
+        (then (local.set $r (struct.new $s (local.get $n)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $sum)))
+
+;; check: ;; function f
+;; nextln: function u0:0(i64 vmctx, i64, i64, i32) -> i32 tail {
+;; nextln: ss0 = explicit_slot 8, align = 8
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64 vmctx, i64) tail
+;; nextln: sig1 = (i64, i64, i64) -> i64 tail
+;; nextln: fn0 = colocated u0:1 sig1
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i32):
+;; nextln: v4 = iconst.i32 0
+;; nextln: @002f                               jump block2(v4, v2, v3)  ; v4 = 0
+;; nextln: block2(v10: i32, v11: i64, v14: i32):
+;; nextln: v36 = stack_addr.i64 ss0
+;; nextln: store notrap v11, v36
+;; nextln: @0031                               v6 = load.i64 notrap aligned readonly can_move v0+40
+;; nextln: @0031                               v7 = load.i64 notrap aligned readonly can_move v6
+;; nextln: @0031                               v8 = load.i64 notrap aligned readonly can_move v7
+;; nextln: @0031                               v9 = load.i64 notrap aligned readonly can_move v7+8
+;; nextln: @0031                               call_indirect sig0, v8(v9, v0), stack_map=[i64 @ ss0+0]
+;; nextln: v37 = stack_addr.i64 ss0
+;; nextln: v38 = load.i64 notrap v37
+;; nextln: @0037                               trapz v38, user14
+;; nextln: @0037                               v12 = load.i32 notrap aligned v38+8
+;; nextln: @003b                               v13 = iadd v10, v12
+;; nextln: @0040                               v15 = iconst.i32 1
+;; nextln: @0042                               v16 = band v14, v15  ; v15 = 1
+;; nextln: @0043                               brif v16, block4, block5
+;; nextln: block4:
+;; nextln: @0047                               v17 = iconst.i64 16
+;; nextln: @0047                               v18 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0047                               v19 = load.i64 notrap aligned v18+16
+;; nextln: @0047                               v20 = load.i64 notrap aligned v18+24
+;; nextln: @0047                               v21 = iadd v19, v17  ; v17 = 16
+;; nextln: @0047                               v22 = icmp ule v21, v20
+;; nextln: @0047                               brif v22, block7, block8
+;; nextln: block7:
+;; nextln: @0047                               store.i64 notrap aligned v21, v18+16
+;; nextln: @0047                               jump block9(v19)
+;; nextln: block8 cold:
+;; nextln: @0047                               v24 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0047                               v25 = load.i64 notrap aligned readonly can_move v24
+;; nextln: @0047                               v26 = call fn0(v0, v25, v17)  ; v17 = 16
+;; nextln: @0047                               jump block9(v26)
+;; nextln: block9(v23: i64):
+;; nextln: @0047                               v27 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0047                               v28 = load.i64 notrap aligned readonly can_move v27
+;; nextln: @0047                               store notrap aligned v28, v23
+;; nextln: @0047                               store.i32 notrap aligned v14, v23+8
+;; nextln: @004c                               jump block6(v23)
+;; nextln: block5:
+;; nextln: v39 = stack_addr.i64 ss0
+;; nextln: v40 = load.i64 notrap v39
+;; nextln: @004c                               jump block6(v40)
+;; nextln: block6(v35: i64):
+;; nextln: @004f                               v31 = iconst.i32 1
+;; nextln: @0051                               v32 = isub.i32 v14, v31  ; v31 = 1
+;; nextln: @0054                               brif v32, block2(v13, v35, v32), block10
+;; nextln: block10:
+;; nextln: @0056                               jump block3
+;; nextln: block3:
+;; nextln: @0059                               jump block1(v13)
+;; nextln: block1(v5: i32):
+;; nextln: @0059                               return v5
+;; nextln: }

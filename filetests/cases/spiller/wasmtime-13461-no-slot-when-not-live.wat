@@ -1,0 +1,48 @@
+;; test: spill
+;; Wasmtime #13461: a reference that is not live across any safepoint gets no stack slot
+;; and no reload. `$r` is last used before the allocation, whose own result is dropped.
+(module
+  (type $s (struct (field (mut i32))))
+  (func $f (param $r (ref $s)) (result i32)
+    (local $x i32)
+    (local.set $x (struct.get $s 0 (local.get $r)))
+    (drop (struct.new $s (i32.const 1)))
+    (local.get $x)))
+
+;; check: ;; function f
+;; nextln: function u0:0(i64 vmctx, i64, i64) -> i32 tail {
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64, i64, i64) -> i64 tail
+;; nextln: fn0 = colocated u0:1 sig0
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64, v2: i64):
+;; nextln: v3 = iconst.i32 0
+;; nextln: @0022                               trapz v2, user14
+;; nextln: @0022                               v5 = load.i32 notrap aligned v2+8
+;; nextln: @0028                               v6 = iconst.i32 1
+;; nextln: @002a                               v7 = iconst.i64 16
+;; nextln: @002a                               v8 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @002a                               v9 = load.i64 notrap aligned v8+16
+;; nextln: @002a                               v10 = load.i64 notrap aligned v8+24
+;; nextln: @002a                               v11 = iadd v9, v7  ; v7 = 16
+;; nextln: @002a                               v12 = icmp ule v11, v10
+;; nextln: @002a                               brif v12, block2, block3
+;; nextln: block2:
+;; nextln: @002a                               store.i64 notrap aligned v11, v8+16
+;; nextln: @002a                               jump block4(v9)
+;; nextln: block3 cold:
+;; nextln: @002a                               v14 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @002a                               v15 = load.i64 notrap aligned readonly can_move v14
+;; nextln: @002a                               v16 = call fn0(v0, v15, v7)  ; v7 = 16
+;; nextln: @002a                               jump block4(v16)
+;; nextln: block4(v13: i64):
+;; nextln: @002a                               v17 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @002a                               v18 = load.i64 notrap aligned readonly can_move v17
+;; nextln: @002a                               store notrap aligned v18, v13
+;; nextln: @002a                               store.i32 notrap aligned v6, v13+8  ; v6 = 1
+;; nextln: @0030                               jump block1(v5)
+;; nextln: block1(v4: i32):
+;; nextln: @0030                               return v4
+;; nextln: }
