@@ -85,6 +85,45 @@ fn run_trap_fixture(file: &str, expect: &[&str]) -> Result<(), Failed> {
     Ok(())
 }
 
+/// Builds a 10,000,000-cell linked list of structs with a garbage allocation after each
+/// cell, so the collector copies the growing list many times (and once at the end, with
+/// Cheney's iterative scan over a 10-million-long chain), then checks every cell.
+fn long_linked_list() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> =
+        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
+    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_STATS", "1")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || stdout.trim() != "0" {
+        return Err(format!("status {:?}, stdout `{stdout}`\n{stderr}", out.status.code()).into());
+    }
+    let collections: u64 = stderr
+        .split("gc: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("no GC statistics in stderr:\n{stderr}"))?;
+    if collections < 3 {
+        return Err(format!("only {collections} collections:\n{stderr}").into());
+    }
+    Ok(())
+}
+
+/// The same list in a heap capped at 4 MiB: allocation fails at the maximum, which is the
+/// trap "out of memory" (exit status 134), not an abort.
+fn heap_exhaustion_traps() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> =
+        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
+    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_HEAP", "1M:4M")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() != Some(134) || !stderr.contains("wasm trap: out of memory") {
+        return Err(format!("status {:?}\n{stderr}", out.status.code()).into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
@@ -111,6 +150,8 @@ fn main() {
             }
         }
     }
+    trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
+    trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     for (file, expect) in TRAP_FIXTURES {
         trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }

@@ -75,7 +75,8 @@ pub struct GcStats {
     pub slow_allocations: u64,
     /// Bytes copied by collections.
     pub bytes_copied: u64,
-    /// Bytes allocated (counted at collections and at exit from bump-pointer progress).
+    /// Bytes allocated in the semispaces (counted at collections and at exit from the
+    /// bump pointer's progress since the last collection) and in the large-object space.
     pub bytes_allocated: u64,
     /// Total pause time.
     pub pause: Duration,
@@ -153,6 +154,9 @@ pub struct Heap {
     large: LargeSpace,
     config: GcConfig,
     allocations: u64,
+    /// Bytes of the current semispace that the last collection filled with survivors (the
+    /// bump pointer's progress beyond them is what compiled code allocated since).
+    survivors: usize,
     /// Whether a collection is running (re-entry is a bug, see [`NoGcGuard`]).
     collecting: bool,
     /// Statistics.
@@ -243,6 +247,7 @@ impl Heap {
             large: LargeSpace::new(),
             config: GcConfig { max, ..config },
             allocations: 0,
+            survivors: 0,
             collecting: false,
             stats: GcStats::default(),
         };
@@ -368,6 +373,7 @@ impl Heap {
         }
         self.large.insert(p, LargeObject { size, marked: false });
         self.stats.large_objects += 1;
+        self.stats.bytes_allocated += size as u64;
         Some(p)
     }
 
@@ -383,7 +389,7 @@ impl Heap {
         let to = 1 - from;
         // SAFETY: `area` is valid (see `new`).
         let used = unsafe { (*self.area).bump } - self.spaces[from].base;
-        self.stats.bytes_allocated += used as u64;
+        self.stats.bytes_allocated += (used - self.survivors) as u64;
         if self.config.poison {
             self.spaces[to].protect(libc::PROT_READ | libc::PROT_WRITE);
         }
@@ -417,6 +423,7 @@ impl Heap {
         });
         let live = free - self.spaces[to].base;
         self.stats.bytes_copied += live as u64;
+        self.survivors = live;
         self.current = to;
         // Keep the heap at least twice the live data, within the maximum.
         if live * 2 > self.capacity {
@@ -485,7 +492,7 @@ impl Heap {
         format!(
             "gc: {} collections, {} bytes allocated, {} bytes copied, {} large objects, heap {} bytes, pause total {:?} max {:?}",
             s.collections,
-            s.bytes_allocated + used as u64,
+            s.bytes_allocated + (used - self.survivors) as u64,
             s.bytes_copied,
             s.large_objects,
             self.capacity,
