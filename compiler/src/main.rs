@@ -20,6 +20,12 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   WASMC_INVOKE         call this export instead of `_start`; the program's arguments are
                        parsed as its parameters and its results are printed
   WASMC_STACK_SIZE     bytes of stack for Wasm code (default 8 MiB)
+  WASMC_GC_HEAP        INITIAL[:MAX] bytes per GC semispace, K/M/G suffixes (default 16M:2G);
+                       allocation beyond MAX traps with `out of memory`
+  WASMC_GC_STRESS      N: collect at every N-th allocation (1: every allocation)
+  WASMC_GC_POISON      1: poison and protect from-space after each collection
+  WASMC_GC_VERIFY      1: verify the heap before and after each collection
+  WASMC_GC_STATS       1: print collector statistics to stderr at exit
 
 EXIT STATUS:
   wasmc: 0 on success, 1 on invalid input or any other error.

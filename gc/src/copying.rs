@@ -383,8 +383,7 @@ impl Heap {
         if self.config.verify {
             self.verify(roots, "before");
         }
-        let mut flag = std::mem::take(&mut self.collecting);
-        let guard = NoGcGuard::new(&mut flag);
+        let guard = NoGcGuard::new(&mut self.collecting);
         let from = self.current;
         let to = 1 - from;
         // SAFETY: `area` is valid (see `new`).
@@ -407,7 +406,6 @@ impl Heap {
         cheney.drain();
         let free = cheney.free;
         drop(guard);
-        self.collecting = flag;
         // Sweep the large-object space.
         self.large.retain(|ptr, l| {
             if l.marked {
