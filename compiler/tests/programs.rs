@@ -124,6 +124,31 @@ fn heap_exhaustion_traps() -> Result<(), Failed> {
     Ok(())
 }
 
+/// Poisoning catches a stale reference at once: the #13228 pattern compiled with alias
+/// resolution switched off faults on the moved object's old address under stress, and the
+/// runtime reports the fault with a backtrace (status 134) instead of crashing; compiled
+/// normally the same program returns 5.
+fn poison_catches_stale_reference() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["--invoke", "run", "alias_after_safepoint.wat"].map(String::from));
+        run_wasmc(&fixtures, &args, &env)
+    };
+    let good = run(&[]);
+    if !good.status.success() || String::from_utf8_lossy(&good.stdout).trim() != "5" {
+        return Err(format!("correct build: {:?} {}", good.status, String::from_utf8_lossy(&good.stderr)).into());
+    }
+    let bad = run(&["--debug-no-alias-resolution"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    if bad.status.code() != Some(134) || !stderr.contains("wasm trap: internal error: SIGSEGV") || !stderr.contains("0: f") {
+        return Err(format!("miscompiled build: status {:?}\n{stderr}", bad.status.code()).into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
@@ -152,6 +177,7 @@ fn main() {
     }
     trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
+    trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
     for (file, expect) in TRAP_FIXTURES {
         trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }

@@ -27,6 +27,15 @@ pub enum TrapKind {
     Host(String),
     /// WASI `proc_exit` with this status.
     Exit(i32),
+    /// A memory fault (or other signal) at an instruction of compiled code that is not a
+    /// trap site: a bug of wasmc, or, under `WASMC_GC_POISON=1`, a stale reference to an
+    /// object the collector moved. Reported like a trap rather than as a crash.
+    Fault {
+        /// The signal number.
+        signal: i32,
+        /// The faulting data address (`si_addr`).
+        addr: usize,
+    },
 }
 
 /// One frame of a Wasm backtrace.
@@ -63,6 +72,20 @@ impl Trap {
             TrapKind::Wasm(c) => c.message().to_string(),
             TrapKind::Host(m) => m.clone(),
             TrapKind::Exit(c) => format!("exit with status {c}"),
+            TrapKind::Fault { signal, addr } => {
+                let name = match *signal {
+                    libc::SIGSEGV => "SIGSEGV",
+                    libc::SIGBUS => "SIGBUS",
+                    libc::SIGILL => "SIGILL",
+                    libc::SIGFPE => "SIGFPE",
+                    _ => "signal",
+                };
+                format!(
+                    "internal error: {name} at address {addr:#x} at a non-trapping instruction of \
+                     compiled code (a wasmc bug; under WASMC_GC_POISON=1 usually a stale \
+                     reference to an object the collector moved)"
+                )
+            }
         }
     }
 }
@@ -98,6 +121,8 @@ pub struct Activation {
     prev: *mut Activation,
     /// Trap code recorded by the signal handler.
     code: Option<TrapCode>,
+    /// A fault in compiled code that is not a trap site: `(signal, address)`.
+    fault: Option<(i32, usize)>,
     /// Return addresses / PCs of the Wasm frames, innermost first.
     pcs: [usize; MAX_BACKTRACE],
     num_pcs: usize,
@@ -153,6 +178,7 @@ pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
         jmp_buf: core::ptr::null_mut(),
         prev: ACTIVATION.with(|a| a.get()),
         code: None,
+        fault: None,
         pcs: [0; MAX_BACKTRACE],
         num_pcs: 0,
         omitted: 0,
@@ -183,6 +209,10 @@ pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
     }
     let code = act.code.unwrap_or(TrapCode::HostTrap);
     let kind = match code {
+        _ if act.fault.is_some() => {
+            let (signal, addr) = act.fault.unwrap_or_default();
+            TrapKind::Fault { signal, addr }
+        }
         TrapCode::HostTrap => match PENDING.with(|p| p.take()) {
             Some(k) => *k,
             None => TrapKind::Host("host function trapped".into()),
@@ -278,6 +308,23 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
             // SAFETY: jmp_buf was set by wasmc_catch_traps, whose frame is still live.
             unsafe { wasmc_unwind(act.jmp_buf) };
         }
+        if registry::is_wasm_pc(pc) {
+            // A fault in compiled code that no trap site explains: report it as a trap
+            // (with a backtrace) instead of crashing.
+            // SAFETY: as above; `info` is valid for SA_SIGINFO handlers.
+            let act = unsafe { &mut *act };
+            act.fault = Some((sig, unsafe { (*info).si_addr() } as usize));
+            // SAFETY: as above.
+            unsafe { record_backtrace(act, pc, fp) };
+            // SAFETY: as above.
+            unsafe { wasmc_unwind(act.jmp_buf) };
+        }
+        // A fault in the runtime (the collector tracing a corrupted heap, say) while Wasm is
+        // on the stack: say so, then let the previous handler act (the process dies).
+        const MSG: &[u8] = b"wasmc runtime: fatal fault outside compiled code while Wasm runs \
+(during a collection: a corrupted heap or a stale reference)\n";
+        // SAFETY: write(2) is async-signal-safe; the buffer is static.
+        unsafe { libc::write(2, MSG.as_ptr().cast(), MSG.len()) };
     }
     // Not a trap of compiled code: hand the signal to the previous handler.
     let i = SIGNALS.iter().position(|s| *s == sig).unwrap_or(0);
