@@ -1,0 +1,187 @@
+;; test: spill
+;; The may-GC analysis resolves `call_indirect` through a table that only an active
+;; segment fills (never written, imported or exported): the constant index 0 (here
+;; `i32.const 1` minus 1) names `$pure`, which cannot collect, so that call carries no
+;; stack map; a dynamic index may reach `$alloc`, so that call is a safepoint. Through the
+;; exported table `$open` even a constant index is a safepoint (anything may be stored
+;; there).
+(module
+  (type $s (struct (field (mut i32))))
+  (type $v (func (result i32)))
+  (table $closed funcref (elem $pure $alloc))
+  (table $open (export "t") funcref (elem $pure))
+  (func $pure (type $v) (i32.const 1))
+  (func $alloc (type $v) (drop (struct.new $s (i32.const 1))) (i32.const 2))
+  (func $constant (param $r (ref $s)) (result i32)
+    (drop (call_indirect $closed (type $v) (i32.sub (i32.const 1) (i32.const 1))))
+    (struct.get $s 0 (local.get $r)))
+  (func $dynamic (param $r (ref $s)) (param $i i32) (result i32)
+    (drop (call_indirect $closed (type $v) (local.get $i)))
+    (struct.get $s 0 (local.get $r)))
+  (func $exported (param $r (ref $s)) (result i32)
+    (drop (call_indirect $open (type $v) (i32.const 0)))
+    (struct.get $s 0 (local.get $r))))
+
+;; check: ;; function pure
+;; nextln: function u0:0(i64 vmctx, i64) -> i32 tail {
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64):
+;; nextln: @0053                               v3 = iconst.i32 1
+;; nextln: @0055                               jump block1(v3)  ; v3 = 1
+;; nextln: block1(v2: i32):
+;; nextln: @0055                               return v2
+;; nextln: }
+;; nextln: ;; function alloc
+;; nextln: function u0:1(i64 vmctx, i64) -> i32 tail {
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64, i64, i64) -> i64 tail
+;; nextln: fn0 = colocated u0:5 sig0
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64):
+;; nextln: @0058                               v3 = iconst.i32 1
+;; nextln: @005a                               v4 = iconst.i64 16
+;; nextln: @005a                               v5 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @005a                               v6 = load.i64 notrap aligned v5+16
+;; nextln: @005a                               v7 = load.i64 notrap aligned v5+24
+;; nextln: @005a                               v8 = iadd v6, v4  ; v4 = 16
+;; nextln: @005a                               v9 = icmp ule v8, v7
+;; nextln: @005a                               brif v9, block2, block3
+;; nextln: block2:
+;; nextln: @005a                               store.i64 notrap aligned v8, v5+16
+;; nextln: @005a                               jump block4(v6)
+;; nextln: block3 cold:
+;; nextln: @005a                               v11 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @005a                               v12 = load.i64 notrap aligned readonly can_move v11
+;; nextln: @005a                               v13 = call fn0(v0, v12, v4)  ; v4 = 16
+;; nextln: @005a                               jump block4(v13)
+;; nextln: block4(v10: i64):
+;; nextln: @005a                               v14 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @005a                               v15 = load.i64 notrap aligned readonly can_move v14
+;; nextln: @005a                               store notrap aligned v15, v10
+;; nextln: @005a                               store.i32 notrap aligned v3, v10+8  ; v3 = 1
+;; nextln: @005e                               v16 = iconst.i32 2
+;; nextln: @0060                               jump block1(v16)  ; v16 = 2
+;; nextln: block1(v2: i32):
+;; nextln: @0060                               return v2
+;; nextln: }
+;; nextln: ;; function constant
+;; nextln: function u0:2(i64 vmctx, i64, i64) -> i32 tail {
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64 vmctx, i64) -> i32 tail
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64, v2: i64):
+;; nextln: @0063                               v4 = iconst.i32 1
+;; nextln: @0065                               v5 = iconst.i32 1
+;; nextln: @0067                               v6 = isub v4, v5  ; v4 = 1, v5 = 1
+;; nextln: @0068                               v7 = load.i64 notrap aligned readonly can_move v0+24
+;; nextln: @0068                               v8 = load.i64 notrap aligned readonly can_move v7
+;; nextln: @0068                               v9 = load.i64 notrap aligned v8+8
+;; nextln: @0068                               v10 = uextend.i64 v6
+;; nextln: @0068                               v11 = icmp uge v10, v9
+;; nextln: @0068                               trapnz v11, user4
+;; nextln: @0068                               v12 = load.i64 notrap aligned v8
+;; nextln: @0068                               v13 = iconst.i64 3
+;; nextln: @0068                               v14 = ishl v10, v13  ; v13 = 3
+;; nextln: @0068                               v15 = iadd v12, v14
+;; nextln: @0068                               v16 = load.i64 notrap aligned v15
+;; nextln: @0068                               trapz v16, user5
+;; nextln: @0068                               v17 = load.i64 notrap aligned readonly v16+16
+;; nextln: @0068                               v18 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0068                               v19 = load.i64 notrap aligned readonly can_move v18+8
+;; nextln: @0068                               v20 = icmp ne v17, v19
+;; nextln: @0068                               trapnz v20, user6
+;; nextln: @0068                               v21 = load.i64 notrap aligned readonly v16
+;; nextln: @0068                               v22 = load.i64 notrap aligned readonly v16+8
+;; nextln: @0068                               v23 = call_indirect sig0, v21(v22, v0)
+;; nextln: @006e                               trapz v2, user14
+;; nextln: @006e                               v24 = load.i32 notrap aligned v2+8
+;; nextln: @0072                               jump block1(v24)
+;; nextln: block1(v3: i32):
+;; nextln: @0072                               return v3
+;; nextln: }
+;; nextln: ;; function dynamic
+;; nextln: function u0:3(i64 vmctx, i64, i64, i32) -> i32 tail {
+;; nextln: ss0 = explicit_slot 8, align = 8
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64 vmctx, i64) -> i32 tail
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i32):
+;; nextln: v23 = stack_addr.i64 ss0
+;; nextln: store notrap v2, v23
+;; nextln: @0077                               v5 = load.i64 notrap aligned readonly can_move v0+24
+;; nextln: @0077                               v6 = load.i64 notrap aligned readonly can_move v5
+;; nextln: @0077                               v7 = load.i64 notrap aligned v6+8
+;; nextln: @0077                               v8 = uextend.i64 v3
+;; nextln: @0077                               v9 = icmp uge v8, v7
+;; nextln: @0077                               trapnz v9, user4
+;; nextln: @0077                               v10 = load.i64 notrap aligned v6
+;; nextln: @0077                               v11 = iconst.i64 3
+;; nextln: @0077                               v12 = ishl v8, v11  ; v11 = 3
+;; nextln: @0077                               v13 = iadd v10, v12
+;; nextln: @0077                               v14 = load.i64 notrap aligned v13
+;; nextln: @0077                               trapz v14, user5
+;; nextln: @0077                               v15 = load.i64 notrap aligned readonly v14+16
+;; nextln: @0077                               v16 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0077                               v17 = load.i64 notrap aligned readonly can_move v16+8
+;; nextln: @0077                               v18 = icmp ne v15, v17
+;; nextln: @0077                               trapnz v18, user6
+;; nextln: @0077                               v19 = load.i64 notrap aligned readonly v14
+;; nextln: @0077                               v20 = load.i64 notrap aligned readonly v14+8
+;; nextln: @0077                               v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
+;; nextln: v24 = stack_addr.i64 ss0
+;; nextln: v25 = load.i64 notrap v24
+;; nextln: @007d                               trapz v25, user14
+;; nextln: @007d                               v22 = load.i32 notrap aligned v25+8
+;; nextln: @0081                               jump block1(v22)
+;; nextln: block1(v4: i32):
+;; nextln: @0081                               return v4
+;; nextln: }
+;; nextln: ;; function exported
+;; nextln: function u0:4(i64 vmctx, i64, i64) -> i32 tail {
+;; nextln: ss0 = explicit_slot 8, align = 8
+;; nextln: gv0 = vmctx
+;; nextln: gv1 = load.i64 notrap aligned readonly gv0
+;; nextln: gv2 = load.i64 notrap aligned gv1
+;; nextln: sig0 = (i64 vmctx, i64) -> i32 tail
+;; nextln: stack_limit = gv2
+;; nextln: block0(v0: i64, v1: i64, v2: i64):
+;; nextln: v23 = stack_addr.i64 ss0
+;; nextln: store notrap v2, v23
+;; nextln: @0084                               v4 = iconst.i32 0
+;; nextln: @0086                               v5 = load.i64 notrap aligned readonly can_move v0+24
+;; nextln: @0086                               v6 = load.i64 notrap aligned readonly can_move v5+8
+;; nextln: @0086                               v7 = load.i64 notrap aligned v6+8
+;; nextln: @0086                               v8 = uextend.i64 v4  ; v4 = 0
+;; nextln: @0086                               v9 = icmp uge v8, v7
+;; nextln: @0086                               trapnz v9, user4
+;; nextln: @0086                               v10 = load.i64 notrap aligned v6
+;; nextln: @0086                               v11 = iconst.i64 3
+;; nextln: @0086                               v12 = ishl v8, v11  ; v11 = 3
+;; nextln: @0086                               v13 = iadd v10, v12
+;; nextln: @0086                               v14 = load.i64 notrap aligned v13
+;; nextln: @0086                               trapz v14, user5
+;; nextln: @0086                               v15 = load.i64 notrap aligned readonly v14+16
+;; nextln: @0086                               v16 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0086                               v17 = load.i64 notrap aligned readonly can_move v16+8
+;; nextln: @0086                               v18 = icmp ne v15, v17
+;; nextln: @0086                               trapnz v18, user6
+;; nextln: @0086                               v19 = load.i64 notrap aligned readonly v14
+;; nextln: @0086                               v20 = load.i64 notrap aligned readonly v14+8
+;; nextln: @0086                               v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
+;; nextln: v24 = stack_addr.i64 ss0
+;; nextln: v25 = load.i64 notrap v24
+;; nextln: @008c                               trapz v25, user14
+;; nextln: @008c                               v22 = load.i32 notrap aligned v25+8
+;; nextln: @0090                               jump block1(v22)
+;; nextln: block1(v3: i32):
+;; nextln: @0090                               return v3
+;; nextln: }
