@@ -85,14 +85,19 @@ fn run_trap_fixture(file: &str, expect: &[&str]) -> Result<(), Failed> {
     Ok(())
 }
 
+/// Runs `tests/fixtures/linked_list.wat` for 10,000,000 cells with `env`.
+fn run_linked_list(env: &[(&str, &str)]) -> std::process::Output {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> =
+        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
+    run_wasmc(&fixtures, &args, env)
+}
+
 /// Builds a 10,000,000-cell linked list of structs with a garbage allocation after each
 /// cell, so the collector copies the growing list many times (and once at the end, with
 /// Cheney's iterative scan over a 10-million-long chain), then checks every cell.
 fn long_linked_list() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> =
-        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
-    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_STATS", "1")]);
+    let out = run_linked_list(&[("WASMC_GC_STATS", "1")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() || stdout.trim() != "0" {
@@ -113,10 +118,7 @@ fn long_linked_list() -> Result<(), Failed> {
 /// The same list in a heap capped at 4 MiB: allocation fails at the maximum, which is the
 /// trap "out of memory" (exit status 134), not an abort.
 fn heap_exhaustion_traps() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> =
-        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
-    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_HEAP", "1M:4M")]);
+    let out = run_linked_list(&[("WASMC_GC_HEAP", "1M:4M")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() != Some(134) || !stderr.contains("wasm trap: out of memory") {
         return Err(format!("status {:?}\n{stderr}", out.status.code()).into());
