@@ -151,6 +151,33 @@ fn poison_catches_stale_reference() -> Result<(), Failed> {
     Ok(())
 }
 
+/// Tail recursion 100,000,000 deep through `return_call`, `return_call_indirect` and
+/// `return_call_ref` (the last under GC stress) in a 128 KiB Wasm stack: constant stack.
+fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let cases: [(&str, &[&str], &str); 3] = [
+        ("sum", &["100000000", "0"], "5000000050000000"),
+        ("parity", &["100000001"], "1"),
+        ("walk", &["100000000"], "100000000"),
+    ];
+    for (export, params, expected) in cases {
+        let mut args: Vec<String> = ["run", "--invoke", export, "tail_calls.wat", "--"].map(String::from).into();
+        args.extend(params.iter().map(|p| p.to_string()));
+        let env = [("WASMC_STACK_SIZE", "131072"), ("WASMC_GC_STRESS", "7"), ("WASMC_GC_POISON", "1")];
+        let out = run_wasmc(&fixtures, &args, &env);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || stdout.trim() != expected {
+            return Err(format!(
+                "{export}: status {:?}, stdout `{stdout}` (expected {expected})\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
@@ -180,6 +207,7 @@ fn main() {
     trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
+    trials.push(Trial::test("tail-calls::constant-stack-100-million", tail_calls_run_in_constant_stack));
     for (file, expect) in TRAP_FIXTURES {
         trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }

@@ -163,11 +163,20 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Calls `code` with the Wasm calling convention: `(callee_vmctx, caller_vmctx, args)`.
-    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize, site: CallSite) {
+    ///
+    /// With `tail` it is a `return_call_indirect` (Wasm `return_call*`, constant stack: the
+    /// `tail` convention reuses the frame) and the code after it is unreachable.
+    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize, site: CallSite, tail: bool) {
         let sig = self.wasm_sig_ref(ty);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
+        if tail {
+            let call = self.builder.ins().return_call_indirect(sig, code, &args);
+            self.call_sites.push((call, site));
+            self.reachable = false;
+            return;
+        }
         let call = self.builder.ins().call_indirect(sig, code, &args);
         self.call_sites.push((call, site));
         self.push_call_results(call, ty);
@@ -185,7 +194,7 @@ impl FuncTranslator<'_, '_, '_> {
         self.stack.extend(results);
     }
 
-    fn translate_call(&mut self, f: u32) {
+    fn translate_call(&mut self, f: u32, tail: bool) {
         let info = self.env.info;
         let ty = info.meta.funcs[f as usize];
         let n = info.func_type_at(ty).params.len();
@@ -193,7 +202,7 @@ impl FuncTranslator<'_, '_, '_> {
             let fr = self.vm_array_entry(vmctx::FUNCREFS, f);
             let code = self.vm_const(fr, funcref::CODE);
             let callee_vmctx = self.vm_const(fr, funcref::VMCTX);
-            self.call_wasm_indirect(ty, code, callee_vmctx, n, CallSite::Import(f));
+            self.call_wasm_indirect(ty, code, callee_vmctx, n, CallSite::Import(f), tail);
             return;
         }
         let func_ref = match self.direct_funcs.get(&f) {
@@ -217,12 +226,29 @@ impl FuncTranslator<'_, '_, '_> {
         let mut args = vec![self.vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
+        if tail {
+            let call = self.builder.ins().return_call(func_ref, &args);
+            self.call_sites.push((call, CallSite::Direct(f)));
+            self.reachable = false;
+            return;
+        }
         let call = self.builder.ins().call(func_ref, &args);
         self.call_sites.push((call, CallSite::Direct(f)));
         self.push_call_results(call, ty);
     }
 
-    fn translate_call_indirect(&mut self, ty: u32, t: u32) {
+    /// `call_ref` (or `return_call_ref` with `tail`) of type `ty`.
+    fn translate_call_ref(&mut self, ty: u32, tail: bool) {
+        let fr = self.pop();
+        self.builder.ins().trapz(fr, trap(TrapCode::NullFunctionReference));
+        let ro = MemFlagsData::trusted().with_readonly();
+        let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
+        let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
+        let n = self.env.info.func_type_at(ty).params.len();
+        self.call_wasm_indirect(ty, code, callee_vmctx, n, CallSite::CallRef(ty), tail);
+    }
+
+    fn translate_call_indirect(&mut self, ty: u32, t: u32, tail: bool) {
         let index = self.pop();
         let site = CallSite::Indirect { table: t, ty, index: self.const_of(index) };
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
@@ -241,7 +267,7 @@ impl FuncTranslator<'_, '_, '_> {
         let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
         let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
         let n = self.env.info.func_type_at(ty).params.len();
-        self.call_wasm_indirect(ty, code, callee_vmctx, n, site);
+        self.call_wasm_indirect(ty, code, callee_vmctx, n, site, tail);
     }
 
     /// The RTT of module type `ty` (canonical, so comparable across modules).
@@ -466,18 +492,15 @@ impl FuncTranslator<'_, '_, '_> {
                 let v = self.vm_array_entry(vmctx::FUNCREFS, function_index);
                 self.push(v);
             }
-            O::Call { function_index } => self.translate_call(function_index),
-            O::CallRef { type_index } => {
-                let fr = self.pop();
-                self.builder.ins().trapz(fr, trap(TrapCode::NullFunctionReference));
-                let ro = MemFlagsData::trusted().with_readonly();
-                let code = self.builder.ins().load(POINTER, ro, fr, funcref::CODE);
-                let callee_vmctx = self.builder.ins().load(POINTER, ro, fr, funcref::VMCTX);
-                let n = self.env.info.func_type_at(type_index).params.len();
-                self.call_wasm_indirect(type_index, code, callee_vmctx, n, CallSite::CallRef(type_index));
-            }
+            O::Call { function_index } => self.translate_call(function_index, false),
+            O::ReturnCall { function_index } => self.translate_call(function_index, true),
+            O::CallRef { type_index } => self.translate_call_ref(type_index, false),
+            O::ReturnCallRef { type_index } => self.translate_call_ref(type_index, true),
             O::CallIndirect { type_index, table_index } => {
-                self.translate_call_indirect(type_index, table_index)
+                self.translate_call_indirect(type_index, table_index, false)
+            }
+            O::ReturnCallIndirect { type_index, table_index } => {
+                self.translate_call_indirect(type_index, table_index, true)
             }
             other => {
                 let name = format!("{other:?}");
