@@ -53,6 +53,7 @@ pub enum Builtin {
     Memmove,
     ArrayInitData,
     ArrayInitElem,
+    Throw,
 }
 
 #[allow(non_upper_case_globals)]
@@ -89,7 +90,7 @@ impl Builtin {
     }
 
     /// Every builtin, in order.
-    pub const ALL: [Builtin; 14] = [
+    pub const ALL: [Builtin; 15] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -104,6 +105,7 @@ impl Builtin {
         Builtin::Memmove,
         Builtin::ArrayInitData,
         Builtin::ArrayInitElem,
+        Builtin::Throw,
     ];
 
     /// Its native (System V) signature.
@@ -137,6 +139,7 @@ mod tests {
             (Builtin::Memmove, "memmove"),
             (Builtin::ArrayInitData, "array_init_data"),
             (Builtin::ArrayInitElem, "array_init_elem"),
+            (Builtin::Throw, "throw"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

@@ -25,7 +25,8 @@ use crate::module::{ModuleInfo, parse};
 use crate::safepoints::{SpillStats, Spiller};
 use crate::translate::{ModuleEnv, translate_function, trap};
 use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
-use wasmc_runtime::meta::{FuncCode, FuncType, StackMap, TrapSite};
+use cranelift_codegen::FinalizedMachExceptionHandler;
+use wasmc_runtime::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
 
 /// Cranelift optimisation level.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -197,11 +198,19 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     let gc_adapter = module
         .declare_function(GC_ADAPTER_SYMBOL, Linkage::Local, &gc_adapter_signature())
         .map_err(|e| codegen_error("declare", e))?;
+    let throw_adapter = module
+        .declare_function(THROW_ADAPTER_SYMBOL, Linkage::Local, &throw_adapter_signature())
+        .map_err(|e| codegen_error("declare", e))?;
 
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
-    let env =
-        ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: gc_adapter.as_u32() };
+    let env = ModuleEnv {
+        info: &info,
+        func_names: &names,
+        frontend,
+        gc_adapter: gc_adapter.as_u32(),
+        throw_adapter: throw_adapter.as_u32(),
+    };
     let (funcs, stats) = translate_module(&env, config, Stage::Spill, &mut fctx)?;
     let mut code = Vec::with_capacity(func_ids.len());
     for (def, (id, func)) in func_ids.iter().zip(funcs).enumerate() {
@@ -224,12 +233,52 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         .map_err(|e| codegen_error(GC_ADAPTER_SYMBOL, module_error(e)))?;
     info.meta.gc_adapter = func_code(&ctx);
     ctx.clear();
+    ctx.func = throw_adapter_function(&mut fctx, frontend);
+    module
+        .define_function(throw_adapter, &mut ctx)
+        .map_err(|e| codegen_error(THROW_ADAPTER_SYMBOL, module_error(e)))?;
+    ctx.clear();
     let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h, gc_adapter)?;
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
     let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
     Ok(Compiled { object, stats })
+}
+
+/// Symbol of a module's throw adapter: `(vmctx, exn)` with the Wasm calling convention;
+/// records the exit frame (where the unwinder's walk starts) and calls the `throw` builtin,
+/// which never returns. Calls to it are `try_call`s inside `try_table`s, so the callee of
+/// every `try_call` has the `tail` convention (CRANELIFT-NOTES.md).
+const THROW_ADAPTER_SYMBOL: &str = "wasm_throw_adapter";
+
+/// The signature of the throw adapter (see [`THROW_ADAPTER_SYMBOL`]).
+pub(crate) fn throw_adapter_signature() -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.extend([AbiParam::new(POINTER); 2]);
+    sig
+}
+
+/// Builds the throw adapter (see [`THROW_ADAPTER_SYMBOL`]).
+fn throw_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
+    let mut func = Function::with_name_signature(UserFuncName::default(), throw_adapter_signature());
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let (vmctx, exn) = (p[0], p[1]);
+    record_exit_frame(&mut b, vmctx);
+    let flags = MemFlagsData::trusted().with_readonly();
+    let builtins = b.ins().load(POINTER, flags, vmctx, rt::vmctx::BUILTINS);
+    let offset = (Builtin::Throw.index() * 8) as i32;
+    let f = b.ins().load(POINTER, flags, builtins, offset);
+    let sig = b.import_signature(Builtin::Throw.signature(CallConv::SystemV));
+    b.ins().call_indirect(sig, f, &[vmctx, exn]);
+    b.ins().trap(trap(TrapCode::Unreachable));
+    b.finalize(frontend);
+    func
 }
 
 /// The signature of the GC adapter (see [`GC_ADAPTER_SYMBOL`]).
@@ -302,7 +351,8 @@ pub fn clif(
     let n = info.bodies.len() as u32;
     let names: Vec<u32> = (0..n).collect();
     let frontend = isa.frontend_config();
-    let env = ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: n };
+    let env =
+        ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: n, throw_adapter: n + 1 };
     let mut fctx = FunctionBuilderContext::new();
     let (funcs, _) = translate_module(&env, config, stage, &mut fctx)?;
     let mut out = Vec::new();
@@ -416,7 +466,22 @@ fn func_code(ctx: &Context) -> FuncCode {
             slots: map.entries().map(|(_, offset)| offset).collect(),
         })
         .collect();
-    FuncCode { size: compiled.buffer.total_size(), traps, stack_maps }
+    let landing_pads = compiled
+        .buffer
+        .call_sites()
+        .filter_map(|site| {
+            let pad = site.exception_handlers.iter().find_map(|h| match h {
+                FinalizedMachExceptionHandler::Default(offset) => Some(*offset),
+                _ => None,
+            })?;
+            Some(LandingPad {
+                ret_offset: site.ret_addr,
+                pad_offset: pad,
+                frame_offset: site.frame_offset.expect("x86-64 records call-site frame offsets"),
+            })
+        })
+        .collect();
+    FuncCode { size: compiled.buffer.total_size(), traps, stack_maps, landing_pads }
 }
 
 /// The native signature of [`rt::ArrayToWasmTrampoline`].

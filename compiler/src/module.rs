@@ -34,6 +34,8 @@ pub struct ModuleInfo<'a> {
     pub type_depth: Vec<u32>,
     /// Per module type index: the object layout of struct and array types.
     pub layouts: Vec<Option<wasmc_gc::layout::ObjectLayout>>,
+    /// Every tag's function type index, imported ones first (tag index space).
+    pub tags: Vec<u32>,
 }
 
 impl ModuleInfo<'_> {
@@ -82,6 +84,7 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         globals: Vec::new(),
         type_depth: Vec::new(),
         layouts: Vec::new(),
+        tags: Vec::new(),
     };
     let mut func_names: Vec<(u32, String)> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
@@ -158,7 +161,10 @@ fn collect<'a>(
                         info.globals.push(g);
                         ImportKind::Global(g)
                     }
-                    wasmparser::TypeRef::Tag(t) => ImportKind::Tag(t.func_type_idx),
+                    wasmparser::TypeRef::Tag(t) => {
+                        info.tags.push(t.func_type_idx);
+                        ImportKind::Tag(t.func_type_idx)
+                    }
                 };
                 meta.imports.push(Import {
                     module: import.module.to_string(),
@@ -193,7 +199,9 @@ fn collect<'a>(
         }
         Payload::TagSection(reader) => {
             for tag in reader {
-                meta.tags.push(tag.map_err(invalid)?.func_type_idx);
+                let ty = tag.map_err(invalid)?.func_type_idx;
+                info.tags.push(ty);
+                meta.tags.push(ty);
             }
         }
         Payload::GlobalSection(reader) => {

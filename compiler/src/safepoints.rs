@@ -100,15 +100,16 @@ pub fn resolve_aliases(func: &mut Function, refs: &mut EntitySet<Value>) {
     func.dfg.resolve_all_aliases();
 }
 
-/// The successors' `(block, args)` of a branch.
-fn branch_targets(func: &Function, inst: Inst) -> Vec<(Block, Vec<Value>)> {
+/// The successors' `(block, args)` of a branch. An argument is `None` when it is not an SSA
+/// value but a `try_call`'s return value or exception payload (defined by the call itself).
+fn branch_targets(func: &Function, inst: Inst) -> Vec<(Block, Vec<Option<Value>>)> {
     let dfg = &func.dfg;
     dfg.insts[inst]
         .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
         .iter()
         .map(|bc| {
             let block = bc.block(&dfg.value_lists);
-            let args = bc.args(&dfg.value_lists).map(|a| a.as_value().expect("plain block argument")).collect();
+            let args = bc.args(&dfg.value_lists).map(|a| a.as_value()).collect();
             (block, args)
         })
         .collect()
@@ -131,6 +132,7 @@ pub fn propagate_refs(func: &Function, refs: &mut EntitySet<Value>) {
                 }
                 for (target, args) in branch_targets(func, inst) {
                     for (p, a) in func.dfg.block_params(target).iter().zip(args) {
+                        let Some(a) = a else { continue };
                         if refs.contains(a) && !refs.contains(*p) {
                             refs.insert(*p);
                             changed = true;
@@ -445,6 +447,7 @@ pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> 
                 }
                 for (target, args) in branch_targets(func, inst) {
                     for (p, a) in dfg.block_params(target).iter().zip(args) {
+                        let Some(a) = a else { continue };
                         if refs2.contains(dfg.resolve_aliases(a)) {
                             changed |= refs2.insert(*p);
                         }

@@ -1,5 +1,5 @@
 //! End-to-end tests: every program in `../shared/programs/{c-wasi,kotlin-wasi-noeh,
-//! moonbit-wasmgc}` is compiled with `wasmc`, run as its `run.txt` says (in a copy of its
+//! kotlin-wasi,moonbit-wasmgc}` is compiled with `wasmc`, run as its `run.txt` says (in a copy of its
 //! folder), and its stdout and exit status are compared with `expected.stdout` /
 //! `expected.status`. The Wasm GC programs run a second time under the collector's stress
 //! knobs (see [`GC_STRESS`]). Fixtures in `tests/fixtures` check traps: message, backtrace,
@@ -23,6 +23,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 /// 2-core machine; the intervals are primes, so collections fall on ever different
 /// allocation sites. Programs not listed run with `N = 1`.
 const GC_STRESS: &[(&str, u32)] = &[
+    ("kotlin-wasi/binarytrees", 20011),
+    ("kotlin-wasi/collections", 101),
     ("kotlin-wasi-noeh/binarytrees", 20011),
     ("kotlin-wasi-noeh/collections", 101),
     ("moonbit-wasmgc/avltree", 1009),
@@ -181,7 +183,7 @@ fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
-    for suite in ["c-wasi", "kotlin-wasi-noeh", "moonbit-wasmgc"] {
+    for suite in ["c-wasi", "kotlin-wasi-noeh", "kotlin-wasi", "moonbit-wasmgc"] {
         let root = programs_dir().join(suite);
         let mut dirs: Vec<_> = std::fs::read_dir(&root)
             .unwrap_or_else(|e| panic!("{}: {e}", root.display()))

@@ -530,6 +530,7 @@ fn trap_matches(actual: &str, expected: &str) -> bool {
 fn trap_text(t: &Trap) -> String {
     match &t.kind {
         TrapKind::Wasm(c) => c.message().to_string(),
+        TrapKind::Exception(_) => t.message(),
         other => format!("{other:?}"),
     }
 }

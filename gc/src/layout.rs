@@ -36,6 +36,8 @@ pub enum RttKind {
     Array = 2,
     /// A host value boxed for `externref` (outside the GC heap, immortal).
     Host = 3,
+    /// An exception (`exnref`) of one tag: laid out by [`exception_layout`].
+    Exn = 4,
 }
 
 /// Offsets of [`Rtt`] fields, in bytes.
@@ -201,6 +203,22 @@ pub fn struct_layout(fields: &[FieldRepr]) -> ObjectLayout {
         ref_offsets,
         elem_is_ref: false,
     }
+}
+
+/// Offset of an exception object's tag: the address of the runtime's tag definition, whose
+/// identity is the tag's (Wasm exception handling, spec §4.5.3.8 "Tag instances").
+pub const EXN_TAG_OFFSET: u32 = HEADER_SIZE;
+
+/// Lays out an exception object of a tag whose parameters are `payload`: the header, the
+/// tag (a non-reference word at [`EXN_TAG_OFFSET`]), then the payload as struct fields. The
+/// collector traces it like a struct.
+pub fn exception_layout(payload: &[FieldRepr]) -> ObjectLayout {
+    let mut fields = Vec::with_capacity(payload.len() + 1);
+    fields.push(FieldRepr { size: 8, gc_ref: false });
+    fields.extend_from_slice(payload);
+    let layout = struct_layout(&fields);
+    debug_assert_eq!(layout.field_offsets[0], EXN_TAG_OFFSET);
+    layout
 }
 
 /// Lays out an array of `elem`.

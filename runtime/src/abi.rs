@@ -34,7 +34,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0006;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0007;
 
 /// Name of the symbol through which a compiled shared object exports its
 /// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
@@ -68,6 +68,8 @@ pub struct VMContext {
     pub rtts: *const *const Rtt,
     /// The runtime's `Instance` that owns this context (opaque to compiled code).
     pub instance: *mut core::ffi::c_void,
+    /// Per tag index (imports first): the tag's definition, whose address is its identity.
+    pub tags: *const *const VMTag,
 }
 
 /// Offsets of [`VMContext`] fields, in bytes.
@@ -87,6 +89,8 @@ pub mod vmctx {
     pub const FUNCREFS: i32 = offset_of!(VMContext, funcrefs) as i32;
     /// Offset of [`VMContext::rtts`].
     pub const RTTS: i32 = offset_of!(VMContext, rtts) as i32;
+    /// Offset of [`VMContext::tags`].
+    pub const TAGS: i32 = offset_of!(VMContext, tags) as i32;
 }
 
 /// State shared by all instances of one store (one thread of execution).
@@ -183,6 +187,25 @@ pub mod funcref {
     pub const VMCTX: i32 = offset_of!(VMFuncRef, vmctx) as i32;
     /// Offset of [`VMFuncRef::rtt`].
     pub const RTT: i32 = offset_of!(VMFuncRef, rtt) as i32;
+}
+
+/// An exception tag (Wasm exception handling). Tags are compared by address: an imported
+/// tag is the exporter's `VMTag` itself, and each definition in each instance is a new one
+/// (spec §4.5.3.8 "Tag instances"). Immortal for the life of its store.
+#[repr(C)]
+pub struct VMTag {
+    /// RTT of the exception objects thrown with this tag (kind `Exn`, layout
+    /// `gc::layout::exception_layout` of the tag type's parameters).
+    pub rtt: *const Rtt,
+    /// Canonical type id of the tag's function type (for import matching).
+    pub type_id: u32,
+}
+
+/// Offsets of [`VMTag`] fields, in bytes.
+pub mod tag {
+    use super::*;
+    /// Offset of [`VMTag::rtt`].
+    pub const RTT: i32 = offset_of!(VMTag, rtt) as i32;
 }
 
 /// The 8-byte cell of a global; the value sits at offset 0 in its natural width.
@@ -434,6 +457,11 @@ macro_rules! foreach_builtin {
             /// `array.init_elem`: as `array_init_data` for element segment `elem` (whose
             /// values are 8-byte references). Never collects.
             array_init_elem(vmctx: i64, array: i64, dst: i32, elem: i32, src: i32, len: i32) -> i32;
+            /// `throw` / `throw_ref` of the exception object `exn`: unwinds to the innermost
+            /// handler (a `try_call` site of the current activation) and resumes there, or
+            /// ends the activation with an uncaught exception. Never returns. Called
+            /// through the module's throw adapter.
+            throw(vmctx: i64, exn: i64) -> i32;
         }
     };
 }
@@ -458,7 +486,9 @@ mod tests {
     fn layout_is_pointer_sized_fields() {
         assert_eq!(vmctx::STORE, 0);
         assert_eq!(vmctx::RTTS, 48);
-        assert_eq!(core::mem::size_of::<VMContext>(), 64);
+        assert_eq!(core::mem::size_of::<VMContext>(), 72);
+        assert_eq!(vmctx::TAGS, 64);
+        assert_eq!(tag::RTT, 0);
         assert_eq!(memory::LENGTH, 8);
         assert_eq!(funcref::RTT, 16);
         assert_eq!(core::mem::size_of::<VMGlobal>(), 8);

@@ -184,6 +184,8 @@ pub enum Extern {
     Memory(*mut Memory),
     /// A global.
     Global(Global),
+    /// An exception tag (its address is its identity).
+    Tag(*const crate::abi::VMTag),
 }
 
 /// Why instantiation failed.
@@ -221,6 +223,29 @@ pub struct StoreInner {
 impl StoreInner {
     pub(crate) fn instances_mut(&mut self) -> impl Iterator<Item = &mut Instance> {
         self.instances.iter_mut().map(|b| &mut **b)
+    }
+
+    /// Names the tag of the exception object `exn` for messages: the export name of the
+    /// tag in the instance that defines it if it has one, else `tag[N]` (with the module's
+    /// name when known).
+    pub(crate) fn describe_tag(&self, exn: usize) -> String {
+        // SAFETY: `exn` is a live exception object; its tag word holds a `VMTag` address.
+        let tag = unsafe { *((exn + wasmc_gc::layout::EXN_TAG_OFFSET as usize) as *const usize) };
+        for inst in &self.instances {
+            let first = inst.tags.len() - inst.owned_tags.len();
+            let Some(i) = inst.owned_tags.iter().position(|t| &**t as *const _ as usize == tag) else {
+                continue;
+            };
+            let index = (first + i) as u32;
+            let meta = &inst.module.meta;
+            let export = meta.exports.iter().find(|e| e.kind == ExportKind::Tag(index));
+            let module = meta.name.as_deref().map(|n| format!("{n}!")).unwrap_or_default();
+            return match export {
+                Some(e) => format!("`{module}{}`", e.name),
+                None => format!("{module}tag[{index}]"),
+            };
+        }
+        "unknown".into()
     }
 
     /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
@@ -361,6 +386,9 @@ pub struct Instance {
     /// Canonical type id per module type index.
     type_ids: Vec<u32>,
     rtts: Vec<*const Rtt>,
+    /// Per tag index (imports first): the tag's definition.
+    tags: Vec<*const crate::abi::VMTag>,
+    owned_tags: Vec<Box<crate::abi::VMTag>>,
     /// Data segments: dropped ones are marked.
     pub(crate) data_dropped: Vec<bool>,
     /// Element segments' evaluated items (emptied by `elem.drop`).
@@ -383,6 +411,7 @@ impl Instance {
                 funcrefs: core::ptr::null(),
                 rtts: core::ptr::null(),
                 instance: core::ptr::null_mut(),
+                tags: core::ptr::null(),
             },
             store,
             memories: Vec::new(),
@@ -399,6 +428,8 @@ impl Instance {
             host_data: Vec::new(),
             type_ids,
             rtts,
+            tags: Vec::new(),
+            owned_tags: Vec::new(),
             data_dropped: Vec::new(),
             elem_values: Vec::new(),
         }
@@ -507,6 +538,15 @@ impl Instance {
                     self.globals.push(g.cell);
                     self.global_types.push(GlobalType { ty: want_ty, mutable: want.mutable });
                 }
+                (ImportKind::Tag(ty), Extern::Tag(t)) => {
+                    // Tag types must be equal (spec §4.5.2 "Import subtyping": tags are
+                    // invariant).
+                    // SAFETY: exported tags stay alive with their store.
+                    if unsafe { (*t).type_id } != self.type_ids[*ty as usize] {
+                        return Err(bad());
+                    }
+                    self.tags.push(t);
+                }
                 _ => return Err(bad()),
             }
         }
@@ -580,7 +620,19 @@ impl Instance {
         self.vmctx.tables = self.tables.as_ptr();
         self.vmctx.globals = self.globals.as_ptr();
         self.vmctx.funcrefs = self.funcrefs.as_ptr();
+        for ty in &meta.tags {
+            let rtt = wasmc_gc::layout::new_rtt(wasmc_gc::layout::RttKind::Exn, u32::MAX, true, &[]);
+            let layout = meta.types[*ty as usize]
+                .exception_layout(&meta.types)
+                .ok_or_else(|| InstantiateError::Link("a tag's type is not a function type".into()))?;
+            // SAFETY: the RTT was just created and is not shared yet.
+            unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
+            let tag = Box::new(crate::abi::VMTag { rtt, type_id: self.type_ids[*ty as usize] });
+            self.tags.push(&*tag);
+            self.owned_tags.push(tag);
+        }
         self.vmctx.rtts = self.rtts.as_ptr();
+        self.vmctx.tags = self.tags.as_ptr();
         self.vmctx.instance = (self as *mut Instance).cast();
         self.data_dropped = vec![false; meta.datas.len()];
         let mut elem_values = Vec::with_capacity(meta.elems.len());
@@ -765,7 +817,7 @@ impl Instance {
                 cell: self.globals[g as usize],
                 ty: self.global_types[g as usize],
             }),
-            ExportKind::Tag(_) => return None,
+            ExportKind::Tag(t) => Extern::Tag(self.tags[t as usize]),
         })
     }
 

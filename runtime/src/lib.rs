@@ -7,6 +7,7 @@
 pub mod abi;
 pub mod config;
 pub mod entry;
+pub mod exceptions;
 pub mod gc;
 pub mod instance;
 pub mod libcalls;

@@ -23,6 +23,7 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     memmove,
     array_init_data,
     array_init_elem,
+    throw: crate::exceptions::throw,
 };
 
 /// The length field and element data of the array at `array`.

@@ -170,6 +170,14 @@ impl SubType {
         }
     }
 
+    /// The layout of the exception objects of a tag of this (function) type: its
+    /// parameters are the payload (`gc::layout::exception_layout`).
+    pub fn exception_layout(&self, types: &[SubType]) -> Option<wasmc_gc::layout::ObjectLayout> {
+        let f = self.as_func()?;
+        let reprs: Vec<_> = f.params.iter().map(|v| StorageType::Val(*v).repr(types)).collect();
+        Some(wasmc_gc::layout::exception_layout(&reprs))
+    }
+
     /// The function type, if this is one.
     pub fn as_func(&self) -> Option<&FuncType> {
         match &self.composite {
@@ -395,6 +403,20 @@ pub struct FuncCode {
     pub traps: Vec<TrapSite>,
     /// Stack maps of its safepoints, sorted by return offset.
     pub stack_maps: Vec<StackMap>,
+    /// Landing pads of its `try_call` sites, sorted by return offset.
+    pub landing_pads: Vec<LandingPad>,
+}
+
+/// The exception landing pad of one `try_call` site (see `runtime::exceptions`).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct LandingPad {
+    /// Offset of the call's return address from the function's start.
+    pub ret_offset: u32,
+    /// Offset of the landing pad (the catch-all handler) from the function's start.
+    pub pad_offset: u32,
+    /// The frame's SP at the call is `FP - frame_offset` (Cranelift's call-site
+    /// `frame_offset`); resuming at the pad restores it.
+    pub frame_offset: u32,
 }
 
 /// Everything about a compiled module except its machine code.
@@ -513,6 +535,7 @@ mod tests {
                 size: 10,
                 traps: vec![TrapSite { offset: 3, code: 254 }],
                 stack_maps: vec![StackMap { ret_offset: 5, span: 32, slots: vec![0, 8] }],
+                landing_pads: vec![LandingPad { ret_offset: 5, pad_offset: 9, frame_offset: 48 }],
             }],
             ..Default::default()
         };

@@ -179,3 +179,15 @@ pub fn with_stack_map<R>(ret: usize, f: impl FnOnce(u32, &[u32]) -> R) -> Option
     })
     .flatten()
 }
+
+/// The landing pad of the `try_call` whose return address is `ret`, as `(absolute pad
+/// address, frame offset)`, if `ret` is one.
+pub fn landing_pad(ret: usize) -> Option<(usize, u32)> {
+    with_code(ret, |m, off, kind| {
+        let CodeKind::Func(def) = kind else { return None };
+        let pads = &m.meta.code[def as usize].landing_pads;
+        let i = pads.binary_search_by_key(&(off as u32), |p| p.ret_offset).ok()?;
+        Some((ret - off + pads[i].pad_offset as usize, pads[i].frame_offset))
+    })
+    .flatten()
+}

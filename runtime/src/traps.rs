@@ -27,6 +27,9 @@ pub enum TrapKind {
     Host(String),
     /// WASI `proc_exit` with this status.
     Exit(i32),
+    /// An exception that no handler of the activation caught (Wasm exception handling),
+    /// with a description of its tag.
+    Exception(String),
     /// A memory fault (or other signal) at an instruction of compiled code that is not a
     /// trap site: a bug of wasmc, or, under `WASMC_GC_POISON=1`, a stale reference to an
     /// object the collector moved. Reported like a trap rather than as a crash.
@@ -72,6 +75,7 @@ impl Trap {
             TrapKind::Wasm(c) => c.message().to_string(),
             TrapKind::Host(m) => m.clone(),
             TrapKind::Exit(c) => format!("exit with status {c}"),
+            TrapKind::Exception(tag) => format!("uncaught exception ({tag})"),
             TrapKind::Fault { signal, addr } => {
                 let name = match *signal {
                     libc::SIGSEGV => "SIGSEGV",
@@ -93,7 +97,10 @@ impl Trap {
 impl fmt::Display for Trap {
     /// `wasm trap: <message>` followed by `wasm backtrace:` and one line per frame.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "wasm trap: {}", self.message())?;
+        match &self.kind {
+            TrapKind::Exception(tag) => write!(f, "wasm exception: uncaught (tag {tag})")?,
+            _ => write!(f, "wasm trap: {}", self.message())?,
+        }
         if !self.backtrace.is_empty() {
             write!(f, "\nwasm backtrace:")?;
             for (i, frame) in self.backtrace.iter().enumerate() {
@@ -343,6 +350,23 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
             // Default action: restore it and return, so the fault recurs and kills us.
             libc::signal(sig, libc::SIG_DFL);
         }
+    }
+}
+
+/// Like [`raise`], with a backtrace of the Wasm frames above the frame pointer `fp` (the
+/// exit frame through which Wasm called the runtime).
+///
+/// # Safety
+/// `fp` must be a frame pointer in the chain of the innermost activation.
+pub unsafe fn raise_from(kind: TrapKind, fp: usize) -> ! {
+    let act = ACTIVATION.with(|a| a.get());
+    assert!(!act.is_null(), "trap raised outside Wasm: {kind:?}");
+    set_pending_host_trap(kind);
+    // SAFETY: the activation is live; see `raise` and the function's contract.
+    unsafe {
+        (*act).code = Some(TrapCode::HostTrap);
+        record_backtrace(&mut *act, 0, fp);
+        wasmc_unwind((*act).jmp_buf)
     }
 }
 

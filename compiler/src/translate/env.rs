@@ -9,6 +9,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use wasmparser::{MemArg, Operator};
 
+use super::exceptions::Callee;
 use super::{CallSite, FuncTranslator, trap};
 use crate::abi::{Builtin, POINTER};
 use crate::error::CompileError;
@@ -33,7 +34,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Loads entry `index` of the pointer array at VM context offset `array`.
-    fn vm_array_entry(&mut self, array: i32, index: u32) -> Value {
+    pub(super) fn vm_array_entry(&mut self, array: i32, index: u32) -> Value {
         let vmctx = self.vmctx;
         let base = self.vm_const(vmctx, array);
         self.vm_const(base, (index * 8) as i32)
@@ -177,21 +178,20 @@ impl FuncTranslator<'_, '_, '_> {
             self.reachable = false;
             return;
         }
-        let call = self.builder.ins().call_indirect(sig, code, &args);
+        let (call, results) = self.emit_call(Callee::Indirect(sig, code), &args);
         self.call_sites.push((call, site));
-        self.push_call_results(call, ty);
+        self.push_call_results(&results, ty);
     }
 
-    /// Pushes the results of `call` (of Wasm function type `ty`), marking GC references.
-    fn push_call_results(&mut self, call: cranelift_codegen::ir::Inst, ty: u32) {
-        let results = self.builder.inst_results(call).to_vec();
+    /// Pushes the results of a call of Wasm function type `ty`, marking GC references.
+    fn push_call_results(&mut self, results: &[Value], ty: u32) {
         let ft = self.env.info.func_type_at(ty).clone();
         for (v, t) in results.iter().zip(&ft.results) {
             if self.is_gc(*t) {
                 self.mark_ref(*v);
             }
         }
-        self.stack.extend(results);
+        self.stack.extend_from_slice(results);
     }
 
     fn translate_call(&mut self, f: u32, tail: bool) {
@@ -232,9 +232,9 @@ impl FuncTranslator<'_, '_, '_> {
             self.reachable = false;
             return;
         }
-        let call = self.builder.ins().call(func_ref, &args);
+        let (call, results) = self.emit_call(Callee::Direct(func_ref), &args);
         self.call_sites.push((call, CallSite::Direct(f)));
-        self.push_call_results(call, ty);
+        self.push_call_results(&results, ty);
     }
 
     /// `call_ref` (or `return_call_ref` with `tail`) of type `ty`.

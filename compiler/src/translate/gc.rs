@@ -70,7 +70,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Stores a field value at `addr + offset`, narrowing packed types.
-    fn store_field(&mut self, s: StorageType, value: Value, addr: Value, offset: i32) {
+    pub(super) fn store_field(&mut self, s: StorageType, value: Value, addr: Value, offset: i32) {
         let ins = self.builder.ins();
         match s {
             StorageType::I8 => ins.istore8(GC_MEM, value, addr, offset),
@@ -80,7 +80,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Loads a field value at `addr + offset`, extending packed types as `signed` says.
-    fn load_field(&mut self, s: StorageType, addr: Value, offset: i32, signed: bool) -> Value {
+    pub(super) fn load_field(&mut self, s: StorageType, addr: Value, offset: i32, signed: bool) -> Value {
         let v = match (s, signed) {
             (StorageType::I8, true) => self.builder.ins().sload8(I32, GC_MEM, addr, offset),
             (StorageType::I8, false) => self.builder.ins().uload8(I32, GC_MEM, addr, offset),
@@ -98,6 +98,13 @@ impl FuncTranslator<'_, '_, '_> {
     /// its header. Inline bump allocation; the slow path calls the module's GC adapter (a
     /// safepoint) when the window is exhausted or the object is large.
     fn alloc(&mut self, ty: u32, size: Value, maybe_large: bool) -> Value {
+        let rtt = self.type_rtt(ty);
+        self.alloc_with_rtt(rtt, size, maybe_large)
+    }
+
+    /// [`Self::alloc`] for an object whose RTT is the value `rtt` (immortal, so it may be
+    /// used across the slow path's safepoint).
+    pub(super) fn alloc_with_rtt(&mut self, rtt: Value, size: Value, maybe_large: bool) -> Value {
         let vmctx = self.vmctx;
         let st = self.vm_const(vmctx, vmctx::STORE);
         let bump = self.builder.ins().load(POINTER, GC_MEM, st, store::ALLOC_BUMP);
@@ -126,7 +133,6 @@ impl FuncTranslator<'_, '_, '_> {
 
         self.builder.switch_to_block(slow);
         self.builder.set_cold_block(slow);
-        let rtt = self.type_rtt(ty);
         let adapter = self.gc_adapter_ref();
         let call = self.builder.ins().call(adapter, &[vmctx, rtt, size]);
         self.call_sites.push((call, CallSite::GcBuiltin));
@@ -135,7 +141,6 @@ impl FuncTranslator<'_, '_, '_> {
 
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);
-        let rtt = self.type_rtt(ty);
         self.builder.ins().store(GC_MEM, rtt, obj, HEADER_OFFSET);
         self.mark_ref(obj);
         obj

@@ -9,6 +9,7 @@
 //! (everything that touches the VM context: memories, tables, globals, calls, builtins).
 
 mod env;
+mod exceptions;
 mod gc;
 mod numeric;
 
@@ -43,6 +44,8 @@ pub struct ModuleEnv<'m, 'a> {
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// The `UserExternalName` index of the module's GC adapter (see `emit`).
     pub gc_adapter: u32,
+    /// The `UserExternalName` index of the module's throw adapter (see `emit`).
+    pub throw_adapter: u32,
 }
 
 /// What a call instruction calls, for the may-GC analysis (`crate::may_gc`).
@@ -91,6 +94,8 @@ enum FrameKind {
     /// `if`: `else_block` runs the false arm (or forwards the parameters when there is no
     /// `else`); `params` are the block parameters as they were at the `if`.
     If { else_block: ir::Block, params: Vec<Value>, else_seen: bool },
+    /// `try_table`: calls in its body are `try_call`s that land on `pad`.
+    TryTable { pad: ir::Block },
 }
 
 /// One entry of the Wasm control stack.
@@ -121,6 +126,9 @@ pub(crate) struct FuncTranslator<'m, 'a, 'b> {
     builtin_sigs: HashMap<crate::abi::Builtin, SigRef>,
     direct_funcs: HashMap<u32, ir::FuncRef>,
     gc_adapter: Option<ir::FuncRef>,
+    throw_adapter: Option<ir::FuncRef>,
+    /// Landing pads of the enclosing `try_table`s, innermost last.
+    landing_pads: Vec<ir::Block>,
     gc_refs: cranelift_entity::EntitySet<Value>,
     call_sites: Vec<(ir::Inst, CallSite)>,
     tables_written: Vec<u32>,
@@ -178,6 +186,8 @@ pub fn translate_function(
         builtin_sigs: HashMap::new(),
         direct_funcs: HashMap::new(),
         gc_adapter: None,
+        throw_adapter: None,
+        landing_pads: Vec::new(),
         gc_refs: cranelift_entity::EntitySet::new(),
         call_sites: Vec::new(),
         tables_written: Vec::new(),
@@ -532,7 +542,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 self.push(v);
             }
             op => {
-                if !self.numeric(&op)? && !self.gc_operator(&op)? {
+                if !self.numeric(&op)? && !self.gc_operator(&op)? && !self.eh_operator(&op)? {
                     self.env_operator(op)?;
                 }
             }
@@ -594,6 +604,11 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 frame.dest_reachable = true;
             }
             FrameKind::Loop { header } => self.builder.seal_block(header),
+            FrameKind::TryTable { pad } => {
+                // Every `try_call` of the body is known now: the pad's predecessors.
+                self.builder.seal_block(pad);
+                self.landing_pads.pop();
+            }
             _ => {}
         }
         self.stack.truncate(frame.height);

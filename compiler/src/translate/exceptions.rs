@@ -1,0 +1,226 @@
+//! Lowering of exception handling (the proposal with `exnref`): `throw`, `throw_ref`,
+//! `try_table`, and the `try_call`s that calls inside a `try_table` become.
+//!
+//! An exception is a GC object (`gc::layout::exception_layout`): its tag's address, then the
+//! payload. Each `try_table` gets one *landing pad*, a block that is the catch-all handler of
+//! every `try_call` in its body; the pad compares the exception's tag with the catch clauses
+//! in order and branches to the first match with the payload (and/or the `exnref`), or
+//! rethrows in the enclosing context. The runtime's unwinder therefore only has to find the
+//! innermost `try_call` on the stack (`runtime::exceptions`).
+//!
+//! A `try_call` is a safepoint like any call whose callee may collect: its stack map holds
+//! the references live into both its normal return and its landing pad, and the pad reloads
+//! them (Wasmtime #12934: the stack map must survive on the `try_call`).
+
+use cranelift_codegen::ir::{
+    self, BlockArg, BlockCall, ExceptionTableData, ExceptionTableItem, InstBuilder, Value,
+    types::I64,
+};
+use wasmc_gc::layout::EXN_TAG_OFFSET;
+use wasmc_runtime::abi::{TrapCode, tag, vmctx};
+use wasmc_runtime::meta::StorageType;
+use wasmparser::{Catch, TryTable};
+
+use super::{Frame, FrameKind, FuncTranslator, trap};
+use crate::abi::POINTER;
+use crate::error::CompileError;
+
+/// What a call instruction calls.
+#[derive(Clone, Copy)]
+pub(super) enum Callee {
+    /// A function known at compile time.
+    Direct(ir::FuncRef),
+    /// A code pointer with a signature.
+    Indirect(ir::SigRef, Value),
+}
+
+/// Flags of loads from exception objects (GC objects: never `readonly`, Wasmtime #13381).
+const GC_MEM: ir::MemFlagsData = ir::MemFlagsData::trusted();
+
+impl FuncTranslator<'_, '_, '_> {
+    /// Emits a call that may throw: a plain call outside any `try_table`, else a `try_call`
+    /// whose exceptions go to the innermost landing pad and whose normal return continues in
+    /// a new block. Returns the call and its results.
+    pub(super) fn emit_call(&mut self, callee: Callee, args: &[Value]) -> (ir::Inst, Vec<Value>) {
+        let Some(pad) = self.landing_pads.last().copied() else {
+            let call = match callee {
+                Callee::Direct(f) => self.builder.ins().call(f, args),
+                Callee::Indirect(sig, code) => self.builder.ins().call_indirect(sig, code, args),
+            };
+            return (call, self.builder.inst_results(call).to_vec());
+        };
+        let sig = match callee {
+            Callee::Direct(f) => self.builder.func.dfg.ext_funcs[f].signature,
+            Callee::Indirect(sig, _) => sig,
+        };
+        let returns: Vec<ir::Type> =
+            self.builder.func.dfg.signatures[sig].returns.iter().map(|r| r.value_type).collect();
+        let cont = self.builder.create_block();
+        for t in &returns {
+            self.builder.append_block_param(cont, *t);
+        }
+        let pool = &mut self.builder.func.dfg.value_lists;
+        let normal = BlockCall::new(cont, (0..returns.len() as u32).map(BlockArg::TryCallRet), pool);
+        let handler = BlockCall::new(pad, [BlockArg::TryCallExn(0)], pool);
+        let table = ExceptionTableData::new(sig, normal, [ExceptionTableItem::Default(handler)]);
+        let et = self.builder.func.dfg.exception_tables.push(table);
+        let call = match callee {
+            Callee::Direct(f) => self.builder.ins().try_call(f, args, et),
+            Callee::Indirect(_, code) => self.builder.ins().try_call_indirect(code, args, et),
+        };
+        self.builder.switch_to_block(cont);
+        self.builder.seal_block(cont);
+        (call, self.builder.block_params(cont).to_vec())
+    }
+
+    /// The function reference of the module's throw adapter.
+    fn throw_adapter_ref(&mut self) -> ir::FuncRef {
+        if let Some(r) = self.throw_adapter {
+            return r;
+        }
+        let sig = self.builder.import_signature(crate::emit::throw_adapter_signature());
+        let name = self
+            .builder
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(0, self.env.throw_adapter));
+        let r = self.builder.import_function(ir::ExtFuncData {
+            name: ir::ExternalName::user(name),
+            signature: sig,
+            colocated: true,
+            patchable: false,
+        });
+        self.throw_adapter = Some(r);
+        r
+    }
+
+    /// Throws the exception object `exn` (non-null) in the current context; the code after
+    /// it is unreachable.
+    fn throw_exn(&mut self, exn: Value) {
+        let adapter = self.throw_adapter_ref();
+        let vmctx = self.vmctx;
+        self.emit_call(Callee::Direct(adapter), &[vmctx, exn]);
+        // The throw never returns.
+        self.builder.ins().trap(trap(TrapCode::Unreachable));
+        self.reachable = false;
+    }
+
+    /// The tag definition (`VMTag`) of tag index `t`: its address is the tag's identity.
+    fn tag_ptr(&mut self, t: u32) -> Value {
+        self.vm_array_entry(vmctx::TAGS, t)
+    }
+
+    /// `throw $t`: allocates the exception object with the payload from the stack, throws.
+    fn translate_throw(&mut self, t: u32) {
+        let ty = self.env.info.tags[t as usize];
+        let params = self.env.info.func_type_at(ty).params.clone();
+        let layout = self.env.info.meta.types[ty as usize]
+            .exception_layout(&self.env.info.meta.types)
+            .expect("validated: a tag has a function type");
+        let payload = self.peekn(params.len()).to_vec();
+        self.stack.truncate(self.stack.len() - params.len());
+        let tag_ptr = self.tag_ptr(t);
+        let rtt = self.builder.ins().load(POINTER, GC_MEM.with_readonly(), tag_ptr, tag::RTT);
+        let size = self.builder.ins().iconst(I64, layout.size as i64);
+        let exn = self.alloc_with_rtt(rtt, size, false);
+        // The tag again after the allocation (a safepoint): it is not a GC value, so it
+        // needs no reload, but reloading keeps `tag_ptr` from living across the call.
+        let tag_ptr = self.tag_ptr(t);
+        self.builder.ins().store(GC_MEM, tag_ptr, exn, EXN_TAG_OFFSET as i32);
+        for (i, (v, p)) in payload.into_iter().zip(&params).enumerate() {
+            self.store_field(StorageType::Val(*p), v, exn, layout.field_offsets[i + 1] as i32);
+        }
+        self.throw_exn(exn);
+    }
+
+    /// `try_table`: a block whose calls go to a new landing pad (see the module docs).
+    fn translate_try_table(&mut self, tt: TryTable) -> Result<(), CompileError> {
+        let (params, results) = self.block_type(tt.ty);
+        let dest = self.new_block_with_params(&results);
+        // The body starts in a block of its own, so the pad can be built in between.
+        let body = self.builder.create_block();
+        self.builder.ins().jump(body, &[]);
+        let pad = self.builder.create_block();
+        let exn = self.builder.append_block_param(pad, POINTER);
+        self.mark_ref(exn);
+        self.builder.switch_to_block(pad);
+        // Catch labels are relative to the context outside the `try_table`, which is the
+        // control stack as it is now; a rethrow goes to the enclosing landing pad.
+        self.landing_pad_dispatch(exn, &tt.catches);
+        self.builder.switch_to_block(body);
+        self.builder.seal_block(body);
+        self.reachable = true;
+        self.landing_pads.push(pad);
+        self.control.push(Frame {
+            kind: FrameKind::TryTable { pad },
+            dest,
+            num_params: params.len(),
+            num_results: results.len(),
+            height: self.stack.len() - params.len(),
+            dest_reachable: false,
+        });
+        Ok(())
+    }
+
+    /// The code of a landing pad: the catch clauses in order, else a rethrow.
+    fn landing_pad_dispatch(&mut self, exn: Value, catches: &[Catch]) {
+        for c in catches {
+            match *c {
+                Catch::One { tag: t, label } | Catch::OneRef { tag: t, label } => {
+                    let actual = self.builder.ins().load(POINTER, GC_MEM, exn, EXN_TAG_OFFSET as i32);
+                    let expected = self.tag_ptr(t);
+                    let same = self.builder.ins().icmp(ir::condcodes::IntCC::Equal, actual, expected);
+                    let yes = self.builder.create_block();
+                    let no = self.builder.create_block();
+                    self.builder.ins().brif(same, yes, &[], no, &[]);
+                    self.builder.seal_block(yes);
+                    self.builder.seal_block(no);
+                    self.builder.switch_to_block(yes);
+                    let ty = self.env.info.tags[t as usize];
+                    let params = self.env.info.func_type_at(ty).params.clone();
+                    let layout = self.env.info.meta.types[ty as usize]
+                        .exception_layout(&self.env.info.meta.types)
+                        .expect("validated: a tag has a function type");
+                    let mut args = Vec::with_capacity(params.len() + 1);
+                    for (i, p) in params.iter().enumerate() {
+                        let off = layout.field_offsets[i + 1] as i32;
+                        let v = self.load_field(StorageType::Val(*p), exn, off, false);
+                        args.push(BlockArg::Value(v));
+                    }
+                    if matches!(c, Catch::OneRef { .. }) {
+                        args.push(BlockArg::Value(exn));
+                    }
+                    let (target, _) = self.branch_target(label);
+                    self.builder.ins().jump(target, &args);
+                    self.builder.switch_to_block(no);
+                }
+                Catch::All { label } | Catch::AllRef { label } => {
+                    let args: Vec<BlockArg> = if matches!(c, Catch::AllRef { .. }) {
+                        vec![BlockArg::Value(exn)]
+                    } else {
+                        vec![]
+                    };
+                    let (target, _) = self.branch_target(label);
+                    self.builder.ins().jump(target, &args);
+                    return;
+                }
+            }
+        }
+        self.throw_exn(exn);
+    }
+
+    /// Translates an exception-handling operator; returns whether `op` was one.
+    pub(super) fn eh_operator(&mut self, op: &wasmparser::Operator<'_>) -> Result<bool, CompileError> {
+        use wasmparser::Operator as O;
+        match op {
+            O::Throw { tag_index } => self.translate_throw(*tag_index),
+            O::ThrowRef => {
+                let exn = self.pop();
+                self.builder.ins().trapz(exn, trap(TrapCode::NullReference));
+                self.throw_exn(exn);
+            }
+            O::TryTable { try_table } => self.translate_try_table(try_table.clone())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
