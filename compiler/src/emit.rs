@@ -63,6 +63,9 @@ pub struct Compiled {
     pub object: Vec<u8>,
     /// What the safepoint spiller did, summed over the module's functions.
     pub stats: SpillStats,
+    /// Per defined function: its display name and machine-code facts (trap sites, stack
+    /// maps, landing pads), as recorded in the object's metadata.
+    pub code: Vec<(String, FuncCode)>,
 }
 
 /// Symbol of a module's GC adapter: `(vmctx, rtt, size) -> object` with the Wasm calling
@@ -243,7 +246,10 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
     let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
-    Ok(Compiled { object, stats })
+    let code = (0..info.meta.code.len())
+        .map(|def| (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone()))
+        .collect();
+    Ok(Compiled { object, stats, code })
 }
 
 /// Symbol of a module's throw adapter: `(vmctx, exn)` with the Wasm calling convention;

@@ -180,6 +180,39 @@ fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
     Ok(())
 }
 
+/// An exception thrown through 10,000 frames that hold GC references, with a collection at
+/// every allocation (including the ones in each frame's handler and the one before the
+/// throw) and from-space poisoning; the bottom frame checks every cell (see the fixture).
+fn throw_through_ten_thousand_frames() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> = ["run", "--invoke", "run", "throw_deep.wat", "--", "10000"].map(String::from).into();
+    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || stdout.trim() != "10001" {
+        return Err(format!(
+            "status {:?}, stdout `{stdout}`\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// An exception that leaves Wasm: `wasm exception: uncaught` with the tag's export name and
+/// a backtrace naming the throwing function, exit status 134.
+fn uncaught_exception_is_reported() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> = ["run", "--invoke", "escape", "throw_deep.wat"].map(String::from).into();
+    let out = run_wasmc(&fixtures, &args, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = ["wasm exception: uncaught (tag `found`)", "wasm backtrace:", "0: thrower"];
+    if out.status.code() != Some(134) || expected.iter().any(|e| !stderr.contains(e)) {
+        return Err(format!("status {:?}\n{stderr}", out.status.code()).into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
@@ -210,6 +243,8 @@ fn main() {
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
     trials.push(Trial::test("tail-calls::constant-stack-100-million", tail_calls_run_in_constant_stack));
+    trials.push(Trial::test("eh::throw-through-10000-frames", throw_through_ten_thousand_frames));
+    trials.push(Trial::test("eh::uncaught-exception", uncaught_exception_is_reported));
     for (file, expect) in TRAP_FIXTURES {
         trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }

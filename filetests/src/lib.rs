@@ -7,6 +7,8 @@
 //! ;; test: translate      CLIF as the translator produces it (.wat)
 //! ;; test: spill          CLIF after the safepoint spiller (.wat or .clif)
 //! ;; test: optimize       CLIF after the spiller and Cranelift's mid-end (.wat or .clif)
+//! ;; test: compile        the machine-code facts of each function (.wat): stack maps and
+//!                         landing pads by return-address offset, as the runtime reads them
 //! ```
 //!
 //! A `spill` case also checks the spilled code with the independent oracle
@@ -44,6 +46,8 @@ pub enum TestKind {
     Spill,
     /// Print CLIF after the mid-end.
     Optimize,
+    /// Print the compiled functions' stack maps and landing pads.
+    Compile,
 }
 
 /// The header of a filetest: what to run and with which options.
@@ -76,6 +80,7 @@ pub fn header(source: &str) -> Result<Header, String> {
                 "translate" => TestKind::Translate,
                 "spill" => TestKind::Spill,
                 "optimize" => TestKind::Optimize,
+                "compile" => TestKind::Compile,
                 other => return Err(format!("unknown test kind `{other}`")),
             });
         } else if let Some(f) = header_value(line, "flags:") {
@@ -137,12 +142,33 @@ pub fn output(path: &Path, source: &str) -> Result<String, String> {
         ..Config::default()
     };
     match path.extension().and_then(|e| e.to_str()) {
+        Some("wat") if h.kind == TestKind::Compile => {
+            let wasm = wat::parse_str(source).map_err(|e| e.to_string())?;
+            let compiled = wasmc::compile(&wasm, &config).map_err(|e| e.to_string())?;
+            let mut out = String::new();
+            for (name, code) in &compiled.code {
+                out.push_str(&format!(";; function {name}\n"));
+                for m in &code.stack_maps {
+                    out.push_str(&format!(
+                        "stack_map ret {:#x} span {} slots {:?}\n",
+                        m.ret_offset, m.span, m.slots
+                    ));
+                }
+                for p in &code.landing_pads {
+                    out.push_str(&format!(
+                        "landing_pad ret {:#x} pad {:#x} frame_offset {}\n",
+                        p.ret_offset, p.pad_offset, p.frame_offset
+                    ));
+                }
+            }
+            Ok(out)
+        }
         Some("wat") => {
             let wasm = wat::parse_str(source).map_err(|e| e.to_string())?;
             let stage = match h.kind {
                 TestKind::Translate => Stage::Translate,
                 TestKind::Spill => Stage::Spill,
-                TestKind::Optimize => Stage::Optimize,
+                TestKind::Optimize | TestKind::Compile => Stage::Optimize,
             };
             let funcs = wasmc::clif(&wasm, &config, stage).map_err(|e| e.to_string())?;
             Ok(funcs
@@ -163,6 +189,7 @@ pub fn output(path: &Path, source: &str) -> Result<String, String> {
                         f.display().to_string()
                     }
                     TestKind::Optimize => wasmc::emit::optimize(f, &*isa)?,
+                    TestKind::Compile => return Err("`test: compile` takes a .wat module".into()),
                 });
             }
             Ok(out)

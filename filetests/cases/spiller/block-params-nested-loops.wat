@@ -36,56 +36,54 @@
 ;; nextln: block3:
 ;; nextln: @0031                               jump block4(v3)
 ;; nextln: block4(v9: i64):
-;; nextln: v36 = stack_addr.i64 ss0
-;; nextln: store notrap v9, v36
+;; nextln: v34 = stack_addr.i64 ss0
+;; nextln: store notrap v9, v34
 ;; nextln: @0034                               jump block5(v5)
 ;; nextln: block5(v10: i32):
 ;; nextln: @003a                               jump block7(v10, v10)
-;; nextln: block7(v27: i32, v34: i32):
+;; nextln: block7(v25: i32, v32: i32):
 ;; nextln: @003c                               v11 = iconst.i32 1
 ;; nextln: @003e                               v12 = iconst.i64 16
-;; nextln: @003e                               v13 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @003e                               v14 = load.i64 notrap aligned v13+16
-;; nextln: @003e                               v15 = load.i64 notrap aligned v13+24
-;; nextln: @003e                               v16 = iadd v14, v12  ; v12 = 16
-;; nextln: @003e                               v17 = icmp ule v16, v15
-;; nextln: @003e                               brif v17, block9, block10
+;; nextln: @003e                               v13 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @003e                               v14 = load.i64 notrap aligned readonly can_move v13
+;; nextln: @003e                               v15 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @003e                               v16 = load.i64 notrap aligned v15+16
+;; nextln: @003e                               v17 = load.i64 notrap aligned v15+24
+;; nextln: @003e                               v18 = iadd v16, v12  ; v12 = 16
+;; nextln: @003e                               v19 = icmp ule v18, v17
+;; nextln: @003e                               brif v19, block9, block10
 ;; nextln: block9:
-;; nextln: @003e                               store.i64 notrap aligned v16, v13+16
-;; nextln: @003e                               jump block11(v14)
+;; nextln: @003e                               store.i64 notrap aligned v18, v15+16
+;; nextln: @003e                               jump block11(v16)
 ;; nextln: block10 cold:
-;; nextln: @003e                               v19 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @003e                               v20 = load.i64 notrap aligned readonly can_move v19
-;; nextln: @003e                               v21 = call fn0(v0, v20, v12), stack_map=[i64 @ ss0+0]  ; v12 = 16
+;; nextln: @003e                               v21 = call fn0(v0, v14, v12), stack_map=[i64 @ ss0+0]  ; v12 = 16
 ;; nextln: @003e                               jump block11(v21)
-;; nextln: block11(v18: i64):
-;; nextln: @003e                               v22 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @003e                               v23 = load.i64 notrap aligned readonly can_move v22
-;; nextln: @003e                               store notrap aligned v23, v18
-;; nextln: @003e                               store.i32 notrap aligned v11, v18+8  ; v11 = 1
-;; nextln: v37 = stack_addr.i64 ss0
-;; nextln: v38 = load.i64 notrap v37
-;; nextln: @0046                               trapz v38, user14
-;; nextln: @0046                               store.i32 notrap aligned v27, v38+8
-;; nextln: @004c                               v28 = iconst.i32 1
-;; nextln: @004e                               v29 = isub.i32 v27, v28  ; v28 = 1
-;; nextln: @0051                               brif v29, block7(v29, v34), block12
+;; nextln: block11(v20: i64):
+;; nextln: @003e                               store.i64 notrap aligned v14, v20
+;; nextln: @003e                               store.i32 notrap aligned v11, v20+8  ; v11 = 1
+;; nextln: v35 = stack_addr.i64 ss0
+;; nextln: v36 = load.i64 notrap v35
+;; nextln: @0046                               trapz v36, user14
+;; nextln: @0046                               store.i32 notrap aligned v25, v36+8
+;; nextln: @004c                               v26 = iconst.i32 1
+;; nextln: @004e                               v27 = isub.i32 v25, v26  ; v26 = 1
+;; nextln: @0051                               brif v27, block7(v27, v32), block12
 ;; nextln: block12:
 ;; nextln: @0053                               jump block8
 ;; nextln: block8:
-;; nextln: v39 = stack_addr.i64 ss0
-;; nextln: v40 = load.i64 notrap v39
-;; nextln: @0056                               trapz v40, user14
-;; nextln: @0056                               v31 = load.i32 notrap aligned v40+8
-;; nextln: @005a                               brif v31, block5(v34), block13
+;; nextln: v37 = stack_addr.i64 ss0
+;; nextln: v38 = load.i64 notrap v37
+;; nextln: @0056                               trapz v38, user14
+;; nextln: @0056                               v29 = load.i32 notrap aligned v38+8
+;; nextln: @005a                               brif v29, block5(v32), block13
 ;; nextln: block13:
 ;; nextln: @005c                               jump block6
 ;; nextln: block6:
-;; nextln: v41 = stack_addr.i64 ss0
-;; nextln: v42 = load.i64 notrap v41
-;; nextln: @005f                               trapz v42, user14
-;; nextln: @005f                               v35 = load.i32 notrap aligned v42+8
-;; nextln: @0063                               jump block1(v35)
+;; nextln: v39 = stack_addr.i64 ss0
+;; nextln: v40 = load.i64 notrap v39
+;; nextln: @005f                               trapz v40, user14
+;; nextln: @005f                               v33 = load.i32 notrap aligned v40+8
+;; nextln: @0063                               jump block1(v33)
 ;; nextln: block1(v8: i32):
 ;; nextln: @0063                               return v8
 ;; nextln: }

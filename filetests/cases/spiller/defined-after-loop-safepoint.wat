@@ -27,26 +27,24 @@
 ;; nextln: block0(v0: i64, v1: i64):
 ;; nextln: @0023                               v3 = iconst.i32 7
 ;; nextln: @0025                               v4 = iconst.i64 16
-;; nextln: @0025                               v5 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0025                               v6 = load.i64 notrap aligned v5+16
-;; nextln: @0025                               v7 = load.i64 notrap aligned v5+24
-;; nextln: @0025                               v8 = iadd v6, v4  ; v4 = 16
-;; nextln: @0025                               v9 = icmp ule v8, v7
-;; nextln: @0025                               brif v9, block2, block3
+;; nextln: @0025                               v5 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0025                               v6 = load.i64 notrap aligned readonly can_move v5
+;; nextln: @0025                               v7 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0025                               v8 = load.i64 notrap aligned v7+16
+;; nextln: @0025                               v9 = load.i64 notrap aligned v7+24
+;; nextln: @0025                               v10 = iadd v8, v4  ; v4 = 16
+;; nextln: @0025                               v11 = icmp ule v10, v9
+;; nextln: @0025                               brif v11, block2, block3
 ;; nextln: block2:
-;; nextln: @0025                               store.i64 notrap aligned v8, v5+16
-;; nextln: @0025                               jump block4(v6)
+;; nextln: @0025                               store.i64 notrap aligned v10, v7+16
+;; nextln: @0025                               jump block4(v8)
 ;; nextln: block3 cold:
-;; nextln: @0025                               v11 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v12 = load.i64 notrap aligned readonly can_move v11
-;; nextln: @0025                               v13 = call fn0(v0, v12, v4)  ; v4 = 16
+;; nextln: @0025                               v13 = call fn0(v0, v6, v4)  ; v4 = 16
 ;; nextln: @0025                               jump block4(v13)
-;; nextln: block4(v10: i64):
-;; nextln: @0025                               v14 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v15 = load.i64 notrap aligned readonly can_move v14
-;; nextln: @0025                               store notrap aligned v15, v10
-;; nextln: @0025                               store.i32 notrap aligned v3, v10+8  ; v3 = 7
-;; nextln: @0028                               jump block1(v10)
+;; nextln: block4(v12: i64):
+;; nextln: @0025                               store.i64 notrap aligned v6, v12
+;; nextln: @0025                               store.i32 notrap aligned v3, v12+8  ; v3 = 7
+;; nextln: @0028                               jump block1(v12)
 ;; nextln: block1(v2: i64):
 ;; nextln: @0028                               return v2
 ;; nextln: }
@@ -76,38 +74,36 @@
 ;; nextln: @003c                               v11 = load.i32 notrap aligned v6+8
 ;; nextln: @0040                               v12 = iadd.i32 v10, v11
 ;; nextln: @0043                               jump block6(v12)
-;; nextln: block6(v32: i32):
+;; nextln: block6(v30: i32):
 ;; nextln: @0044                               v13 = call fn0(v0, v0)
 ;; nextln: @0049                               v16 = iconst.i64 16
-;; nextln: @0049                               v17 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0049                               v18 = load.i64 notrap aligned v17+16
-;; nextln: @0049                               v19 = load.i64 notrap aligned v17+24
-;; nextln: @0049                               v20 = iadd v18, v16  ; v16 = 16
-;; nextln: @0049                               v21 = icmp ule v20, v19
-;; nextln: @0049                               brif v21, block7, block8
+;; nextln: @0049                               v17 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0049                               v18 = load.i64 notrap aligned readonly can_move v17
+;; nextln: @0049                               v19 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0049                               v20 = load.i64 notrap aligned v19+16
+;; nextln: @0049                               v21 = load.i64 notrap aligned v19+24
+;; nextln: @0049                               v22 = iadd v20, v16  ; v16 = 16
+;; nextln: @0049                               v23 = icmp ule v22, v21
+;; nextln: @0049                               brif v23, block7, block8
 ;; nextln: block7:
-;; nextln: @0049                               store.i64 notrap aligned v20, v17+16
-;; nextln: @0049                               jump block9(v18)
+;; nextln: @0049                               store.i64 notrap aligned v22, v19+16
+;; nextln: @0049                               jump block9(v20)
 ;; nextln: block8 cold:
-;; nextln: @0049                               v23 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0049                               v24 = load.i64 notrap aligned readonly can_move v23
-;; nextln: @0049                               v25 = call fn1(v0, v24, v16)  ; v16 = 16
+;; nextln: @0049                               v25 = call fn1(v0, v18, v16)  ; v16 = 16
 ;; nextln: @0049                               jump block9(v25)
-;; nextln: block9(v22: i64):
-;; nextln: @0049                               v26 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0049                               v27 = load.i64 notrap aligned readonly can_move v26
-;; nextln: @0049                               store notrap aligned v27, v22
-;; nextln: @0049                               store.i32 notrap aligned v15, v22+8
-;; nextln: @0050                               v29 = iconst.i32 1
-;; nextln: @0052                               v30 = isub.i32 v15, v29  ; v29 = 1
-;; nextln: @0055                               brif v30, block2(v22, v32, v30), block10
+;; nextln: block9(v24: i64):
+;; nextln: @0049                               store.i64 notrap aligned v18, v24
+;; nextln: @0049                               store.i32 notrap aligned v15, v24+8
+;; nextln: @0050                               v27 = iconst.i32 1
+;; nextln: @0052                               v28 = isub.i32 v15, v27  ; v27 = 1
+;; nextln: @0055                               brif v28, block2(v24, v30, v28), block10
 ;; nextln: block10:
 ;; nextln: @0057                               jump block3
 ;; nextln: block3:
-;; nextln: @005c                               trapz.i64 v22, user14
-;; nextln: @005c                               v33 = load.i32 notrap aligned v22+8
-;; nextln: @0060                               v34 = iadd.i32 v32, v33
-;; nextln: @0061                               jump block1(v34)
+;; nextln: @005c                               trapz.i64 v24, user14
+;; nextln: @005c                               v31 = load.i32 notrap aligned v24+8
+;; nextln: @0060                               v32 = iadd.i32 v30, v31
+;; nextln: @0061                               jump block1(v32)
 ;; nextln: block1(v5: i32):
 ;; nextln: @0061                               return v5
 ;; nextln: }

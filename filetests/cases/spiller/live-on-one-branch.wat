@@ -21,40 +21,38 @@
 ;; nextln: fn0 = colocated u0:1 sig0
 ;; nextln: stack_limit = gv2
 ;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i32):
-;; nextln: v22 = stack_addr.i64 ss0
-;; nextln: store notrap v2, v22
+;; nextln: v20 = stack_addr.i64 ss0
+;; nextln: store notrap v2, v20
 ;; nextln: @0021                               brif v3, block2, block3
 ;; nextln: block2:
 ;; nextln: @0023                               v6 = iconst.i32 1
 ;; nextln: @0025                               v7 = iconst.i64 16
-;; nextln: @0025                               v8 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0025                               v9 = load.i64 notrap aligned v8+16
-;; nextln: @0025                               v10 = load.i64 notrap aligned v8+24
-;; nextln: @0025                               v11 = iadd v9, v7  ; v7 = 16
-;; nextln: @0025                               v12 = icmp ule v11, v10
-;; nextln: @0025                               brif v12, block5, block6
+;; nextln: @0025                               v8 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0025                               v9 = load.i64 notrap aligned readonly can_move v8
+;; nextln: @0025                               v10 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0025                               v11 = load.i64 notrap aligned v10+16
+;; nextln: @0025                               v12 = load.i64 notrap aligned v10+24
+;; nextln: @0025                               v13 = iadd v11, v7  ; v7 = 16
+;; nextln: @0025                               v14 = icmp ule v13, v12
+;; nextln: @0025                               brif v14, block5, block6
 ;; nextln: block5:
-;; nextln: @0025                               store.i64 notrap aligned v11, v8+16
-;; nextln: @0025                               jump block7(v9)
+;; nextln: @0025                               store.i64 notrap aligned v13, v10+16
+;; nextln: @0025                               jump block7(v11)
 ;; nextln: block6 cold:
-;; nextln: @0025                               v14 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v15 = load.i64 notrap aligned readonly can_move v14
-;; nextln: @0025                               v16 = call fn0(v0, v15, v7), stack_map=[i64 @ ss0+0]  ; v7 = 16
+;; nextln: @0025                               v16 = call fn0(v0, v9, v7), stack_map=[i64 @ ss0+0]  ; v7 = 16
 ;; nextln: @0025                               jump block7(v16)
-;; nextln: block7(v13: i64):
-;; nextln: @0025                               v17 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v18 = load.i64 notrap aligned readonly can_move v17
-;; nextln: @0025                               store notrap aligned v18, v13
-;; nextln: @0025                               store.i32 notrap aligned v6, v13+8  ; v6 = 1
-;; nextln: v23 = stack_addr.i64 ss0
-;; nextln: v24 = load.i64 notrap v23
-;; nextln: @002b                               trapz v24, user14
-;; nextln: @002b                               v20 = load.i32 notrap aligned v24+8
-;; nextln: @002f                               jump block4(v20)
+;; nextln: block7(v15: i64):
+;; nextln: @0025                               store.i64 notrap aligned v9, v15
+;; nextln: @0025                               store.i32 notrap aligned v6, v15+8  ; v6 = 1
+;; nextln: v21 = stack_addr.i64 ss0
+;; nextln: v22 = load.i64 notrap v21
+;; nextln: @002b                               trapz v22, user14
+;; nextln: @002b                               v18 = load.i32 notrap aligned v22+8
+;; nextln: @002f                               jump block4(v18)
 ;; nextln: block3:
 ;; nextln: @0032                               trapz.i64 v2, user14
-;; nextln: @0032                               v21 = load.i32 notrap aligned v2+8
-;; nextln: @0036                               jump block4(v21)
+;; nextln: @0032                               v19 = load.i32 notrap aligned v2+8
+;; nextln: @0036                               jump block4(v19)
 ;; nextln: block4(v5: i32):
 ;; nextln: @0037                               jump block1(v5)
 ;; nextln: block1(v4: i32):

@@ -45,27 +45,25 @@
 ;; nextln: block0(v0: i64, v1: i64):
 ;; nextln: @0058                               v3 = iconst.i32 1
 ;; nextln: @005a                               v4 = iconst.i64 16
-;; nextln: @005a                               v5 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @005a                               v6 = load.i64 notrap aligned v5+16
-;; nextln: @005a                               v7 = load.i64 notrap aligned v5+24
-;; nextln: @005a                               v8 = iadd v6, v4  ; v4 = 16
-;; nextln: @005a                               v9 = icmp ule v8, v7
-;; nextln: @005a                               brif v9, block2, block3
+;; nextln: @005a                               v5 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @005a                               v6 = load.i64 notrap aligned readonly can_move v5
+;; nextln: @005a                               v7 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @005a                               v8 = load.i64 notrap aligned v7+16
+;; nextln: @005a                               v9 = load.i64 notrap aligned v7+24
+;; nextln: @005a                               v10 = iadd v8, v4  ; v4 = 16
+;; nextln: @005a                               v11 = icmp ule v10, v9
+;; nextln: @005a                               brif v11, block2, block3
 ;; nextln: block2:
-;; nextln: @005a                               store.i64 notrap aligned v8, v5+16
-;; nextln: @005a                               jump block4(v6)
+;; nextln: @005a                               store.i64 notrap aligned v10, v7+16
+;; nextln: @005a                               jump block4(v8)
 ;; nextln: block3 cold:
-;; nextln: @005a                               v11 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @005a                               v12 = load.i64 notrap aligned readonly can_move v11
-;; nextln: @005a                               v13 = call fn0(v0, v12, v4)  ; v4 = 16
+;; nextln: @005a                               v13 = call fn0(v0, v6, v4)  ; v4 = 16
 ;; nextln: @005a                               jump block4(v13)
-;; nextln: block4(v10: i64):
-;; nextln: @005a                               v14 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @005a                               v15 = load.i64 notrap aligned readonly can_move v14
-;; nextln: @005a                               store notrap aligned v15, v10
-;; nextln: @005a                               store.i32 notrap aligned v3, v10+8  ; v3 = 1
-;; nextln: @005e                               v16 = iconst.i32 2
-;; nextln: @0060                               jump block1(v16)  ; v16 = 2
+;; nextln: block4(v12: i64):
+;; nextln: @005a                               store.i64 notrap aligned v6, v12
+;; nextln: @005a                               store.i32 notrap aligned v3, v12+8  ; v3 = 1
+;; nextln: @005e                               v14 = iconst.i32 2
+;; nextln: @0060                               jump block1(v14)  ; v14 = 2
 ;; nextln: block1(v2: i32):
 ;; nextln: @0060                               return v2
 ;; nextln: }

@@ -36,26 +36,24 @@
 ;; nextln: block0(v0: i64, v1: i64):
 ;; nextln: @0034                               v3 = iconst.i32 1
 ;; nextln: @0036                               v4 = iconst.i64 16
-;; nextln: @0036                               v5 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0036                               v6 = load.i64 notrap aligned v5+16
-;; nextln: @0036                               v7 = load.i64 notrap aligned v5+24
-;; nextln: @0036                               v8 = iadd v6, v4  ; v4 = 16
-;; nextln: @0036                               v9 = icmp ule v8, v7
-;; nextln: @0036                               brif v9, block2, block3
+;; nextln: @0036                               v5 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0036                               v6 = load.i64 notrap aligned readonly can_move v5
+;; nextln: @0036                               v7 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0036                               v8 = load.i64 notrap aligned v7+16
+;; nextln: @0036                               v9 = load.i64 notrap aligned v7+24
+;; nextln: @0036                               v10 = iadd v8, v4  ; v4 = 16
+;; nextln: @0036                               v11 = icmp ule v10, v9
+;; nextln: @0036                               brif v11, block2, block3
 ;; nextln: block2:
-;; nextln: @0036                               store.i64 notrap aligned v8, v5+16
-;; nextln: @0036                               jump block4(v6)
+;; nextln: @0036                               store.i64 notrap aligned v10, v7+16
+;; nextln: @0036                               jump block4(v8)
 ;; nextln: block3 cold:
-;; nextln: @0036                               v11 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0036                               v12 = load.i64 notrap aligned readonly can_move v11
-;; nextln: @0036                               v13 = call fn0(v0, v12, v4)  ; v4 = 16
+;; nextln: @0036                               v13 = call fn0(v0, v6, v4)  ; v4 = 16
 ;; nextln: @0036                               jump block4(v13)
-;; nextln: block4(v10: i64):
-;; nextln: @0036                               v14 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0036                               v15 = load.i64 notrap aligned readonly can_move v14
-;; nextln: @0036                               store notrap aligned v15, v10
-;; nextln: @0036                               store.i32 notrap aligned v3, v10+8  ; v3 = 1
-;; nextln: @0039                               jump block1(v10)
+;; nextln: block4(v12: i64):
+;; nextln: @0036                               store.i64 notrap aligned v6, v12
+;; nextln: @0036                               store.i32 notrap aligned v3, v12+8  ; v3 = 1
+;; nextln: @0039                               jump block1(v12)
 ;; nextln: block1(v2: i64):
 ;; nextln: @0039                               return v2
 ;; nextln: }

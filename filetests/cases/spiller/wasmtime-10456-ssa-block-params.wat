@@ -30,51 +30,49 @@
 ;; nextln: v4 = iconst.i32 0
 ;; nextln: @002f                               jump block2(v4, v2, v3)  ; v4 = 0
 ;; nextln: block2(v10: i32, v11: i64, v14: i32):
-;; nextln: v36 = stack_addr.i64 ss0
-;; nextln: store notrap v11, v36
+;; nextln: v34 = stack_addr.i64 ss0
+;; nextln: store notrap v11, v34
 ;; nextln: @0031                               v6 = load.i64 notrap aligned readonly can_move v0+40
 ;; nextln: @0031                               v7 = load.i64 notrap aligned readonly can_move v6
 ;; nextln: @0031                               v8 = load.i64 notrap aligned readonly can_move v7
 ;; nextln: @0031                               v9 = load.i64 notrap aligned readonly can_move v7+8
 ;; nextln: @0031                               call_indirect sig0, v8(v9, v0), stack_map=[i64 @ ss0+0]
-;; nextln: v37 = stack_addr.i64 ss0
-;; nextln: v38 = load.i64 notrap v37
-;; nextln: @0037                               trapz v38, user14
-;; nextln: @0037                               v12 = load.i32 notrap aligned v38+8
+;; nextln: v35 = stack_addr.i64 ss0
+;; nextln: v36 = load.i64 notrap v35
+;; nextln: @0037                               trapz v36, user14
+;; nextln: @0037                               v12 = load.i32 notrap aligned v36+8
 ;; nextln: @003b                               v13 = iadd v10, v12
 ;; nextln: @0040                               v15 = iconst.i32 1
 ;; nextln: @0042                               v16 = band v14, v15  ; v15 = 1
 ;; nextln: @0043                               brif v16, block4, block5
 ;; nextln: block4:
 ;; nextln: @0047                               v17 = iconst.i64 16
-;; nextln: @0047                               v18 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0047                               v19 = load.i64 notrap aligned v18+16
-;; nextln: @0047                               v20 = load.i64 notrap aligned v18+24
-;; nextln: @0047                               v21 = iadd v19, v17  ; v17 = 16
-;; nextln: @0047                               v22 = icmp ule v21, v20
-;; nextln: @0047                               brif v22, block7, block8
+;; nextln: @0047                               v18 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0047                               v19 = load.i64 notrap aligned readonly can_move v18
+;; nextln: @0047                               v20 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0047                               v21 = load.i64 notrap aligned v20+16
+;; nextln: @0047                               v22 = load.i64 notrap aligned v20+24
+;; nextln: @0047                               v23 = iadd v21, v17  ; v17 = 16
+;; nextln: @0047                               v24 = icmp ule v23, v22
+;; nextln: @0047                               brif v24, block7, block8
 ;; nextln: block7:
-;; nextln: @0047                               store.i64 notrap aligned v21, v18+16
-;; nextln: @0047                               jump block9(v19)
+;; nextln: @0047                               store.i64 notrap aligned v23, v20+16
+;; nextln: @0047                               jump block9(v21)
 ;; nextln: block8 cold:
-;; nextln: @0047                               v24 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0047                               v25 = load.i64 notrap aligned readonly can_move v24
-;; nextln: @0047                               v26 = call fn0(v0, v25, v17)  ; v17 = 16
+;; nextln: @0047                               v26 = call fn0(v0, v19, v17)  ; v17 = 16
 ;; nextln: @0047                               jump block9(v26)
-;; nextln: block9(v23: i64):
-;; nextln: @0047                               v27 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0047                               v28 = load.i64 notrap aligned readonly can_move v27
-;; nextln: @0047                               store notrap aligned v28, v23
-;; nextln: @0047                               store.i32 notrap aligned v14, v23+8
-;; nextln: @004c                               jump block6(v23)
+;; nextln: block9(v25: i64):
+;; nextln: @0047                               store.i64 notrap aligned v19, v25
+;; nextln: @0047                               store.i32 notrap aligned v14, v25+8
+;; nextln: @004c                               jump block6(v25)
 ;; nextln: block5:
-;; nextln: v39 = stack_addr.i64 ss0
-;; nextln: v40 = load.i64 notrap v39
-;; nextln: @004c                               jump block6(v40)
-;; nextln: block6(v35: i64):
-;; nextln: @004f                               v31 = iconst.i32 1
-;; nextln: @0051                               v32 = isub.i32 v14, v31  ; v31 = 1
-;; nextln: @0054                               brif v32, block2(v13, v35, v32), block10
+;; nextln: v37 = stack_addr.i64 ss0
+;; nextln: v38 = load.i64 notrap v37
+;; nextln: @004c                               jump block6(v38)
+;; nextln: block6(v33: i64):
+;; nextln: @004f                               v29 = iconst.i32 1
+;; nextln: @0051                               v30 = isub.i32 v14, v29  ; v29 = 1
+;; nextln: @0054                               brif v30, block2(v13, v33, v30), block10
 ;; nextln: block10:
 ;; nextln: @0056                               jump block3
 ;; nextln: block3:

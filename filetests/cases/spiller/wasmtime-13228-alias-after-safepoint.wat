@@ -24,47 +24,45 @@
 ;; nextln: fn0 = colocated u0:1 sig0
 ;; nextln: stack_limit = gv2
 ;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i32):
-;; nextln: v26 = stack_addr.i64 ss0
-;; nextln: store notrap v2, v26
+;; nextln: v24 = stack_addr.i64 ss0
+;; nextln: store notrap v2, v24
 ;; nextln: @001f                               jump block2(v3)
-;; nextln: block2(v22: i32):
+;; nextln: block2(v20: i32):
 ;; nextln: @0021                               v5 = iconst.i32 1
 ;; nextln: @0023                               v6 = iconst.i64 16
-;; nextln: @0023                               v7 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0023                               v8 = load.i64 notrap aligned v7+16
-;; nextln: @0023                               v9 = load.i64 notrap aligned v7+24
-;; nextln: @0023                               v10 = iadd v8, v6  ; v6 = 16
-;; nextln: @0023                               v11 = icmp ule v10, v9
-;; nextln: @0023                               brif v11, block4, block5
+;; nextln: @0023                               v7 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0023                               v8 = load.i64 notrap aligned readonly can_move v7
+;; nextln: @0023                               v9 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0023                               v10 = load.i64 notrap aligned v9+16
+;; nextln: @0023                               v11 = load.i64 notrap aligned v9+24
+;; nextln: @0023                               v12 = iadd v10, v6  ; v6 = 16
+;; nextln: @0023                               v13 = icmp ule v12, v11
+;; nextln: @0023                               brif v13, block4, block5
 ;; nextln: block4:
-;; nextln: @0023                               store.i64 notrap aligned v10, v7+16
-;; nextln: @0023                               jump block6(v8)
+;; nextln: @0023                               store.i64 notrap aligned v12, v9+16
+;; nextln: @0023                               jump block6(v10)
 ;; nextln: block5 cold:
-;; nextln: @0023                               v13 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0023                               v14 = load.i64 notrap aligned readonly can_move v13
-;; nextln: @0023                               v15 = call fn0(v0, v14, v6), stack_map=[i64 @ ss0+0]  ; v6 = 16
+;; nextln: @0023                               v15 = call fn0(v0, v8, v6), stack_map=[i64 @ ss0+0]  ; v6 = 16
 ;; nextln: @0023                               jump block6(v15)
-;; nextln: block6(v12: i64):
-;; nextln: @0023                               v16 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0023                               v17 = load.i64 notrap aligned readonly can_move v16
-;; nextln: @0023                               store notrap aligned v17, v12
-;; nextln: @0023                               store.i32 notrap aligned v5, v12+8  ; v5 = 1
-;; nextln: @0029                               v20 = iconst.i32 5
-;; nextln: v27 = stack_addr.i64 ss0
-;; nextln: v28 = load.i64 notrap v27
-;; nextln: @002b                               trapz v28, user14
-;; nextln: @002b                               store notrap aligned v20, v28+8  ; v20 = 5
-;; nextln: @0031                               v23 = iconst.i32 1
-;; nextln: @0033                               v24 = isub.i32 v22, v23  ; v23 = 1
-;; nextln: @0036                               brif v24, block2(v24), block7
+;; nextln: block6(v14: i64):
+;; nextln: @0023                               store.i64 notrap aligned v8, v14
+;; nextln: @0023                               store.i32 notrap aligned v5, v14+8  ; v5 = 1
+;; nextln: @0029                               v18 = iconst.i32 5
+;; nextln: v25 = stack_addr.i64 ss0
+;; nextln: v26 = load.i64 notrap v25
+;; nextln: @002b                               trapz v26, user14
+;; nextln: @002b                               store notrap aligned v18, v26+8  ; v18 = 5
+;; nextln: @0031                               v21 = iconst.i32 1
+;; nextln: @0033                               v22 = isub.i32 v20, v21  ; v21 = 1
+;; nextln: @0036                               brif v22, block2(v22), block7
 ;; nextln: block7:
 ;; nextln: @0038                               jump block3
 ;; nextln: block3:
-;; nextln: v29 = stack_addr.i64 ss0
-;; nextln: v30 = load.i64 notrap v29
-;; nextln: @003b                               trapz v30, user14
-;; nextln: @003b                               v25 = load.i32 notrap aligned v30+8
-;; nextln: @003f                               jump block1(v25)
+;; nextln: v27 = stack_addr.i64 ss0
+;; nextln: v28 = load.i64 notrap v27
+;; nextln: @003b                               trapz v28, user14
+;; nextln: @003b                               v23 = load.i32 notrap aligned v28+8
+;; nextln: @003f                               jump block1(v23)
 ;; nextln: block1(v4: i32):
 ;; nextln: @003f                               return v4
 ;; nextln: }

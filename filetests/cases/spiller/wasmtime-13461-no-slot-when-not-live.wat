@@ -23,25 +23,23 @@
 ;; nextln: @0022                               v5 = load.i32 notrap aligned v2+8
 ;; nextln: @0028                               v6 = iconst.i32 1
 ;; nextln: @002a                               v7 = iconst.i64 16
-;; nextln: @002a                               v8 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @002a                               v9 = load.i64 notrap aligned v8+16
-;; nextln: @002a                               v10 = load.i64 notrap aligned v8+24
-;; nextln: @002a                               v11 = iadd v9, v7  ; v7 = 16
-;; nextln: @002a                               v12 = icmp ule v11, v10
-;; nextln: @002a                               brif v12, block2, block3
+;; nextln: @002a                               v8 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @002a                               v9 = load.i64 notrap aligned readonly can_move v8
+;; nextln: @002a                               v10 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @002a                               v11 = load.i64 notrap aligned v10+16
+;; nextln: @002a                               v12 = load.i64 notrap aligned v10+24
+;; nextln: @002a                               v13 = iadd v11, v7  ; v7 = 16
+;; nextln: @002a                               v14 = icmp ule v13, v12
+;; nextln: @002a                               brif v14, block2, block3
 ;; nextln: block2:
-;; nextln: @002a                               store.i64 notrap aligned v11, v8+16
-;; nextln: @002a                               jump block4(v9)
+;; nextln: @002a                               store.i64 notrap aligned v13, v10+16
+;; nextln: @002a                               jump block4(v11)
 ;; nextln: block3 cold:
-;; nextln: @002a                               v14 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @002a                               v15 = load.i64 notrap aligned readonly can_move v14
-;; nextln: @002a                               v16 = call fn0(v0, v15, v7)  ; v7 = 16
+;; nextln: @002a                               v16 = call fn0(v0, v9, v7)  ; v7 = 16
 ;; nextln: @002a                               jump block4(v16)
-;; nextln: block4(v13: i64):
-;; nextln: @002a                               v17 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @002a                               v18 = load.i64 notrap aligned readonly can_move v17
-;; nextln: @002a                               store notrap aligned v18, v13
-;; nextln: @002a                               store.i32 notrap aligned v6, v13+8  ; v6 = 1
+;; nextln: block4(v15: i64):
+;; nextln: @002a                               store.i64 notrap aligned v9, v15
+;; nextln: @002a                               store.i32 notrap aligned v6, v15+8  ; v6 = 1
 ;; nextln: @0030                               jump block1(v5)
 ;; nextln: block1(v4: i32):
 ;; nextln: @0030                               return v4

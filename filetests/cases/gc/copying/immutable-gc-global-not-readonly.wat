@@ -26,34 +26,34 @@
 ;; nextln: @002a                               v6 = load.i64 notrap aligned v5
 ;; nextln: @002c                               trapz v6, user14
 ;; nextln: @002c                               v7 = load.i32 notrap aligned v6+8
-;; nextln: @0034                               v10 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0034                               v11 = load.i64 notrap aligned v10+16
-;; nextln: @0034                               v12 = load.i64 notrap aligned v10+24
+;; nextln: @0034                               v12 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0034                               v13 = load.i64 notrap aligned v12+16
+;; nextln: @0034                               v14 = load.i64 notrap aligned v12+24
 ;; nextln: @0034                               v9 = iconst.i64 16
-;; nextln: @0034                               v13 = iadd v11, v9  ; v9 = 16
-;; nextln: @0034                               v14 = icmp ule v13, v12
-;; nextln: @0034                               brif v14, block2, block3
+;; nextln: @0034                               v15 = iadd v13, v9  ; v9 = 16
+;; nextln: @0034                               v16 = icmp ule v15, v14
+;; nextln: @0034                               brif v16, block2, block3
 ;; nextln: block2:
-;; nextln: v28 = iadd.i64 v11, v9  ; v9 = 16
-;; nextln: @0034                               store notrap aligned v28, v10+16
-;; nextln: @0034                               jump block4(v11)
+;; nextln: v26 = iadd.i64 v13, v9  ; v9 = 16
+;; nextln: @0034                               store notrap aligned v26, v12+16
+;; nextln: @0034                               jump block4(v13)
 ;; nextln: block3 cold:
-;; nextln: @0034                               v16 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0034                               v17 = load.i64 notrap aligned readonly can_move v16
-;; nextln: v27 = iconst.i64 16
-;; nextln: @0034                               v18 = call fn0(v0, v17, v27)  ; v27 = 16
+;; nextln: @0034                               v10 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0034                               v11 = load.i64 notrap aligned readonly can_move v10
+;; nextln: v25 = iconst.i64 16
+;; nextln: @0034                               v18 = call fn0(v0, v11, v25)  ; v25 = 16
 ;; nextln: @0034                               jump block4(v18)
-;; nextln: block4(v15: i64):
-;; nextln: v29 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: v30 = load.i64 notrap aligned readonly can_move v29
-;; nextln: @0034                               store notrap aligned v30, v15
+;; nextln: block4(v17: i64):
+;; nextln: v27 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: v28 = load.i64 notrap aligned readonly can_move v27
+;; nextln: @0034                               store notrap aligned v28, v17
 ;; nextln: @0032                               v8 = iconst.i32 2
-;; nextln: @0034                               store notrap aligned v8, v15+8  ; v8 = 2
-;; nextln: @003a                               v24 = load.i64 notrap aligned v5
-;; nextln: @003c                               trapz v24, user14
-;; nextln: @003c                               v25 = load.i32 notrap aligned v24+8
+;; nextln: @0034                               store notrap aligned v8, v17+8  ; v8 = 2
+;; nextln: @003a                               v22 = load.i64 notrap aligned v5
+;; nextln: @003c                               trapz v22, user14
+;; nextln: @003c                               v23 = load.i32 notrap aligned v22+8
 ;; nextln: @0041                               jump block1
 ;; nextln: block1:
-;; nextln: @0040                               v26 = iadd.i32 v7, v25
-;; nextln: @0041                               return v26
+;; nextln: @0040                               v24 = iadd.i32 v7, v23
+;; nextln: @0041                               return v24
 ;; nextln: }

@@ -28,157 +28,151 @@
 ;; nextln: fn0 = colocated u0:1 sig0
 ;; nextln: stack_limit = gv2
 ;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i64):
-;; nextln: v110 = stack_addr.i64 ss0
-;; nextln: store notrap v2, v110
-;; nextln: v111 = stack_addr.i64 ss1
-;; nextln: store notrap v3, v111
+;; nextln: v104 = stack_addr.i64 ss0
+;; nextln: store notrap v2, v104
+;; nextln: v105 = stack_addr.i64 ss1
+;; nextln: store notrap v3, v105
 ;; nextln: @0023                               v5 = iconst.i32 0
 ;; nextln: @0025                               v6 = iconst.i64 16
-;; nextln: @0025                               v7 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @0025                               v8 = load.i64 notrap aligned v7+16
-;; nextln: @0025                               v9 = load.i64 notrap aligned v7+24
-;; nextln: @0025                               v10 = iadd v8, v6  ; v6 = 16
-;; nextln: @0025                               v11 = icmp ule v10, v9
-;; nextln: @0025                               brif v11, block2, block3
+;; nextln: @0025                               v7 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0025                               v8 = load.i64 notrap aligned readonly can_move v7+8
+;; nextln: @0025                               v9 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @0025                               v10 = load.i64 notrap aligned v9+16
+;; nextln: @0025                               v11 = load.i64 notrap aligned v9+24
+;; nextln: @0025                               v12 = iadd v10, v6  ; v6 = 16
+;; nextln: @0025                               v13 = icmp ule v12, v11
+;; nextln: @0025                               brif v13, block2, block3
 ;; nextln: block2:
-;; nextln: @0025                               store.i64 notrap aligned v10, v7+16
-;; nextln: @0025                               jump block4(v8)
+;; nextln: @0025                               store.i64 notrap aligned v12, v9+16
+;; nextln: @0025                               jump block4(v10)
 ;; nextln: block3 cold:
-;; nextln: @0025                               v13 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v14 = load.i64 notrap aligned readonly can_move v13+8
-;; nextln: @0025                               v15 = call fn0(v0, v14, v6), stack_map=[i64 @ ss0+0, i64 @ ss1+0]  ; v6 = 16
+;; nextln: @0025                               v15 = call fn0(v0, v8, v6), stack_map=[i64 @ ss0+0, i64 @ ss1+0]  ; v6 = 16
 ;; nextln: @0025                               jump block4(v15)
-;; nextln: block4(v12: i64):
-;; nextln: @0025                               v16 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0025                               v17 = load.i64 notrap aligned readonly can_move v16+8
-;; nextln: @0025                               store notrap aligned v17, v12
-;; nextln: @0025                               store.i32 notrap aligned v5, v12+8  ; v5 = 0
-;; nextln: @002b                               v19 = iconst.i32 1
-;; nextln: @002d                               v20 = iconst.i32 9
-;; nextln: @002f                               v21 = iconst.i32 3
-;; nextln: v112 = stack_addr.i64 ss0
-;; nextln: v113 = load.i64 notrap v112
-;; nextln: @0031                               trapz v113, user15
-;; nextln: @0031                               v22 = load.i32 notrap aligned v113+8
-;; nextln: @0031                               v23 = uextend.i64 v22
-;; nextln: @0031                               v24 = uextend.i64 v19  ; v19 = 1
-;; nextln: @0031                               v25 = uextend.i64 v21  ; v21 = 3
-;; nextln: @0031                               v26 = iadd v24, v25
-;; nextln: @0031                               v27 = icmp ugt v26, v23
-;; nextln: @0031                               trapnz v27, user11
-;; nextln: @0031                               v29 = iadd v19, v21  ; v19 = 1, v21 = 3
-;; nextln: @0031                               jump block5(v19)  ; v19 = 1
-;; nextln: block5(v28: i32):
-;; nextln: @0031                               v30 = icmp ult v28, v29
-;; nextln: @0031                               brif v30, block6, block7
+;; nextln: block4(v14: i64):
+;; nextln: @0025                               store.i64 notrap aligned v8, v14
+;; nextln: @0025                               store.i32 notrap aligned v5, v14+8  ; v5 = 0
+;; nextln: @002b                               v17 = iconst.i32 1
+;; nextln: @002d                               v18 = iconst.i32 9
+;; nextln: @002f                               v19 = iconst.i32 3
+;; nextln: v106 = stack_addr.i64 ss0
+;; nextln: v107 = load.i64 notrap v106
+;; nextln: @0031                               trapz v107, user15
+;; nextln: @0031                               v20 = load.i32 notrap aligned v107+8
+;; nextln: @0031                               v21 = uextend.i64 v20
+;; nextln: @0031                               v22 = uextend.i64 v17  ; v17 = 1
+;; nextln: @0031                               v23 = uextend.i64 v19  ; v19 = 3
+;; nextln: @0031                               v24 = iadd v22, v23
+;; nextln: @0031                               v25 = icmp ugt v24, v21
+;; nextln: @0031                               trapnz v25, user11
+;; nextln: @0031                               v27 = iadd v17, v19  ; v17 = 1, v19 = 3
+;; nextln: @0031                               jump block5(v17)  ; v17 = 1
+;; nextln: block5(v26: i32):
+;; nextln: @0031                               v28 = icmp ult v26, v27
+;; nextln: @0031                               brif v28, block6, block7
 ;; nextln: block6:
-;; nextln: @0031                               v31 = uextend.i64 v28
-;; nextln: @0031                               v32 = iconst.i64 4
-;; nextln: @0031                               v33 = imul v31, v32  ; v32 = 4
-;; nextln: v114 = stack_addr.i64 ss0
-;; nextln: v115 = load.i64 notrap v114
-;; nextln: @0031                               v34 = iadd v115, v33
-;; nextln: @0031                               store.i32 notrap aligned v20, v34+16  ; v20 = 9
-;; nextln: @0031                               v35 = iconst.i32 1
-;; nextln: @0031                               v36 = iadd.i32 v28, v35  ; v35 = 1
-;; nextln: @0031                               jump block5(v36)
+;; nextln: @0031                               v29 = uextend.i64 v26
+;; nextln: @0031                               v30 = iconst.i64 4
+;; nextln: @0031                               v31 = imul v29, v30  ; v30 = 4
+;; nextln: v108 = stack_addr.i64 ss0
+;; nextln: v109 = load.i64 notrap v108
+;; nextln: @0031                               v32 = iadd v109, v31
+;; nextln: @0031                               store.i32 notrap aligned v18, v32+16  ; v18 = 9
+;; nextln: @0031                               v33 = iconst.i32 1
+;; nextln: @0031                               v34 = iadd.i32 v26, v33  ; v33 = 1
+;; nextln: @0031                               jump block5(v34)
 ;; nextln: block7:
-;; nextln: @0034                               v37 = iconst.i32 0
-;; nextln: @0036                               v38 = iconst.i64 16
+;; nextln: @0034                               v35 = iconst.i32 0
+;; nextln: @0036                               v36 = iconst.i64 16
+;; nextln: @0036                               v37 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @0036                               v38 = load.i64 notrap aligned readonly can_move v37+8
 ;; nextln: @0036                               v39 = load.i64 notrap aligned readonly can_move v0
 ;; nextln: @0036                               v40 = load.i64 notrap aligned v39+16
 ;; nextln: @0036                               v41 = load.i64 notrap aligned v39+24
-;; nextln: @0036                               v42 = iadd v40, v38  ; v38 = 16
+;; nextln: @0036                               v42 = iadd v40, v36  ; v36 = 16
 ;; nextln: @0036                               v43 = icmp ule v42, v41
 ;; nextln: @0036                               brif v43, block8, block9
 ;; nextln: block8:
 ;; nextln: @0036                               store.i64 notrap aligned v42, v39+16
 ;; nextln: @0036                               jump block10(v40)
 ;; nextln: block9 cold:
-;; nextln: @0036                               v45 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0036                               v46 = load.i64 notrap aligned readonly can_move v45+8
-;; nextln: @0036                               v47 = call fn0(v0, v46, v38), stack_map=[i64 @ ss0+0, i64 @ ss1+0]  ; v38 = 16
-;; nextln: @0036                               jump block10(v47)
+;; nextln: @0036                               v45 = call fn0(v0, v38, v36), stack_map=[i64 @ ss0+0, i64 @ ss1+0]  ; v36 = 16
+;; nextln: @0036                               jump block10(v45)
 ;; nextln: block10(v44: i64):
-;; nextln: @0036                               v48 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @0036                               v49 = load.i64 notrap aligned readonly can_move v48+8
-;; nextln: @0036                               store notrap aligned v49, v44
-;; nextln: @0036                               store.i32 notrap aligned v37, v44+8  ; v37 = 0
-;; nextln: @003c                               v53 = iconst.i32 0
-;; nextln: @0040                               v56 = iconst.i32 1
-;; nextln: @0042                               v57 = iconst.i32 3
-;; nextln: v116 = stack_addr.i64 ss1
-;; nextln: v117 = load.i64 notrap v116
-;; nextln: @0044                               trapz v117, user15
-;; nextln: v118 = stack_addr.i64 ss0
-;; nextln: v119 = load.i64 notrap v118
-;; nextln: @0044                               trapz v119, user15
-;; nextln: @0044                               v58 = load.i32 notrap aligned v117+8
-;; nextln: @0044                               v59 = uextend.i64 v58
-;; nextln: @0044                               v60 = uextend.i64 v53  ; v53 = 0
-;; nextln: @0044                               v61 = uextend.i64 v57  ; v57 = 3
-;; nextln: @0044                               v62 = iadd v60, v61
-;; nextln: @0044                               v63 = icmp ugt v62, v59
-;; nextln: @0044                               trapnz v63, user11
-;; nextln: @0044                               v64 = load.i32 notrap aligned v119+8
-;; nextln: @0044                               v65 = uextend.i64 v64
-;; nextln: @0044                               v66 = uextend.i64 v56  ; v56 = 1
-;; nextln: @0044                               v67 = uextend.i64 v57  ; v57 = 3
-;; nextln: @0044                               v68 = iadd v66, v67
-;; nextln: @0044                               v69 = icmp ugt v68, v65
-;; nextln: @0044                               trapnz v69, user11
-;; nextln: @0044                               v70 = uextend.i64 v53  ; v53 = 0
-;; nextln: @0044                               v71 = iconst.i64 4
-;; nextln: @0044                               v72 = imul v70, v71  ; v71 = 4
-;; nextln: @0044                               v73 = iadd v117, v72
-;; nextln: @0044                               v74 = iconst.i64 16
-;; nextln: @0044                               v75 = iadd v73, v74  ; v74 = 16
-;; nextln: @0044                               v76 = uextend.i64 v56  ; v56 = 1
-;; nextln: @0044                               v77 = iconst.i64 4
-;; nextln: @0044                               v78 = imul v76, v77  ; v77 = 4
-;; nextln: @0044                               v79 = iadd v119, v78
-;; nextln: @0044                               v80 = iconst.i64 16
-;; nextln: @0044                               v81 = iadd v79, v80  ; v80 = 16
-;; nextln: @0044                               v82 = uextend.i64 v57  ; v57 = 3
-;; nextln: @0044                               v83 = iconst.i64 4
-;; nextln: @0044                               v84 = imul v82, v83  ; v83 = 4
-;; nextln: @0044                               v85 = load.i64 notrap aligned readonly can_move v0+8
-;; nextln: @0044                               v86 = load.i64 notrap aligned readonly can_move v85+88
-;; nextln: @0044                               v87 = call_indirect sig1, v86(v0, v75, v81, v84)
-;; nextln: @0048                               v88 = iconst.i32 0
-;; nextln: @004a                               v89 = iconst.i64 16
-;; nextln: @004a                               v90 = load.i64 notrap aligned readonly can_move v0
-;; nextln: @004a                               v91 = load.i64 notrap aligned v90+16
-;; nextln: @004a                               v92 = load.i64 notrap aligned v90+24
-;; nextln: @004a                               v93 = iadd v91, v89  ; v89 = 16
-;; nextln: @004a                               v94 = icmp ule v93, v92
-;; nextln: @004a                               brif v94, block11, block12
+;; nextln: @0036                               store.i64 notrap aligned v38, v44
+;; nextln: @0036                               store.i32 notrap aligned v35, v44+8  ; v35 = 0
+;; nextln: @003c                               v49 = iconst.i32 0
+;; nextln: @0040                               v52 = iconst.i32 1
+;; nextln: @0042                               v53 = iconst.i32 3
+;; nextln: v110 = stack_addr.i64 ss1
+;; nextln: v111 = load.i64 notrap v110
+;; nextln: @0044                               trapz v111, user15
+;; nextln: v112 = stack_addr.i64 ss0
+;; nextln: v113 = load.i64 notrap v112
+;; nextln: @0044                               trapz v113, user15
+;; nextln: @0044                               v54 = load.i32 notrap aligned v111+8
+;; nextln: @0044                               v55 = uextend.i64 v54
+;; nextln: @0044                               v56 = uextend.i64 v49  ; v49 = 0
+;; nextln: @0044                               v57 = uextend.i64 v53  ; v53 = 3
+;; nextln: @0044                               v58 = iadd v56, v57
+;; nextln: @0044                               v59 = icmp ugt v58, v55
+;; nextln: @0044                               trapnz v59, user11
+;; nextln: @0044                               v60 = load.i32 notrap aligned v113+8
+;; nextln: @0044                               v61 = uextend.i64 v60
+;; nextln: @0044                               v62 = uextend.i64 v52  ; v52 = 1
+;; nextln: @0044                               v63 = uextend.i64 v53  ; v53 = 3
+;; nextln: @0044                               v64 = iadd v62, v63
+;; nextln: @0044                               v65 = icmp ugt v64, v61
+;; nextln: @0044                               trapnz v65, user11
+;; nextln: @0044                               v66 = uextend.i64 v49  ; v49 = 0
+;; nextln: @0044                               v67 = iconst.i64 4
+;; nextln: @0044                               v68 = imul v66, v67  ; v67 = 4
+;; nextln: @0044                               v69 = iadd v111, v68
+;; nextln: @0044                               v70 = iconst.i64 16
+;; nextln: @0044                               v71 = iadd v69, v70  ; v70 = 16
+;; nextln: @0044                               v72 = uextend.i64 v52  ; v52 = 1
+;; nextln: @0044                               v73 = iconst.i64 4
+;; nextln: @0044                               v74 = imul v72, v73  ; v73 = 4
+;; nextln: @0044                               v75 = iadd v113, v74
+;; nextln: @0044                               v76 = iconst.i64 16
+;; nextln: @0044                               v77 = iadd v75, v76  ; v76 = 16
+;; nextln: @0044                               v78 = uextend.i64 v53  ; v53 = 3
+;; nextln: @0044                               v79 = iconst.i64 4
+;; nextln: @0044                               v80 = imul v78, v79  ; v79 = 4
+;; nextln: @0044                               v81 = load.i64 notrap aligned readonly can_move v0+8
+;; nextln: @0044                               v82 = load.i64 notrap aligned readonly can_move v81+88
+;; nextln: @0044                               v83 = call_indirect sig1, v82(v0, v71, v77, v80)
+;; nextln: @0048                               v84 = iconst.i32 0
+;; nextln: @004a                               v85 = iconst.i64 16
+;; nextln: @004a                               v86 = load.i64 notrap aligned readonly can_move v0+48
+;; nextln: @004a                               v87 = load.i64 notrap aligned readonly can_move v86+8
+;; nextln: @004a                               v88 = load.i64 notrap aligned readonly can_move v0
+;; nextln: @004a                               v89 = load.i64 notrap aligned v88+16
+;; nextln: @004a                               v90 = load.i64 notrap aligned v88+24
+;; nextln: @004a                               v91 = iadd v89, v85  ; v85 = 16
+;; nextln: @004a                               v92 = icmp ule v91, v90
+;; nextln: @004a                               brif v92, block11, block12
 ;; nextln: block11:
-;; nextln: @004a                               store.i64 notrap aligned v93, v90+16
-;; nextln: @004a                               jump block13(v91)
+;; nextln: @004a                               store.i64 notrap aligned v91, v88+16
+;; nextln: @004a                               jump block13(v89)
 ;; nextln: block12 cold:
-;; nextln: @004a                               v96 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @004a                               v97 = load.i64 notrap aligned readonly can_move v96+8
-;; nextln: @004a                               v98 = call fn0(v0, v97, v89), stack_map=[i64 @ ss1+0]  ; v89 = 16
-;; nextln: @004a                               jump block13(v98)
-;; nextln: block13(v95: i64):
-;; nextln: @004a                               v99 = load.i64 notrap aligned readonly can_move v0+48
-;; nextln: @004a                               v100 = load.i64 notrap aligned readonly can_move v99+8
-;; nextln: @004a                               store notrap aligned v100, v95
-;; nextln: @004a                               store.i32 notrap aligned v88, v95+8  ; v88 = 0
-;; nextln: @0050                               v102 = iconst.i32 2
-;; nextln: v120 = stack_addr.i64 ss1
-;; nextln: v121 = load.i64 notrap v120
-;; nextln: @0052                               trapz v121, user15
-;; nextln: @0052                               v103 = load.i32 notrap aligned v121+8
-;; nextln: @0052                               v104 = icmp uge v102, v103  ; v102 = 2
-;; nextln: @0052                               trapnz v104, user11
-;; nextln: @0052                               v105 = uextend.i64 v102  ; v102 = 2
-;; nextln: @0052                               v106 = iconst.i64 4
-;; nextln: @0052                               v107 = imul v105, v106  ; v106 = 4
-;; nextln: @0052                               v108 = iadd v121, v107
-;; nextln: @0052                               v109 = load.i32 notrap aligned v108+16
-;; nextln: @0055                               jump block1(v109)
+;; nextln: @004a                               v94 = call fn0(v0, v87, v85), stack_map=[i64 @ ss1+0]  ; v85 = 16
+;; nextln: @004a                               jump block13(v94)
+;; nextln: block13(v93: i64):
+;; nextln: @004a                               store.i64 notrap aligned v87, v93
+;; nextln: @004a                               store.i32 notrap aligned v84, v93+8  ; v84 = 0
+;; nextln: @0050                               v96 = iconst.i32 2
+;; nextln: v114 = stack_addr.i64 ss1
+;; nextln: v115 = load.i64 notrap v114
+;; nextln: @0052                               trapz v115, user15
+;; nextln: @0052                               v97 = load.i32 notrap aligned v115+8
+;; nextln: @0052                               v98 = icmp uge v96, v97  ; v96 = 2
+;; nextln: @0052                               trapnz v98, user11
+;; nextln: @0052                               v99 = uextend.i64 v96  ; v96 = 2
+;; nextln: @0052                               v100 = iconst.i64 4
+;; nextln: @0052                               v101 = imul v99, v100  ; v100 = 4
+;; nextln: @0052                               v102 = iadd v115, v101
+;; nextln: @0052                               v103 = load.i32 notrap aligned v102+16
+;; nextln: @0055                               jump block1(v103)
 ;; nextln: block1(v4: i32):
 ;; nextln: @0055                               return v4
 ;; nextln: }
