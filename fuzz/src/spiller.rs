@@ -1,0 +1,476 @@
+//! The `spiller` oracle: generated CLIF functions that hold GC references across
+//! safepoints, run through the safepoint spiller and then *interpreted* under a simulated
+//! moving collector.
+//!
+//! The generator ([`generate`]) builds a function with `cranelift-frontend` variables (so SSA
+//! construction inserts block parameters and aliases, as for Wasm locals): reference
+//! variables assigned from parameters, allocations (`call %alloc`, a safepoint returning a
+//! new object), other variables and `select`s; uses as field loads and as arguments of
+//! `call %consume` (a safepoint) and `call %pure` (not a safepoint); `if`/`else` and bounded
+//! loops, nested. The spiller then runs with the translator's facts: allocation results and
+//! reference parameters are references; every `%alloc`/`%consume` call is a safepoint.
+//!
+//! The interpreter ([`interpret`]) gives every object an address that changes at every
+//! safepoint: the collector reads the call's stack map, keeps exactly the objects whose
+//! slots it names, moves them to fresh addresses and rewrites the slots. Violations:
+//! - a use (field load or call argument) of an address that is not an object's current one
+//!   (a stale reference after a move, Wasmtime #13228) or of an object the collector did not
+//!   keep (a live reference missing from the stack map);
+//! - a stack map naming a slot that was never written, or that holds something other than a
+//!   current object address (Wasmtime #13461);
+//! - a field load that returns another object's contents.
+//!
+//! The static oracle `wasmc::safepoints::verify` runs as well, as a second opinion.
+
+use std::collections::HashMap;
+
+use arbitrary::{Result as ArbResult, Unstructured};
+use cranelift_codegen::ir::{
+    self, AbiParam, Function, InstBuilder, InstructionData, MemFlagsData, Opcode, Signature,
+    StackSlot, UserFuncName, Value, types::I64,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_entity::EntitySet;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+
+/// Number of reference variables and reference parameters of generated functions.
+const REF_VARS: usize = 4;
+/// Nesting limit of generated control flow.
+const MAX_DEPTH: u32 = 3;
+/// Statements per generated block (at most).
+const MAX_STMTS: usize = 6;
+
+/// A generated function and what the translator would tell the spiller about it.
+pub struct Generated {
+    /// The CLIF (before spilling).
+    pub func: Function,
+    /// Values that hold references (allocation results, reference parameters).
+    pub refs: EntitySet<Value>,
+    /// The safepoint calls.
+    pub safepoints: Vec<ir::Inst>,
+    /// Callee `FuncRef`s: `%alloc`, `%consume`, `%pure`.
+    pub callees: [ir::FuncRef; 3],
+}
+
+struct Gen<'a, 'u, 'b> {
+    u: &'a mut Unstructured<'u>,
+    b: FunctionBuilder<'b>,
+    refs: Vec<Variable>,
+    ref_values: Vec<Value>,
+    calls: Vec<ir::Inst>,
+    callees: [ir::FuncRef; 3],
+}
+
+impl Gen<'_, '_, '_> {
+    fn ref_var(&mut self) -> ArbResult<Variable> {
+        Ok(self.refs[self.u.choose_index(self.refs.len())?])
+    }
+
+    fn stmts(&mut self, depth: u32) -> ArbResult<()> {
+        let n = self.u.int_in_range(1..=MAX_STMTS)?;
+        for _ in 0..n {
+            if self.u.is_empty() {
+                return Ok(());
+            }
+            self.stmt(depth)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, depth: u32) -> ArbResult<()> {
+        let choice = self.u.int_in_range(0..=9)?;
+        match choice {
+            0 | 1 => {
+                // r = alloc()
+                let r = self.ref_var()?;
+                let call = self.b.ins().call(self.callees[0], &[]);
+                self.calls.push(call);
+                let v = self.b.inst_results(call)[0];
+                self.ref_values.push(v);
+                self.b.def_var(r, v);
+            }
+            2 => {
+                // r = s
+                let (r, s) = (self.ref_var()?, self.ref_var()?);
+                let v = self.b.use_var(s);
+                self.b.def_var(r, v);
+            }
+            3 => {
+                // r = select(c, s, t)
+                let (r, s, t) = (self.ref_var()?, self.ref_var()?, self.ref_var()?);
+                let c = self.b.ins().iconst(I64, self.u.int_in_range(0..=1)?);
+                let (a, b) = (self.b.use_var(s), self.b.use_var(t));
+                let v = self.b.ins().select(c, a, b);
+                self.b.def_var(r, v);
+            }
+            4 => {
+                // consume(r): a safepoint that uses r
+                let r = self.ref_var()?;
+                let v = self.b.use_var(r);
+                let call = self.b.ins().call(self.callees[1], &[v]);
+                self.calls.push(call);
+            }
+            5 => {
+                // pure(load(r)): a use, then a call that is no safepoint
+                let r = self.ref_var()?;
+                let v = self.b.use_var(r);
+                let x = self.b.ins().load(I64, MemFlagsData::trusted(), v, 0);
+                self.b.ins().call(self.callees[2], &[x]);
+            }
+            6 | 7 if depth < MAX_DEPTH => self.if_else(depth)?,
+            8 | 9 if depth < MAX_DEPTH => self.counted_loop(depth)?,
+            _ => {
+                let r = self.ref_var()?;
+                let v = self.b.use_var(r);
+                let x = self.b.ins().load(I64, MemFlagsData::trusted(), v, 0);
+                self.b.ins().call(self.callees[2], &[x]);
+            }
+        }
+        Ok(())
+    }
+
+    fn if_else(&mut self, depth: u32) -> ArbResult<()> {
+        let then_b = self.b.create_block();
+        let else_b = self.b.create_block();
+        let join = self.b.create_block();
+        let c = self.b.ins().iconst(I64, self.u.int_in_range(0..=1)?);
+        self.b.ins().brif(c, then_b, &[], else_b, &[]);
+        self.b.seal_block(then_b);
+        self.b.seal_block(else_b);
+        self.b.switch_to_block(then_b);
+        self.stmts(depth + 1)?;
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(else_b);
+        if self.u.arbitrary()? {
+            self.stmts(depth + 1)?;
+        }
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        Ok(())
+    }
+
+    fn counted_loop(&mut self, depth: u32) -> ArbResult<()> {
+        let trips = self.u.int_in_range(1..=3)?;
+        let header = self.b.create_block();
+        let exit = self.b.create_block();
+        let counter = self.b.declare_var(I64);
+        let init = self.b.ins().iconst(I64, trips);
+        self.b.def_var(counter, init);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        self.stmts(depth + 1)?;
+        let n = self.b.use_var(counter);
+        let minus_one = self.b.ins().iconst(I64, -1);
+        let n1 = self.b.ins().iadd(n, minus_one);
+        self.b.def_var(counter, n1);
+        self.b.ins().brif(n1, header, &[], exit, &[]);
+        self.b.seal_block(header);
+        self.b.seal_block(exit);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+}
+
+fn callee(func: &mut Function, name: u32, params: usize, returns: usize) -> ir::FuncRef {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.extend((0..params).map(|_| AbiParam::new(I64)));
+    sig.returns.extend((0..returns).map(|_| AbiParam::new(I64)));
+    let sig = func.import_signature(sig);
+    let name = func.declare_imported_user_function(ir::UserExternalName::new(1, name));
+    func.import_function(ir::ExtFuncData {
+        name: ir::ExternalName::user(name),
+        signature: sig,
+        colocated: true,
+        patchable: false,
+    })
+}
+
+/// Generates a function from `data`: `REF_VARS` reference parameters, returning the sum of
+/// the object ids that its reference variables hold at the end.
+///
+/// # Errors
+/// When `data` runs out (the caller skips such inputs).
+pub fn generate(data: &[u8]) -> ArbResult<Generated> {
+    let mut u = Unstructured::new(data);
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.extend((0..REF_VARS).map(|_| AbiParam::new(I64)));
+    sig.returns.push(AbiParam::new(I64));
+    let mut func = Function::with_name_signature(UserFuncName::user(0, 0), sig);
+    let callees = [callee(&mut func, 0, 0, 1), callee(&mut func, 1, 1, 0), callee(&mut func, 2, 1, 0)];
+    let mut fctx = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let mut refs = Vec::new();
+    for p in &params {
+        let v = b.declare_var(I64);
+        b.def_var(v, *p);
+        refs.push(v);
+    }
+    let mut g = Gen { u: &mut u, b, refs, ref_values: params, calls: Vec::new(), callees };
+    g.stmts(0)?;
+    // Return the sum of the final variables' object ids: every variable is used at the end.
+    let mut sum = g.b.ins().iconst(I64, 0);
+    for r in g.refs.clone() {
+        let v = g.b.use_var(r);
+        let x = g.b.ins().load(I64, MemFlagsData::trusted(), v, 0);
+        sum = g.b.ins().iadd(sum, x);
+    }
+    g.b.ins().return_(&[sum]);
+    let (ref_values, safepoints) = (g.ref_values, g.calls);
+    g.b.finalize(cranelift_codegen::isa::TargetFrontendConfig {
+        default_call_conv: CallConv::SystemV,
+        pointer_width: target_lexicon::PointerWidth::U64,
+        page_size_align_log2: 12,
+    });
+    let mut set = EntitySet::new();
+    for v in ref_values {
+        set.insert(v);
+    }
+    Ok(Generated { func, refs: set, safepoints, callees })
+}
+
+/// The simulated heap and collector.
+#[derive(Default)]
+struct Heap {
+    /// Current address -> object id.
+    objects: HashMap<u64, u64>,
+    next_addr: u64,
+    next_id: u64,
+    collections: u64,
+}
+
+impl Heap {
+    fn alloc(&mut self) -> u64 {
+        self.next_addr += 0x40;
+        self.next_id += 1;
+        let a = 0x1_0000_0000 + self.next_addr;
+        self.objects.insert(a, self.next_id);
+        a
+    }
+
+    /// The object id at `addr`, if `addr` is a current object address.
+    fn get(&self, addr: u64) -> Option<u64> {
+        self.objects.get(&addr).copied()
+    }
+}
+
+/// Instructions an interpretation may run.
+const FUEL: u64 = 100_000;
+
+/// Base of the fake addresses `stack_addr` produces (slot `n` at `SLOT_BASE + 16 n`).
+const SLOT_BASE: u64 = 0x7000_0000_0000;
+
+/// Interprets `func` (its parameters are fresh objects) for at most `fuel` instructions and
+/// returns its result (`None` when the fuel ran out) and the number of collections. With
+/// `moving`, every `%alloc`/`%consume` call collects as the module docs say; without, the
+/// heap never changes (the reference run of the unspilled function).
+///
+/// # Errors
+/// The first violation (see the module docs).
+pub fn interpret(
+    func: &Function,
+    callees: &[ir::FuncRef; 3],
+    fuel: u64,
+    moving: bool,
+) -> Result<(Option<u64>, u64), String> {
+    let dfg = &func.dfg;
+    let mut heap = Heap::default();
+    let mut vals: HashMap<Value, u64> = HashMap::new();
+    let mut slots: HashMap<StackSlot, u64> = HashMap::new();
+    let entry = func.layout.entry_block().ok_or("no entry block")?;
+    for p in dfg.block_params(entry) {
+        let a = heap.alloc();
+        vals.insert(*p, a);
+    }
+    let get = |vals: &HashMap<Value, u64>, v: Value| -> Result<u64, String> {
+        vals.get(&dfg.resolve_aliases(v)).copied().ok_or_else(|| format!("{v} used before it is defined"))
+    };
+    let slot_of = |addr: u64| -> Option<StackSlot> {
+        use cranelift_entity::EntityRef;
+        (addr >= SLOT_BASE && (addr - SLOT_BASE) % 16 == 0)
+            .then(|| StackSlot::new(((addr - SLOT_BASE) / 16) as usize))
+    };
+    let mut block = entry;
+    let mut steps = 0u64;
+    loop {
+        let mut next: Option<(ir::Block, Vec<u64>)> = None;
+        for inst in func.layout.block_insts(block) {
+            steps += 1;
+            if steps > fuel {
+                return Ok((None, heap.collections));
+            }
+            let data = &dfg.insts[inst];
+            let args: Vec<Value> = dfg.inst_args(inst).to_vec();
+            let result = |vals: &mut HashMap<Value, u64>, x: u64| {
+                vals.insert(dfg.first_result(inst), x);
+            };
+            match data.opcode() {
+                Opcode::Iconst => {
+                    let InstructionData::UnaryImm { imm, .. } = *data else { unreachable!() };
+                    result(&mut vals, imm.bits() as u64);
+                }
+                Opcode::Iadd => {
+                    let x = get(&vals, args[0])?.wrapping_add(get(&vals, args[1])?);
+                    result(&mut vals, x);
+                }
+                Opcode::Select => {
+                    let c = get(&vals, args[0])?;
+                    let x = if c != 0 { get(&vals, args[1])? } else { get(&vals, args[2])? };
+                    result(&mut vals, x);
+                }
+                Opcode::StackAddr => {
+                    let InstructionData::StackAddr { stack_slot, .. } = *data else {
+                        return Err(format!("unexpected stack_addr form {data:?}"));
+                    };
+                    use cranelift_entity::EntityRef;
+                    result(&mut vals, SLOT_BASE + 16 * stack_slot.index() as u64);
+                }
+                Opcode::Store => {
+                    let (x, addr) = (get(&vals, args[0])?, get(&vals, args[1])?);
+                    let slot = slot_of(addr).ok_or_else(|| format!("{inst}: store to a non-slot address"))?;
+                    slots.insert(slot, x);
+                }
+                Opcode::Load => {
+                    let addr = get(&vals, args[0])?;
+                    if let Some(slot) = slot_of(addr) {
+                        let x = *slots.get(&slot).ok_or_else(|| format!("{inst}: reload of unwritten {slot}"))?;
+                        result(&mut vals, x);
+                    } else {
+                        let id = heap.get(addr).ok_or_else(|| {
+                            format!("{inst}: field load through {addr:#x}, which is not a current object address (stale after a move, or not kept by a stack map)")
+                        })?;
+                        result(&mut vals, id);
+                    }
+                }
+                Opcode::Call => {
+                    let InstructionData::Call { func_ref, .. } = *data else { unreachable!() };
+                    for a in &args {
+                        let addr = get(&vals, *a)?;
+                        if func_ref == callees[1] && heap.get(addr).is_none() {
+                            return Err(format!("{inst}: passes {addr:#x}, which is not a current object address"));
+                        }
+                    }
+                    if moving && (func_ref == callees[0] || func_ref == callees[1]) {
+                        // A safepoint: collect, keeping exactly the stack map's objects.
+                        let entries = dfg.user_stack_map_entries(inst).unwrap_or(&[]);
+                        let mut moved: HashMap<u64, u64> = HashMap::new();
+                        let mut survivors: HashMap<u64, u64> = HashMap::new();
+                        for e in entries {
+                            let old = *slots
+                                .get(&e.slot)
+                                .ok_or_else(|| format!("{inst}: its stack map names {}, never written", e.slot))?;
+                            let id = heap.get(old).ok_or_else(|| {
+                                format!("{inst}: its stack map's {} holds {old:#x}, not a current object address", e.slot)
+                            })?;
+                            let new = *moved.entry(old).or_insert_with(|| {
+                                heap.next_addr += 0x40;
+                                0x1_0000_0000 + heap.next_addr
+                            });
+                            survivors.insert(new, id);
+                            slots.insert(e.slot, new);
+                        }
+                        heap.objects = survivors;
+                        heap.collections += 1;
+                    }
+                    if func_ref == callees[0] {
+                        let a = heap.alloc();
+                        result(&mut vals, a);
+                    }
+                }
+                Opcode::Jump | Opcode::Brif => {
+                    let taken = match data.opcode() {
+                        Opcode::Jump => 0,
+                        _ => usize::from(get(&vals, args[0])? == 0),
+                    };
+                    let dest = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables)[taken];
+                    let target = dest.block(&dfg.value_lists);
+                    let mut passed = Vec::new();
+                    for a in dest.args(&dfg.value_lists) {
+                        let v = a.as_value().ok_or("non-value block argument")?;
+                        passed.push(get(&vals, v)?);
+                    }
+                    next = Some((target, passed));
+                }
+                Opcode::Return => return Ok((Some(get(&vals, args[0])?), heap.collections)),
+                other => return Err(format!("the interpreter does not know {other}")),
+            }
+        }
+        let (target, passed) = next.ok_or("a block without a terminator")?;
+        for (p, x) in dfg.block_params(target).iter().zip(passed) {
+            vals.insert(*p, x);
+        }
+        block = target;
+    }
+}
+
+/// Generates a function from `data`, spills it, and checks it by interpretation (and with
+/// the static oracle). `Ok(false)` when `data` was too short to generate anything.
+///
+/// # Errors
+/// A violation, with the spilled CLIF.
+pub fn run(data: &[u8]) -> Result<bool, String> {
+    run_with(data, &wasmc::safepoints::Spiller::default(), true)
+}
+
+/// [`run`] with a given spiller configuration, and the static oracle on or off (to show
+/// that the interpreter alone catches a broken spiller).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(data: &[u8], spiller: &wasmc::safepoints::Spiller, static_oracle: bool) -> Result<bool, String> {
+    let Ok(mut g) = generate(data) else { return Ok(false) };
+    // The reference run: the same function, unspilled, in a heap that never moves.
+    let unspilled = g.func.clone();
+    spiller.run(&mut g.func, &g.refs, &g.safepoints);
+    let clif = || format!("\n--- before:\n{}\n--- after spilling:\n{}", unspilled.display(), g.func.display());
+    if static_oracle {
+        wasmc::safepoints::verify(&g.func, &g.refs, &g.safepoints)
+            .map_err(|e| format!("static oracle: {e}{}", clif()))?;
+    }
+    let (result, _) = interpret(&g.func, &g.callees, FUEL, true).map_err(|e| format!("{e}{}", clif()))?;
+    let (expected, _) = interpret(&unspilled, &g.callees, FUEL, false).map_err(|e| format!("reference run: {e}{}", clif()))?;
+    if let (Some(r), Some(e)) = (result, expected) {
+        if r != e {
+            return Err(format!("result {r}, expected {e} (sums of object ids){}", clif()));
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus() -> Vec<Vec<u8>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/spiller");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    }
+
+    /// The interpreter by itself (static oracle off) catches the spiller with alias
+    /// resolution switched off (Wasmtime #13228) on some corpus input.
+    #[test]
+    fn interpreter_catches_unresolved_aliases() {
+        let broken = wasmc::safepoints::Spiller { resolve_aliases: false };
+        let failures = corpus().iter().filter(|d| run_with(d, &broken, false).is_err()).count();
+        assert!(failures > 0, "no corpus input exposes the missing alias resolution");
+    }
+
+    /// Generated functions do contain safepoints with live references.
+    #[test]
+    fn corpus_exercises_stack_maps() {
+        let mut entries = 0;
+        for d in corpus() {
+            let Ok(mut g) = generate(&d) else { continue };
+            wasmc::safepoints::Spiller::default().run(&mut g.func, &g.refs, &g.safepoints);
+            entries += g.safepoints.iter().map(|s| g.func.dfg.user_stack_map_entries(*s).map_or(0, |e| e.len())).sum::<usize>();
+        }
+        assert!(entries > 500, "only {entries} stack map entries over the corpus");
+    }
+}
