@@ -102,9 +102,43 @@ impl Spectest {
 }
 
 /// A module compiled and loaded into this process.
-struct Loaded {
-    module: Arc<LoadedModule>,
+/// A compiled module loaded into this process: its code stays mapped while this lives.
+pub struct Loaded {
+    /// The module, registered with the runtime (for traps and stack walking).
+    pub module: Arc<LoadedModule>,
     _lib: libloading::Library,
+}
+
+impl Drop for Loaded {
+    fn drop(&mut self) {
+        registry::unregister(&self.module);
+    }
+}
+
+/// Links the relocatable `object` (from `wasmc::compile`) into `dir/<stem>.so`, loads it,
+/// and registers its module with the runtime, as every module of a spec script is loaded
+/// (also used by the differential fuzzing oracle).
+///
+/// # Errors
+/// Writing, linking (with the system `cc`) or loading failed, as text.
+pub fn load_shared(object: &[u8], dir: &Path, stem: &str) -> Result<Loaded, String> {
+    let obj = dir.join(format!("{stem}.o"));
+    let so = dir.join(format!("{stem}.so"));
+    std::fs::write(&obj, object).map_err(|e| e.to_string())?;
+    link_shared(&obj, &so)?;
+    // SAFETY: the shared object was just produced by the compiler; it has no initialisers
+    // and no undefined symbols.
+    let lib = unsafe { libloading::Library::new(&so) }.map_err(|e| e.to_string())?;
+    // SAFETY: the symbol is the module descriptor (a data object).
+    let desc: *const ModuleDescriptor = unsafe {
+        *lib.get::<*const ModuleDescriptor>(DESCRIPTOR_SYMBOL.as_bytes()).map_err(|e| e.to_string())?
+    };
+    // SAFETY: `desc` is that object's descriptor; the library stays loaded as long as the
+    // returned `Loaded`, which unregisters the module before it unloads the library.
+    let module = unsafe { LoadedModule::from_descriptor(desc) }.map_err(|e| e.to_string())?;
+    let module = Arc::new(module);
+    registry::register(&module);
+    Ok(Loaded { module, _lib: lib })
 }
 
 /// State of one script run.
@@ -181,9 +215,6 @@ pub fn run_script(path: &Path, name: &str, skips: &SkipList) -> Result<Report, S
     };
     for directive in wast.directives {
         runner.directive(directive);
-    }
-    for l in &runner.loaded {
-        registry::unregister(&l.module);
     }
     Ok(runner.report)
 }
@@ -378,26 +409,10 @@ impl Runner<'_> {
         let compiled =
             wasmc::compile(wasm, &config).map_err(|e| ModuleError::Compile(e.to_string()))?;
         let n = self.loaded.len();
-        let obj = self.work.path().join(format!("m{n}.o"));
-        let so = self.work.path().join(format!("m{n}.so"));
-        std::fs::write(&obj, &compiled.object).map_err(|e| ModuleError::Load(e.to_string()))?;
-        link_shared(&obj, &so).map_err(ModuleError::Load)?;
-        // SAFETY: the shared object was just produced by the compiler; it has no
-        // initialisers and no undefined symbols.
-        let lib = unsafe { libloading::Library::new(&so) }
-            .map_err(|e| ModuleError::Load(e.to_string()))?;
-        // SAFETY: the symbol is the module descriptor (a data object).
-        let desc: *const ModuleDescriptor = unsafe {
-            *lib.get::<*const ModuleDescriptor>(DESCRIPTOR_SYMBOL.as_bytes())
-                .map_err(|e| ModuleError::Load(e.to_string()))?
-        };
-        // SAFETY: `desc` is that object's descriptor; the library stays loaded (kept in
-        // `self.loaded`) until the script ends, after the module is unregistered.
-        let module = unsafe { LoadedModule::from_descriptor(desc) }
-            .map_err(|e| ModuleError::Load(e.to_string()))?;
-        let module = Arc::new(module);
-        registry::register(&module);
-        self.loaded.push(Loaded { module: module.clone(), _lib: lib });
+        let loaded = load_shared(&compiled.object, self.work.path(), &format!("m{n}"))
+            .map_err(ModuleError::Load)?;
+        let module = loaded.module.clone();
+        self.loaded.push(loaded);
         Ok(module)
     }
 

@@ -4,7 +4,8 @@
 //!
 //! compile: 120 valid modules made by wasm-smith with the project's configuration, 60
 //! corrupted copies of them (truncated, bytes flipped, sections swapped), 20 random byte
-//! strings. spiller: 200 random byte strings (the generator's choices).
+//! strings. spiller and differential: 200 random byte strings each (the generators'
+//! choices).
 
 use std::path::Path;
 
@@ -35,7 +36,8 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let compile = root.join("compile");
     let spiller = root.join("spiller");
-    for d in [&compile, &spiller] {
+    let differential = root.join("differential");
+    for d in [&compile, &spiller, &differential] {
         let _ = std::fs::remove_dir_all(d);
         std::fs::create_dir_all(d).expect("corpus dir");
     }
@@ -87,5 +89,9 @@ fn main() {
         let n = 64 + rng.below(2048);
         write(&spiller, j, &rng.bytes(n));
     }
-    println!("wrote {i} compile and 200 spiller inputs under {}", root.display());
+    for j in 0..200 {
+        let n = 512 + rng.below(4096);
+        write(&differential, j, &rng.bytes(n));
+    }
+    println!("wrote {i} compile and 200 spiller and differential inputs under {}", root.display());
 }

@@ -31,6 +31,9 @@ fn main() {
         Trial::test("corpus::spiller", || {
             replay("spiller", 200, |d| wasmc_fuzz::spiller::run(d).map(|_| ()))
         }),
+        Trial::test("corpus::differential", || {
+            replay("differential", 200, |d| wasmc_fuzz::differential::run(d).map(|_| ()))
+        }),
     ];
     libtest_mimic::run(&args, trials).exit();
 }

@@ -1,0 +1,28 @@
+//! Figures about the differential corpus: how many inputs ran on both engines, and which
+//! operators (all, and those of GC, typed references, exceptions and tail calls) the
+//! generated modules contain: `cargo run -p wasmc-fuzz --example corpus_stats` (from the
+//! workspace root).
+
+fn main() {
+    let (mut ran, mut skipped) = (0, 0);
+    let mut ops = std::collections::BTreeSet::new();
+    let mut dir: Vec<_> = std::fs::read_dir("fuzz/corpus/differential").unwrap().flatten().map(|e| e.path()).collect();
+    dir.sort();
+    for p in dir {
+        let d = std::fs::read(&p).unwrap();
+        match wasmc_fuzz::differential::run(&d) { Ok(true) => ran += 1, Ok(false) => skipped += 1, Err(e) => println!("{}: {e}", p.display()) }
+        let mut u = arbitrary::Unstructured::new(&d);
+        if let Ok(bytes) = wasmc_fuzz::differential::module(&mut u) {
+            for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+                if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+                    if let Ok(mut r) = body.get_operators_reader() {
+                        while let Ok(op) = r.read() { let n = format!("{op:?}"); let n = n.split([' ', '{', '(']).next().unwrap().to_string(); ops.insert(n); }
+                    }
+                }
+            }
+        }
+    }
+    println!("ran {ran}, skipped {skipped}");
+    let gc: Vec<_> = ops.iter().filter(|o| o.starts_with("Struct") || o.starts_with("Array") || o.starts_with("Ref") || o.starts_with("I31") || o.starts_with("BrOnCast") || o.starts_with("AnyConvert") || o.starts_with("ExternConvert") || o.starts_with("Throw") || o.starts_with("TryTable") || o.starts_with("ReturnCall") || o.starts_with("CallRef") || o.starts_with("BrOnNull") || o.starts_with("BrOnNonNull")).collect();
+    println!("{} distinct operators, {} GC/ref/EH/tail: {:?}", ops.len(), gc.len(), gc);
+}
