@@ -26,6 +26,7 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   WASMC_GC_POISON      1: poison and protect from-space after each collection
   WASMC_GC_VERIFY      1: verify the heap before and after each collection
   WASMC_GC_STATS       1: print collector statistics to stderr at exit
+  WASMC_DETERMINISTIC  1: virtual WASI clocks and fixed random bytes (replayable runs)
 
 EXIT STATUS:
   wasmc: 0 on success, 1 on invalid input or any other error.

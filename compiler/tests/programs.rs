@@ -213,6 +213,23 @@ fn uncaught_exception_is_reported() -> Result<(), Failed> {
     Ok(())
 }
 
+/// `WASMC_DETERMINISTIC=1`: the clock and the random bytes are the same in two runs (and
+/// differ from a normal run's).
+fn deterministic_mode_replays() -> Result<(), Failed> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let args: Vec<String> = ["run", "--invoke", "run", "deterministic.wat"].map(String::from).into();
+    let run = |env: &[(&str, &str)]| {
+        let out = run_wasmc(&fixtures, &args, env);
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (a, b) = (run(&[("WASMC_DETERMINISTIC", "1")]), run(&[("WASMC_DETERMINISTIC", "1")]));
+    let c = run(&[]);
+    if !a.0 || a != b || c.1 == a.1 {
+        return Err(format!("deterministic runs {a:?} {b:?}, normal run {c:?}").into());
+    }
+    Ok(())
+}
+
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
@@ -245,6 +262,7 @@ fn main() {
     trials.push(Trial::test("tail-calls::constant-stack-100-million", tail_calls_run_in_constant_stack));
     trials.push(Trial::test("eh::throw-through-10000-frames", throw_through_ten_thousand_frames));
     trials.push(Trial::test("eh::uncaught-exception", uncaught_exception_is_reported));
+    trials.push(Trial::test("runtime::deterministic-mode", deterministic_mode_replays));
     for (file, expect) in TRAP_FIXTURES {
         trials.push(Trial::test(format!("trap::{file}"), move || run_trap_fixture(file, expect)));
     }

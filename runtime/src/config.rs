@@ -19,6 +19,10 @@ pub struct RuntimeConfig {
     /// suffix; per semispace), `WASMC_GC_STRESS=N` (collect at every N-th allocation),
     /// `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`.
     pub gc: wasmc_gc::copying::GcConfig,
+    /// `WASMC_DETERMINISTIC=1`: fixed virtual clocks and random bytes (DESIGN.md
+    /// "Determinism"; the collector's points depend only on the allocation sequence in
+    /// every mode).
+    pub deterministic: bool,
 }
 
 /// Parses a byte count with an optional `K`, `M` or `G` suffix (powers of 1024).
@@ -97,6 +101,7 @@ impl RuntimeConfig {
                 "WASMC_GC_POISON" => c.gc.poison = flag(&k, &v)?,
                 "WASMC_GC_VERIFY" => c.gc.verify = flag(&k, &v)?,
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
+                "WASMC_DETERMINISTIC" => c.deterministic = flag(&k, &v)?,
                 "WASMC_STACK_SIZE" => {
                     c.stack_size =
                         v.parse::<usize>().ok().filter(|n| *n >= 64 * 1024).ok_or_else(|| {

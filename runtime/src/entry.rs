@@ -91,7 +91,12 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
 
 fn run_in(store: &mut Store, module: &Arc<LoadedModule>, args: &[Vec<u8>], config: &RuntimeConfig) -> i32 {
     match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
-        Ok(w) => store.inner().wasi = Some(Box::new(w)),
+        Ok(mut w) => {
+            if config.deterministic {
+                w.set_deterministic();
+            }
+            store.inner().wasi = Some(Box::new(w));
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return 1;

@@ -144,6 +144,38 @@ pub struct WasiCtx {
     args: Vec<Vec<u8>>,
     env: Vec<Vec<u8>>,
     fds: Vec<Option<Fd>>,
+    /// The deterministic mode's state (`WASMC_DETERMINISTIC=1`), if on.
+    deterministic: Option<Deterministic>,
+}
+
+/// Deterministic mode (DESIGN.md "Determinism"): every clock reads a virtual time that
+/// starts at a fixed instant and advances 1 ms per reading (and by the whole timeout of a
+/// `poll_oneoff` clock subscription, which then returns at once); `random_get` returns a
+/// fixed xorshift stream. Two runs of a program give the same output.
+struct Deterministic {
+    /// Virtual time in nanoseconds (the same for every clock id).
+    now: u64,
+    /// xorshift64 state.
+    rng: u64,
+}
+
+impl Deterministic {
+    /// 2020-09-13T12:26:40Z, an arbitrary fixed start.
+    const START_NS: u64 = 1_600_000_000 * 1_000_000_000;
+
+    fn read_clock(&mut self) -> u64 {
+        self.now += 1_000_000;
+        self.now
+    }
+
+    fn fill(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            self.rng ^= self.rng << 13;
+            self.rng ^= self.rng >> 7;
+            self.rng ^= self.rng << 17;
+            *b = self.rng as u8;
+        }
+    }
 }
 
 /// Error setting up WASI.
@@ -178,7 +210,22 @@ impl WasiCtx {
             }
             fds.push(Some(Fd::Dir { fd: dir.into(), preopen: Some(guest.clone()) }));
         }
-        Ok(WasiCtx { args, env, fds })
+        Ok(WasiCtx { args, env, fds, deterministic: None })
+    }
+
+    /// Switches the deterministic mode on (see `WASMC_DETERMINISTIC` in the README).
+    pub fn set_deterministic(&mut self) {
+        self.deterministic =
+            Some(Deterministic { now: Deterministic::START_NS, rng: 0x2545_f491_4f6c_dd1d });
+    }
+
+    /// The current time of clock `id` in nanoseconds (virtual in deterministic mode).
+    fn clock_now(&mut self, id: u32) -> Result<u64, u32> {
+        let clock = clock_id(id)?;
+        match &mut self.deterministic {
+            Some(d) => Ok(d.read_clock()),
+            None => now_ns(clock),
+        }
     }
 
     fn fd(&mut self, fd: u32) -> Result<&mut Fd, u32> {
@@ -611,9 +658,19 @@ fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
         let tag = cx.mem.slice(s + 8, 1)?[0];
         match tag {
             0 => {
-                let id = clock_id(cx.mem.u32(s + 16)?)?;
+                let raw_id = cx.mem.u32(s + 16)?;
+                let id = clock_id(raw_id)?;
                 let timeout = cx.mem.u64(s + 24)?;
                 let abstime = cx.mem.slice(s + 40, 2)?[0] & 1 != 0;
+                if let Some(d) = &mut cx.wasi.deterministic {
+                    // Virtual time: the timeout passes at once.
+                    let now = d.read_clock();
+                    d.now = if abstime { timeout.max(now) } else { now.saturating_add(timeout) };
+                    if earliest.is_none() {
+                        earliest = Some((0, userdata));
+                    }
+                    continue;
+                }
                 let now = now_ns(id)?;
                 let delay = if abstime { timeout.saturating_sub(now) } else { timeout };
                 let deadline = now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay);
@@ -687,11 +744,15 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
             cx.mem.put_u64(a32(a[1]), ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
         }),
         wasi!("clock_time_get", [I32, I64, I32], |cx, a| {
-            let t = now_ns(clock_id(a32(a[0]))?)?;
+            let t = cx.wasi.clock_now(a32(a[0]))?;
             cx.mem.put_u64(a32(a[2]), t)
         }),
         wasi!("random_get", [I32, I32], |cx, a| {
             let buf = cx.mem.slice_mut(a32(a[0]), a32(a[1]))?;
+            if let Some(d) = &mut cx.wasi.deterministic {
+                d.fill(buf);
+                return Ok(());
+            }
             let mut done = 0;
             while done < buf.len() {
                 // SAFETY: getrandom fills the remaining part of a live buffer.
