@@ -8,8 +8,9 @@
 //! value, struct, array, function, other), traps by kind, then the exported globals and
 //! memories after each call.
 //!
-//! Stack exhaustion on either side ends the comparison (the engines' stack limits differ),
-//! as does an instantiation that fails on both sides.
+//! Stack exhaustion or heap exhaustion on either side ends the comparison (the engines'
+//! limits differ: both heaps are capped at [`HEAP_LIMIT`] bytes to keep the fuzzer's memory
+//! bounded), as does an instantiation that fails on both sides.
 
 use arbitrary::Unstructured;
 use wasmc_gc::copying::GcConfig;
@@ -149,7 +150,7 @@ fn wasmc_shape(store: &mut Store, v: Val, ty: ValType) -> Shape {
     }
 }
 
-fn wasmtime_shape(store: &mut wasmtime::Store<()>, v: &wasmtime::Val) -> Shape {
+fn wasmtime_shape(store: &mut wasmtime::Store<wasmtime::StoreLimits>, v: &wasmtime::Val) -> Shape {
     use wasmtime::Val as V;
     match v {
         V::I32(x) => Shape::Int(*x as u32 as u64),
@@ -179,6 +180,9 @@ enum Outcome {
     Trapped(TrapClass),
 }
 
+/// Bytes each engine's GC heap (and each linear memory) may grow to.
+pub const HEAP_LIMIT: usize = 64 << 20;
+
 /// The module wasm-smith makes of `u` for this oracle, with its termination fuel.
 ///
 /// # Errors
@@ -188,6 +192,7 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     config.max_imports = 0;
     config.export_everything = true;
     config.max_memory32_bytes = 1 << 20;
+    config.memory_max_size_required = true;
     config.max_table_elements = 1000;
     config.max_funcs = 20;
     config.max_instructions = 200;
@@ -236,9 +241,11 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
     };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m")?;
-    let gc = GcConfig { stress: Some(1), poison: true, ..GcConfig::default() };
+    let gc = GcConfig { stress: Some(1), poison: true, initial: 1 << 20, max: HEAP_LIMIT, ..GcConfig::default() };
     let mut ours = Store::new(512 << 10, gc).map_err(|e| e.to_string())?;
-    let mut theirs = wasmtime::Store::new(&engine, ());
+    let limits = wasmtime::StoreLimitsBuilder::new().memory_size(HEAP_LIMIT).build();
+    let mut theirs = wasmtime::Store::new(&engine, limits);
+    theirs.limiter(|l| l);
     let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]);
     let o_inst = ours.instantiate(&loaded.module, &mut |_| None);
     let (t_inst, o_inst) = match (t_inst, o_inst) {
@@ -308,7 +315,8 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
             ),
             Err(t) => Outcome::Trapped(wasmc_class(&t)),
         };
-        if matches!(t_out, Outcome::Trapped(TrapClass::Stack)) || matches!(o_out, Outcome::Trapped(TrapClass::Stack)) {
+        let inconclusive = |o: &Outcome| matches!(o, Outcome::Trapped(TrapClass::Stack | TrapClass::Oom));
+        if inconclusive(&t_out) || inconclusive(&o_out) {
             return Ok(true);
         }
         if t_out != o_out {
@@ -326,7 +334,7 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
 fn compare_state(
     exports: &[(String, wasmtime::ExternType)],
     t_inst: &wasmtime::Instance,
-    theirs: &mut wasmtime::Store<()>,
+    theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
     ours: &mut Store,
     o_inst: usize,
 ) -> Result<(), String> {
