@@ -91,11 +91,30 @@ impl Spiller {
 }
 
 /// Phase 1: rewrites every use of an alias to its target, and carries reference-ness over.
+/// `v` with its aliases resolved, or `None` when `v` is no value any more: an alias whose
+/// chain ends at no value (cranelift-frontend leaves such aliases behind for block
+/// parameters it removed; the translator may have marked them as references earlier).
+/// Found by the `compile` fuzz target: resolving such an alias panics in Cranelift.
+pub fn resolved(dfg: &ir::DataFlowGraph, mut v: Value) -> Option<Value> {
+    for _ in 0..=dfg.num_values() {
+        if !dfg.value_is_valid(v) {
+            return None;
+        }
+        match dfg.value_alias_dest_for_serialization(v) {
+            Some(original) => v = original,
+            None => return Some(v),
+        }
+    }
+    None
+}
+
+/// Phase 1 (see [`resolved`] for aliases of nothing, which are dropped).
 pub fn resolve_aliases(func: &mut Function, refs: &mut EntitySet<Value>) {
     let aliased: Vec<Value> = refs.keys().filter(|v| refs.contains(*v)).collect();
     for v in aliased {
-        let r = func.dfg.resolve_aliases(v);
-        refs.insert(r);
+        if let Some(r) = resolved(&func.dfg, v) {
+            refs.insert(r);
+        }
     }
     func.dfg.resolve_all_aliases();
 }
@@ -410,7 +429,9 @@ pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> 
     let dfg = &func.dfg;
     let mut refs2 = EntitySet::new();
     for v in refs.keys().filter(|v| refs.contains(*v)) {
-        refs2.insert(dfg.resolve_aliases(v));
+        if let Some(r) = resolved(dfg, v) {
+            refs2.insert(r);
+        }
     }
     // Slots some stack map names hold references; values loaded from them are references.
     let mut mapped: EntitySet<StackSlot> = EntitySet::new();
