@@ -267,22 +267,39 @@ pub(crate) fn throw_adapter_signature() -> Signature {
 
 /// Builds the throw adapter (see [`THROW_ADAPTER_SYMBOL`]).
 fn throw_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
-    let mut func = Function::with_name_signature(UserFuncName::default(), throw_adapter_signature());
+    exit_adapter(fctx, frontend, throw_adapter_signature(), Builtin::Throw, |b, _| {
+        b.ins().trap(trap(TrapCode::Unreachable));
+    })
+}
+
+/// Builds an adapter through which Wasm calls a builtin that walks the stack: with the
+/// Wasm calling convention and `sig`, it stores its own frame pointer as the store's exit
+/// frame (where the collector's and the unwinder's walks start), calls `builtin` with its
+/// parameters, and lets `finish` end the function given the builtin's results.
+fn exit_adapter(
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    sig: Signature,
+    builtin: Builtin,
+    finish: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value]),
+) -> Function {
+    let mut func = Function::with_name_signature(UserFuncName::default(), sig);
     let mut b = FunctionBuilder::new(&mut func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     b.seal_block(entry);
-    let p = b.block_params(entry).to_vec();
-    let (vmctx, exn) = (p[0], p[1]);
+    let params = b.block_params(entry).to_vec();
+    let vmctx = params[0];
     record_exit_frame(&mut b, vmctx);
     let flags = MemFlagsData::trusted().with_readonly();
     let builtins = b.ins().load(POINTER, flags, vmctx, rt::vmctx::BUILTINS);
-    let offset = (Builtin::Throw.index() * 8) as i32;
+    let offset = (builtin.index() * 8) as i32;
     let f = b.ins().load(POINTER, flags, builtins, offset);
-    let sig = b.import_signature(Builtin::Throw.signature(CallConv::SystemV));
-    b.ins().call_indirect(sig, f, &[vmctx, exn]);
-    b.ins().trap(trap(TrapCode::Unreachable));
+    let bsig = b.import_signature(builtin.signature(CallConv::SystemV));
+    let call = b.ins().call_indirect(bsig, f, &params);
+    let results = b.inst_results(call).to_vec();
+    finish(&mut b, &results);
     b.finalize(frontend);
     func
 }
@@ -299,26 +316,11 @@ pub(crate) fn gc_adapter_signature() -> Signature {
 /// collector's stack walk starts), calls the `gc_alloc` builtin, and traps "out of memory"
 /// when it returns null.
 fn gc_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
-    let mut func = Function::with_name_signature(UserFuncName::default(), gc_adapter_signature());
-    let mut b = FunctionBuilder::new(&mut func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let p = b.block_params(entry).to_vec();
-    let (vmctx, rtt, size) = (p[0], p[1], p[2]);
-    record_exit_frame(&mut b, vmctx);
-    let flags = MemFlagsData::trusted().with_readonly();
-    let builtins = b.ins().load(POINTER, flags, vmctx, rt::vmctx::BUILTINS);
-    let offset = (Builtin::GcAlloc.index() * 8) as i32;
-    let f = b.ins().load(POINTER, flags, builtins, offset);
-    let sig = b.import_signature(Builtin::GcAlloc.signature(CallConv::SystemV));
-    let call = b.ins().call_indirect(sig, f, &[vmctx, rtt, size]);
-    let obj = b.inst_results(call)[0];
-    b.ins().trapz(obj, trap(TrapCode::OutOfMemory));
-    b.ins().return_(&[obj]);
-    b.finalize(frontend);
-    func
+    exit_adapter(fctx, frontend, gc_adapter_signature(), Builtin::GcAlloc, |b, results| {
+        let obj = results[0];
+        b.ins().trapz(obj, trap(TrapCode::OutOfMemory));
+        b.ins().return_(&[obj]);
+    })
 }
 
 /// Emits `vmctx->store->exit_fp = <this frame's FP>`: the collector's stack walk starts at

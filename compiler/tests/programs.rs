@@ -8,6 +8,7 @@
 mod common;
 
 use std::path::Path;
+use std::process::Output;
 
 use common::{copy_dir, programs_dir, run_wasmc};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -72,39 +73,50 @@ const TRAP_FIXTURES: &[(&str, &[&str])] = &[
 
 fn run_trap_fixture(file: &str, expect: &[&str]) -> Result<(), Failed> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let out = run_wasmc(&fixtures, &["run".into(), file.into()], &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() != Some(134) {
-        return Err(
-            format!("status {:?}, expected 134; stderr:\n{stderr}", out.status.code()).into()
-        );
-    }
-    for e in expect {
-        if !stderr.contains(e) {
-            return Err(format!("stderr lacks `{e}`:\n{stderr}").into());
-        }
-    }
-    Ok(())
+    expect_trap(&run_wasmc(&fixtures, &["run".into(), file.into()], &[]), expect)
 }
 
-/// Runs `tests/fixtures/linked_list.wat` for 10,000,000 cells with `env`.
-fn run_linked_list(env: &[(&str, &str)]) -> std::process::Output {
+/// Runs `wasmc run [flags] --invoke EXPORT tests/fixtures/FILE -- PARAMS` with `env`.
+fn invoke(flags: &[&str], file: &str, export: &str, params: &[&str], env: &[(&str, &str)]) -> Output {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> =
-        ["run", "--invoke", "run", "linked_list.wat", "--", "10000000"].map(String::from).into();
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(flags.iter().map(|s| s.to_string()));
+    args.extend(["--invoke", export, file, "--"].map(String::from));
+    args.extend(params.iter().map(|s| s.to_string()));
     run_wasmc(&fixtures, &args, env)
+}
+
+/// Succeeds if `out` is a successful run that printed `expected` (one result line).
+fn expect_result(out: &Output, expected: &str) -> Result<(), Failed> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() && stdout.trim() == expected {
+        return Ok(());
+    }
+    Err(format!(
+        "status {:?}, stdout `{}` (expected `{expected}`)\n{}",
+        out.status.code(),
+        stdout.trim(),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .into())
+}
+
+/// Succeeds if `out` is the exit status 134 of a trap whose stderr has every `expected` line.
+fn expect_trap(out: &Output, expected: &[&str]) -> Result<(), Failed> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(134) && expected.iter().all(|e| stderr.contains(e)) {
+        return Ok(());
+    }
+    Err(format!("status {:?}, expected 134 with {expected:?}; stderr:\n{stderr}", out.status.code()).into())
 }
 
 /// Builds a 10,000,000-cell linked list of structs with a garbage allocation after each
 /// cell, so the collector copies the growing list many times (and once at the end, with
 /// Cheney's iterative scan over a 10-million-long chain), then checks every cell.
 fn long_linked_list() -> Result<(), Failed> {
-    let out = run_linked_list(&[("WASMC_GC_STATS", "1")]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = invoke(&[], "linked_list.wat", "run", &["10000000"], &[("WASMC_GC_STATS", "1")]);
+    expect_result(&out, "0")?;
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || stdout.trim() != "0" {
-        return Err(format!("status {:?}, stdout `{stdout}`\n{stderr}", out.status.code()).into());
-    }
     let collections: u64 = stderr
         .split("gc: ")
         .nth(1)
@@ -120,12 +132,8 @@ fn long_linked_list() -> Result<(), Failed> {
 /// The same list in a heap capped at 4 MiB: allocation fails at the maximum, which is the
 /// trap "out of memory" (exit status 134), not an abort.
 fn heap_exhaustion_traps() -> Result<(), Failed> {
-    let out = run_linked_list(&[("WASMC_GC_HEAP", "1M:4M")]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() != Some(134) || !stderr.contains("wasm trap: out of memory") {
-        return Err(format!("status {:?}\n{stderr}", out.status.code()).into());
-    }
-    Ok(())
+    let out = invoke(&[], "linked_list.wat", "run", &["10000000"], &[("WASMC_GC_HEAP", "1M:4M")]);
+    expect_trap(&out, &["wasm trap: out of memory"])
 }
 
 /// Poisoning catches a stale reference at once: the #13228 pattern compiled with alias
@@ -133,49 +141,24 @@ fn heap_exhaustion_traps() -> Result<(), Failed> {
 /// runtime reports the fault with a backtrace (status 134) instead of crashing; compiled
 /// normally the same program returns 5.
 fn poison_catches_stale_reference() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")];
-    let run = |extra: &[&str]| {
-        let mut args: Vec<String> = vec!["run".into()];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args.extend(["--invoke", "run", "alias_after_safepoint.wat"].map(String::from));
-        run_wasmc(&fixtures, &args, &env)
-    };
-    let good = run(&[]);
-    if !good.status.success() || String::from_utf8_lossy(&good.stdout).trim() != "5" {
-        return Err(format!("correct build: {:?} {}", good.status, String::from_utf8_lossy(&good.stderr)).into());
-    }
-    let bad = run(&["--debug-no-alias-resolution"]);
-    let stderr = String::from_utf8_lossy(&bad.stderr);
-    if bad.status.code() != Some(134) || !stderr.contains("wasm trap: internal error: SIGSEGV") || !stderr.contains("0: f") {
-        return Err(format!("miscompiled build: status {:?}\n{stderr}", bad.status.code()).into());
-    }
-    Ok(())
+    expect_result(&invoke(&[], "alias_after_safepoint.wat", "run", &[], &env), "5")?;
+    let bad = invoke(&["--debug-no-alias-resolution"], "alias_after_safepoint.wat", "run", &[], &env);
+    expect_trap(&bad, &["wasm trap: internal error: SIGSEGV", "0: f"])
 }
 
 /// Tail recursion 100,000,000 deep through `return_call`, `return_call_indirect` and
 /// `return_call_ref` (the last under GC stress) in a 128 KiB Wasm stack: constant stack.
 fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let cases: [(&str, &[&str], &str); 3] = [
         ("sum", &["100000000", "0"], "5000000050000000"),
         ("parity", &["100000001"], "1"),
         ("walk", &["100000000"], "100000000"),
     ];
+    let env = [("WASMC_STACK_SIZE", "131072"), ("WASMC_GC_STRESS", "7"), ("WASMC_GC_POISON", "1")];
     for (export, params, expected) in cases {
-        let mut args: Vec<String> = ["run", "--invoke", export, "tail_calls.wat", "--"].map(String::from).into();
-        args.extend(params.iter().map(|p| p.to_string()));
-        let env = [("WASMC_STACK_SIZE", "131072"), ("WASMC_GC_STRESS", "7"), ("WASMC_GC_POISON", "1")];
-        let out = run_wasmc(&fixtures, &args, &env);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() || stdout.trim() != expected {
-            return Err(format!(
-                "{export}: status {:?}, stdout `{stdout}` (expected {expected})\n{}",
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
-        }
+        expect_result(&invoke(&[], "tail_calls.wat", export, params, &env), expected)
+            .map_err(|e| format!("{export}: {}", e.message().unwrap_or_default()))?;
     }
     Ok(())
 }
@@ -184,42 +167,22 @@ fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
 /// every allocation (including the ones in each frame's handler and the one before the
 /// throw) and from-space poisoning; the bottom frame checks every cell (see the fixture).
 fn throw_through_ten_thousand_frames() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> = ["run", "--invoke", "run", "throw_deep.wat", "--", "10000"].map(String::from).into();
-    let out = run_wasmc(&fixtures, &args, &[("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() || stdout.trim() != "10001" {
-        return Err(format!(
-            "status {:?}, stdout `{stdout}`\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(())
+    let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")];
+    expect_result(&invoke(&[], "throw_deep.wat", "run", &["10000"], &env), "10001")
 }
 
 /// An exception that leaves Wasm: `wasm exception: uncaught` with the tag's export name and
 /// a backtrace naming the throwing function, exit status 134.
 fn uncaught_exception_is_reported() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> = ["run", "--invoke", "escape", "throw_deep.wat"].map(String::from).into();
-    let out = run_wasmc(&fixtures, &args, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let expected = ["wasm exception: uncaught (tag `found`)", "wasm backtrace:", "0: thrower"];
-    if out.status.code() != Some(134) || expected.iter().any(|e| !stderr.contains(e)) {
-        return Err(format!("status {:?}\n{stderr}", out.status.code()).into());
-    }
-    Ok(())
+    let out = invoke(&[], "throw_deep.wat", "escape", &[], &[]);
+    expect_trap(&out, &["wasm exception: uncaught (tag `found`)", "wasm backtrace:", "0: thrower"])
 }
 
 /// `WASMC_DETERMINISTIC=1`: the clock and the random bytes are the same in two runs (and
 /// differ from a normal run's).
 fn deterministic_mode_replays() -> Result<(), Failed> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let args: Vec<String> = ["run", "--invoke", "run", "deterministic.wat"].map(String::from).into();
     let run = |env: &[(&str, &str)]| {
-        let out = run_wasmc(&fixtures, &args, env);
+        let out = invoke(&[], "deterministic.wat", "run", &[], env);
         (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
     };
     let (a, b) = (run(&[("WASMC_DETERMINISTIC", "1")]), run(&[("WASMC_DETERMINISTIC", "1")]));

@@ -21,7 +21,7 @@ use wasmc_runtime::abi::{TrapCode, tag, vmctx};
 use wasmc_runtime::meta::StorageType;
 use wasmparser::{Catch, TryTable};
 
-use super::{Frame, FrameKind, FuncTranslator, trap};
+use super::{FrameKind, FuncTranslator, trap};
 use crate::abi::POINTER;
 use crate::error::CompileError;
 
@@ -78,17 +78,7 @@ impl FuncTranslator<'_, '_, '_> {
         if let Some(r) = self.throw_adapter {
             return r;
         }
-        let sig = self.builder.import_signature(crate::emit::throw_adapter_signature());
-        let name = self
-            .builder
-            .func
-            .declare_imported_user_function(ir::UserExternalName::new(0, self.env.throw_adapter));
-        let r = self.builder.import_function(ir::ExtFuncData {
-            name: ir::ExternalName::user(name),
-            signature: sig,
-            colocated: true,
-            patchable: false,
-        });
+        let r = self.import_colocated(self.env.throw_adapter, crate::emit::throw_adapter_signature());
         self.throw_adapter = Some(r);
         r
     }
@@ -150,14 +140,7 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.seal_block(body);
         self.reachable = true;
         self.landing_pads.push(pad);
-        self.control.push(Frame {
-            kind: FrameKind::TryTable { pad },
-            dest,
-            num_params: params.len(),
-            num_results: results.len(),
-            height: self.stack.len() - params.len(),
-            dest_reachable: false,
-        });
+        self.push_frame(FrameKind::TryTable { pad }, dest, params.len(), results.len());
         Ok(())
     }
 

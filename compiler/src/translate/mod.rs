@@ -230,19 +230,21 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
         if let Some(r) = self.gc_adapter {
             return r;
         }
-        let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::Tail);
-        sig.params.extend([ir::AbiParam::new(POINTER); 3]);
-        sig.returns.push(ir::AbiParam::new(POINTER));
+        let r = self.import_colocated(self.env.gc_adapter, crate::emit::gc_adapter_signature());
+        self.gc_adapter = Some(r);
+        r
+    }
+
+    /// Imports the module-local function `UserExternalName` index `index` (namespace 0).
+    fn import_colocated(&mut self, index: u32, sig: ir::Signature) -> ir::FuncRef {
         let sig = self.builder.import_signature(sig);
-        let name = self.builder.func.declare_imported_user_function(UserExternalName::new(0, self.env.gc_adapter));
-        let r = self.builder.import_function(ir::ExtFuncData {
+        let name = self.builder.func.declare_imported_user_function(UserExternalName::new(0, index));
+        self.builder.import_function(ir::ExtFuncData {
             name: ir::ExternalName::user(name),
             signature: sig,
             colocated: true,
             patchable: false,
-        });
-        self.gc_adapter = Some(r);
-        r
+        })
     }
 
     /// The value of `v` if it is a compile-time `i32` constant (an `iconst`, or an
@@ -386,6 +388,12 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
         b
     }
 
+    /// Opens a control frame whose `num_params` parameters are on top of the operand stack.
+    fn push_frame(&mut self, kind: FrameKind, dest: ir::Block, num_params: usize, num_results: usize) {
+        let height = self.stack.len() - num_params;
+        self.control.push(Frame { kind, dest, num_params, num_results, height, dest_reachable: false });
+    }
+
     /// The branch target of relative depth `depth` and the number of values it takes.
     fn branch_target(&mut self, depth: u32) -> (ir::Block, usize) {
         let i = self.control.len() - 1 - depth as usize;
@@ -413,14 +421,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
             Operator::Block { blockty } => {
                 let (params, results) = self.block_type(blockty);
                 let dest = self.new_block_with_params(&results);
-                self.control.push(Frame {
-                    kind: FrameKind::Block,
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    height: self.stack.len() - params.len(),
-                    dest_reachable: false,
-                });
+                self.push_frame(FrameKind::Block, dest, params.len(), results.len());
             }
             Operator::Loop { blockty } => {
                 let (params, results) = self.block_type(blockty);
@@ -432,14 +433,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 self.builder.switch_to_block(header);
                 let header_params = self.builder.block_params(header).to_vec();
                 self.stack.extend(header_params);
-                self.control.push(Frame {
-                    kind: FrameKind::Loop { header },
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    height: self.stack.len() - params.len(),
-                    dest_reachable: false,
-                });
+                self.push_frame(FrameKind::Loop { header }, dest, params.len(), results.len());
             }
             Operator::If { blockty } => {
                 let (params, results) = self.block_type(blockty);
@@ -452,14 +446,7 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 self.builder.seal_block(else_block);
                 self.builder.switch_to_block(then_block);
                 let saved = self.peekn(params.len()).to_vec();
-                self.control.push(Frame {
-                    kind: FrameKind::If { else_block, params: saved, else_seen: false },
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    height: self.stack.len() - params.len(),
-                    dest_reachable: false,
-                });
+                self.push_frame(FrameKind::If { else_block, params: saved, else_seen: false }, dest, params.len(), results.len());
             }
             Operator::Else => self.translate_else(),
             Operator::End => self.translate_end(),
