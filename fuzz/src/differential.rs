@@ -251,6 +251,11 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
     let (t_inst, o_inst) = match (t_inst, o_inst) {
         (Ok(t), Ok(o)) => (t, o),
         (Err(_), Err(_)) => return Ok(true),
+        // Heap exhaustion while initialising (the engines' object sizes and limits differ).
+        (Err(e), _) if wasmtime_class(&e) == TrapClass::Oom => return Ok(true),
+        (_, Err(wasmc_runtime::instance::InstantiateError::Trap(t))) if wasmc_class(&t) == TrapClass::Oom => {
+            return Ok(true);
+        }
         (t, o) => {
             return Err(format!(
                 "instantiation: wasmtime {:?}, wasmc {:?}",
