@@ -1,16 +1,32 @@
 //! Figures about the differential corpus: how many inputs ran on both engines, and which
 //! operators (all, and those of GC, typed references, exceptions and tail calls) the
-//! generated modules contain: `cargo run -p wasmc-fuzz --example corpus_stats` (from the
-//! workspace root).
+//! generated modules contain: `cargo run -p wasmc-fuzz --example corpus_stats [--no-run] [DIR...]`
+//! (default: `fuzz/corpus/differential`, from the workspace root).
 
 fn main() {
     let (mut ran, mut skipped) = (0, 0);
     let mut ops = std::collections::BTreeSet::new();
-    let mut dir: Vec<_> = std::fs::read_dir("fuzz/corpus/differential").unwrap().flatten().map(|e| e.path()).collect();
+    let mut dirs: Vec<String> = std::env::args().skip(1).collect();
+    // `--no-run`: count operators only, without running the oracle.
+    let run = !dirs.iter().any(|d| d == "--no-run");
+    dirs.retain(|d| d != "--no-run");
+    if dirs.is_empty() {
+        dirs.push("fuzz/corpus/differential".into());
+    }
+    let mut dir: Vec<_> = dirs
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).expect("corpus directory").flatten().map(|e| e.path()))
+        .collect();
     dir.sort();
     for p in dir {
         let d = std::fs::read(&p).unwrap();
-        match wasmc_fuzz::differential::run(&d) { Ok(true) => ran += 1, Ok(false) => skipped += 1, Err(e) => println!("{}: {e}", p.display()) }
+        if run {
+            match wasmc_fuzz::differential::run(&d) {
+                Ok(true) => ran += 1,
+                Ok(false) => skipped += 1,
+                Err(e) => println!("{}: {e}", p.display()),
+            }
+        }
         let mut u = arbitrary::Unstructured::new(&d);
         if let Ok(bytes) = wasmc_fuzz::differential::module(&mut u) {
             for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
