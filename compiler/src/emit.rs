@@ -24,8 +24,8 @@ use crate::may_gc::MayGc;
 use crate::module::{ModuleInfo, parse};
 use crate::safepoints::{SpillStats, Spiller};
 use crate::translate::{ModuleEnv, translate_function, trap};
-use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
 use cranelift_codegen::FinalizedMachExceptionHandler;
+use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
 use wasmc_runtime::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
 
 /// Cranelift optimisation level.
@@ -102,7 +102,11 @@ fn translate_module(
             .iter()
             .filter(|(inst, site)| {
                 let op = t.func.dfg.insts[*inst].opcode();
-                let tail = matches!(op, cranelift_codegen::ir::Opcode::ReturnCall | cranelift_codegen::ir::Opcode::ReturnCallIndirect);
+                let tail = matches!(
+                    op,
+                    cranelift_codegen::ir::Opcode::ReturnCall
+                        | cranelift_codegen::ir::Opcode::ReturnCallIndirect
+                );
                 !tail && analysis.is_safepoint(*site)
             })
             .map(|(inst, _)| *inst)
@@ -247,7 +251,9 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     }
     let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
     let code = (0..info.meta.code.len())
-        .map(|def| (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone()))
+        .map(|def| {
+            (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone())
+        })
         .collect();
     Ok(Compiled { object, stats, code })
 }
@@ -266,7 +272,10 @@ pub(crate) fn throw_adapter_signature() -> Signature {
 }
 
 /// Builds the throw adapter (see [`THROW_ADAPTER_SYMBOL`]).
-fn throw_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
+fn throw_adapter_function(
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
     exit_adapter(fctx, frontend, throw_adapter_signature(), Builtin::Throw, |b, _| {
         b.ins().trap(trap(TrapCode::Unreachable));
     })
@@ -315,7 +324,10 @@ pub(crate) fn gc_adapter_signature() -> Signature {
 /// Builds the GC adapter: stores its own frame pointer as the store's exit frame (where the
 /// collector's stack walk starts), calls the `gc_alloc` builtin, and traps "out of memory"
 /// when it returns null.
-fn gc_adapter_function(fctx: &mut FunctionBuilderContext, frontend: TargetFrontendConfig) -> Function {
+fn gc_adapter_function(
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
     exit_adapter(fctx, frontend, gc_adapter_signature(), Builtin::GcAlloc, |b, results| {
         let obj = results[0];
         b.ins().trapz(obj, trap(TrapCode::OutOfMemory));
@@ -359,8 +371,13 @@ pub fn clif(
     let n = info.bodies.len() as u32;
     let names: Vec<u32> = (0..n).collect();
     let frontend = isa.frontend_config();
-    let env =
-        ModuleEnv { info: &info, func_names: &names, frontend, gc_adapter: n, throw_adapter: n + 1 };
+    let env = ModuleEnv {
+        info: &info,
+        func_names: &names,
+        frontend,
+        gc_adapter: n,
+        throw_adapter: n + 1,
+    };
     let mut fctx = FunctionBuilderContext::new();
     let (funcs, _) = translate_module(&env, config, stage, &mut fctx)?;
     let mut out = Vec::new();

@@ -212,8 +212,8 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
             ClifStage::Spill => wasmc::Stage::Spill,
             ClifStage::Optimize => wasmc::Stage::Optimize,
         };
-        let funcs = wasmc::clif(&wasm, &config, stage)
-            .with_context(|| format!("{}", input.display()))?;
+        let funcs =
+            wasmc::clif(&wasm, &config, stage).with_context(|| format!("{}", input.display()))?;
         for (name, clif) in &funcs {
             println!(";; function {name}\n{clif}");
         }

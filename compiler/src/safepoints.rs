@@ -19,8 +19,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{
-    self, types::I64, Block, Function, Inst, InstBuilder, StackSlot, StackSlotData, StackSlotKind,
-    UserStackMapEntry, Value,
+    self, Block, Function, Inst, InstBuilder, StackSlot, StackSlotData, StackSlotKind,
+    UserStackMapEntry, Value, types::I64,
 };
 use cranelift_entity::{EntitySet, SecondaryMap};
 
@@ -62,7 +62,12 @@ impl Default for Spiller {
 impl Spiller {
     /// Runs the pass on `func`. `refs` are the values the translator knows to be GC
     /// references; `safepoints` the calls after which objects may have moved.
-    pub fn run(&self, func: &mut Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> SpillStats {
+    pub fn run(
+        &self,
+        func: &mut Function,
+        refs: &EntitySet<Value>,
+        safepoints: &[Inst],
+    ) -> SpillStats {
         let mut refs = refs.clone();
         if self.resolve_aliases {
             resolve_aliases(func, &mut refs);
@@ -79,10 +84,12 @@ impl Spiller {
         spilled.dedup();
         let mut slots: HashMap<Value, StackSlot> = HashMap::new();
         for v in &spilled {
-            let slot = func.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+            let slot =
+                func.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
             slots.insert(*v, slot);
         }
-        let mut stats = SpillStats { safepoints: safepoints.len(), slots: slots.len(), ..Default::default() };
+        let mut stats =
+            SpillStats { safepoints: safepoints.len(), slots: slots.len(), ..Default::default() };
         if !slots.is_empty() {
             rewrite(func, &slots, &live_across, &is_safepoint, &mut stats);
         }
@@ -168,7 +175,11 @@ pub fn propagate_refs(func: &Function, refs: &mut EntitySet<Value>) {
 
 /// Phase 3: for each safepoint, the references live across it (defined before, used after),
 /// sorted by value number.
-pub fn liveness(func: &Function, refs: &EntitySet<Value>, safepoints: &EntitySet<Inst>) -> HashMap<Inst, Vec<Value>> {
+pub fn liveness(
+    func: &Function,
+    refs: &EntitySet<Value>,
+    safepoints: &EntitySet<Inst>,
+) -> HashMap<Inst, Vec<Value>> {
     use std::collections::BTreeSet;
     let blocks: Vec<Block> = func.layout.blocks().collect();
     let mut succs: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
@@ -180,7 +191,9 @@ pub fn liveness(func: &Function, refs: &EntitySet<Value>, safepoints: &EntitySet
     let mut live_in: SecondaryMap<Block, BTreeSet<Value>> = SecondaryMap::new();
     // Backward transfer over a block, calling `at_safepoint` with the live set after each
     // safepoint (minus the safepoint's own results).
-    let transfer = |b: Block, live_out: BTreeSet<Value>, at_safepoint: &mut dyn FnMut(Inst, &BTreeSet<Value>)| {
+    let transfer = |b: Block,
+                    live_out: BTreeSet<Value>,
+                    at_safepoint: &mut dyn FnMut(Inst, &BTreeSet<Value>)| {
         let mut live = live_out;
         for inst in func.layout.block_insts(b).rev() {
             for r in func.dfg.inst_results(inst) {
@@ -259,7 +272,8 @@ fn rewrite(
             }
         }
         for b in &blocks {
-            let mut stale: Vec<Value> = preds[*b].iter().flat_map(|p| stale_out[*p].iter().copied()).collect();
+            let mut stale: Vec<Value> =
+                preds[*b].iter().flat_map(|p| stale_out[*p].iter().copied()).collect();
             stale.sort();
             stale.dedup();
             stale_in[*b] = stale.clone();
@@ -305,7 +319,8 @@ fn rewrite(
         let insts: Vec<Inst> = func.layout.block_insts(b).collect();
         for inst in insts {
             // Reload stale operands right before this instruction.
-            let used: Vec<Value> = func.dfg.inst_values(inst).filter(|v| slots.contains_key(v)).collect();
+            let used: Vec<Value> =
+                func.dfg.inst_values(inst).filter(|v| slots.contains_key(v)).collect();
             for v in used {
                 if matches!(current.get(&v), Some(None)) {
                     let mut pos = FuncCursor::new(func).at_inst(inst);
@@ -314,15 +329,21 @@ fn rewrite(
                     current.insert(v, Some(reloaded));
                 }
             }
-            let map: HashMap<Value, Value> =
-                current.iter().filter_map(|(v, c)| c.map(|c| (*v, c))).filter(|(v, c)| v != c).collect();
+            let map: HashMap<Value, Value> = current
+                .iter()
+                .filter_map(|(v, c)| c.map(|c| (*v, c)))
+                .filter(|(v, c)| v != c)
+                .collect();
             if !map.is_empty() {
                 func.dfg.map_inst_values(inst, |v| map.get(&v).copied().unwrap_or(v));
             }
             if safepoints.contains(inst) {
                 for v in live_across.get(&inst).into_iter().flatten() {
                     let slot = slots[v];
-                    func.dfg.append_user_stack_map_entry(inst, UserStackMapEntry { ty: I64, slot, offset: 0 });
+                    func.dfg.append_user_stack_map_entry(
+                        inst,
+                        UserStackMapEntry { ty: I64, slot, offset: 0 },
+                    );
                 }
                 for c in current.values_mut() {
                     *c = None;
@@ -401,7 +422,9 @@ fn slot_access(func: &Function, inst: Inst) -> Option<(StackSlot, SlotAccess)> {
     let dfg = &func.dfg;
     let (access, addr) = match dfg.insts[inst] {
         ir::InstructionData::Load { opcode: ir::Opcode::Load, arg, .. } => (SlotAccess::Load, arg),
-        ir::InstructionData::Store { opcode: ir::Opcode::Store, args, .. } => (SlotAccess::Store, args[1]),
+        ir::InstructionData::Store { opcode: ir::Opcode::Store, args, .. } => {
+            (SlotAccess::Store, args[1])
+        }
         _ => return None,
     };
     let def = dfg.value_def(dfg.resolve_aliases(addr)).inst()?;
@@ -425,7 +448,11 @@ fn slot_access(func: &Function, inst: Inst) -> Option<(StackSlot, SlotAccess)> {
 ///
 /// # Errors
 /// The first violation, in layout order.
-pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> Result<(), SpillViolation> {
+pub fn verify(
+    func: &Function,
+    refs: &EntitySet<Value>,
+    safepoints: &[Inst],
+) -> Result<(), SpillViolation> {
     let dfg = &func.dfg;
     let mut refs2 = EntitySet::new();
     for v in refs.keys().filter(|v| refs.contains(*v)) {
@@ -462,7 +489,9 @@ pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> 
             for inst in func.layout.block_insts(block) {
                 if dfg.insts[inst].opcode() == ir::Opcode::Select {
                     let args = dfg.inst_args(inst);
-                    if refs2.contains(dfg.resolve_aliases(args[1])) || refs2.contains(dfg.resolve_aliases(args[2])) {
+                    if refs2.contains(dfg.resolve_aliases(args[1]))
+                        || refs2.contains(dfg.resolve_aliases(args[2]))
+                    {
                         changed |= refs2.insert(dfg.first_result(inst));
                     }
                 }
@@ -558,7 +587,11 @@ pub fn verify(func: &Function, refs: &EntitySet<Value>, safepoints: &[Inst]) -> 
                                 .user_stack_map_entries(sp)
                                 .is_some_and(|e| e.iter().any(|e| e.slot == stack_slot));
                             if !named {
-                                return Err(SpillViolation::UnmappedSlot { inst, slot: stack_slot, safepoint: sp });
+                                return Err(SpillViolation::UnmappedSlot {
+                                    inst,
+                                    slot: stack_slot,
+                                    safepoint: sp,
+                                });
                             }
                         }
                     }

@@ -77,7 +77,13 @@ fn run_trap_fixture(file: &str, expect: &[&str]) -> Result<(), Failed> {
 }
 
 /// Runs `wasmc run [flags] --invoke EXPORT tests/fixtures/FILE -- PARAMS` with `env`.
-fn invoke(flags: &[&str], file: &str, export: &str, params: &[&str], env: &[(&str, &str)]) -> Output {
+fn invoke(
+    flags: &[&str],
+    file: &str,
+    export: &str,
+    params: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut args: Vec<String> = vec!["run".into()];
     args.extend(flags.iter().map(|s| s.to_string()));
@@ -107,7 +113,11 @@ fn expect_trap(out: &Output, expected: &[&str]) -> Result<(), Failed> {
     if out.status.code() == Some(134) && expected.iter().all(|e| stderr.contains(e)) {
         return Ok(());
     }
-    Err(format!("status {:?}, expected 134 with {expected:?}; stderr:\n{stderr}", out.status.code()).into())
+    Err(format!(
+        "status {:?}, expected 134 with {expected:?}; stderr:\n{stderr}",
+        out.status.code()
+    )
+    .into())
 }
 
 /// Builds a 10,000,000-cell linked list of structs with a garbage allocation after each
@@ -143,7 +153,8 @@ fn heap_exhaustion_traps() -> Result<(), Failed> {
 fn poison_catches_stale_reference() -> Result<(), Failed> {
     let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1")];
     expect_result(&invoke(&[], "alias_after_safepoint.wat", "run", &[], &env), "5")?;
-    let bad = invoke(&["--debug-no-alias-resolution"], "alias_after_safepoint.wat", "run", &[], &env);
+    let bad =
+        invoke(&["--debug-no-alias-resolution"], "alias_after_safepoint.wat", "run", &[], &env);
     expect_trap(&bad, &["wasm trap: internal error: SIGSEGV", "0: f"])
 }
 
@@ -211,18 +222,28 @@ fn main() {
             trials.push(Trial::test(program.replace('/', "::"), move || run_program(&plain, &[])));
             if suite != "c-wasi" {
                 let n = GC_STRESS.iter().find(|(p, _)| *p == program).map_or(1, |(_, n)| *n);
-                trials.push(Trial::test(format!("{}::gc-stress-{n}", program.replace('/', "::")), move || {
-                    let n = n.to_string();
-                    let env = [("WASMC_GC_STRESS", n.as_str()), ("WASMC_GC_POISON", "1"), ("WASMC_GC_VERIFY", "1")];
-                    run_program(&dir, &env)
-                }));
+                trials.push(Trial::test(
+                    format!("{}::gc-stress-{n}", program.replace('/', "::")),
+                    move || {
+                        let n = n.to_string();
+                        let env = [
+                            ("WASMC_GC_STRESS", n.as_str()),
+                            ("WASMC_GC_POISON", "1"),
+                            ("WASMC_GC_VERIFY", "1"),
+                        ];
+                        run_program(&dir, &env)
+                    },
+                ));
             }
         }
     }
     trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
-    trials.push(Trial::test("tail-calls::constant-stack-100-million", tail_calls_run_in_constant_stack));
+    trials.push(Trial::test(
+        "tail-calls::constant-stack-100-million",
+        tail_calls_run_in_constant_stack,
+    ));
     trials.push(Trial::test("eh::throw-through-10000-frames", throw_through_ten_thousand_frames));
     trials.push(Trial::test("eh::uncaught-exception", uncaught_exception_is_reported));
     trials.push(Trial::test("runtime::deterministic-mode", deterministic_mode_replays));

@@ -73,7 +73,12 @@ fn header_value<'s>(line: &'s str, key: &str) -> Option<&'s str> {
 /// A missing or unknown `test:` line, or a malformed `refs:` value.
 pub fn header(source: &str) -> Result<Header, String> {
     let mut kind = None;
-    let mut h = Header { kind: TestKind::Translate, flags: Vec::new(), refs: Vec::new(), no_gc: Vec::new() };
+    let mut h = Header {
+        kind: TestKind::Translate,
+        flags: Vec::new(),
+        refs: Vec::new(),
+        no_gc: Vec::new(),
+    };
     for line in source.lines() {
         if let Some(k) = header_value(line, "test:") {
             kind = Some(match k {
@@ -109,7 +114,9 @@ fn spill_clif(func: &mut cranelift_codegen::ir::Function, h: &Header) -> Result<
     let mut safepoints = Vec::new();
     for b in func.layout.blocks() {
         for inst in func.layout.block_insts(b) {
-            match func.dfg.insts[inst].analyze_call(&func.dfg.value_lists, &func.dfg.exception_tables) {
+            match func.dfg.insts[inst]
+                .analyze_call(&func.dfg.value_lists, &func.dfg.exception_tables)
+            {
                 CallInfo::Direct(f, _) => {
                     let name = f.to_string();
                     if !h.no_gc.contains(&name) {
@@ -125,7 +132,8 @@ fn spill_clif(func: &mut cranelift_codegen::ir::Function, h: &Header) -> Result<
         resolve_aliases: !h.flags.iter().any(|f| f == "no-alias-resolution"),
     };
     spiller.run(func, &refs, &safepoints);
-    wasmc::safepoints::verify(func, &refs, &safepoints).map_err(|e| format!("spill verification failed: {e}"))
+    wasmc::safepoints::verify(func, &refs, &safepoints)
+        .map_err(|e| format!("spill verification failed: {e}"))
 }
 
 /// The printed output of a filetest.

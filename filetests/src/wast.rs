@@ -10,12 +10,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor, VMGlobal};
 use wasmc_gc::copying::GcConfig;
+use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor, VMGlobal};
 use wasmc_runtime::gc::RefClass;
-use wasmc_runtime::instance::{
-    Extern, Global, HostFunc, InstantiateError, Store, StoreInner, Val,
-};
+use wasmc_runtime::instance::{Extern, Global, HostFunc, InstantiateError, Store, StoreInner, Val};
 use wasmc_runtime::memory::Memory;
 use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 use wasmc_runtime::registry::{self, LoadedModule};
@@ -131,7 +129,8 @@ pub fn load_shared(object: &[u8], dir: &Path, stem: &str) -> Result<Loaded, Stri
     let lib = unsafe { libloading::Library::new(&so) }.map_err(|e| e.to_string())?;
     // SAFETY: the symbol is the module descriptor (a data object).
     let desc: *const ModuleDescriptor = unsafe {
-        *lib.get::<*const ModuleDescriptor>(DESCRIPTOR_SYMBOL.as_bytes()).map_err(|e| e.to_string())?
+        *lib.get::<*const ModuleDescriptor>(DESCRIPTOR_SYMBOL.as_bytes())
+            .map_err(|e| e.to_string())?
     };
     // SAFETY: `desc` is that object's descriptor; the library stays loaded as long as the
     // returned `Loaded`, which unregisters the module before it unloads the library.
@@ -521,9 +520,7 @@ fn match_one(store: &StoreInner, g: Val, w: &WastRetCore<'_>) -> bool {
         }
         (WastRetCore::RefFunc(_), Val::Ref(r)) => r != 0,
         // GC result forms, told apart by the runtime (i31 tag, heap object RTT kind).
-        (WastRetCore::RefI31 | WastRetCore::RefI31Shared, Val::Ref(r)) => {
-            class(r) == RefClass::I31
-        }
+        (WastRetCore::RefI31 | WastRetCore::RefI31Shared, Val::Ref(r)) => class(r) == RefClass::I31,
         (WastRetCore::RefAny, Val::Ref(r)) => r != 0,
         (WastRetCore::RefEq, Val::Ref(r)) => {
             matches!(class(r), RefClass::I31 | RefClass::Struct | RefClass::Array)

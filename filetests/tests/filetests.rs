@@ -42,9 +42,10 @@ fn main() {
 /// and checks that the Wasmtime #13228 case then fails: the spill oracle finds the use of a
 /// stale reference through the unresolved alias.
 fn alias_resolution_off(dir: &Path) -> Result<(), String> {
-    for (file, comment) in
-        [("wasmtime-13228-alias-after-safepoint.wat", ";;"), ("wasmtime-13228-explicit-alias.clif", ";")]
-    {
+    for (file, comment) in [
+        ("wasmtime-13228-alias-after-safepoint.wat", ";;"),
+        ("wasmtime-13228-explicit-alias.clif", ";"),
+    ] {
         let case = dir.join(file);
         let source = std::fs::read_to_string(&case).map_err(|e| e.to_string())?;
         let without = format!("{comment} flags: no-alias-resolution\n{source}");

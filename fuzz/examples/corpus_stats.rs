@@ -32,13 +32,34 @@ fn main() {
             for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
                 if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
                     if let Ok(mut r) = body.get_operators_reader() {
-                        while let Ok(op) = r.read() { let n = format!("{op:?}"); let n = n.split([' ', '{', '(']).next().unwrap().to_string(); ops.insert(n); }
+                        while let Ok(op) = r.read() {
+                            let n = format!("{op:?}");
+                            let n = n.split([' ', '{', '(']).next().unwrap().to_string();
+                            ops.insert(n);
+                        }
                     }
                 }
             }
         }
     }
     println!("ran {ran}, skipped {skipped}");
-    let gc: Vec<_> = ops.iter().filter(|o| o.starts_with("Struct") || o.starts_with("Array") || o.starts_with("Ref") || o.starts_with("I31") || o.starts_with("BrOnCast") || o.starts_with("AnyConvert") || o.starts_with("ExternConvert") || o.starts_with("Throw") || o.starts_with("TryTable") || o.starts_with("ReturnCall") || o.starts_with("CallRef") || o.starts_with("BrOnNull") || o.starts_with("BrOnNonNull")).collect();
+    let gc: Vec<_> = ops
+        .iter()
+        .filter(|o| {
+            o.starts_with("Struct")
+                || o.starts_with("Array")
+                || o.starts_with("Ref")
+                || o.starts_with("I31")
+                || o.starts_with("BrOnCast")
+                || o.starts_with("AnyConvert")
+                || o.starts_with("ExternConvert")
+                || o.starts_with("Throw")
+                || o.starts_with("TryTable")
+                || o.starts_with("ReturnCall")
+                || o.starts_with("CallRef")
+                || o.starts_with("BrOnNull")
+                || o.starts_with("BrOnNonNull")
+        })
+        .collect();
     println!("{} distinct operators, {} GC/ref/EH/tail: {:?}", ops.len(), gc.len(), gc);
 }

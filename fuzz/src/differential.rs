@@ -234,14 +234,21 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
     }
     let engine = ENGINE.with(|e| e.clone());
     let Ok(tmodule) = wasmtime::Module::new(&engine, wasm) else { return Ok(false) };
-    let compiled = match wasmc::compile(wasm, &wasmc::Config { verify_spills: true, ..Default::default() }) {
-        Ok(c) => c,
-        Err(wasmc::CompileError::Unsupported { .. }) => return Ok(false),
-        Err(e) => return Err(format!("wasmc rejects a module wasmtime accepts: {e}")),
-    };
+    let compiled =
+        match wasmc::compile(wasm, &wasmc::Config { verify_spills: true, ..Default::default() }) {
+            Ok(c) => c,
+            Err(wasmc::CompileError::Unsupported { .. }) => return Ok(false),
+            Err(e) => return Err(format!("wasmc rejects a module wasmtime accepts: {e}")),
+        };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m")?;
-    let gc = GcConfig { stress: Some(1), poison: true, initial: 1 << 20, max: HEAP_LIMIT, ..GcConfig::default() };
+    let gc = GcConfig {
+        stress: Some(1),
+        poison: true,
+        initial: 1 << 20,
+        max: HEAP_LIMIT,
+        ..GcConfig::default()
+    };
     let mut ours = Store::new(512 << 10, gc).map_err(|e| e.to_string())?;
     let limits = wasmtime::StoreLimitsBuilder::new().memory_size(HEAP_LIMIT).build();
     let mut theirs = wasmtime::Store::new(&engine, limits);
@@ -253,7 +260,9 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
         (Err(_), Err(_)) => return Ok(true),
         // Heap exhaustion while initialising (the engines' object sizes and limits differ).
         (Err(e), _) if wasmtime_class(&e) == TrapClass::Oom => return Ok(true),
-        (_, Err(wasmc_runtime::instance::InstantiateError::Trap(t))) if wasmc_class(&t) == TrapClass::Oom => {
+        (_, Err(wasmc_runtime::instance::InstantiateError::Trap(t)))
+            if wasmc_class(&t) == TrapClass::Oom =>
+        {
             return Ok(true);
         }
         (t, o) => {
@@ -307,7 +316,9 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
         let t_func = t_inst.get_func(&mut theirs, name).ok_or("wasmtime lost an export")?;
         let mut t_results = vec![wasmtime::Val::I32(0); fty.results().len()];
         let t_out = match t_func.call(&mut theirs, &t_args, &mut t_results) {
-            Ok(()) => Outcome::Returned(t_results.iter().map(|v| wasmtime_shape(&mut theirs, v)).collect()),
+            Ok(()) => Outcome::Returned(
+                t_results.iter().map(|v| wasmtime_shape(&mut theirs, v)).collect(),
+            ),
             Err(e) => Outcome::Trapped(wasmtime_class(&e)),
         };
         let Some(Extern::Func(o_func)) = ours.instance(o_inst).export(name) else {
@@ -316,11 +327,15 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
         let result_types = o_func.ty().results.clone();
         let o_out = match ours.call(&o_func, &o_args) {
             Ok(vals) => Outcome::Returned(
-                vals.into_iter().zip(&result_types).map(|(v, t)| wasmc_shape(&mut ours, v, *t)).collect(),
+                vals.into_iter()
+                    .zip(&result_types)
+                    .map(|(v, t)| wasmc_shape(&mut ours, v, *t))
+                    .collect(),
             ),
             Err(t) => Outcome::Trapped(wasmc_class(&t)),
         };
-        let inconclusive = |o: &Outcome| matches!(o, Outcome::Trapped(TrapClass::Stack | TrapClass::Oom));
+        let inconclusive =
+            |o: &Outcome| matches!(o, Outcome::Trapped(TrapClass::Stack | TrapClass::Oom));
         if inconclusive(&t_out) || inconclusive(&o_out) {
             return Ok(true);
         }

@@ -197,7 +197,8 @@ pub fn generate(data: &[u8]) -> ArbResult<Generated> {
     sig.params.extend((0..REF_VARS).map(|_| AbiParam::new(I64)));
     sig.returns.push(AbiParam::new(I64));
     let mut func = Function::with_name_signature(UserFuncName::user(0, 0), sig);
-    let callees = [callee(&mut func, 0, 0, 1), callee(&mut func, 1, 1, 0), callee(&mut func, 2, 1, 0)];
+    let callees =
+        [callee(&mut func, 0, 0, 1), callee(&mut func, 1, 1, 0), callee(&mut func, 2, 1, 0)];
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let entry = b.create_block();
@@ -288,7 +289,9 @@ pub fn interpret(
         vals.insert(*p, a);
     }
     let get = |vals: &HashMap<Value, u64>, v: Value| -> Result<u64, String> {
-        vals.get(&dfg.resolve_aliases(v)).copied().ok_or_else(|| format!("{v} used before it is defined"))
+        vals.get(&dfg.resolve_aliases(v))
+            .copied()
+            .ok_or_else(|| format!("{v} used before it is defined"))
     };
     let slot_of = |addr: u64| -> Option<StackSlot> {
         use cranelift_entity::EntityRef;
@@ -332,13 +335,16 @@ pub fn interpret(
                 }
                 Opcode::Store => {
                     let (x, addr) = (get(&vals, args[0])?, get(&vals, args[1])?);
-                    let slot = slot_of(addr).ok_or_else(|| format!("{inst}: store to a non-slot address"))?;
+                    let slot = slot_of(addr)
+                        .ok_or_else(|| format!("{inst}: store to a non-slot address"))?;
                     slots.insert(slot, x);
                 }
                 Opcode::Load => {
                     let addr = get(&vals, args[0])?;
                     if let Some(slot) = slot_of(addr) {
-                        let x = *slots.get(&slot).ok_or_else(|| format!("{inst}: reload of unwritten {slot}"))?;
+                        let x = *slots
+                            .get(&slot)
+                            .ok_or_else(|| format!("{inst}: reload of unwritten {slot}"))?;
                         result(&mut vals, x);
                     } else {
                         let id = heap.get(addr).ok_or_else(|| {
@@ -352,7 +358,9 @@ pub fn interpret(
                     for a in &args {
                         let addr = get(&vals, *a)?;
                         if func_ref == callees[1] && heap.get(addr).is_none() {
-                            return Err(format!("{inst}: passes {addr:#x}, which is not a current object address"));
+                            return Err(format!(
+                                "{inst}: passes {addr:#x}, which is not a current object address"
+                            ));
                         }
                     }
                     if moving && (func_ref == callees[0] || func_ref == callees[1]) {
@@ -361,9 +369,9 @@ pub fn interpret(
                         let mut moved: HashMap<u64, u64> = HashMap::new();
                         let mut survivors: HashMap<u64, u64> = HashMap::new();
                         for e in entries {
-                            let old = *slots
-                                .get(&e.slot)
-                                .ok_or_else(|| format!("{inst}: its stack map names {}, never written", e.slot))?;
+                            let old = *slots.get(&e.slot).ok_or_else(|| {
+                                format!("{inst}: its stack map names {}, never written", e.slot)
+                            })?;
                             let id = heap.get(old).ok_or_else(|| {
                                 format!("{inst}: its stack map's {} holds {old:#x}, not a current object address", e.slot)
                             })?;
@@ -387,7 +395,8 @@ pub fn interpret(
                         Opcode::Jump => 0,
                         _ => usize::from(get(&vals, args[0])? == 0),
                     };
-                    let dest = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables)[taken];
+                    let dest =
+                        data.branch_destination(&dfg.jump_tables, &dfg.exception_tables)[taken];
                     let target = dest.block(&dfg.value_lists);
                     let mut passed = Vec::new();
                     for a in dest.args(&dfg.value_lists) {
@@ -423,20 +432,28 @@ pub fn run(data: &[u8]) -> Result<bool, String> {
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_with(data: &[u8], spiller: &wasmc::safepoints::Spiller, static_oracle: bool) -> Result<bool, String> {
+pub fn run_with(
+    data: &[u8],
+    spiller: &wasmc::safepoints::Spiller,
+    static_oracle: bool,
+) -> Result<bool, String> {
     let Ok(mut g) = generate(data) else { return Ok(false) };
     // The reference run: the same function, unspilled, in a heap that never moves.
     let unspilled = g.func.clone();
     spiller.run(&mut g.func, &g.refs, &g.safepoints);
-    let clif = || format!("\n--- before:\n{}\n--- after spilling:\n{}", unspilled.display(), g.func.display());
+    let clif = || {
+        format!("\n--- before:\n{}\n--- after spilling:\n{}", unspilled.display(), g.func.display())
+    };
     if static_oracle {
         wasmc::safepoints::verify(&g.func, &g.refs, &g.safepoints)
             .map_err(|e| format!("static oracle: {e}{}", clif()))?;
         check_stack_maps(&unspilled, &g.func, &g.refs, &g.safepoints)
             .map_err(|e| format!("{e}{}", clif()))?;
     }
-    let (result, _) = interpret(&g.func, &g.callees, FUEL, true).map_err(|e| format!("{e}{}", clif()))?;
-    let (expected, _) = interpret(&unspilled, &g.callees, FUEL, false).map_err(|e| format!("reference run: {e}{}", clif()))?;
+    let (result, _) =
+        interpret(&g.func, &g.callees, FUEL, true).map_err(|e| format!("{e}{}", clif()))?;
+    let (expected, _) = interpret(&unspilled, &g.callees, FUEL, false)
+        .map_err(|e| format!("reference run: {e}{}", clif()))?;
     if let (Some(r), Some(e)) = (result, expected) {
         if r != e {
             return Err(format!("result {r}, expected {e} (sums of object ids){}", clif()));
@@ -451,7 +468,9 @@ fn successors(func: &Function, inst: ir::Inst) -> Vec<(ir::Block, Vec<Option<Val
     dfg.insts[inst]
         .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
         .iter()
-        .map(|bc| (bc.block(&dfg.value_lists), bc.args(&dfg.value_lists).map(|a| a.as_value()).collect()))
+        .map(|bc| {
+            (bc.block(&dfg.value_lists), bc.args(&dfg.value_lists).map(|a| a.as_value()).collect())
+        })
         .collect()
 }
 
@@ -552,7 +571,9 @@ fn check_stack_maps(
         let live = across.get(sp).cloned().unwrap_or_default();
         let mut expected = BTreeSet::new();
         for v in &live {
-            let slot = slot_of.get(v).ok_or_else(|| format!("{v} is live across {sp} but never spilled"))?;
+            let slot = slot_of
+                .get(v)
+                .ok_or_else(|| format!("{v} is live across {sp} but never spilled"))?;
             expected.insert(*slot);
         }
         let named: BTreeSet<StackSlot> =
@@ -572,7 +593,8 @@ mod tests {
 
     fn corpus() -> Vec<Vec<u8>> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/spiller");
-        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+        let mut files: Vec<_> =
+            std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
         files.sort();
         files.iter().map(|f| std::fs::read(f).unwrap()).collect()
     }
@@ -595,7 +617,8 @@ mod tests {
             let Ok(mut g) = generate(&d) else { continue };
             let before = g.func.clone();
             broken.run(&mut g.func, &g.refs, &g.safepoints);
-            caught += usize::from(check_stack_maps(&before, &g.func, &g.refs, &g.safepoints).is_err());
+            caught +=
+                usize::from(check_stack_maps(&before, &g.func, &g.refs, &g.safepoints).is_err());
         }
         assert!(caught > 0, "no corpus input exposes the missing alias resolution");
     }
@@ -607,7 +630,11 @@ mod tests {
         for d in corpus() {
             let Ok(mut g) = generate(&d) else { continue };
             wasmc::safepoints::Spiller::default().run(&mut g.func, &g.refs, &g.safepoints);
-            entries += g.safepoints.iter().map(|s| g.func.dfg.user_stack_map_entries(*s).map_or(0, |e| e.len())).sum::<usize>();
+            entries += g
+                .safepoints
+                .iter()
+                .map(|s| g.func.dfg.user_stack_map_entries(*s).map_or(0, |e| e.len()))
+                .sum::<usize>();
         }
         assert!(entries > 500, "only {entries} stack map entries over the corpus");
     }

@@ -6,7 +6,11 @@ use std::path::Path;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-fn replay(target: &str, min_inputs: usize, check: fn(&[u8]) -> Result<(), String>) -> Result<(), Failed> {
+fn replay(
+    target: &str,
+    min_inputs: usize,
+    check: fn(&[u8]) -> Result<(), String>,
+) -> Result<(), Failed> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -15,7 +19,11 @@ fn replay(target: &str, min_inputs: usize, check: fn(&[u8]) -> Result<(), String
         .collect();
     files.sort();
     if files.len() < min_inputs {
-        return Err(format!("{target}: only {} corpus inputs (at least {min_inputs})", files.len()).into());
+        return Err(format!(
+            "{target}: only {} corpus inputs (at least {min_inputs})",
+            files.len()
+        )
+        .into());
     }
     for f in &files {
         let data = std::fs::read(f)?;

@@ -12,8 +12,8 @@ use core::mem::offset_of;
 use std::time::{Duration, Instant};
 
 use crate::layout::{
-    layout_of, Rtt, RttKind, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, FORWARDED,
-    LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN,
+    ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, FORWARDED, LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN, Rtt,
+    RttKind, layout_of,
 };
 
 /// The bump-allocation window compiled code uses inline. Lives in the runtime's store
@@ -55,7 +55,14 @@ pub struct GcConfig {
 
 impl Default for GcConfig {
     fn default() -> GcConfig {
-        GcConfig { initial: 16 << 20, max: 2 << 30, stress: None, poison: false, verify: false, stats: false }
+        GcConfig {
+            initial: 16 << 20,
+            max: 2 << 30,
+            stress: None,
+            poison: false,
+            verify: false,
+            stats: false,
+        }
     }
 }
 
@@ -261,7 +268,11 @@ impl Heap {
 
     fn window_limit(&self, bump: usize) -> usize {
         // Under stress every allocation takes the slow path, which counts them.
-        if self.config.stress.is_some() { bump } else { self.spaces[self.current].base + self.capacity }
+        if self.config.stress.is_some() {
+            bump
+        } else {
+            self.spaces[self.current].base + self.capacity
+        }
     }
 
     fn end(&self) -> usize {
@@ -570,7 +581,7 @@ impl Cheney<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::{new_rtt, set_layout, struct_layout, FieldRepr, RttKind};
+    use crate::layout::{FieldRepr, RttKind, new_rtt, set_layout, struct_layout};
 
     struct VecRoots(Vec<usize>);
     impl Roots for VecRoots {
@@ -590,7 +601,13 @@ mod tests {
         r
     }
 
-    fn alloc_cons(heap: &mut Heap, roots: &mut VecRoots, rtt: *const Rtt, v: i64, next_root: usize) -> usize {
+    fn alloc_cons(
+        heap: &mut Heap,
+        roots: &mut VecRoots,
+        rtt: *const Rtt,
+        v: i64,
+        next_root: usize,
+    ) -> usize {
         let p = heap.alloc_slow(24, roots).expect("heap has room");
         // SAFETY: a fresh 24-byte object.
         unsafe {
@@ -605,7 +622,8 @@ mod tests {
     fn a_long_list_survives_collections() {
         let rtt = cons_rtt();
         let mut area = Box::new(AllocArea::default());
-        let config = GcConfig { initial: 1 << 16, max: 64 << 20, verify: false, ..Default::default() };
+        let config =
+            GcConfig { initial: 1 << 16, max: 64 << 20, verify: false, ..Default::default() };
         let mut heap = Heap::new(config, &mut *area).unwrap();
         let mut roots = VecRoots(vec![0]);
         let n = 200_000;

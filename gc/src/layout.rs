@@ -69,7 +69,11 @@ pub fn new_rtt(
     // compiled code and objects refer to them by address).
     let mem: &'static mut [u64] = Box::leak(vec![0u64; words].into_boxed_slice());
     let p = mem.as_mut_ptr() as *mut Rtt;
-    KNOWN_RTTS.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(Default::default).insert(p as usize);
+    KNOWN_RTTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(Default::default)
+        .insert(p as usize);
     // SAFETY: `mem` is 8-byte aligned and large enough for the header and the display.
     unsafe {
         p.write(Rtt {
@@ -88,11 +92,16 @@ pub fn new_rtt(
     p
 }
 
-static KNOWN_RTTS: std::sync::Mutex<Option<std::collections::HashSet<usize>>> = std::sync::Mutex::new(None);
+static KNOWN_RTTS: std::sync::Mutex<Option<std::collections::HashSet<usize>>> =
+    std::sync::Mutex::new(None);
 
 /// Whether `r` is an RTT made by [`new_rtt`] (heap verification).
 pub fn is_known_rtt(r: *const Rtt) -> bool {
-    KNOWN_RTTS.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|s| s.contains(&(r as usize)))
+    KNOWN_RTTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_some_and(|s| s.contains(&(r as usize)))
 }
 
 /// The display entry at `depth`, or null past the RTT's own depth.

@@ -80,9 +80,15 @@ impl RuntimeConfig {
                 }
                 "WASMC_INVOKE" => c.invoke = Some(v),
                 "WASMC_GC_HEAP" => {
-                    let bad = || format!("{k}={v}: expected INITIAL[:MAX] byte counts (K/M/G suffixes allowed)");
+                    let bad = || {
+                        format!(
+                            "{k}={v}: expected INITIAL[:MAX] byte counts (K/M/G suffixes allowed)"
+                        )
+                    };
                     let (initial, max) = match v.split_once(':') {
-                        Some((i, m)) => (parse_size(i).ok_or_else(bad)?, parse_size(m).ok_or_else(bad)?),
+                        Some((i, m)) => {
+                            (parse_size(i).ok_or_else(bad)?, parse_size(m).ok_or_else(bad)?)
+                        }
                         None => {
                             let i = parse_size(&v).ok_or_else(bad)?;
                             (i, c.gc.max.max(i))
@@ -138,8 +144,12 @@ mod tests {
         let bad = [("WASMC_STACK_SIZE".to_string(), "lots".to_string())];
         assert!(RuntimeConfig::from_vars(bad.into_iter()).is_err());
         let gc = [("WASMC_GC_HEAP", "1M:64M"), ("WASMC_GC_STRESS", "3"), ("WASMC_GC_POISON", "1")];
-        let c = RuntimeConfig::from_vars(gc.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
-        assert_eq!((c.gc.initial, c.gc.max, c.gc.stress, c.gc.poison), (1 << 20, 64 << 20, Some(3), true));
+        let c = RuntimeConfig::from_vars(gc.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .unwrap();
+        assert_eq!(
+            (c.gc.initial, c.gc.max, c.gc.stress, c.gc.poison),
+            (1 << 20, 64 << 20, Some(3), true)
+        );
         let bad = [("WASMC_GC_HEAP".to_string(), "64M:1M".to_string())];
         assert!(RuntimeConfig::from_vars(bad.into_iter()).is_err());
     }

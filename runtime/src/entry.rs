@@ -89,7 +89,12 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     code
 }
 
-fn run_in(store: &mut Store, module: &Arc<LoadedModule>, args: &[Vec<u8>], config: &RuntimeConfig) -> i32 {
+fn run_in(
+    store: &mut Store,
+    module: &Arc<LoadedModule>,
+    args: &[Vec<u8>],
+    config: &RuntimeConfig,
+) -> i32 {
     match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
         Ok(mut w) => {
             if config.deterministic {

@@ -9,7 +9,7 @@ use crate::instance::{Instance, StoreInner};
 use crate::registry;
 use crate::traps;
 use wasmc_gc::copying::Roots;
-use wasmc_gc::layout::{new_rtt, Rtt, RttKind};
+use wasmc_gc::layout::{Rtt, RttKind, new_rtt};
 
 /// The roots of one store.
 pub(crate) struct StoreRoots<'a> {

@@ -11,6 +11,7 @@ use crate::abi::{
     ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
     VMStoreContext, VMTable, WASM_PAGE_SIZE,
 };
+use crate::gc::HostBox;
 use crate::memory::Memory;
 use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
@@ -18,10 +19,9 @@ use crate::meta::{
 use crate::registry::LoadedModule;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
-use crate::gc::HostBox;
 use crate::types;
-use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError};
 use crate::wasi::WasiCtx;
+use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError};
 use wasmc_gc::layout::Rtt;
 
 /// A Wasm value crossing the host boundary. References are raw bits: a `funcref` is a
@@ -233,7 +233,8 @@ impl StoreInner {
         let tag = unsafe { *((exn + wasmc_gc::layout::EXN_TAG_OFFSET as usize) as *const usize) };
         for inst in &self.instances {
             let first = inst.tags.len() - inst.owned_tags.len();
-            let Some(i) = inst.owned_tags.iter().position(|t| &**t as *const _ as usize == tag) else {
+            let Some(i) = inst.owned_tags.iter().position(|t| &**t as *const _ as usize == tag)
+            else {
                 continue;
             };
             let index = (first + i) as u32;
@@ -621,10 +622,12 @@ impl Instance {
         self.vmctx.globals = self.globals.as_ptr();
         self.vmctx.funcrefs = self.funcrefs.as_ptr();
         for ty in &meta.tags {
-            let rtt = wasmc_gc::layout::new_rtt(wasmc_gc::layout::RttKind::Exn, u32::MAX, true, &[]);
-            let layout = meta.types[*ty as usize]
-                .exception_layout(&meta.types)
-                .ok_or_else(|| InstantiateError::Link("a tag's type is not a function type".into()))?;
+            let rtt =
+                wasmc_gc::layout::new_rtt(wasmc_gc::layout::RttKind::Exn, u32::MAX, true, &[]);
+            let layout =
+                meta.types[*ty as usize].exception_layout(&meta.types).ok_or_else(|| {
+                    InstantiateError::Link("a tag's type is not a function type".into())
+                })?;
             // SAFETY: the RTT was just created and is not shared yet.
             unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
             let tag = Box::new(crate::abi::VMTag { rtt, type_id: self.type_ids[*ty as usize] });

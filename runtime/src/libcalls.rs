@@ -56,8 +56,11 @@ unsafe extern "C" fn array_init_data(
     let (dst, src, len) = (dst as u32, src as u32, len as u32);
     let bytes = u64::from(len) * elem_size as u64;
     let module = inst.module.clone();
-    let seg: &[u8] =
-        if inst.data_dropped[data as usize] { &[] } else { &module.meta.datas[data as usize].bytes };
+    let seg: &[u8] = if inst.data_dropped[data as usize] {
+        &[]
+    } else {
+        &module.meta.datas[data as usize].bytes
+    };
     if array != 0 {
         // SAFETY: compiled code passes a non-null array reference.
         let (alen, _) = unsafe { array_parts(array) };
@@ -73,7 +76,11 @@ unsafe extern "C" fn array_init_data(
         unsafe {
             let (_, data) = array_parts(array);
             let to = data + dst as usize * elem_size as usize;
-            core::ptr::copy_nonoverlapping(seg[src as usize..].as_ptr(), to as *mut u8, bytes as usize);
+            core::ptr::copy_nonoverlapping(
+                seg[src as usize..].as_ptr(),
+                to as *mut u8,
+                bytes as usize,
+            );
         }
     }
     0

@@ -130,8 +130,12 @@ impl ValType {
     pub fn is_gc_ref(&self, types: &[SubType]) -> bool {
         match self {
             ValType::Ref(r) => match r.heap {
-                HeapType::Func | HeapType::NoFunc | HeapType::I31 | HeapType::None
-                | HeapType::NoExtern | HeapType::NoExn => false,
+                HeapType::Func
+                | HeapType::NoFunc
+                | HeapType::I31
+                | HeapType::None
+                | HeapType::NoExtern
+                | HeapType::NoExn => false,
                 HeapType::Concrete(i) => {
                     types.get(i as usize).is_none_or(|t| t.as_func().is_none())
                 }

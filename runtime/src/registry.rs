@@ -83,7 +83,11 @@ impl LoadedModule {
         }
         let gc_adapter = desc.gc_adapter as usize;
         if gc_adapter != 0 {
-            ranges.push((gc_adapter, gc_adapter + meta.gc_adapter.size as usize, CodeKind::GcAdapter));
+            ranges.push((
+                gc_adapter,
+                gc_adapter + meta.gc_adapter.size as usize,
+                CodeKind::GcAdapter,
+            ));
         }
         ranges.sort_by_key(|r| r.0);
         Ok(LoadedModule { meta, funcs, array_to_wasm, wasm_to_host, gc_adapter, ranges })

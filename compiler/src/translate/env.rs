@@ -167,7 +167,15 @@ impl FuncTranslator<'_, '_, '_> {
     ///
     /// With `tail` it is a `return_call_indirect` (Wasm `return_call*`, constant stack: the
     /// `tail` convention reuses the frame) and the code after it is unreachable.
-    fn call_wasm_indirect(&mut self, ty: u32, code: Value, callee_vmctx: Value, n: usize, site: CallSite, tail: bool) {
+    fn call_wasm_indirect(
+        &mut self,
+        ty: u32,
+        code: Value,
+        callee_vmctx: Value,
+        n: usize,
+        site: CallSite,
+        tail: bool,
+    ) {
         let sig = self.wasm_sig_ref(ty);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
@@ -418,7 +426,8 @@ impl FuncTranslator<'_, '_, '_> {
                 let index = self.pop();
                 let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
                 let v = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
-                let elem = wasmc_runtime::meta::ValType::Ref(self.env.info.tables[t as usize].element);
+                let elem =
+                    wasmc_runtime::meta::ValType::Ref(self.env.info.tables[t as usize].element);
                 if self.is_gc(elem) {
                     self.mark_ref(v);
                 }

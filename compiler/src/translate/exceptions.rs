@@ -60,7 +60,8 @@ impl FuncTranslator<'_, '_, '_> {
             self.builder.append_block_param(cont, *t);
         }
         let pool = &mut self.builder.func.dfg.value_lists;
-        let normal = BlockCall::new(cont, (0..returns.len() as u32).map(BlockArg::TryCallRet), pool);
+        let normal =
+            BlockCall::new(cont, (0..returns.len() as u32).map(BlockArg::TryCallRet), pool);
         let handler = BlockCall::new(pad, [BlockArg::TryCallExn(0)], pool);
         let table = ExceptionTableData::new(sig, normal, [ExceptionTableItem::Default(handler)]);
         let et = self.builder.func.dfg.exception_tables.push(table);
@@ -78,7 +79,8 @@ impl FuncTranslator<'_, '_, '_> {
         if let Some(r) = self.throw_adapter {
             return r;
         }
-        let r = self.import_colocated(self.env.throw_adapter, crate::emit::throw_adapter_signature());
+        let r =
+            self.import_colocated(self.env.throw_adapter, crate::emit::throw_adapter_signature());
         self.throw_adapter = Some(r);
         r
     }
@@ -149,9 +151,11 @@ impl FuncTranslator<'_, '_, '_> {
         for c in catches {
             match *c {
                 Catch::One { tag: t, label } | Catch::OneRef { tag: t, label } => {
-                    let actual = self.builder.ins().load(POINTER, GC_MEM, exn, EXN_TAG_OFFSET as i32);
+                    let actual =
+                        self.builder.ins().load(POINTER, GC_MEM, exn, EXN_TAG_OFFSET as i32);
                     let expected = self.tag_ptr(t);
-                    let same = self.builder.ins().icmp(ir::condcodes::IntCC::Equal, actual, expected);
+                    let same =
+                        self.builder.ins().icmp(ir::condcodes::IntCC::Equal, actual, expected);
                     let yes = self.builder.create_block();
                     let no = self.builder.create_block();
                     self.builder.ins().brif(same, yes, &[], no, &[]);
@@ -192,7 +196,10 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Translates an exception-handling operator; returns whether `op` was one.
-    pub(super) fn eh_operator(&mut self, op: &wasmparser::Operator<'_>) -> Result<bool, CompileError> {
+    pub(super) fn eh_operator(
+        &mut self,
+        op: &wasmparser::Operator<'_>,
+    ) -> Result<bool, CompileError> {
         use wasmparser::Operator as O;
         match op {
             O::Throw { tag_index } => self.translate_throw(*tag_index),

@@ -8,20 +8,20 @@
 //! are recomputed from the (reloaded) object reference after every call.
 
 use cranelift_codegen::ir::{
-    condcodes::IntCC,
-    types::{I32, I64, I8},
     BlockArg, InstBuilder, MemFlagsData, Type, Value,
+    condcodes::IntCC,
+    types::{I8, I32, I64},
 };
 use wasmc_gc::layout::{
-    self, ObjectLayout, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, HEADER_OFFSET, LARGE_OBJECT_THRESHOLD,
-    OBJECT_ALIGN,
+    self, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, HEADER_OFFSET, LARGE_OBJECT_THRESHOLD,
+    OBJECT_ALIGN, ObjectLayout,
 };
-use wasmc_runtime::abi::{store, vmctx, TrapCode};
+use wasmc_runtime::abi::{TrapCode, store, vmctx};
 use wasmc_runtime::meta::{CompositeType, FieldType, HeapType, RefType, StorageType};
 use wasmparser::Operator;
 
-use super::{trap, CallSite, FuncTranslator};
-use crate::abi::{clif_type, POINTER};
+use super::{CallSite, FuncTranslator, trap};
+use crate::abi::{POINTER, clif_type};
 use crate::error::CompileError;
 
 /// Flags of accesses to GC object memory: in bounds and aligned, but neither `readonly` nor
@@ -80,7 +80,13 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Loads a field value at `addr + offset`, extending packed types as `signed` says.
-    pub(super) fn load_field(&mut self, s: StorageType, addr: Value, offset: i32, signed: bool) -> Value {
+    pub(super) fn load_field(
+        &mut self,
+        s: StorageType,
+        addr: Value,
+        offset: i32,
+        signed: bool,
+    ) -> Value {
         let v = match (s, signed) {
             (StorageType::I8, true) => self.builder.ins().sload8(I32, GC_MEM, addr, offset),
             (StorageType::I8, false) => self.builder.ins().uload8(I32, GC_MEM, addr, offset),
@@ -155,9 +161,11 @@ impl FuncTranslator<'_, '_, '_> {
     fn array_bytes(&mut self, len: Value, elem_size: u32) -> Value {
         let len = self.builder.ins().uextend(I64, len);
         let data = self.builder.ins().imul_imm_u(len, elem_size as i64);
-        let total = self.builder.ins().iadd_imm_u(data, (ARRAY_DATA_OFFSET + OBJECT_ALIGN - 1) as i64);
+        let total =
+            self.builder.ins().iadd_imm_u(data, (ARRAY_DATA_OFFSET + OBJECT_ALIGN - 1) as i64);
         let total = self.builder.ins().band_imm_u(total, !(OBJECT_ALIGN as i64 - 1));
-        let too_big = self.builder.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, total, u32::MAX as i64);
+        let too_big =
+            self.builder.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, total, u32::MAX as i64);
         self.builder.ins().trapnz(too_big, trap(TrapCode::OutOfMemory));
         total
     }
@@ -180,7 +188,15 @@ impl FuncTranslator<'_, '_, '_> {
 
     /// Stores `value` into elements `[start, start + count)` of `arr` (bounds already
     /// checked), with an inline loop that contains no call.
-    fn fill_loop(&mut self, arr: Value, s: StorageType, esize: u32, start: Value, count: Value, value: Value) {
+    fn fill_loop(
+        &mut self,
+        arr: Value,
+        s: StorageType,
+        esize: u32,
+        start: Value,
+        count: Value,
+        value: Value,
+    ) {
         let header = self.builder.create_block();
         let body = self.builder.create_block();
         let exit = self.builder.create_block();
@@ -288,7 +304,12 @@ impl FuncTranslator<'_, '_, '_> {
             }
             (HeapType::I31, _) => self.builder.ins().band_imm_u(r, 1),
             (_, Some((t, true))) => {
-                let rtt = self.builder.ins().load(POINTER, MemFlagsData::trusted().with_readonly(), r, wasmc_runtime::abi::funcref::RTT);
+                let rtt = self.builder.ins().load(
+                    POINTER,
+                    MemFlagsData::trusted().with_readonly(),
+                    r,
+                    wasmc_runtime::abi::funcref::RTT,
+                );
                 self.rtt_is_subtype(rtt, t)
             }
             (heap, concrete) => {
@@ -299,20 +320,47 @@ impl FuncTranslator<'_, '_, '_> {
                 let i31_result = self.builder.ins().iconst(I8, (heap == HeapType::Eq) as i64);
                 let obj_done = self.builder.create_block();
                 let res = self.builder.append_block_param(obj_done, I8);
-                self.builder.ins().brif(is_i31, obj_done, &[BlockArg::Value(i31_result)], object, &[]);
+                self.builder.ins().brif(
+                    is_i31,
+                    obj_done,
+                    &[BlockArg::Value(i31_result)],
+                    object,
+                    &[],
+                );
                 self.builder.seal_block(object);
                 self.builder.switch_to_block(object);
                 let rtt = self.builder.ins().load(POINTER, GC_MEM, r, HEADER_OFFSET);
                 let v = match (heap, concrete) {
                     (_, Some((t, _))) => self.rtt_is_subtype(rtt, t),
                     (HeapType::Struct | HeapType::Array | HeapType::Eq, _) => {
-                        let kind = self.builder.ins().load(I32, MemFlagsData::trusted().with_readonly(), rtt, layout::rtt::KIND);
+                        let kind = self.builder.ins().load(
+                            I32,
+                            MemFlagsData::trusted().with_readonly(),
+                            rtt,
+                            layout::rtt::KIND,
+                        );
                         match heap {
-                            HeapType::Struct => self.builder.ins().icmp_imm_u(IntCC::Equal, kind, layout::RttKind::Struct as i64),
-                            HeapType::Array => self.builder.ins().icmp_imm_u(IntCC::Equal, kind, layout::RttKind::Array as i64),
+                            HeapType::Struct => self.builder.ins().icmp_imm_u(
+                                IntCC::Equal,
+                                kind,
+                                layout::RttKind::Struct as i64,
+                            ),
+                            HeapType::Array => self.builder.ins().icmp_imm_u(
+                                IntCC::Equal,
+                                kind,
+                                layout::RttKind::Array as i64,
+                            ),
                             _ => {
-                                let s = self.builder.ins().icmp_imm_u(IntCC::Equal, kind, layout::RttKind::Struct as i64);
-                                let a = self.builder.ins().icmp_imm_u(IntCC::Equal, kind, layout::RttKind::Array as i64);
+                                let s = self.builder.ins().icmp_imm_u(
+                                    IntCC::Equal,
+                                    kind,
+                                    layout::RttKind::Struct as i64,
+                                );
+                                let a = self.builder.ins().icmp_imm_u(
+                                    IntCC::Equal,
+                                    kind,
+                                    layout::RttKind::Array as i64,
+                                );
                                 self.builder.ins().bor(s, a)
                             }
                         }
@@ -325,7 +373,11 @@ impl FuncTranslator<'_, '_, '_> {
                 res
             }
         };
-        let v = if self.builder.func.dfg.value_type(v) == I8 { v } else { self.builder.ins().ireduce(I8, v) };
+        let v = if self.builder.func.dfg.value_type(v) == I8 {
+            v
+        } else {
+            self.builder.ins().ireduce(I8, v)
+        };
         self.builder.ins().jump(done, &[BlockArg::Value(v)]);
         self.builder.seal_block(done);
         self.builder.switch_to_block(done);
@@ -348,7 +400,8 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.switch_to_block(slow);
         let ro = MemFlagsData::trusted().with_readonly();
         let d = self.builder.ins().load(I32, ro, rtt, layout::rtt::DEPTH);
-        let deep = self.builder.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, d, depth as i64);
+        let deep =
+            self.builder.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, d, depth as i64);
         let check = self.builder.create_block();
         let no = self.builder.ins().iconst(I8, 0);
         self.builder.ins().brif(deep, check, &[], done, &[BlockArg::Value(no)]);
@@ -370,7 +423,8 @@ impl FuncTranslator<'_, '_, '_> {
     pub(super) fn gc_operator(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
         use Operator as O;
         match *op {
-            O::StructNew { struct_type_index: t } | O::StructNewDefault { struct_type_index: t } => {
+            O::StructNew { struct_type_index: t }
+            | O::StructNewDefault { struct_type_index: t } => {
                 let fields = self.struct_fields(t).to_vec();
                 let values: Vec<Value> = if matches!(op, O::StructNew { .. }) {
                     let n = fields.len();
@@ -420,7 +474,8 @@ impl FuncTranslator<'_, '_, '_> {
                 self.stack.truncate(self.stack.len() - n as usize);
                 let elem = self.array_elem(t);
                 let esize = self.layout(t).size;
-                let bytes = layout::array_size(esize, n).ok_or_else(|| self.unsupported("array.new_fixed too large"))?;
+                let bytes = layout::array_size(esize, n)
+                    .ok_or_else(|| self.unsupported("array.new_fixed too large"))?;
                 let size = self.builder.ins().iconst(I64, bytes as i64);
                 let arr = self.alloc(t, size, bytes > LARGE_OBJECT_THRESHOLD);
                 let len = self.builder.ins().iconst(I32, n as i64);
@@ -431,14 +486,21 @@ impl FuncTranslator<'_, '_, '_> {
                 }
                 self.push(arr);
             }
-            O::ArrayGet { array_type_index: t } | O::ArrayGetS { array_type_index: t } | O::ArrayGetU { array_type_index: t } => {
+            O::ArrayGet { array_type_index: t }
+            | O::ArrayGetS { array_type_index: t }
+            | O::ArrayGetU { array_type_index: t } => {
                 let (arr, i) = self.pop2();
                 self.null_check(arr, TrapCode::NullArrayReference);
                 self.array_index_check(arr, i);
                 let elem = self.array_elem(t);
                 let esize = self.layout(t).size;
                 let addr = self.elem_addr(arr, i, esize);
-                let v = self.load_field(elem.storage, addr, ARRAY_DATA_OFFSET as i32, matches!(op, O::ArrayGetS { .. }));
+                let v = self.load_field(
+                    elem.storage,
+                    addr,
+                    ARRAY_DATA_OFFSET as i32,
+                    matches!(op, O::ArrayGetS { .. }),
+                );
                 self.push(v);
             }
             O::ArraySet { array_type_index: t } => {
@@ -544,7 +606,8 @@ impl FuncTranslator<'_, '_, '_> {
             }
             O::RefTestNonNull { hty } | O::RefTestNullable { hty } => {
                 let nullable = matches!(op, O::RefTestNullable { .. });
-                let target = self.wasm_ref_type(wasmparser::RefType::new(nullable, hty).expect("validated"));
+                let target =
+                    self.wasm_ref_type(wasmparser::RefType::new(nullable, hty).expect("validated"));
                 let r = self.pop();
                 let t = self.ref_test(r, target);
                 let v = self.builder.ins().uextend(I32, t);
@@ -552,12 +615,14 @@ impl FuncTranslator<'_, '_, '_> {
             }
             O::RefCastNonNull { hty } | O::RefCastNullable { hty } => {
                 let nullable = matches!(op, O::RefCastNullable { .. });
-                let target = self.wasm_ref_type(wasmparser::RefType::new(nullable, hty).expect("validated"));
+                let target =
+                    self.wasm_ref_type(wasmparser::RefType::new(nullable, hty).expect("validated"));
                 let r = *self.stack.last().expect("validated");
                 let t = self.ref_test(r, target);
                 self.builder.ins().trapz(t, trap(TrapCode::CastFailure));
             }
-            O::BrOnCast { relative_depth, to_ref_type, .. } | O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
+            O::BrOnCast { relative_depth, to_ref_type, .. }
+            | O::BrOnCastFail { relative_depth, to_ref_type, .. } => {
                 let r = *self.stack.last().expect("validated");
                 let target = self.wasm_ref_type(to_ref_type);
                 let t = self.ref_test(r, target);

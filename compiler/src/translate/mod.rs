@@ -238,7 +238,8 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
     /// Imports the module-local function `UserExternalName` index `index` (namespace 0).
     fn import_colocated(&mut self, index: u32, sig: ir::Signature) -> ir::FuncRef {
         let sig = self.builder.import_signature(sig);
-        let name = self.builder.func.declare_imported_user_function(UserExternalName::new(0, index));
+        let name =
+            self.builder.func.declare_imported_user_function(UserExternalName::new(0, index));
         self.builder.import_function(ir::ExtFuncData {
             name: ir::ExternalName::user(name),
             signature: sig,
@@ -389,9 +390,22 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
     }
 
     /// Opens a control frame whose `num_params` parameters are on top of the operand stack.
-    fn push_frame(&mut self, kind: FrameKind, dest: ir::Block, num_params: usize, num_results: usize) {
+    fn push_frame(
+        &mut self,
+        kind: FrameKind,
+        dest: ir::Block,
+        num_params: usize,
+        num_results: usize,
+    ) {
         let height = self.stack.len() - num_params;
-        self.control.push(Frame { kind, dest, num_params, num_results, height, dest_reachable: false });
+        self.control.push(Frame {
+            kind,
+            dest,
+            num_params,
+            num_results,
+            height,
+            dest_reachable: false,
+        });
     }
 
     /// The branch target of relative depth `depth` and the number of values it takes.
@@ -446,7 +460,12 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 self.builder.seal_block(else_block);
                 self.builder.switch_to_block(then_block);
                 let saved = self.peekn(params.len()).to_vec();
-                self.push_frame(FrameKind::If { else_block, params: saved, else_seen: false }, dest, params.len(), results.len());
+                self.push_frame(
+                    FrameKind::If { else_block, params: saved, else_seen: false },
+                    dest,
+                    params.len(),
+                    results.len(),
+                );
             }
             Operator::Else => self.translate_else(),
             Operator::End => self.translate_end(),
