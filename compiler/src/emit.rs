@@ -95,18 +95,13 @@ fn translate_module(
     let num_imported = info.num_imported_funcs();
     let mut funcs = Vec::with_capacity(translated.len());
     for (def, mut t) in translated.into_iter().enumerate() {
-        // A tail call ends this frame: nothing of it is live across the call, so it is no
+        // A tail call (`is_return`) ends this frame: nothing of it is live across the call, so it is no
         // safepoint here (it still counts for the callers in the may-GC analysis).
         let safepoints: Vec<_> = t
             .call_sites
             .iter()
             .filter(|(inst, site)| {
-                let op = t.func.dfg.insts[*inst].opcode();
-                let tail = matches!(
-                    op,
-                    cranelift_codegen::ir::Opcode::ReturnCall
-                        | cranelift_codegen::ir::Opcode::ReturnCallIndirect
-                );
+                let tail = t.func.dfg.insts[*inst].opcode().is_return();
                 !tail && analysis.is_safepoint(*site)
             })
             .map(|(inst, _)| *inst)

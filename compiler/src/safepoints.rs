@@ -97,7 +97,6 @@ impl Spiller {
     }
 }
 
-/// Phase 1: rewrites every use of an alias to its target, and carries reference-ness over.
 /// `v` with its aliases resolved, or `None` when `v` is no value any more: an alias whose
 /// chain ends at no value (cranelift-frontend leaves such aliases behind for block
 /// parameters it removed; the translator may have marked them as references earlier).
@@ -115,7 +114,8 @@ pub fn resolved(dfg: &ir::DataFlowGraph, mut v: Value) -> Option<Value> {
     None
 }
 
-/// Phase 1 (see [`resolved`] for aliases of nothing, which are dropped).
+/// Phase 1: rewrites every use of an alias to its target, and carries reference-ness over
+/// (aliases of nothing, see [`resolved`], are dropped).
 pub fn resolve_aliases(func: &mut Function, refs: &mut EntitySet<Value>) {
     let aliased: Vec<Value> = refs.keys().filter(|v| refs.contains(*v)).collect();
     for v in aliased {
@@ -139,6 +139,19 @@ fn branch_targets(func: &Function, inst: Inst) -> Vec<(Block, Vec<Option<Value>>
             (block, args)
         })
         .collect()
+}
+
+/// The predecessors of every block (by the branches that end the blocks).
+fn predecessors(func: &Function) -> SecondaryMap<Block, Vec<Block>> {
+    let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
+    for b in func.layout.blocks() {
+        if let Some(term) = func.layout.last_inst(b) {
+            for (t, _) in branch_targets(func, term) {
+                preds[t].push(b);
+            }
+        }
+    }
+    preds
 }
 
 /// Phase 2: marks block parameters that receive a reference and `select`s between
@@ -261,16 +274,9 @@ fn rewrite(
         v.sort();
         v
     };
+    let preds = predecessors(func);
     loop {
         let mut changed = false;
-        let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
-        for b in &blocks {
-            if let Some(term) = func.layout.last_inst(*b) {
-                for (t, _) in branch_targets(func, term) {
-                    preds[t].push(*b);
-                }
-            }
-        }
         for b in &blocks {
             let mut stale: Vec<Value> =
                 preds[*b].iter().flat_map(|p| stale_out[*p].iter().copied()).collect();
@@ -535,16 +541,8 @@ pub fn verify(
     for s in safepoints {
         is_safepoint.insert(*s);
     }
-    // Forward dataflow: references that may be stale, at block exits.
     let blocks: Vec<Block> = func.layout.blocks().collect();
-    let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
-    for b in &blocks {
-        if let Some(term) = func.layout.last_inst(*b) {
-            for (t, _) in branch_targets(func, term) {
-                preds[t].push(*b);
-            }
-        }
-    }
+    let preds = predecessors(func);
     // Must-analysis: the values defined since the last safepoint on every path to a point
     // (`None`: no safepoint on any path yet, so everything is fresh; also the value of
     // blocks not reached yet). A tracked value used where it is not fresh is stale.

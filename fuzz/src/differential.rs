@@ -141,7 +141,7 @@ fn wasmc_shape(store: &mut Store, v: Val, ty: ValType) -> Shape {
                 if !matches!(t.heap, H::Func | H::NoFunc | H::Extern | H::NoExtern | H::Exn | H::NoExn));
             match store.inner().classify(r) {
                 RefClass::Null => Shape::Null,
-                RefClass::I31 if any => Shape::I31(((r >> 1) & 0x7fff_ffff) as u32),
+                RefClass::I31 if any => Shape::I31(wasmc_gc::layout::i31_value(r)),
                 RefClass::Struct if any => Shape::Struct,
                 RefClass::Array if any => Shape::Array,
                 _ => Shape::NonNull,
@@ -282,33 +282,24 @@ pub fn run_module(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<bool, String>
         let mut callable = true;
         for p in fty.params() {
             use wasmtime::ValType as T;
-            match p {
-                T::I32 => {
-                    let x: i32 = u.arbitrary().unwrap_or(0);
-                    t_args.push(wasmtime::Val::I32(x));
-                    o_args.push(Val::I32(x));
-                }
-                T::I64 => {
-                    let x: i64 = u.arbitrary().unwrap_or(0);
-                    t_args.push(wasmtime::Val::I64(x));
-                    o_args.push(Val::I64(x));
-                }
-                T::F32 => {
-                    let x: u32 = u.arbitrary().unwrap_or(0);
-                    t_args.push(wasmtime::Val::F32(x));
-                    o_args.push(Val::F32(x));
-                }
-                T::F64 => {
-                    let x: u64 = u.arbitrary().unwrap_or(0);
-                    t_args.push(wasmtime::Val::F64(x));
-                    o_args.push(Val::F64(x));
-                }
+            // Numbers: the same bits on both sides; references: null (non-nullable
+            // parameters make the export uncallable here).
+            let bits: u64 = u.arbitrary().unwrap_or(0);
+            let (t, o) = match p {
+                T::I32 => (wasmtime::Val::I32(bits as i32), Val::I32(bits as i32)),
+                T::I64 => (wasmtime::Val::I64(bits as i64), Val::I64(bits as i64)),
+                T::F32 => (wasmtime::Val::F32(bits as u32), Val::F32(bits as u32)),
+                T::F64 => (wasmtime::Val::F64(bits), Val::F64(bits)),
                 T::Ref(r) if r.is_nullable() => {
-                    t_args.push(wasmtime::Val::null_ref(r.heap_type()));
-                    o_args.push(Val::Ref(0));
+                    (wasmtime::Val::null_ref(r.heap_type()), Val::Ref(0))
                 }
-                _ => callable = false,
-            }
+                _ => {
+                    callable = false;
+                    break;
+                }
+            };
+            t_args.push(t);
+            o_args.push(o);
         }
         if !callable {
             continue;

@@ -157,6 +157,11 @@ pub const ARRAY_DATA_OFFSET: u32 = 16;
 pub const OBJECT_ALIGN: u32 = 8;
 /// Tag bit of an `i31ref`: the value `v` is represented as `(v << 1) | I31_TAG`.
 pub const I31_TAG: i64 = 1;
+
+/// The 31-bit value (zero-extended, as `i31.get_u`) of the `i31ref` `r`.
+pub const fn i31_value(r: usize) -> u32 {
+    ((r >> 1) & 0x7fff_ffff) as u32
+}
 /// Arrays whose size in bytes exceeds this go to the non-moving large-object space.
 pub const LARGE_OBJECT_THRESHOLD: u32 = 64 * 1024;
 
@@ -287,6 +292,14 @@ mod object_tests {
         let sub = struct_layout(&[I8, REF, I8, I64, I8]);
         assert_eq!(&sub.field_offsets[..4], &l.field_offsets[..]);
         assert_eq!(struct_layout(&[]).size, HEADER_SIZE);
+    }
+
+    #[test]
+    fn i31_values_round_trip() {
+        for v in [0u32, 1, 0x3fff_ffff, 0x7fff_ffff] {
+            let r = (((v as i64) << 1) | I31_TAG) as usize;
+            assert_eq!(i31_value(r), v);
+        }
     }
 
     #[test]

@@ -53,22 +53,12 @@ pub(crate) unsafe extern "C" fn throw(vmctx: i64, exn: i64) -> i32 {
     let store = inst.store_mut();
     let exit_fp = store.ctx.exit_fp;
     let entry_fp = traps::activation_entry_fps().first().copied().unwrap_or(0);
-    let mut fp = exit_fp;
-    let mut target = None;
-    // Frames grow down: callers are at higher addresses, up to the entry trampoline's frame.
-    while fp != 0 && fp < entry_fp {
-        // SAFETY: `fp` is a frame pointer between the throw adapter and the entry
-        // trampoline; every such frame keeps [saved fp, return address].
-        let (caller_fp, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        if let Some((pad, frame_offset)) = registry::landing_pad(ret) {
-            target = Some((pad, caller_fp - frame_offset as usize, caller_fp));
-            break;
-        }
-        if caller_fp <= fp {
-            break;
-        }
-        fp = caller_fp;
-    }
+    // SAFETY: `exit_fp` is the throw adapter's frame, whose chain reaches the entry
+    // trampoline's frame of the innermost activation.
+    let target = unsafe { traps::frame_records(exit_fp, entry_fp) }.find_map(|(caller_fp, ret)| {
+        let (pad, frame_offset) = registry::landing_pad(ret)?;
+        Some((pad, caller_fp - frame_offset as usize, caller_fp))
+    });
     match target {
         // SAFETY: a landing pad found by the walk; the frames below it are Wasm frames, the
         // throw adapter and this function, which owns nothing that needs dropping here.

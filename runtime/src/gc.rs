@@ -36,22 +36,15 @@ fn visit_stack(store: &mut StoreInner, visit: &mut dyn FnMut(*mut usize)) {
     let mut starts = vec![store.ctx.exit_fp];
     starts.extend(store.exit_stack.iter().rev().copied());
     for (start, entry) in starts.into_iter().zip(entries) {
-        let mut fp = start;
-        // Frames grow down: callers are at higher addresses, up to the entry frame.
-        while fp != 0 && fp < entry {
-            // SAFETY: `fp` is a frame pointer of a frame between the exit adapter and the
-            // entry trampoline; every such frame keeps [saved fp, return address].
-            let (caller_fp, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        // SAFETY: `start` is the exit adapter's frame of this segment, whose chain reaches
+        // the entry trampoline's frame; the frames stay put while the collector runs.
+        for (caller_fp, ret) in unsafe { traps::frame_records(start, entry) } {
             registry::with_stack_map(ret, |span, slots| {
                 let sp = caller_fp - span as usize;
                 for off in slots {
                     visit((sp + *off as usize) as *mut usize);
                 }
             });
-            if caller_fp <= fp {
-                break;
-            }
-            fp = caller_fp;
         }
     }
 }

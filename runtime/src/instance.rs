@@ -622,15 +622,15 @@ impl Instance {
         self.vmctx.globals = self.globals.as_ptr();
         self.vmctx.funcrefs = self.funcrefs.as_ptr();
         for ty in &meta.tags {
-            let rtt =
-                wasmc_gc::layout::new_rtt(wasmc_gc::layout::RttKind::Exn, u32::MAX, true, &[]);
-            let layout =
-                meta.types[*ty as usize].exception_layout(&meta.types).ok_or_else(|| {
-                    InstantiateError::Link("a tag's type is not a function type".into())
-                })?;
-            // SAFETY: the RTT was just created and is not shared yet.
-            unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
-            let tag = Box::new(crate::abi::VMTag { rtt, type_id: self.type_ids[*ty as usize] });
+            let t = &meta.types[*ty as usize];
+            if t.as_func().is_none() {
+                return Err(InstantiateError::Link("a tag's type is not a function type".into()));
+            }
+            let type_id = self.type_ids[*ty as usize];
+            let rtt = types::exception_rtt(type_id, || {
+                t.exception_layout(&meta.types).expect("a function type has an exception layout")
+            });
+            let tag = Box::new(crate::abi::VMTag { rtt, type_id });
             self.tags.push(&*tag);
             self.owned_tags.push(tag);
         }

@@ -239,7 +239,7 @@ pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
 ///
 /// # Safety
 /// `fp` must be the frame pointer at `pc` in compiled code running under `act`.
-unsafe fn record_backtrace(act: &mut Activation, pc: usize, mut fp: usize) {
+unsafe fn record_backtrace(act: &mut Activation, pc: usize, fp: usize) {
     act.num_pcs = 0;
     act.omitted = 0;
     let push = |act: &mut Activation, pc: usize| {
@@ -253,20 +253,39 @@ unsafe fn record_backtrace(act: &mut Activation, pc: usize, mut fp: usize) {
     if registry::is_wasm_pc(pc) {
         push(act, pc);
     }
-    let entry = act.entry_fp;
-    // Frames grow downwards: every caller frame is at a higher address, up to `entry`.
-    while fp != 0 && fp < entry && fp % 8 == 0 {
-        // SAFETY: `fp` lies between the trapping frame and the entry frame on this thread's
-        // stack, and every frame in between keeps a frame record [saved fp, return address].
-        let (next_fp, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+    // SAFETY: `fp` lies between the trapping frame and the entry frame on this thread's
+    // stack (see the function's contract).
+    for (_, ret) in unsafe { frame_records(fp, act.entry_fp) } {
         if registry::is_wasm_pc(ret - 1) {
             push(act, ret);
         }
-        if next_fp <= fp {
-            break;
-        }
-        fp = next_fp;
     }
+}
+
+/// The frame records `(caller's frame pointer, return address)` of the frame at `fp` and of
+/// its callers, up to (not including) the frame at `entry_fp`. Frames grow down, so every
+/// caller's frame is at a higher address; the walk also stops at a record that does not
+/// go up.
+///
+/// # Safety
+/// `fp` must be 0 or a frame pointer on this thread's stack whose chain of saved frame
+/// pointers reaches `entry_fp` through frames that each keep a record [saved fp, return
+/// address] (every compiled function and adapter preserves frame pointers), and the frames
+/// must stay in place while the iterator is used.
+pub(crate) unsafe fn frame_records(
+    fp: usize,
+    entry_fp: usize,
+) -> impl Iterator<Item = (usize, usize)> {
+    let mut fp = fp;
+    core::iter::from_fn(move || {
+        if fp == 0 || fp >= entry_fp || fp % 8 != 0 {
+            return None;
+        }
+        // SAFETY: see the function's contract: `fp` is a frame of the chain.
+        let record = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        fp = if record.0 > fp { record.0 } else { 0 };
+        Some(record)
+    })
 }
 
 static mut PREVIOUS: [libc::sigaction; 4] = unsafe { core::mem::zeroed() };

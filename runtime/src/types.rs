@@ -22,6 +22,9 @@ struct Entry {
     /// The type with concrete indices replaced by canonical ids.
     sub: SubType,
     rtt: *const Rtt,
+    /// For a function type used by tags: the RTT of the exception objects of its tags
+    /// (created on first use, see [`exception_rtt`]).
+    exn_rtt: Option<*const Rtt>,
 }
 
 // SAFETY: RTTs are immutable after creation and live forever.
@@ -116,7 +119,7 @@ pub fn canonicalize(meta: &ModuleMeta) -> Vec<u32> {
                             // SAFETY: the RTT was just created and is not shared yet.
                             unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
                         }
-                        reg.types.push(Entry { sub, rtt });
+                        reg.types.push(Entry { sub, rtt, exn_rtt: None });
                     }
                     reg.groups.insert(key, first);
                     first
@@ -132,6 +135,24 @@ pub fn canonicalize(meta: &ModuleMeta) -> Vec<u32> {
 /// The RTT of canonical type `id`.
 pub fn rtt(id: u32) -> *const Rtt {
     with_registry(|reg| reg.types[id as usize].rtt)
+}
+
+/// The RTT (kind `Exn`) of the exception objects of tags whose type is canonical function
+/// type `id`: one per type for the process, created with `layout()` on first use (the layout
+/// depends only on the type, so every tag of it in every instance shares the RTT).
+pub fn exception_rtt(
+    id: u32,
+    layout: impl FnOnce() -> wasmc_gc::layout::ObjectLayout,
+) -> *const Rtt {
+    with_registry(|reg| {
+        let entry = &mut reg.types[id as usize];
+        *entry.exn_rtt.get_or_insert_with(|| {
+            let rtt = new_rtt(RttKind::Exn, u32::MAX, true, &[]);
+            // SAFETY: the RTT was just created and is not shared yet.
+            unsafe { wasmc_gc::layout::set_layout(rtt, layout()) };
+            rtt
+        })
+    })
 }
 
 /// Whether canonical type `a` is `b` or one of its declared subtypes (transitively).

@@ -658,8 +658,7 @@ fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
         let tag = cx.mem.slice(s + 8, 1)?[0];
         match tag {
             0 => {
-                let raw_id = cx.mem.u32(s + 16)?;
-                let id = clock_id(raw_id)?;
+                let id = clock_id(cx.mem.u32(s + 16)?)?;
                 let timeout = cx.mem.u64(s + 24)?;
                 let abstime = cx.mem.slice(s + 40, 2)?[0] & 1 != 0;
                 if let Some(d) = &mut cx.wasi.deterministic {

@@ -164,9 +164,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Calls `code` with the Wasm calling convention: `(callee_vmctx, caller_vmctx, args)`.
-    ///
-    /// With `tail` it is a `return_call_indirect` (Wasm `return_call*`, constant stack: the
-    /// `tail` convention reuses the frame) and the code after it is unreachable.
+    /// With `tail` it is a tail call (see `emit_call`).
     fn call_wasm_indirect(
         &mut self,
         ty: u32,
@@ -180,15 +178,11 @@ impl FuncTranslator<'_, '_, '_> {
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
-        if tail {
-            let call = self.builder.ins().return_call_indirect(sig, code, &args);
-            self.call_sites.push((call, site));
-            self.reachable = false;
-            return;
-        }
-        let (call, results) = self.emit_call(Callee::Indirect(sig, code), &args);
+        let (call, results) = self.emit_call(Callee::Indirect(sig, code), &args, tail);
         self.call_sites.push((call, site));
-        self.push_call_results(&results, ty);
+        if !tail {
+            self.push_call_results(&results, ty);
+        }
     }
 
     /// Pushes the results of a call of Wasm function type `ty`, marking GC references.
@@ -234,15 +228,11 @@ impl FuncTranslator<'_, '_, '_> {
         let mut args = vec![self.vmctx, self.vmctx];
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
-        if tail {
-            let call = self.builder.ins().return_call(func_ref, &args);
-            self.call_sites.push((call, CallSite::Direct(f)));
-            self.reachable = false;
-            return;
-        }
-        let (call, results) = self.emit_call(Callee::Direct(func_ref), &args);
+        let (call, results) = self.emit_call(Callee::Direct(func_ref), &args, tail);
         self.call_sites.push((call, CallSite::Direct(f)));
-        self.push_call_results(&results, ty);
+        if !tail {
+            self.push_call_results(&results, ty);
+        }
     }
 
     /// `call_ref` (or `return_call_ref` with `tail`) of type `ty`.

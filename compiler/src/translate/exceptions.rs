@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{
     self, BlockArg, BlockCall, ExceptionTableData, ExceptionTableItem, InstBuilder, Value,
     types::I64,
 };
-use wasmc_gc::layout::EXN_TAG_OFFSET;
+use wasmc_gc::layout::{EXN_TAG_OFFSET, ObjectLayout};
 use wasmc_runtime::abi::{TrapCode, tag, vmctx};
 use wasmc_runtime::meta::StorageType;
 use wasmparser::{Catch, TryTable};
@@ -38,10 +38,28 @@ pub(super) enum Callee {
 const GC_MEM: ir::MemFlagsData = ir::MemFlagsData::trusted();
 
 impl FuncTranslator<'_, '_, '_> {
-    /// Emits a call that may throw: a plain call outside any `try_table`, else a `try_call`
-    /// whose exceptions go to the innermost landing pad and whose normal return continues in
-    /// a new block. Returns the call and its results.
-    pub(super) fn emit_call(&mut self, callee: Callee, args: &[Value]) -> (ir::Inst, Vec<Value>) {
+    /// Emits a call of Wasm code, which may throw: a plain call outside any `try_table`,
+    /// else a `try_call` whose exceptions go to the innermost landing pad and whose normal
+    /// return continues in a new block. With `tail` it is a `return_call*` (Wasm
+    /// `return_call*`: the `tail` convention reuses the frame, so the stack stays constant;
+    /// it leaves any `try_table`) and the code after it is unreachable. Returns the call and
+    /// its results (none for a tail call).
+    pub(super) fn emit_call(
+        &mut self,
+        callee: Callee,
+        args: &[Value],
+        tail: bool,
+    ) -> (ir::Inst, Vec<Value>) {
+        if tail {
+            let call = match callee {
+                Callee::Direct(f) => self.builder.ins().return_call(f, args),
+                Callee::Indirect(sig, code) => {
+                    self.builder.ins().return_call_indirect(sig, code, args)
+                }
+            };
+            self.reachable = false;
+            return (call, Vec::new());
+        }
         let Some(pad) = self.landing_pads.last().copied() else {
             let call = match callee {
                 Callee::Direct(f) => self.builder.ins().call(f, args),
@@ -90,7 +108,7 @@ impl FuncTranslator<'_, '_, '_> {
     fn throw_exn(&mut self, exn: Value) {
         let adapter = self.throw_adapter_ref();
         let vmctx = self.vmctx;
-        self.emit_call(Callee::Direct(adapter), &[vmctx, exn]);
+        self.emit_call(Callee::Direct(adapter), &[vmctx, exn], false);
         // The throw never returns.
         self.builder.ins().trap(trap(TrapCode::Unreachable));
         self.reachable = false;
@@ -101,17 +119,25 @@ impl FuncTranslator<'_, '_, '_> {
         self.vm_array_entry(vmctx::TAGS, t)
     }
 
+    /// The payload types of tag `t` and the layout of its exception objects.
+    fn tag_payload(&self, t: u32) -> (Vec<wasmc_runtime::meta::ValType>, ObjectLayout) {
+        let info = self.env.info;
+        let ty = info.tags[t as usize];
+        let layout = info.meta.types[ty as usize]
+            .exception_layout(&info.meta.types)
+            .expect("validated: a tag has a function type");
+        (info.func_type_at(ty).params.clone(), layout)
+    }
+
     /// `throw $t`: allocates the exception object with the payload from the stack, throws.
     fn translate_throw(&mut self, t: u32) {
-        let ty = self.env.info.tags[t as usize];
-        let params = self.env.info.func_type_at(ty).params.clone();
-        let layout = self.env.info.meta.types[ty as usize]
-            .exception_layout(&self.env.info.meta.types)
-            .expect("validated: a tag has a function type");
+        let (params, layout) = self.tag_payload(t);
         let payload = self.peekn(params.len()).to_vec();
         self.stack.truncate(self.stack.len() - params.len());
         let tag_ptr = self.tag_ptr(t);
-        let rtt = self.builder.ins().load(POINTER, GC_MEM.with_readonly(), tag_ptr, tag::RTT);
+        // A `VMTag` is immutable VM data (not a GC object).
+        let vm_const = ir::MemFlagsData::trusted().with_readonly();
+        let rtt = self.builder.ins().load(POINTER, vm_const, tag_ptr, tag::RTT);
         let size = self.builder.ins().iconst(I64, layout.size as i64);
         let exn = self.alloc_with_rtt(rtt, size, false);
         // The tag again after the allocation (a safepoint): it is not a GC value, so it
@@ -162,11 +188,7 @@ impl FuncTranslator<'_, '_, '_> {
                     self.builder.seal_block(yes);
                     self.builder.seal_block(no);
                     self.builder.switch_to_block(yes);
-                    let ty = self.env.info.tags[t as usize];
-                    let params = self.env.info.func_type_at(ty).params.clone();
-                    let layout = self.env.info.meta.types[ty as usize]
-                        .exception_layout(&self.env.info.meta.types)
-                        .expect("validated: a tag has a function type");
+                    let (params, layout) = self.tag_payload(t);
                     let mut args = Vec::with_capacity(params.len() + 1);
                     for (i, p) in params.iter().enumerate() {
                         let off = layout.field_offsets[i + 1] as i32;
