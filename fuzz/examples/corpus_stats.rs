@@ -43,23 +43,22 @@ fn main() {
         }
     }
     println!("ran {ran}, skipped {skipped}");
-    let gc: Vec<_> = ops
-        .iter()
-        .filter(|o| {
-            o.starts_with("Struct")
-                || o.starts_with("Array")
-                || o.starts_with("Ref")
-                || o.starts_with("I31")
-                || o.starts_with("BrOnCast")
-                || o.starts_with("AnyConvert")
-                || o.starts_with("ExternConvert")
-                || o.starts_with("Throw")
-                || o.starts_with("TryTable")
-                || o.starts_with("ReturnCall")
-                || o.starts_with("CallRef")
-                || o.starts_with("BrOnNull")
-                || o.starts_with("BrOnNonNull")
-        })
-        .collect();
+    // Operator name prefixes of GC, typed references, exceptions and tail calls.
+    const PREFIXES: &[&str] = &[
+        "Struct",
+        "Array",
+        "Ref",
+        "I31",
+        "BrOnCast",
+        "AnyConvert",
+        "ExternConvert",
+        "Throw",
+        "TryTable",
+        "ReturnCall",
+        "CallRef",
+        "BrOnNull",
+        "BrOnNonNull",
+    ];
+    let gc: Vec<_> = ops.iter().filter(|o| PREFIXES.iter().any(|p| o.starts_with(p))).collect();
     println!("{} distinct operators, {} GC/ref/EH/tail: {:?}", ops.len(), gc.len(), gc);
 }
