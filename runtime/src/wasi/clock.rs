@@ -1,0 +1,158 @@
+//! Clocks, `poll_oneoff`, and the deterministic mode's virtual time and random stream.
+
+use super::guest::GuestPtr;
+use super::host::last_errno;
+use super::{Cx, a32, errno, ptr};
+
+/// Deterministic mode (DESIGN.md "Determinism"): every clock reads a virtual time that
+/// starts at a fixed instant and advances 1 ms per reading (and by the whole timeout of a
+/// `poll_oneoff` clock subscription, which then returns at once); `random_get` returns a
+/// fixed xorshift stream. Two runs of a program give the same output.
+pub(super) struct Deterministic {
+    /// Virtual time in nanoseconds (the same for every clock id).
+    now: u64,
+    /// xorshift64 state.
+    rng: u64,
+}
+
+impl Deterministic {
+    /// 2020-09-13T12:26:40Z, an arbitrary fixed start.
+    const START_NS: u64 = 1_600_000_000 * 1_000_000_000;
+
+    /// The state at the start of a run.
+    pub(super) fn new() -> Deterministic {
+        Deterministic { now: Self::START_NS, rng: 0x2545_f491_4f6c_dd1d }
+    }
+
+    fn read_clock(&mut self) -> u64 {
+        self.now += 1_000_000;
+        self.now
+    }
+
+    /// Fills `buf` from the xorshift stream.
+    pub(super) fn fill(&mut self, buf: &mut [u8]) {
+        for b in buf {
+            self.rng ^= self.rng << 13;
+            self.rng ^= self.rng >> 7;
+            self.rng ^= self.rng << 17;
+            *b = self.rng as u8;
+        }
+    }
+}
+
+/// The host clock of WASI clock id `id` (`EINVAL` for an unknown id).
+fn clock_id(id: u32) -> Result<libc::clockid_t, u32> {
+    Ok(match id {
+        0 => libc::CLOCK_REALTIME,
+        1 => libc::CLOCK_MONOTONIC,
+        2 => libc::CLOCK_PROCESS_CPUTIME_ID,
+        3 => libc::CLOCK_THREAD_CPUTIME_ID,
+        _ => return Err(errno::INVAL),
+    })
+}
+
+fn now_ns(clock: libc::clockid_t) -> Result<u64, u32> {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the timespec we pass.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return Err(last_errno());
+    }
+    Ok(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+}
+
+/// `clock_res_get(id, resolution)`.
+pub(super) fn res_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+    let id = clock_id(a32(a[0]))?;
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_getres writes the timespec we pass.
+    super::host::check(unsafe { libc::clock_getres(id, &mut ts) })?;
+    cx.mem.put_u64(ptr(a[1]), ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+}
+
+/// `clock_time_get(id, precision, time)`: nanoseconds (virtual in deterministic mode).
+pub(super) fn time_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+    let clock = clock_id(a32(a[0]))?;
+    cx.mem.check(ptr(a[2]), 8)?;
+    let t = match &mut cx.wasi.deterministic {
+        Some(d) => d.read_clock(),
+        None => now_ns(clock)?,
+    };
+    cx.mem.put_u64(ptr(a[2]), t)
+}
+
+/// `poll_oneoff(in, out, nsubscriptions, nevents)`: `subscription`s are 48 bytes (userdata
+/// u64 at 0, tag u8 at 8, then for a clock: id u32 at 16, timeout u64 at 24, flags u16 at
+/// 40; for fd_read/fd_write: fd u32 at 16), `event`s 32 bytes (userdata u64 at 0, error u16
+/// at 8, type u8 at 10, nbytes u64 at 16). Clock subscriptions sleep until the earliest
+/// deadline; descriptor subscriptions are reported ready at once (host files and stdio
+/// never block indefinitely here), with `EBADF` for a descriptor that is not open.
+pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+    let (input, output, n, nevents) = (ptr(a[0]), ptr(a[1]), a32(a[2]), ptr(a[3]));
+    if n == 0 {
+        return Err(errno::INVAL);
+    }
+    cx.mem.check(input, u64::from(n) * 48)?;
+    cx.mem.check(output, u64::from(n) * 32)?;
+    cx.mem.check(nevents, 4)?;
+    let mut events = Vec::new();
+    let mut earliest: Option<(u64, u64)> = None; // (deadline ns on MONOTONIC, userdata)
+    for i in 0..n {
+        let s: GuestPtr = input.elem(u64::from(i), 48);
+        let userdata = cx.mem.u64(s)?;
+        let tag = cx.mem.u8(s.add(8))?;
+        match tag {
+            0 => {
+                let id = clock_id(cx.mem.u32(s.add(16))?)?;
+                let timeout = cx.mem.u64(s.add(24))?;
+                let abstime = cx.mem.u16(s.add(40))? & 1 != 0;
+                if let Some(d) = &mut cx.wasi.deterministic {
+                    // Virtual time: the timeout passes at once.
+                    let now = d.read_clock();
+                    d.now = if abstime { timeout.max(now) } else { now.saturating_add(timeout) };
+                    if earliest.is_none() {
+                        earliest = Some((0, userdata));
+                    }
+                    continue;
+                }
+                let now = now_ns(id)?;
+                let delay = if abstime { timeout.saturating_sub(now) } else { timeout };
+                let deadline = now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay);
+                if earliest.is_none_or(|(d, _)| deadline < d) {
+                    earliest = Some((deadline, userdata));
+                }
+            }
+            1 | 2 => {
+                let fd = cx.mem.u32(s.add(16))?;
+                let error = match cx.wasi.fd(fd, super::rights::POLL_FD_READWRITE) {
+                    Ok(_) => 0,
+                    Err(e) => e as u16,
+                };
+                events.push((userdata, tag, error));
+            }
+            _ => return Err(errno::INVAL),
+        }
+    }
+    if events.is_empty() {
+        if let Some((deadline, userdata)) = earliest {
+            loop {
+                let now = now_ns(libc::CLOCK_MONOTONIC)?;
+                if now >= deadline {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_nanos(deadline - now));
+            }
+            events.push((userdata, 0, 0));
+        }
+    }
+    for (i, (userdata, tag, error)) in events.iter().enumerate() {
+        let mut e = [0u8; 32];
+        e[0..8].copy_from_slice(&userdata.to_le_bytes());
+        e[8..10].copy_from_slice(&error.to_le_bytes());
+        e[10] = *tag;
+        if *tag != 0 && *error == 0 {
+            e[16..24].copy_from_slice(&1u64.to_le_bytes());
+        }
+        cx.mem.write(output.elem(i as u64, 32), &e)?;
+    }
+    cx.mem.put_u32(nevents, events.len() as u32)
+}

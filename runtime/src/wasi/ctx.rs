@@ -1,0 +1,142 @@
+//! The WASI state of a store: arguments, environment, the descriptor table with each
+//! descriptor's rights, and the deterministic mode.
+
+use std::fs::File;
+use std::os::fd::{AsRawFd, OwnedFd};
+
+use super::errno;
+use super::rights;
+
+/// What a guest descriptor refers to.
+pub(super) enum Fd {
+    /// Host stdin/stdout/stderr (host fd 0, 1, 2), used unbuffered.
+    Stdio(i32),
+    /// A regular file (or device).
+    File { file: File, append: bool },
+    /// A directory; `preopen` is its guest name if it was preopened.
+    Dir { fd: OwnedFd, preopen: Option<String> },
+}
+
+impl Fd {
+    /// The host descriptor.
+    pub(super) fn raw(&self) -> i32 {
+        match self {
+            Fd::Stdio(fd) => *fd,
+            Fd::File { file, .. } => file.as_raw_fd(),
+            Fd::Dir { fd, .. } => fd.as_raw_fd(),
+        }
+    }
+}
+
+/// One slot of the descriptor table: the descriptor and its preview1 rights.
+pub(super) struct Entry {
+    pub(super) fd: Fd,
+    /// Rights that apply to this descriptor (`fs_rights_base`).
+    pub(super) base: u64,
+    /// Rights that descriptors opened through it may get (`fs_rights_inheriting`).
+    pub(super) inheriting: u64,
+}
+
+/// The state of a WASI program: arguments, environment, open files.
+pub struct WasiCtx {
+    pub(super) args: Vec<Vec<u8>>,
+    pub(super) env: Vec<Vec<u8>>,
+    fds: Vec<Option<Entry>>,
+    /// The deterministic mode's state (`WASMC_DETERMINISTIC=1`), if on.
+    pub(super) deterministic: Option<super::clock::Deterministic>,
+}
+
+/// Error setting up WASI.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot preopen directory `{path}`: {source}")]
+pub struct PreopenError {
+    path: String,
+    source: std::io::Error,
+}
+
+impl WasiCtx {
+    /// A context with the given arguments (`args[0]` is the program name), environment
+    /// (`NAME=VALUE` strings), and preopened directories `(host path, guest name)`, which get
+    /// descriptors 3, 4, ... in order. Every descriptor starts with all rights.
+    ///
+    /// # Errors
+    /// A preopened directory that cannot be opened.
+    pub fn new(
+        args: Vec<Vec<u8>>,
+        env: Vec<Vec<u8>>,
+        preopens: &[(String, String)],
+    ) -> Result<WasiCtx, PreopenError> {
+        let all = |fd| Some(Entry { fd, base: rights::ALL, inheriting: rights::ALL });
+        let mut fds = vec![all(Fd::Stdio(0)), all(Fd::Stdio(1)), all(Fd::Stdio(2))];
+        for (host, guest) in preopens {
+            let dir =
+                File::open(host).map_err(|source| PreopenError { path: host.clone(), source })?;
+            if !dir.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(PreopenError {
+                    path: host.clone(),
+                    source: std::io::Error::from_raw_os_error(libc::ENOTDIR),
+                });
+            }
+            fds.push(all(Fd::Dir { fd: dir.into(), preopen: Some(guest.clone()) }));
+        }
+        Ok(WasiCtx { args, env, fds, deterministic: None })
+    }
+
+    /// Switches the deterministic mode on (see `WASMC_DETERMINISTIC` in the README).
+    pub fn set_deterministic(&mut self) {
+        self.deterministic = Some(super::clock::Deterministic::new());
+    }
+
+    /// The table entry of `fd` (`EBADF` if it is not open).
+    pub(super) fn entry(&mut self, fd: u32) -> Result<&mut Entry, u32> {
+        self.fds.get_mut(fd as usize).and_then(|f| f.as_mut()).ok_or(errno::BADF)
+    }
+
+    /// Descriptor `fd`, which must hold every right in `need` (`EBADF` if it is not open,
+    /// `ENOTCAPABLE` if a right is missing).
+    pub(super) fn fd(&mut self, fd: u32, need: u64) -> Result<&mut Fd, u32> {
+        let e = self.entry(fd)?;
+        if e.base & need != need {
+            return Err(errno::NOTCAPABLE);
+        }
+        Ok(&mut e.fd)
+    }
+
+    /// The host descriptor of directory `fd` holding the rights `need` (`ENOTDIR` if `fd` is
+    /// not a directory).
+    pub(super) fn dir_fd(&mut self, fd: u32, need: u64) -> Result<i32, u32> {
+        match self.fd(fd, need)? {
+            Fd::Dir { fd, .. } => Ok(fd.as_raw_fd()),
+            _ => Err(errno::NOTDIR),
+        }
+    }
+
+    /// Closes `fd` (`EBADF` if it is not open).
+    pub(super) fn close(&mut self, fd: u32) -> Result<(), u32> {
+        self.entry(fd)?;
+        self.fds[fd as usize] = None;
+        Ok(())
+    }
+
+    /// `fd_renumber`: moves descriptor `from` to number `to`, closing what `to` held; both
+    /// must be open (`EBADF`). Renumbering a descriptor to itself does nothing.
+    pub(super) fn renumber(&mut self, from: u32, to: u32) -> Result<(), u32> {
+        self.entry(from)?;
+        self.entry(to)?;
+        if from != to {
+            self.fds[to as usize] = self.fds[from as usize].take();
+        }
+        Ok(())
+    }
+
+    /// Puts `e` in the lowest free slot and returns its number.
+    pub(super) fn insert(&mut self, e: Entry) -> u32 {
+        if let Some(i) = self.fds.iter().position(|f| f.is_none()) {
+            self.fds[i] = Some(e);
+            i as u32
+        } else {
+            self.fds.push(Some(e));
+            (self.fds.len() - 1) as u32
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Arguments, environment, randomness, process control and sockets.
+
+use super::host::last_errno;
+use super::{Cx, a32, errno, ptr};
+use crate::traps::TrapKind;
+
+/// `args_get`/`environ_get(ptrs, buf)`: the strings NUL-terminated one after the other at
+/// `buf`, a `u32` pointer to each in the array at `ptrs`.
+pub(super) fn strings_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
+    let list = if env { &cx.wasi.env } else { &cx.wasi.args };
+    let (ptrs, mut at) = (ptr(a[0]), ptr(a[1]));
+    for (i, s) in list.iter().enumerate() {
+        cx.mem.check(at, s.len() as u64 + 1)?;
+        let slot = ptrs.elem(i as u64, 4);
+        cx.mem.put_u32(slot, u32::try_from(at.addr()).map_err(|_| errno::FAULT)?)?;
+        cx.mem.write(at, s)?;
+        cx.mem.write(at.add(s.len() as u64), &[0])?;
+        at = at.add(s.len() as u64 + 1);
+    }
+    Ok(())
+}
+
+/// `args_sizes_get`/`environ_sizes_get(count, buf_size)`.
+pub(super) fn sizes_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
+    let list = if env { &cx.wasi.env } else { &cx.wasi.args };
+    let total: u64 = list.iter().map(|s| s.len() as u64 + 1).sum();
+    let total = u32::try_from(total).map_err(|_| errno::OVERFLOW)?;
+    let count = list.len() as u32;
+    cx.mem.check(ptr(a[0]), 4)?;
+    cx.mem.check(ptr(a[1]), 4)?;
+    cx.mem.put_u32(ptr(a[0]), count)?;
+    cx.mem.put_u32(ptr(a[1]), total)
+}
+
+/// `random_get(buf, buf_len)`: fills the guest buffer in place.
+pub(super) fn random_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+    let buf = cx.mem.slice_mut(ptr(a[0]), u64::from(a32(a[1])))?;
+    if let Some(d) = &mut cx.wasi.deterministic {
+        d.fill(buf);
+        return Ok(());
+    }
+    let mut done = 0;
+    while done < buf.len() {
+        // SAFETY: getrandom fills the remaining part of a live buffer.
+        let n = unsafe { libc::getrandom(buf[done..].as_mut_ptr().cast(), buf.len() - done, 0) };
+        if n < 0 {
+            let e = last_errno();
+            if e == errno::INTR {
+                continue;
+            }
+            return Err(e);
+        }
+        done += n as usize;
+    }
+    Ok(())
+}
+
+/// `proc_raise(sig)`: a signal (preview1 `signal`: 0 none, 1 HUP ... 30 SYS) whose default
+/// action is to be ignored (`CHLD` 16, `CONT` 17, `URG` 22, `WINCH` 27) or none does nothing;
+/// every other one ends the program as its default action would, reported like a trap
+/// (status 134). Real host signals are not raised: the guest must not stop or kill the
+/// process in ways the runtime cannot report.
+pub(super) fn proc_raise(sig: u32) -> Result<u32, TrapKind> {
+    const NAMES: [&str; 31] = [
+        "none", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+        "USR2", "PIPE", "ALRM", "TERM", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "POLL", "PWR", "SYS",
+    ];
+    match sig {
+        0 | 16 | 17 | 22 | 27 => Ok(errno::SUCCESS),
+        1..=30 => Err(TrapKind::Host(format!("proc_raise: SIG{}", NAMES[sig as usize]))),
+        _ => Ok(errno::INVAL),
+    }
+}
+
+/// `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown` (first argument the fd): no
+/// socket descriptor ever exists in this runtime (sockets cannot be preopened and preview1
+/// cannot create them), so an open descriptor is `ENOTSOCK` (`ENOTCAPABLE` without the
+/// right `need`: `SOCK_ACCEPT`, `SOCK_SHUTDOWN`, or `FD_READ`/`FD_WRITE` for recv/send) and
+/// any other `EBADF`.
+pub(super) fn sock(cx: &mut Cx<'_>, a: &[u64], need: u64) -> Result<(), u32> {
+    cx.wasi.fd(a32(a[0]), need)?;
+    Err(errno::NOTSOCK)
+}
