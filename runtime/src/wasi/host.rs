@@ -85,10 +85,8 @@ pub(super) fn open_beneath(
     flags: i32,
     mode: u32,
 ) -> Result<OwnedFd, u32> {
-    let mut how: libc::open_how = unsafe {
-        // SAFETY: open_how is plain data; zero is a valid start.
-        core::mem::zeroed()
-    };
+    // SAFETY: open_how is plain data; all-zero is a valid value.
+    let mut how: libc::open_how = unsafe { core::mem::zeroed() };
     how.flags = (flags | libc::O_CLOEXEC) as u64;
     how.mode = if flags & libc::O_CREAT != 0 { mode as u64 } else { 0 };
     how.resolve = libc::RESOLVE_BENEATH;
