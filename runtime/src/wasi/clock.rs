@@ -132,17 +132,15 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
             _ => return Err(errno::INVAL),
         }
     }
-    if events.is_empty() {
-        if let Some((deadline, userdata)) = earliest {
-            loop {
-                let now = now_ns(libc::CLOCK_MONOTONIC)?;
-                if now >= deadline {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_nanos(deadline - now));
+    if let (true, Some((deadline, userdata))) = (events.is_empty(), earliest) {
+        loop {
+            let now = now_ns(libc::CLOCK_MONOTONIC)?;
+            if now >= deadline {
+                break;
             }
-            events.push((userdata, 0, 0));
+            std::thread::sleep(std::time::Duration::from_nanos(deadline - now));
         }
+        events.push((userdata, 0, 0));
     }
     for (i, (userdata, tag, error)) in events.iter().enumerate() {
         let mut e = [0u8; 32];

@@ -140,3 +140,43 @@ impl WasiCtx {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> WasiCtx {
+        let mut c = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        let file = File::open("/dev/null").unwrap();
+        c.insert(Entry { fd: Fd::File { file, append: false }, base: rights::ALL, inheriting: 0 });
+        c
+    }
+
+    #[test]
+    fn renumber_moves_and_closes() {
+        let mut c = ctx();
+        assert_eq!(c.renumber(3, 1), Ok(()));
+        assert!(matches!(c.entry(1).unwrap().fd, Fd::File { .. }));
+        assert_eq!(c.entry(3).err(), Some(errno::BADF));
+        assert_eq!(c.renumber(3, 1), Err(errno::BADF));
+        assert_eq!(c.renumber(1, 9), Err(errno::BADF));
+        assert_eq!(c.renumber(1, 1), Ok(()));
+        // The freed slot is reused first.
+        let file = File::open("/dev/null").unwrap();
+        let e = Entry { fd: Fd::File { file, append: false }, base: 0, inheriting: 0 };
+        assert_eq!(c.insert(e), 3);
+    }
+
+    #[test]
+    fn missing_rights_are_notcapable() {
+        let mut c = ctx();
+        c.entry(3).unwrap().base = rights::FD_READ;
+        assert!(c.fd(3, rights::FD_READ).is_ok());
+        assert_eq!(c.fd(3, rights::FD_WRITE).err(), Some(errno::NOTCAPABLE));
+        assert_eq!(c.fd(3, rights::FD_READ | rights::FD_SEEK).err(), Some(errno::NOTCAPABLE));
+        assert_eq!(c.dir_fd(3, 0).err(), Some(errno::NOTDIR));
+        assert_eq!(c.fd(42, 0).err(), Some(errno::BADF));
+        assert_eq!(c.close(3), Ok(()));
+        assert_eq!(c.close(3), Err(errno::BADF));
+    }
+}

@@ -366,3 +366,80 @@ pub(super) fn readdir(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     cx.mem.write(buf, &out)?;
     cx.mem.put_u32(used, out.len() as u32)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+    use std::io::Write;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    use super::*;
+    use crate::wasi::guest::GuestPtr;
+
+    /// A pipe as `(read end as a guest fd, write end)`.
+    fn pipe() -> (Fd, File) {
+        let mut fds = [0; 2];
+        // SAFETY: pipe writes two new descriptors into the array.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: both descriptors are new and owned by nothing else.
+        let (r, w) = unsafe { (OwnedFd::from_raw_fd(fds[0]), File::from_raw_fd(fds[1])) };
+        (Fd::File { file: File::from(r), append: false }, w)
+    }
+
+    /// Writes iovec `i` `{buf, len}` at `8 * i`.
+    fn iovec(bytes: &mut [u8], i: usize, buf: u32, len: u32) {
+        bytes[8 * i..8 * i + 4].copy_from_slice(&buf.to_le_bytes());
+        bytes[8 * i + 4..8 * i + 8].copy_from_slice(&len.to_le_bytes());
+    }
+
+    #[test]
+    fn read_fills_iovecs_in_order_and_stops_short() {
+        let (fd, mut w) = pipe();
+        w.write_all(b"abcdefg").unwrap();
+        let mut bytes = vec![0u8; 4096];
+        iovec(&mut bytes, 0, 100, 3);
+        iovec(&mut bytes, 1, 200, 0);
+        iovec(&mut bytes, 2, 300, 100);
+        iovec(&mut bytes, 3, 400, 100);
+        let mut mem = GuestMemory::new(&mut bytes);
+        let iovs = mem.iovecs(GuestPtr::new(0), 4).unwrap();
+        assert_eq!(read_iovecs(&fd, &mut mem, iovs, None), Ok(7));
+        assert_eq!(mem.slice(GuestPtr::new(100), 3).unwrap(), b"abc");
+        assert_eq!(mem.slice(GuestPtr::new(300), 5).unwrap(), b"defg\0");
+        assert_eq!(mem.u8(GuestPtr::new(400)), Ok(0));
+    }
+
+    #[test]
+    fn bad_iovec_is_efault_before_any_io() {
+        let (fd, mut w) = pipe();
+        w.write_all(b"kept").unwrap();
+        let mut bytes = vec![0u8; 4096];
+        iovec(&mut bytes, 0, 100, 4);
+        iovec(&mut bytes, 1, 4000, 0xffff_ffff);
+        let mut mem = GuestMemory::new(&mut bytes);
+        let iovs = mem.iovecs(GuestPtr::new(0), 2).unwrap();
+        assert_eq!(iovs.check_all(&mem), Err(errno::FAULT));
+        // The pipe still holds its bytes: nothing was consumed.
+        let one = mem.iovecs(GuestPtr::new(0), 1).unwrap();
+        assert_eq!(read_iovecs(&fd, &mut mem, one, None), Ok(4));
+        assert_eq!(mem.slice(GuestPtr::new(100), 4).unwrap(), b"kept");
+    }
+
+    #[test]
+    fn write_gathers_iovecs_in_order() {
+        let (r, w) = pipe();
+        let w = Fd::File { file: w, append: false };
+        let mut bytes = vec![0u8; 4096];
+        bytes[100..103].copy_from_slice(b"one");
+        bytes[200..203].copy_from_slice(b"two");
+        iovec(&mut bytes, 0, 100, 3);
+        iovec(&mut bytes, 1, 4096, 0);
+        iovec(&mut bytes, 2, 200, 3);
+        let mem = GuestMemory::new(&mut bytes);
+        let iovs = mem.iovecs(GuestPtr::new(0), 3).unwrap();
+        assert_eq!(write_iovecs(&w, &mem, iovs, None), Ok(6));
+        let mut got = [0u8; 6];
+        assert_eq!(read_once(&r, &mut got, None), Ok(6));
+        assert_eq!(&got, b"onetwo");
+    }
+}

@@ -182,10 +182,10 @@ fn timespecs(atim: u64, mtim: u64, flags: u32) -> Result<[libc::timespec; 2], u3
 /// atim, mtim, ctim in ns at 40, 48, 56).
 fn put_filestat(mem: &mut GuestMemory<'_>, at: GuestPtr, st: &libc::stat) -> Result<(), u32> {
     let mut b = [0u8; 64];
-    b[0..8].copy_from_slice(&(st.st_dev as u64).to_le_bytes());
-    b[8..16].copy_from_slice(&(st.st_ino as u64).to_le_bytes());
+    b[0..8].copy_from_slice(&u64::from(st.st_dev).to_le_bytes());
+    b[8..16].copy_from_slice(&u64::from(st.st_ino).to_le_bytes());
     b[16] = host::filetype(st.st_mode);
-    b[24..32].copy_from_slice(&(st.st_nlink as u64).to_le_bytes());
+    b[24..32].copy_from_slice(&u64::from(st.st_nlink).to_le_bytes());
     b[32..40].copy_from_slice(&(st.st_size as u64).to_le_bytes());
     let ns = |s: i64, n: i64| (s as u64).wrapping_mul(1_000_000_000).wrapping_add(n as u64);
     b[40..48].copy_from_slice(&ns(st.st_atime, st.st_atime_nsec).to_le_bytes());
