@@ -154,3 +154,42 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     }
     cx.mem.put_u32(nevents, events.len() as u32)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wasi::WasiCtx;
+    use crate::wasi::guest::GuestMemory;
+
+    /// Runs `poll_oneoff(0, 1024, n, 2000)` over `bytes` with a context holding stdio only.
+    fn poll(bytes: &mut [u8], n: u32) -> Result<(), u32> {
+        let mut wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        let mut cx = Cx { mem: GuestMemory::new(bytes), wasi: &mut wasi };
+        poll_oneoff(&mut cx, &[0, 1024, u64::from(n), 2000])
+    }
+
+    #[test]
+    fn fd_subscriptions_report_ready_or_ebadf() {
+        let mut bytes = vec![0u8; 4096];
+        // Subscription 0: userdata 7, fd_read (1) on fd 0; 1: userdata 8, fd_write (2) on 99.
+        bytes[0] = 7;
+        bytes[8] = 1;
+        bytes[48] = 8;
+        bytes[56] = 2;
+        bytes[64] = 99;
+        assert_eq!(poll(&mut bytes, 2), Ok(()));
+        assert_eq!(bytes[2000], 2);
+        let event = |i: usize| &bytes[1024 + 32 * i..1024 + 32 * (i + 1)];
+        assert_eq!((event(0)[0], event(0)[8], event(0)[10], event(0)[16]), (7, 0, 1, 1));
+        assert_eq!((event(1)[0], event(1)[8], event(1)[10], event(1)[16]), (8, 8, 2, 0));
+    }
+
+    #[test]
+    fn subscription_array_past_the_end_is_efault() {
+        let mut bytes = vec![0u8; 4096];
+        // 4096 / 48 = 85 subscriptions fit; the events of 32 would overlap, but 86 do not fit.
+        assert_eq!(poll(&mut bytes, 86), Err(errno::FAULT));
+        assert_eq!(poll(&mut bytes, u32::MAX), Err(errno::FAULT));
+        assert_eq!(poll(&mut bytes, 0), Err(errno::INVAL));
+    }
+}

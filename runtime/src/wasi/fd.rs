@@ -442,4 +442,30 @@ mod tests {
         assert_eq!(read_once(&r, &mut got, None), Ok(6));
         assert_eq!(&got, b"onetwo");
     }
+
+    #[test]
+    fn positioned_write_and_read_use_the_offset() {
+        let dir = std::env::temp_dir().join(format!("wasmc-wasi-fd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let fd = Fd::File { file, append: false };
+        let mut bytes = vec![0u8; 4096];
+        bytes[100..102].copy_from_slice(b"ab");
+        bytes[200..202].copy_from_slice(b"cd");
+        iovec(&mut bytes, 0, 100, 2);
+        iovec(&mut bytes, 1, 200, 2);
+        let mut mem = GuestMemory::new(&mut bytes);
+        let iovs = mem.iovecs(GuestPtr::new(0), 2).unwrap();
+        assert_eq!(write_iovecs(&fd, &mem, iovs, Some(3)), Ok(4));
+        assert_eq!(std::fs::read(&path).unwrap(), b"012abcd789");
+        iovec(mem.slice_mut(GuestPtr::new(0), 16).unwrap(), 1, 300, 64);
+        let iovs = mem.iovecs(GuestPtr::new(0), 2).unwrap();
+        assert_eq!(read_iovecs(&fd, &mut mem, iovs, Some(5)), Ok(5));
+        assert_eq!(mem.slice(GuestPtr::new(100), 2).unwrap(), b"cd");
+        assert_eq!(mem.slice(GuestPtr::new(300), 4).unwrap(), b"789\0");
+        assert_eq!(read_iovecs(&fd, &mut mem, iovs, Some(1 << 63)), Err(errno::INVAL));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
