@@ -51,7 +51,7 @@ use crate::meta::{FuncType, ValType};
 use crate::traps::TrapKind;
 
 /// WASI errno values (`wasi_snapshot_preview1` `errno` enum).
-#[allow(missing_docs)]
+#[expect(missing_docs, reason = "each constant is the witx errno case of the same name")]
 pub mod errno {
     pub const SUCCESS: u32 = 0;
     pub const ACCES: u32 = 2;
@@ -110,7 +110,6 @@ mod fdflags {
 }
 
 /// WASI `rights` bits (preview1 witx `rights` flags, bit = position in the list).
-#[allow(missing_docs)]
 mod rights {
     pub(super) const FD_DATASYNC: u64 = 1 << 0;
     pub(super) const FD_READ: u64 = 1 << 1;
