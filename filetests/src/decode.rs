@@ -56,7 +56,12 @@ fn section_rank(p: &Payload<'_>) -> Option<(u8, &'static str)> {
 /// The first decoding error, naming the byte offset where there is one.
 pub fn decode(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut parser = Parser::new(0);
-    parser.set_features(wasmc::module::features());
+    // The binary format encodes limits and memory-instruction offsets as u64 for every
+    // memory and table (spec §5.3.7 "Limits", §5.4.6 "Memory Instructions"); a value that
+    // does not fit the 32-bit address type is a validation error, not a decoding one.
+    // wasmparser reads them as u64 only with memory64 on, so decoding enables it
+    // (validation, wasmc's own, does not).
+    parser.set_features(wasmc::module::features() | wasmparser::WasmFeatures::MEMORY64);
     let mut last_rank = 0u8;
     let mut functions = 0u32;
     let mut bodies: Option<u32> = None;
