@@ -34,6 +34,7 @@
 pub mod decode;
 pub mod filecheck;
 pub mod skips;
+mod spectest;
 pub mod wast;
 pub mod wast_assert;
 
