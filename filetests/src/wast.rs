@@ -11,19 +11,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use wasmc_gc::copying::GcConfig;
-use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor, VMGlobal};
+use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor};
 use wasmc_runtime::gc::RefClass;
-use wasmc_runtime::instance::{Extern, Global, HostFunc, InstantiateError, Store, StoreInner, Val};
-use wasmc_runtime::memory::Memory;
-use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+use wasmc_runtime::instance::{Extern, InstantiateError, Store, StoreInner, Val};
 use wasmc_runtime::registry::{self, LoadedModule};
-use wasmc_runtime::table::Table;
 use wasmc_runtime::traps::{Trap, TrapKind};
 use wast::core::{NanPattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 use crate::skips::SkipList;
+use crate::spectest::Spectest;
+use crate::wast_assert as assert;
 
 /// Outcome counts of one script.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -40,64 +39,6 @@ pub struct Report {
 
 /// Bytes of stack Wasm code gets in the runner (the thread has more for host code).
 pub const WASM_STACK: usize = 4 << 20;
-
-/// The host module `spectest` (spec interpreter conventions: `print*` functions,
-/// `global_i32/i64/f32/f64` = 666 / 666.6, `table` 10..20 funcref, `memory` 1..2 pages).
-struct Spectest {
-    memory: Box<Memory>,
-    table: Box<Table>,
-    globals: Vec<(&'static str, Box<VMGlobal>, ValType)>,
-    funcs: Vec<(&'static str, Arc<HostFunc>)>,
-}
-
-impl Spectest {
-    fn new() -> Spectest {
-        let memory =
-            Memory::new(&MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
-                .expect("spectest memory");
-        let table = Table::new(&TableType { element: RefType::FUNCREF, min: 10, max: Some(20) }, 0)
-            .expect("spectest table");
-        let globals = vec![
-            ("global_i32", Box::new(VMGlobal { bits: 666 }), ValType::I32),
-            ("global_i64", Box::new(VMGlobal { bits: 666 }), ValType::I64),
-            ("global_f32", Box::new(VMGlobal { bits: 666.6f32.to_bits() as u64 }), ValType::F32),
-            ("global_f64", Box::new(VMGlobal { bits: 666.6f64.to_bits() }), ValType::F64),
-        ];
-        let print = |params: Vec<ValType>| {
-            Arc::new(HostFunc {
-                ty: FuncType { params, results: vec![] },
-                func: Box::new(|_, _| Ok(())),
-            })
-        };
-        use ValType::*;
-        let funcs = vec![
-            ("print", print(vec![])),
-            ("print_i32", print(vec![I32])),
-            ("print_i64", print(vec![I64])),
-            ("print_f32", print(vec![F32])),
-            ("print_f64", print(vec![F64])),
-            ("print_i32_f32", print(vec![I32, F32])),
-            ("print_f64_f64", print(vec![F64, F64])),
-            ("print_char", print(vec![I32])),
-        ];
-        Spectest { memory, table, globals, funcs }
-    }
-
-    fn get(&mut self, name: &str) -> Option<Extern> {
-        match name {
-            "memory" => return Some(Extern::Memory(&mut *self.memory)),
-            "table" => return Some(Extern::Table(&mut *self.table)),
-            _ => {}
-        }
-        if let Some((_, cell, ty)) = self.globals.iter_mut().find(|g| g.0 == name) {
-            return Some(Extern::Global(Global {
-                cell: &mut **cell,
-                ty: GlobalType { ty: *ty, mutable: false },
-            }));
-        }
-        self.funcs.iter().find(|f| f.0 == name).map(|(_, f)| Extern::HostFunc(f.clone()))
-    }
-}
 
 /// A module compiled and loaded into this process.
 /// A compiled module loaded into this process: its code stays mapped while this lives.
@@ -150,6 +91,9 @@ struct Runner<'s> {
     spectest: Spectest,
     loaded: Vec<Loaded>,
     definitions: HashMap<String, Arc<LoadedModule>>,
+    /// The latest `(module definition ...)`, which `(module instance)` without a module name
+    /// instantiates.
+    last_definition: Option<Arc<LoadedModule>>,
     instances: HashMap<String, usize>,
     registered: HashMap<String, usize>,
     current: Option<usize>,
@@ -206,6 +150,7 @@ pub fn run_script(path: &Path, name: &str, skips: &SkipList) -> Result<Report, S
         spectest: Spectest::new(),
         loaded: Vec::new(),
         definitions: HashMap::new(),
+        last_definition: None,
         instances: HashMap::new(),
         registered: HashMap::new(),
         current: None,
@@ -277,19 +222,24 @@ impl Runner<'_> {
                 {
                     Ok(module) => {
                         if let Some(n) = name {
-                            self.definitions.insert(n, module);
+                            self.definitions.insert(n, module.clone());
                         }
+                        self.last_definition = Some(module);
                         self.pass();
                     }
                     Err(e) => self.fail(line, e),
                 }
             }
             WastDirective::ModuleInstance { instance, module, .. } => {
-                let def = module.and_then(|m| self.definitions.get(m.name()).cloned());
+                let def = match module {
+                    Some(m) => self.definitions.get(m.name()).cloned(),
+                    None => self.last_definition.clone(),
+                };
                 match def {
                     Some(def) => match self.instantiate(&def) {
                         Ok(i) => {
                             self.current = Some(i);
+                            self.current_skipped = None;
                             if let Some(n) = instance {
                                 self.instances.insert(n.name().to_string(), i);
                             }
@@ -320,34 +270,63 @@ impl Runner<'_> {
                 },
                 Err(e) => self.fail(line, e),
             },
-            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
-                Ok(v) => self.fail(line, format!("expected trap `{message}`, got {v:?}")),
-                Err(e) if trap_matches(&e, message) => self.pass(),
-                Err(e) => self.fail(line, format!("expected trap `{message}`, got: {e}")),
-            },
-            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
-                Ok(v) => self.fail(line, format!("expected exhaustion, got {v:?}")),
-                Err(e) if e.contains(message) => self.pass(),
-                Err(e) => self.fail(line, format!("expected `{message}`, got: {e}")),
-            },
-            WastDirective::AssertInvalid { mut module, message, .. }
-            | WastDirective::AssertMalformed { mut module, message, .. } => {
-                let bytes = match module.encode() {
-                    Ok(b) => b,
-                    // Text that does not even parse is malformed: the expected outcome.
-                    Err(_) => return self.pass(),
-                };
-                match wasmc::module::parse(&bytes) {
-                    Ok(_) => self.fail(
-                        line,
-                        format!("expected an invalid module (`{message}`), it validated"),
-                    ),
-                    Err(_) => self.pass(),
+            WastDirective::AssertTrap { exec, message, .. } => {
+                let uninstantiable = matches!(exec, WastExecute::Wat(_));
+                match self.execute(exec) {
+                    Ok(v) => self.fail(line, format!("expected trap `{message}`, got {v:?}")),
+                    Err(ExecError::Trap { message: m, exception: false })
+                        if message_matches(&m, message) =>
+                    {
+                        self.pass()
+                    }
+                    Err(e) => {
+                        let what = if uninstantiable { "instantiation trap" } else { "trap" };
+                        self.fail(line, format!("expected {what} `{message}`, got: {e}"))
+                    }
                 }
             }
-            WastDirective::AssertInvalidCustom { .. }
-            | WastDirective::AssertMalformedCustom { .. } => {
-                self.pass();
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Ok(v) => self.fail(line, format!("expected exhaustion, got {v:?}")),
+                Err(ExecError::Trap { message: m, exception: false })
+                    if message_matches(&m, message) =>
+                {
+                    self.pass()
+                }
+                Err(e) => self.fail(line, format!("expected exhaustion `{message}`, got: {e}")),
+            },
+            WastDirective::AssertInvalid { mut module, message, .. } => {
+                match assert::invalid(&mut module) {
+                    Ok(()) => self.pass(),
+                    Err(e) => {
+                        self.fail(line, format!("expected an invalid module (`{message}`), {e}"))
+                    }
+                }
+            }
+            WastDirective::AssertMalformed { mut module, message, .. } => {
+                match assert::malformed(&mut module) {
+                    Ok(()) => self.pass(),
+                    Err(e) => {
+                        self.fail(line, format!("expected a malformed module (`{message}`), {e}"))
+                    }
+                }
+            }
+            WastDirective::AssertMalformedCustom { mut module, message, .. } => {
+                match assert::malformed_custom(&mut module) {
+                    Ok(()) => self.pass(),
+                    Err(e) => self.fail(
+                        line,
+                        format!("expected a malformed custom section (`{message}`), {e}"),
+                    ),
+                }
+            }
+            WastDirective::AssertInvalidCustom { mut module, message, .. } => {
+                match assert::invalid_custom(&mut module) {
+                    Ok(()) => self.pass(),
+                    Err(e) => self.fail(
+                        line,
+                        format!("expected an invalid custom section (`{message}`), {e}"),
+                    ),
+                }
             }
             WastDirective::AssertUnlinkable { module, message, .. } => {
                 let mut q = QuoteWat::Wat(module);
@@ -355,16 +334,20 @@ impl Runner<'_> {
                     Ok(_) => {
                         self.fail(line, format!("expected unlinkable (`{message}`), it linked"))
                     }
-                    Err(ModuleError::Instantiate(InstantiateError::Link(_))) => self.pass(),
+                    Err(ModuleError::Instantiate(InstantiateError::Link(m)))
+                        if message_matches(&m, message) =>
+                    {
+                        self.pass()
+                    }
                     Err(e) => {
-                        self.fail(line, format!("expected a link error (`{message}`), got: {e}"))
+                        self.fail(line, format!("expected a link error `{message}`, got: {e}"))
                     }
                 }
             }
             WastDirective::AssertException { exec, .. } => match self.execute(exec) {
                 Ok(v) => self.fail(line, format!("expected an exception, got {v:?}")),
-                Err(e) if e.contains("exception") => self.pass(),
-                Err(e) => self.fail(line, format!("expected an exception, got: {e}")),
+                Err(ExecError::Trap { exception: true, .. }) => self.pass(),
+                Err(e) => self.fail(line, format!("expected an uncaught exception, got: {e}")),
             },
             WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
@@ -454,31 +437,43 @@ impl Runner<'_> {
         })
     }
 
-    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, String> {
-        let i = self.instance_index(invoke.module.map(|m| m.name())).ok_or("no such instance")?;
-        let args = invoke.args.iter().map(|a| self.arg(a)).collect::<Result<Vec<_>, _>>()?;
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, ExecError> {
+        let other = |s: &str| ExecError::Other(s.to_string());
+        let i = self
+            .instance_index(invoke.module.map(|m| m.name()))
+            .ok_or_else(|| other("no such instance"))?;
+        let args = invoke
+            .args
+            .iter()
+            .map(|a| self.arg(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ExecError::Other)?;
         let Some(Extern::Func(f)) = self.store.instance(i).export(invoke.name) else {
-            return Err(format!("no exported function `{}`", invoke.name));
+            return Err(ExecError::Other(format!("no exported function `{}`", invoke.name)));
         };
-        self.store.call(&f, &args).map_err(|t| trap_text(&t))
+        self.store.call(&f, &args).map_err(|t| ExecError::from_trap(&t))
     }
 
-    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, String> {
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, ExecError> {
         match exec {
             WastExecute::Invoke(i) => self.invoke(&i),
             WastExecute::Get { module, global, .. } => {
-                let i = self.instance_index(module.map(|m| m.name())).ok_or("no such instance")?;
+                let i = self
+                    .instance_index(module.map(|m| m.name()))
+                    .ok_or_else(|| ExecError::Other("no such instance".into()))?;
                 match self.store.instance(i).export(global) {
                     Some(Extern::Global(g)) => Ok(vec![g.get()]),
-                    _ => Err(format!("no exported global `{global}`")),
+                    _ => Err(ExecError::Other(format!("no exported global `{global}`"))),
                 }
             }
             WastExecute::Wat(w) => {
                 let mut q = QuoteWat::Wat(w);
                 match self.module(&mut q) {
                     Ok(_) => Ok(vec![]),
-                    Err(ModuleError::Instantiate(InstantiateError::Trap(t))) => Err(trap_text(&t)),
-                    Err(e) => Err(e.to_string()),
+                    Err(ModuleError::Instantiate(InstantiateError::Trap(t))) => {
+                        Err(ExecError::from_trap(&t))
+                    }
+                    Err(e) => Err(ExecError::Other(e.to_string())),
                 }
             }
         }
@@ -532,18 +527,40 @@ fn match_one(store: &StoreInner, g: Val, w: &WastRetCore<'_>) -> bool {
     }
 }
 
-/// Whether the trap message `actual` is the one a script expects. The reference interpreter
-/// sometimes appends details (`uninitialized element 2`), so a prefix of the expected text
-/// matches too.
-fn trap_matches(actual: &str, expected: &str) -> bool {
-    actual.contains(expected) || (!actual.is_empty() && expected.starts_with(actual))
+/// Whether the message `actual` (of a trap, an exhaustion or a link error) is the one a
+/// script expects: as in the spec's reference interpreter (`assert_message` in
+/// `interpreter/script/run.ml`), the expected text must be a prefix of the actual message,
+/// which may add details (`uninitialized element 2`).
+pub fn message_matches(actual: &str, expected: &str) -> bool {
+    actual.starts_with(expected)
 }
 
-fn trap_text(t: &Trap) -> String {
-    match &t.kind {
-        TrapKind::Wasm(c) => c.message().to_string(),
-        TrapKind::Exception(_) => t.message(),
-        other => format!("{other:?}"),
+/// How a call or an instantiation failed.
+#[derive(Debug)]
+enum ExecError {
+    /// A trap, or (`exception`) an uncaught Wasm exception, with the runtime's message.
+    Trap { message: String, exception: bool },
+    /// Anything else (a missing export, an unsupported argument, a compile error).
+    Other(String),
+}
+
+impl ExecError {
+    fn from_trap(t: &Trap) -> ExecError {
+        let exception = matches!(t.kind, TrapKind::Exception(_));
+        let message = match &t.kind {
+            TrapKind::Wasm(c) => c.message().to_string(),
+            _ => t.message(),
+        };
+        ExecError::Trap { message, exception }
+    }
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecError::Trap { message, .. } => write!(f, "trap `{message}`"),
+            ExecError::Other(e) => f.write_str(e),
+        }
     }
 }
 

@@ -32,10 +32,84 @@ fn main() {
         })
         .collect::<Vec<_>>();
     let mut trials = trials;
-    trials.push(Trial::test("spiller/alias-resolution-off-breaks-wasmtime-13228", move || {
-        alias_resolution_off(&root.join("spiller")).map_err(Into::into)
+    let spiller = root.join("spiller");
+    trials.push(Trial::test("spiller/alias-resolution-off-breaks-wasmtime-13228", {
+        let dir = spiller.clone();
+        move || alias_resolution_off(&dir).map_err(Into::into)
+    }));
+    trials.push(Trial::test("harness/bless-keeps-hand-written-directives", {
+        let dir = spiller.clone();
+        move || bless_keeps_directives(&dir).map_err(Into::into)
+    }));
+    trials.push(Trial::test("harness/a-wrong-targeted-check-fails", {
+        let dir = spiller.clone();
+        move || wrong_check_fails(&dir).map_err(Into::into)
     }));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// The case the harness tests below work on (a copy of it, in a temporary directory).
+const HARNESS_CASE: &str = "live-on-one-branch.wat";
+
+/// Copies the harness case into a temporary directory with `edit` applied to its text.
+fn copy_case(
+    dir: &Path,
+    edit: impl FnOnce(&str) -> String,
+) -> Result<(tempfile::TempDir, PathBuf, String), String> {
+    let source = std::fs::read_to_string(dir.join(HARNESS_CASE)).map_err(|e| e.to_string())?;
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = tmp.path().join(HARNESS_CASE);
+    std::fs::write(&path, edit(&source)).map_err(|e| e.to_string())?;
+    Ok((tmp, path, source))
+}
+
+/// The text before the `;; output:` block (the directives live there).
+fn before_block(s: &str) -> &str {
+    &s[..s.find("\n;; output:\n").expect("the case has an output block")]
+}
+
+/// A stale output block fails the case; `BLESS=1` rewrites the block back to the current
+/// output and leaves every hand-written directive as it was.
+fn bless_keeps_directives(dir: &Path) -> Result<(), String> {
+    let stale = |s: &str| s.replace("stack_map=[i64 @ ss0+0]  ; v7 = 16", "stale");
+    let (_tmp, path, original) = copy_case(dir, stale)?;
+    if wasmc_filetests::run(&path, false).is_ok() {
+        return Err("a stale output block passed".into());
+    }
+    wasmc_filetests::run(&path, true)?;
+    let blessed = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    if before_block(&blessed) != before_block(&original) {
+        return Err(format!("bless changed the directives:\n{blessed}"));
+    }
+    if blessed != original {
+        return Err(format!("bless did not restore the output block:\n{blessed}"));
+    }
+    wasmc_filetests::run(&path, false)
+}
+
+/// A deliberately wrong targeted check (two slots at the safepoint, which has one; a
+/// `not:` for the `return` that follows the last check) fails the case, with and without `BLESS=1`,
+/// and blessing leaves it in the file.
+fn wrong_check_fails(dir: &Path) -> Result<(), String> {
+    for (wrong, why) in [
+        (";; check: stack_map=[i64 @ ss0+0, i64 @ ss1+0]", "no match"),
+        (";; not: return v4", "forbidden"),
+    ] {
+        let insert = |s: &str| s.replacen("\n;; output:\n", &format!("\n{wrong}\n;; output:\n"), 1);
+        let (_tmp, path, _) = copy_case(dir, insert)?;
+        for bless in [false, true] {
+            match wasmc_filetests::run(&path, bless) {
+                Err(e) if e.contains(why) => {}
+                Err(e) => return Err(format!("`{wrong}` failed for another reason: {e}")),
+                Ok(()) => return Err(format!("`{wrong}` passed (bless: {bless})")),
+            }
+        }
+        let after = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        if !before_block(&after).contains(wrong) {
+            return Err(format!("bless removed `{wrong}`"));
+        }
+    }
+    Ok(())
 }
 
 /// Runs the spiller cases with the spiller's alias resolution switched off (the debug flag)

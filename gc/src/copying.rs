@@ -15,6 +15,8 @@ use crate::layout::{
     ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, FORWARDED, LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN, Rtt,
     RttKind, layout_of,
 };
+use crate::verify::HeapView;
+pub use crate::verify::VerifyError;
 
 /// The bump-allocation window compiled code uses inline. Lives in the runtime's store
 /// context; its field offsets are what the compiler needs (Whippet's "collector attributes
@@ -159,6 +161,11 @@ pub struct Heap {
     /// The inline allocation window, owned by the runtime's store context.
     area: *mut AllocArea,
     large: LargeSpace,
+    /// Large objects the last collection freed under `config.poison`: filled with
+    /// [`POISON`] and kept allocated until the next collection, so that a stale reference
+    /// to one reads poison (and [`Heap::check`] names it) instead of reused memory.
+    /// `(address, size)`.
+    freed_large: Vec<(usize, usize)>,
     config: GcConfig,
     allocations: u64,
     /// Bytes of the current semispace that the last collection filled with survivors (the
@@ -214,7 +221,7 @@ pub unsafe fn object_size(p: usize) -> usize {
 ///
 /// # Safety
 /// `p` must point to a live object.
-unsafe fn for_each_field(p: usize, mut f: impl FnMut(*mut usize)) {
+pub(crate) unsafe fn for_each_field(p: usize, mut f: impl FnMut(*mut usize)) {
     // SAFETY: as in `object_size`.
     unsafe {
         let rtt = *(p as *const *const Rtt);
@@ -252,6 +259,7 @@ impl Heap {
             capacity,
             area,
             large: LargeSpace::new(),
+            freed_large: Vec::new(),
             config: GcConfig { max, ..config },
             allocations: 0,
             survivors: 0,
@@ -417,19 +425,7 @@ impl Heap {
         cheney.drain();
         let free = cheney.free;
         drop(guard);
-        // Sweep the large-object space.
-        self.large.retain(|ptr, l| {
-            if l.marked {
-                l.marked = false;
-                true
-            } else {
-                let layout = std::alloc::Layout::from_size_align(l.size, OBJECT_ALIGN as usize)
-                    .expect("valid when allocated");
-                // SAFETY: allocated in `alloc_large` with this layout; unreachable now.
-                unsafe { std::alloc::dealloc(*ptr as *mut u8, layout) };
-                false
-            }
-        });
+        self.sweep_large();
         let live = free - self.spaces[to].base;
         self.stats.bytes_copied += live as u64;
         self.survivors = live;
@@ -458,38 +454,68 @@ impl Heap {
         self.stats.max_pause = self.stats.max_pause.max(pause);
     }
 
-    /// Checks that every root and every reference field of every object reachable from the
-    /// roots points to an object of the heap whose header holds a known RTT.
+    /// Frees the unmarked large objects and unmarks the rest. Under `config.poison` a freed
+    /// object is filled with [`POISON`] and quarantined until the next sweep (the
+    /// `freed_large` list); the previous quarantine is returned to the allocator first.
+    fn sweep_large(&mut self) {
+        for (p, size) in std::mem::take(&mut self.freed_large) {
+            // SAFETY: quarantined by the previous sweep, allocated with this size.
+            unsafe { free_large(p, size) };
+        }
+        let poison = self.config.poison;
+        let freed = &mut self.freed_large;
+        self.large.retain(|&p, l| {
+            if l.marked {
+                l.marked = false;
+                return true;
+            }
+            if poison {
+                // SAFETY: an unreachable large object of `l.size` bytes that we own.
+                unsafe { core::ptr::write_bytes(p as *mut u8, POISON, l.size) };
+                freed.push((p, l.size));
+            } else {
+                // SAFETY: allocated in `alloc_large_now` with this size; unreachable now.
+                unsafe { free_large(p, l.size) };
+            }
+            false
+        });
+    }
+
+    /// Checks every root and every reference field of every object reachable from the
+    /// roots (see the `verify` module: interior pointers, pointers into freed memory or
+    /// past the allocation pointer, bad headers are all reported). `when` labels the
+    /// error.
     ///
-    /// # Panics
-    /// On the first violation, naming it (a collector or compiler bug).
-    pub fn verify(&mut self, roots: &mut dyn Roots, when: &str) {
-        let mut seen = std::collections::HashSet::new();
-        let mut work = Vec::new();
+    /// # Errors
+    /// The first violation found.
+    pub fn check(&mut self, roots: &mut dyn Roots, when: &str) -> Result<(), VerifyError> {
+        let mut values = Vec::new();
         roots.visit_roots(&mut |slot| {
             // SAFETY: the runtime reports valid root slots.
-            work.push(unsafe { *slot });
+            values.push(unsafe { *slot });
         });
-        while let Some(p) = work.pop() {
-            if p == 0 || p & 1 == 1 || !seen.insert(p) {
-                continue;
-            }
-            // SAFETY: `p` is a reference the roots or a live object hold; outside the heap
-            // only host boxes (whose header is the host RTT) are valid.
-            let rtt = unsafe { *(p as *const usize) };
-            if !self.contains(p) {
-                let host = crate::layout::is_known_rtt(rtt as *const Rtt)
-                    // SAFETY: a known RTT is readable.
-                    && unsafe { (*(rtt as *const Rtt)).kind } == RttKind::Host as u32;
-                assert!(host, "GC verify ({when}): reference {p:#x} points outside the heap");
-                continue;
-            }
-            assert!(
-                rtt & FORWARDED == 0 && crate::layout::is_known_rtt(rtt as *const Rtt),
-                "GC verify ({when}): object {p:#x} has a bad header {rtt:#x}"
-            );
-            // SAFETY: a live object with a valid RTT.
-            unsafe { for_each_field(p, |f| work.push(*f)) };
+        let (cur, other) = (&self.spaces[self.current], &self.spaces[1 - self.current]);
+        let view = HeapView {
+            // SAFETY: `area` is valid (see `new`).
+            current: (cur.base, unsafe { (*self.area).bump }),
+            current_end: cur.base + cur.reserved,
+            other: (other.base, other.base + other.reserved),
+            large: self.large.iter().map(|(p, l)| (*p, *p + l.size)).collect(),
+            freed_large: self.freed_large.iter().map(|(p, size)| (*p, *p + size)).collect(),
+        };
+        // SAFETY: the view describes this heap; references outside it are host boxes
+        // unless the heap is corrupt, which is what this check is for.
+        unsafe { crate::verify::check(&view, values, when) }
+    }
+
+    /// [`Heap::check`], panicking on a violation (a collector or compiler bug): what
+    /// `WASMC_GC_VERIFY=1` runs before and after each collection.
+    ///
+    /// # Panics
+    /// On the first violation, naming it.
+    pub fn verify(&mut self, roots: &mut dyn Roots, when: &str) {
+        if let Err(e) = self.check(roots, when) {
+            panic!("{e}");
         }
     }
 
@@ -509,6 +535,28 @@ impl Heap {
             s.max_pause
         )
     }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        let large = self.large.drain().map(|(p, l)| (p, l.size));
+        for (p, size) in large.chain(self.freed_large.drain(..)) {
+            // SAFETY: every large object was allocated by `alloc_large_now` with its size;
+            // with the heap gone nothing refers to it.
+            unsafe { free_large(p, size) };
+        }
+    }
+}
+
+/// Returns a large object to the allocator.
+///
+/// # Safety
+/// `p` was allocated by [`Heap::alloc_large_now`] with `size` bytes and is not used again.
+unsafe fn free_large(p: usize, size: usize) {
+    let layout = std::alloc::Layout::from_size_align(size, OBJECT_ALIGN as usize)
+        .expect("valid when allocated");
+    // SAFETY: see the function's contract.
+    unsafe { std::alloc::dealloc(p as *mut u8, layout) };
 }
 
 /// The state of one Cheney collection.
@@ -579,99 +627,5 @@ impl Cheney<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::layout::{FieldRepr, RttKind, new_rtt, set_layout, struct_layout};
-
-    struct VecRoots(Vec<usize>);
-    impl Roots for VecRoots {
-        fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
-            for r in &mut self.0 {
-                visit(r);
-            }
-        }
-    }
-
-    fn cons_rtt() -> *const Rtt {
-        let r = new_rtt(RttKind::Struct, 9000, true, &[]);
-        let i64f = FieldRepr { size: 8, gc_ref: false };
-        let reff = FieldRepr { size: 8, gc_ref: true };
-        // SAFETY: a fresh RTT.
-        unsafe { set_layout(r, struct_layout(&[i64f, reff])) };
-        r
-    }
-
-    fn alloc_cons(
-        heap: &mut Heap,
-        roots: &mut VecRoots,
-        rtt: *const Rtt,
-        v: i64,
-        next_root: usize,
-    ) -> usize {
-        let p = heap.alloc_slow(24, roots).expect("heap has room");
-        // SAFETY: a fresh 24-byte object.
-        unsafe {
-            *(p as *mut usize) = rtt as usize;
-            *((p + 8) as *mut i64) = v;
-            *((p + 16) as *mut usize) = roots.0[next_root];
-        }
-        p
-    }
-
-    #[test]
-    fn a_long_list_survives_collections() {
-        let rtt = cons_rtt();
-        let mut area = Box::new(AllocArea::default());
-        let config =
-            GcConfig { initial: 1 << 16, max: 64 << 20, verify: false, ..Default::default() };
-        let mut heap = Heap::new(config, &mut *area).unwrap();
-        let mut roots = VecRoots(vec![0]);
-        let n = 200_000;
-        for i in 0..n {
-            let p = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-            roots.0[0] = p;
-        }
-        heap.collect(&mut roots);
-        assert!(heap.stats.collections > 1);
-        let mut p = roots.0[0];
-        let mut expect = n - 1;
-        while p != 0 {
-            // SAFETY: list cells are live objects.
-            unsafe {
-                assert_eq!(*((p + 8) as *const i64), expect);
-                p = *((p + 16) as *const usize);
-            }
-            expect -= 1;
-        }
-        assert_eq!(expect, -1);
-        heap.verify(&mut roots, "test");
-    }
-
-    #[test]
-    fn exhaustion_is_reported() {
-        let rtt = cons_rtt();
-        let mut area = Box::new(AllocArea::default());
-        let config = GcConfig { initial: 4096, max: 1 << 16, ..Default::default() };
-        let mut heap = Heap::new(config, &mut *area).unwrap();
-        let mut roots = VecRoots(vec![0]);
-        let mut failed = false;
-        for i in 0..100_000 {
-            match heap.alloc_slow(24, &mut roots) {
-                Some(p) => {
-                    // SAFETY: fresh object.
-                    unsafe {
-                        *(p as *mut usize) = rtt as usize;
-                        *((p + 8) as *mut i64) = i;
-                        *((p + 16) as *mut usize) = roots.0[0];
-                    }
-                    roots.0[0] = p;
-                }
-                None => {
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        assert!(failed, "a heap of 64 KiB cannot hold 100000 live cells");
-    }
-}
+#[path = "copying_tests.rs"]
+mod tests;

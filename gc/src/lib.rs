@@ -8,3 +8,4 @@
 
 pub mod copying;
 pub mod layout;
+mod verify;

@@ -8,5 +8,5 @@
       (i32.const 1)
       (i32.add))))
 ;; check: br_table
-;; check: jump block
-;; check: jump block
+;; check: jump block3(v6)
+;; check: jump block2(v6)

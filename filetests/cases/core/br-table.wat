@@ -7,5 +7,5 @@
       (return (i32.const 10)))
       (return (i32.const 20)))
     (i32.const 30)))
-;; check: br_table v2, block
+;; check: br_table v2, block2, [block4, block3]
 ;; check: return

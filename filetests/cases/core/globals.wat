@@ -8,7 +8,7 @@
     (global.set $g (i64.add (global.get $g) (i64.const 1)))
     (global.get $g))
   (func (result f32) (global.get $k)))
-;; check: load.i64 notrap aligned v
+;; check: v5 = load.i64 notrap aligned v4
 ;; check: store notrap aligned
 ;; check: function u0:1
 ;; check: load.f32 notrap aligned readonly can_move

@@ -13,7 +13,16 @@
       (return (struct.get $s 0 (local.get $r))))
     (i32.add (struct.get $s 0 (local.get $r)) (i32.const 100))))
 
+;; `$may_gc` keeps nothing live; `$f` has one stack map (slot 0, `$r`) and a landing pad at
+;; the same return address, the `try_call`'s.
 ;; check: ;; function may_gc
-;; nextln: ;; function f
+;; not: stack_map
+;; check: ;; function f
 ;; nextln: stack_map ret 0x4c span 64 slots [0]
-;; nextln: landing_pad ret 0x4c pad 0x7e frame_offset 64
+;; nextln: landing_pad ret 0x4c pad
+
+;; output:
+;; ;; function may_gc
+;; ;; function f
+;; stack_map ret 0x4c span 64 slots [0]
+;; landing_pad ret 0x4c pad 0x7e frame_offset 64

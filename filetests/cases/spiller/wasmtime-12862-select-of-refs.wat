@@ -10,29 +10,41 @@
     (call $g)
     (struct.get $s 0 (local.get $r))))
 
-;; check: ;; function f
-;; nextln: function u0:0(i64 vmctx, i64, i64, i64, i32) -> i32 tail {
-;; nextln: ss0 = explicit_slot 8, align = 8
-;; nextln: gv0 = vmctx
-;; nextln: gv1 = load.i64 notrap aligned readonly gv0
-;; nextln: gv2 = load.i64 notrap aligned gv1
-;; nextln: sig0 = (i64 vmctx, i64) tail
-;; nextln: stack_limit = gv2
-;; nextln: block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i32):
-;; nextln: v5 = iconst.i64 0
-;; nextln: @0038                               v7 = select v4, v2, v3
+;; The `select` of two references is spilled, in the stack map, and reloaded for the
+;; `struct.get`.
+;; check: v7 = select v4, v2, v3
 ;; nextln: v13 = stack_addr.i64 ss0
 ;; nextln: store notrap v7, v13
-;; nextln: @003e                               v8 = load.i64 notrap aligned readonly can_move v0+40
-;; nextln: @003e                               v9 = load.i64 notrap aligned readonly can_move v8
-;; nextln: @003e                               v10 = load.i64 notrap aligned readonly can_move v9
-;; nextln: @003e                               v11 = load.i64 notrap aligned readonly can_move v9+8
-;; nextln: @003e                               call_indirect sig0, v10(v11, v0), stack_map=[i64 @ ss0+0]
+;; check: call_indirect sig0, v10(v11, v0), stack_map=[i64 @ ss0+0]
 ;; nextln: v14 = stack_addr.i64 ss0
 ;; nextln: v15 = load.i64 notrap v14
-;; nextln: @0042                               trapz v15, user14
-;; nextln: @0042                               v12 = load.i32 notrap aligned v15+8
-;; nextln: @0046                               jump block1(v12)
-;; nextln: block1(v6: i32):
-;; nextln: @0046                               return v6
-;; nextln: }
+;; not: v7
+;; check: v12 = load.i32 notrap aligned v15+8
+
+;; output:
+;; ;; function f
+;; function u0:0(i64 vmctx, i64, i64, i64, i32) -> i32 tail {
+;;     ss0 = explicit_slot 8, align = 8
+;;     gv0 = vmctx
+;;     gv1 = load.i64 notrap aligned readonly gv0
+;;     gv2 = load.i64 notrap aligned gv1
+;;     sig0 = (i64 vmctx, i64) tail
+;;     stack_limit = gv2
+;;                                 block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i32):
+;;                                     v5 = iconst.i64 0
+;; @0038                               v7 = select v4, v2, v3
+;;                                     v13 = stack_addr.i64 ss0
+;;                                     store notrap v7, v13
+;; @003e                               v8 = load.i64 notrap aligned readonly can_move v0+40
+;; @003e                               v9 = load.i64 notrap aligned readonly can_move v8
+;; @003e                               v10 = load.i64 notrap aligned readonly can_move v9
+;; @003e                               v11 = load.i64 notrap aligned readonly can_move v9+8
+;; @003e                               call_indirect sig0, v10(v11, v0), stack_map=[i64 @ ss0+0]
+;;                                     v14 = stack_addr.i64 ss0
+;;                                     v15 = load.i64 notrap v14
+;; @0042                               trapz v15, user14
+;; @0042                               v12 = load.i32 notrap aligned v15+8
+;; @0046                               jump block1(v12)
+;;                                 block1(v6: i32):
+;; @0046                               return v6
+;; }

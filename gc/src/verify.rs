@@ -1,0 +1,158 @@
+//! Heap verification (`WASMC_GC_VERIFY=1`): an independent check of what the collector and
+//! compiled code must maintain, run before and after each collection.
+//!
+//! The check first walks the allocated part of the current semispace object by object
+//! (objects are contiguous, so the walk finds every object start and every header), then
+//! follows every reference from the roots through the fields of the objects they reach.
+//! A reference is accepted only if it is null, an i31, the start of an object of the
+//! current semispace, the start of a live large object, or a host box (outside the heap,
+//! with the host RTT). Everything else is reported: a pointer into the middle of an object
+//! or past the allocation pointer, into the other semispace (memory a collection freed),
+//! to a freed large object, a misaligned pointer, or an object whose header is not a known
+//! RTT of an object type.
+
+use std::collections::HashSet;
+
+use crate::copying::{for_each_field, object_size};
+use crate::layout::{FORWARDED, OBJECT_ALIGN, Rtt, RttKind, is_known_rtt, layout_of};
+
+/// What the verifier needs to know about the heap's spaces, as address ranges `[start,
+/// end)`.
+pub(crate) struct HeapView {
+    /// The allocated part of the semispace objects live in: `[base, bump)`.
+    pub current: (usize, usize),
+    /// The end of that semispace's reservation (`bump..end` holds no object).
+    pub current_end: usize,
+    /// The whole reservation of the other semispace (nothing there is live).
+    pub other: (usize, usize),
+    /// Live large objects, as `(start, end)`.
+    pub large: Vec<(usize, usize)>,
+    /// Large objects a collection freed but has not returned to the allocator yet.
+    pub freed_large: Vec<(usize, usize)>,
+}
+
+/// A heap invariant violation found by [`check`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("GC verify ({when}): {what}")]
+pub struct VerifyError {
+    /// When the check ran (`before` / `after` a collection, or a test's label).
+    pub when: String,
+    /// The violation, naming the addresses involved.
+    pub what: String,
+}
+
+/// Whether the header word `rtt` is a known RTT of a heap object type (struct, array or
+/// exception, with a layout).
+fn object_rtt(rtt: usize) -> bool {
+    if rtt & FORWARDED != 0 || !is_known_rtt(rtt as *const Rtt) {
+        return false;
+    }
+    // SAFETY: a known RTT comes from `new_rtt` and is immortal.
+    let (kind, layout) = unsafe { ((*(rtt as *const Rtt)).kind, layout_of(rtt as *const Rtt)) };
+    let object_kind = [RttKind::Struct, RttKind::Array, RttKind::Exn].map(|k| k as u32);
+    object_kind.contains(&kind) && layout.is_some()
+}
+
+/// Walks `[base, bump)` and returns the start of every object in it.
+fn object_starts((base, bump): (usize, usize)) -> Result<HashSet<usize>, String> {
+    let mut starts = HashSet::new();
+    let mut p = base;
+    while p < bump {
+        // SAFETY: `p` is inside the allocated part of the current semispace, at an object
+        // boundary (the previous object's size was added), so it holds a header word.
+        let header = unsafe { *(p as *const usize) };
+        if !object_rtt(header) {
+            return Err(format!("object {p:#x} in the heap walk has a bad header {header:#x}"));
+        }
+        starts.insert(p);
+        // SAFETY: the header is the RTT of an object type, so the object's size is known.
+        let size = unsafe { object_size(p) };
+        if size == 0 || p + size > bump {
+            return Err(format!("object {p:#x} of {size} bytes overruns the allocation pointer"));
+        }
+        p += size;
+    }
+    Ok(starts)
+}
+
+/// Checks the heap described by `view` from the root values `roots`.
+///
+/// # Errors
+/// The first violation found (see the module docs).
+///
+/// # Safety
+/// `view` must describe the heap's real spaces, and every reference that the roots reach
+/// and that is not inside those spaces must be readable (a host box, or garbage that is
+/// mapped memory: a wild pointer to unmapped memory faults).
+pub(crate) unsafe fn check(
+    view: &HeapView,
+    roots: Vec<usize>,
+    when: &str,
+) -> Result<(), VerifyError> {
+    let err = |what: String| VerifyError { when: when.to_string(), what };
+    let starts = object_starts(view.current).map_err(err)?;
+    let mut large = view.large.clone();
+    large.sort_unstable();
+    let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
+    let mut seen = HashSet::new();
+    // (reference, where it was found) pairs still to check.
+    let mut work: Vec<(usize, Option<usize>)> = roots.into_iter().map(|r| (r, None)).collect();
+    while let Some((p, holder)) = work.pop() {
+        if p == 0 || p & 1 == 1 || !seen.insert(p) {
+            continue;
+        }
+        let from = match holder {
+            Some(h) => format!("a field of object {h:#x}"),
+            None => "a root".to_string(),
+        };
+        if p % OBJECT_ALIGN as usize != 0 {
+            return Err(err(format!("{from} holds the misaligned reference {p:#x}")));
+        }
+        if in_range(p, (view.current.0, view.current_end)) {
+            if !starts.contains(&p) {
+                return Err(err(format!(
+                    "{from} holds {p:#x}, which points into the middle of an object or past \
+                     the allocation pointer"
+                )));
+            }
+        } else if in_range(p, view.other) {
+            return Err(err(format!(
+                "{from} holds {p:#x}, which points into the other semispace (freed memory)"
+            )));
+        } else if view.freed_large.iter().any(|r| in_range(p, *r)) {
+            return Err(err(format!("{from} holds {p:#x}, a freed large object")));
+        } else {
+            // The last live large object starting at or before `p`.
+            let i = large.partition_point(|(s, _)| *s <= p);
+            if let Some(&(s, e)) = i.checked_sub(1).map(|i| &large[i])
+                && p < e
+                && p != s
+            {
+                return Err(err(format!(
+                    "{from} holds {p:#x}, which points into the middle of large object {s:#x}"
+                )));
+            }
+            let is_large = i > 0 && large[i - 1].0 == p;
+            if !is_large {
+                // Outside the heap only host boxes (whose header is the host RTT) are valid.
+                // SAFETY: see the function's contract.
+                let rtt = unsafe { *(p as *const usize) };
+                let host = is_known_rtt(rtt as *const Rtt)
+                    // SAFETY: a known RTT is readable.
+                    && unsafe { (*(rtt as *const Rtt)).kind } == RttKind::Host as u32;
+                if !host {
+                    return Err(err(format!("{from} holds {p:#x}, which points outside the heap")));
+                }
+                continue;
+            }
+        }
+        // SAFETY: `p` is the start of a live object (heap walk or large-object table).
+        let rtt = unsafe { *(p as *const usize) };
+        if !object_rtt(rtt) {
+            return Err(err(format!("object {p:#x} has a bad header {rtt:#x}")));
+        }
+        // SAFETY: a live object with the RTT of an object type.
+        unsafe { for_each_field(p, |f| work.push((*f, Some(p)))) };
+    }
+    Ok(())
+}
