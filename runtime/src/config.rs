@@ -73,11 +73,19 @@ fn bad_knob(k: &str, v: &str, allowed: &str) -> String {
     format!("{k}={}: {allowed}", Printable(v))
 }
 
-/// A byte count in `min..=max` (suffixes allowed).
-fn size_in(k: &str, v: &str, min: usize, max: usize) -> Result<usize, String> {
-    parse_size(v).filter(|n| (min..=max).contains(n)).ok_or_else(|| {
+/// `part` of the value `v` of variable `k` as a byte count in `min..=max` (suffixes
+/// allowed); `what` names the part in the message (empty for the whole value).
+fn size_in(
+    k: &str,
+    v: &str,
+    part: &str,
+    what: &str,
+    min: usize,
+    max: usize,
+) -> Result<usize, String> {
+    parse_size(part).filter(|n| (min..=max).contains(n)).ok_or_else(|| {
         let range = format!("from {} to {}", show_size(min), show_size(max));
-        bad_knob(k, v, &format!("expected a byte count {range}, K/M/G/T suffixes allowed"))
+        bad_knob(k, v, &format!("expected {what}a byte count {range}, K/M/G/T suffixes allowed"))
     })
 }
 
@@ -92,13 +100,14 @@ fn flag(k: &str, v: &str) -> Result<bool, String> {
 /// `WASMC_GC_HEAP=INITIAL[:MAX]`, each in [`MIN_GC_HEAP`]`..=`[`MAX_GC_HEAP`], `INITIAL <=
 /// MAX`; without `MAX` the default maximum, raised to `INITIAL` if that is larger.
 fn gc_heap(k: &str, v: &str, default_max: usize) -> Result<(usize, usize), String> {
+    let (lo, hi) = (MIN_GC_HEAP, MAX_GC_HEAP);
     let (initial, max) = match v.split_once(':') {
-        Some((i, m)) => {
-            let i = size_in(k, i, MIN_GC_HEAP, MAX_GC_HEAP)?;
-            (i, size_in(k, m, MIN_GC_HEAP, MAX_GC_HEAP)?)
-        }
+        Some((i, m)) => (
+            size_in(k, v, i, "INITIAL:MAX with INITIAL ", lo, hi)?,
+            size_in(k, v, m, "INITIAL:MAX with MAX ", lo, hi)?,
+        ),
         None => {
-            let i = size_in(k, v, MIN_GC_HEAP, MAX_GC_HEAP)?;
+            let i = size_in(k, v, v, "", lo, hi)?;
             (i, default_max.max(i))
         }
     };
@@ -157,7 +166,7 @@ impl RuntimeConfig {
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
                 "WASMC_DETERMINISTIC" => c.deterministic = flag(&k, &v)?,
                 "WASMC_STACK_SIZE" => {
-                    c.stack_size = size_in(&k, &v, MIN_STACK_SIZE, MAX_STACK_SIZE)?;
+                    c.stack_size = size_in(&k, &v, &v, "", MIN_STACK_SIZE, MAX_STACK_SIZE)?;
                 }
                 _ => {}
             }
