@@ -120,7 +120,7 @@ impl CodegenArgs {
             eprintln!(
                 "wasmc: stats: {}: safepoints {}, spill slots {}, spills {}, reloads {} \
                  (may-GC analysis {})",
-                input.display(),
+                escape_line(&input.display().to_string()),
                 stats.safepoints,
                 stats.slots,
                 stats.spills,

@@ -310,6 +310,11 @@ fn issue_11_input_errors_are_short_and_say_what_is_wrong() {
         &["invalid text module: 1:10000015: ", ": `...nop nop ", "nop bogus nop", "...`"],
     );
     assert!(out.stderr.len() < 600, "{} bytes of message", out.stderr.len());
+    // Quoted text is escaped once, and the terminal sees no control character.
+    std::fs::write(d.join("bidi.wat"), "(module (func $a\u{202e} (bogus)))").unwrap();
+    let out = run(d, &["bidi.wat"]);
+    expect_error(&out, &["invalid text module: 1:", "`(module (func $a\\u{202e} (bogus)))`"]);
+    assert!(!stderr(&out).contains("\\\\u"), "escaped twice: {}", stderr(&out));
 }
 
 // ---- 5. reservations ----

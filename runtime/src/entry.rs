@@ -39,6 +39,7 @@ pub unsafe extern "C" fn wasmc_main(
     let config = match RuntimeConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
+            // Already one line, with the value escaped.
             eprintln!("error: {e}");
             return 1;
         }
@@ -77,7 +78,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     let module = match unsafe { LoadedModule::from_descriptor(desc) } {
         Ok(m) => Arc::new(m),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };
@@ -85,7 +86,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     let mut store = match Store::new(config.stack_size, config.gc.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };
@@ -94,7 +95,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     // clear error before any code runs rather than an "out of memory" trap later.
     if allocates_gc_objects(&module.meta) {
         if let Some(Err(e)) = store.inner().heap.as_mut().map(|h| h.reserve()) {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     }
@@ -138,7 +139,7 @@ fn run_in(
             store.inner().wasi = Some(Box::new(w));
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     }

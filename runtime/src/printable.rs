@@ -41,6 +41,13 @@ fn is_bidi_or_separator(c: char) -> bool {
 fn write_char(f: &mut impl fmt::Write, c: char) -> fmt::Result {
     match c {
         '\\' => f.write_str("\\\\"),
+        c => write_unless_control(f, c),
+    }
+}
+
+/// Writes `c`, escaped if it is a control, bidirectional or line-separator character.
+fn write_unless_control(f: &mut impl fmt::Write, c: char) -> fmt::Result {
+    match c {
         '\n' => f.write_str("\\n"),
         '\r' => f.write_str("\\r"),
         '\t' => f.write_str("\\t"),
@@ -106,13 +113,15 @@ impl fmt::Display for PrintableBytes<'_> {
 }
 
 /// Escapes every control, bidirectional and line-separator character of a whole message
-/// (no length limit): for one-line messages built from parts that may hold such
-/// characters, so that the message stays one line.
+/// (no length limit), leaving backslashes alone: the last safety net for a one-line
+/// message built from parts that may hold such characters (an OS error, a path, a part
+/// already shown through [`Printable`], which this does not escape twice), so that the
+/// message stays one line and sends nothing to the terminal.
 pub fn escape_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         // Writing to a String cannot fail.
-        let _ = write_char(&mut out, c);
+        let _ = write_unless_control(&mut out, c);
     }
     out
 }
@@ -127,7 +136,9 @@ mod tests {
         assert_eq!(Printable(forged).to_string(), "f\\n     1: main\\u{1b}[31m\\u{202e}x\\\\");
         assert_eq!(Printable("caf\u{e9}_\u{3bb}").to_string(), "caf\u{e9}_\u{3bb}");
         assert_eq!(Printable("a\u{85}b\u{7f}").to_string(), "a\\u{85}b\\u{7f}");
-        assert_eq!(escape_line("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(escape_line("a\nb\tc\\d"), "a\\nb\\tc\\d");
+        let once = Printable("x\ny").to_string();
+        assert_eq!(escape_line(&once), once);
     }
 
     #[test]
