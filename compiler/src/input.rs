@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use wasmc_runtime::printable::{Printable, escape_line};
+use wasmc_runtime::printable::escape_line;
 
 use crate::error::CompileError;
 
@@ -84,7 +84,15 @@ fn text_error(text: &str, e: &wast::Error) -> CompileError {
         if cut_after { "..." } else { "" }
     );
     let snippet = escape_line(snippet.trim_end_matches('\r'));
-    CompileError::Text(format!("{line}:{col}: {}: `{snippet}`", Printable(&e.message())))
+    // wast's message may quote the input (names, escaped characters): cut it like the
+    // snippet, and escape what wast left raw (not its own escapes a second time).
+    let message = e.message();
+    let mut message = escape_line(&message);
+    if let Some((i, _)) = message.char_indices().nth(SNIPPET_CHARS) {
+        message.truncate(i);
+        message.push_str("...");
+    }
+    CompileError::Text(format!("{line}:{col}: {message}: `{snippet}`"))
 }
 
 #[cfg(test)]
@@ -128,6 +136,13 @@ mod tests {
         let e = wasm_bytes(b"(module\n  (func (bogus)))\n").unwrap_err().to_string();
         assert!(e.starts_with("invalid text module: 2:10: "), "{e}");
         assert!(e.ends_with(": `  (func (bogus)))`"), "{e}");
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let name = "n".repeat(100_000);
+        let e = wasm_bytes(format!("(module (func (call ${name})))").as_bytes()).unwrap_err();
+        assert!(e.to_string().len() < 3 * SNIPPET_CHARS + 100, "{e:.500}");
     }
 
     #[test]
