@@ -301,8 +301,8 @@ impl Heap {
         };
         // SAFETY: the runtime passes its store's allocation area, which outlives the heap.
         unsafe {
-            (*area).bump = 0;
-            (*area).limit = 0;
+            (*heap.area).bump = 0;
+            (*heap.area).limit = 0;
         }
         Ok(heap)
     }

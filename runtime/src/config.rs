@@ -43,7 +43,7 @@ pub const MAX_GC_HEAP: usize = wasmc_gc::copying::MAX_SEMISPACE;
 /// whole number of KiB, MiB or GiB (`65536 (64K)`).
 fn show_size(n: usize) -> String {
     for (shift, suffix) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{n} ({}{suffix})", n >> shift);
         }
     }

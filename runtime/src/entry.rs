@@ -93,17 +93,17 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     // The GC heap's address space is reserved lazily, at the first allocation; a module
     // that allocates GC objects reserves it now, so that a refusal (`ulimit -v`) is a
     // clear error before any code runs rather than an "out of memory" trap later.
-    if allocates_gc_objects(&module.meta) {
-        if let Some(Err(e)) = store.inner().heap.as_mut().map(|h| h.reserve()) {
-            eprintln!("error: {}", escape_line(&e.to_string()));
-            return 1;
-        }
+    if allocates_gc_objects(&module.meta)
+        && let Some(Err(e)) = store.inner().heap.as_mut().map(|h| h.reserve())
+    {
+        eprintln!("error: {}", escape_line(&e.to_string()));
+        return 1;
     }
     let code = run_in(&mut store, &module, &args, &config);
-    if config.gc.stats {
-        if let Some(s) = store.inner().gc_stats() {
-            eprintln!("{s}");
-        }
+    if config.gc.stats
+        && let Some(s) = store.inner().gc_stats()
+    {
+        eprintln!("{s}");
     }
     code
 }
@@ -147,9 +147,7 @@ fn run_in(
     let mut resolve = |import: &crate::meta::Import| -> Option<Extern> {
         match (import.module.as_str(), &import.kind) {
             ("wasi_snapshot_preview1" | "wasi_unstable", ImportKind::Func(ty)) => {
-                let Some(ft) = meta.types[*ty as usize].as_func() else {
-                    return None;
-                };
+                let ft = meta.types[*ty as usize].as_func()?;
                 Some(Extern::HostFunc(wasi_import(&import.name, ft)))
             }
             ("spectest", ImportKind::Func(ty)) => {
