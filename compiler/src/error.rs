@@ -14,7 +14,17 @@ pub enum CompileError {
         /// wasmparser's reason.
         message: String,
     },
-    /// A text module (`.wat`) that does not parse.
+    /// Input that is neither a binary module (it lacks the magic number `\0asm`) nor text.
+    #[error(
+        "not a WebAssembly module: bad magic number at byte offset 0 (found {found}, \
+         expected 00 61 73 6d), and not a text module either"
+    )]
+    NotWasm {
+        /// The first (up to four) bytes in hex, or "an empty file".
+        found: String,
+    },
+    /// A text module (`.wat`) that does not parse: `LINE:COL: MESSAGE: `SNIPPET`` (see
+    /// [`crate::input`]).
     #[error("invalid text module: {0}")]
     Text(String),
     /// Valid Wasm that uses something wasmc does not compile yet.
@@ -43,6 +53,16 @@ pub enum CompileError {
         path: PathBuf,
         /// The OS error.
         source: std::io::Error,
+    },
+    /// An output file that must not be written: it is the input file (the same inode,
+    /// possibly through a symbolic link or a hard link), or it exists and is not a regular
+    /// file (a device, a directory, a FIFO), which wasmc never replaces.
+    #[error("{path}: refusing to write the output: {reason}")]
+    Output {
+        /// The output path as given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
     },
     /// Linking with the system C compiler failed.
     #[error("linking failed: {0}")]

@@ -1,6 +1,7 @@
 //! Linking a compiled object with the runtime staticlib into an executable, with the system
 //! C compiler driver (`cc`, or `$CC`).
 
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -49,6 +50,84 @@ pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
     )))
 }
 
+/// Decides where an output file named `out` is written, given the input file `input`.
+///
+/// A symbolic link is followed: the file it names is replaced (the link stays), so the
+/// result is `out` or the canonical path of the link's target. The output is refused if it
+/// is the input file itself (same `(st_dev, st_ino)`: the same path, a symbolic link to it
+/// or a hard link), or if it exists and is not a regular file: a device (`/dev/full`), a
+/// directory, a FIFO or a socket is never replaced. The writers ([`write_atomically`],
+/// [`link_executable`]) refuse to replace a non-regular file again just before they rename
+/// their temporary file into place.
+///
+/// # Errors
+/// [`CompileError::Output`] saying why; [`CompileError::Io`] if `input` or `out` cannot be
+/// examined.
+pub fn output_path(input: &Path, out: &Path) -> Result<PathBuf, CompileError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| CompileError::Io { path, source }
+    };
+    let refuse = |reason: String| CompileError::Output { path: out.to_path_buf(), reason };
+    let input_meta = std::fs::metadata(input).map_err(io(input))?;
+    let target = match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out.to_path_buf()),
+        Err(e) => return Err(io(out)(e)),
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out).map_err(|e| {
+            refuse(format!("it is a symbolic link that does not lead to a file ({e})"))
+        })?,
+        Ok(_) => out.to_path_buf(),
+    };
+    let meta = std::fs::metadata(&target).map_err(io(&target))?;
+    if (meta.dev(), meta.ino()) == (input_meta.dev(), input_meta.ino()) {
+        return Err(refuse(format!(
+            "it is the input file {} (give another name with -o)",
+            input.display()
+        )));
+    }
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "it exists and is {}, not a regular file",
+            describe_file_type(meta.file_type())
+        )));
+    }
+    Ok(target)
+}
+
+/// `a directory`, `a character device`, ... for messages.
+fn describe_file_type(t: std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a regular file"
+    }
+}
+
+/// Fails if `path` exists and is not a regular file (checked with `lstat` right before a
+/// temporary file is renamed onto it: a rename would replace a device node or a link).
+fn refuse_non_regular(path: &Path) -> Result<(), CompileError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(CompileError::Output {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it exists and is {}, not a regular file",
+                describe_file_type(m.file_type())
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn newest_dep_artifact(deps: &Path) -> Option<PathBuf> {
     let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
     for entry in std::fs::read_dir(deps).ok()?.flatten() {
@@ -66,10 +145,12 @@ fn newest_dep_artifact(deps: &Path) -> Option<PathBuf> {
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
 /// the runtime library into the executable `out`. The output appears atomically: it is
-/// linked under a temporary name in the same directory and renamed.
+/// linked under a temporary name in the same directory and renamed. `out` should come from
+/// [`output_path`]; an existing `out` that is not a regular file is never replaced.
 ///
 /// # Errors
-/// I/O errors and the linker's own diagnostics.
+/// I/O errors, [`CompileError::Output`] for a non-regular `out`, and the linker's own
+/// diagnostics.
 pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<(), CompileError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -99,14 +180,17 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
         let first: Vec<&str> = stderr.lines().take(20).collect();
         return Err(CompileError::Link(first.join("\n")));
     }
+    refuse_non_regular(out)?;
     std::fs::rename(&tmp_out, out).map_err(io(out))?;
     Ok(())
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+/// `path` should come from [`output_path`]; an existing `path` that is not a regular file is
+/// never replaced.
 ///
 /// # Errors
-/// I/O errors, naming the file.
+/// I/O errors, naming the file; [`CompileError::Output`] for a non-regular `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
     use std::io::Write;
     let io = |source| CompileError::Io { path: path.to_path_buf(), source };
@@ -119,6 +203,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
     tmp.as_file()
         .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .map_err(io)?;
+    refuse_non_regular(path)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use wasmc::{Config, OptLevel, link};
+use wasmc_runtime::printable::{Printable, escape_line};
 
 const ENV_HELP: &str = "\
 ENVIRONMENT (wasmc):
@@ -19,18 +20,28 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
                        `wasmc run --env NAME=VALUE` sets it. No other variable is passed.
   WASMC_INVOKE         call this export instead of `_start`; the program's arguments are
                        parsed as its parameters and its results are printed
-  WASMC_STACK_SIZE     bytes of stack for Wasm code (default 8 MiB)
-  WASMC_GC_HEAP        INITIAL[:MAX] bytes per GC semispace, K/M/G suffixes (default 16M:2G);
-                       allocation beyond MAX traps with `out of memory`
-  WASMC_GC_STRESS      N: collect at every N-th allocation (1: every allocation)
-  WASMC_GC_POISON      1: poison and protect from-space after each collection
-  WASMC_GC_VERIFY      1: verify the heap before and after each collection
-  WASMC_GC_STATS       1: print collector statistics to stderr at exit
-  WASMC_DETERMINISTIC  1: virtual WASI clocks and fixed random bytes (replayable runs)
+  WASMC_STACK_SIZE     bytes of stack for Wasm code, 64K to 4G (default 8M)
+  WASMC_GC_HEAP        INITIAL[:MAX] bytes per GC semispace, each 4K to 1T (default 16M:2G);
+                       allocation beyond MAX traps with `out of memory`. Reserved (2 x MAX
+                       of address space) only when the program allocates GC objects
+  WASMC_GC_STRESS      N from 1 to 4294967295: collect at every N-th allocation
+  WASMC_GC_POISON      0 or 1: poison and protect from-space after each collection
+  WASMC_GC_VERIFY      0 or 1: verify the heap before and after each collection
+  WASMC_GC_STATS       0 or 1: print collector statistics to stderr at exit
+  WASMC_DETERMINISTIC  0 or 1: virtual WASI clocks and fixed random bytes (replayable runs)
+  Sizes take K/M/G/T suffixes (powers of 1024). A value out of range is an error (exit 1).
+
+OUTPUT FILES:
+  Written atomically (temporary file in the same directory, then rename). A symbolic link
+  is followed. wasmc refuses to write over the input file (the same file under any name)
+  and never replaces an existing file that is not a regular file (a device, a directory).
 
 EXIT STATUS:
   wasmc: 0 on success, 1 on invalid input or any other error.
-  programs: the WASI exit status; 134 after a Wasm trap (as `wasmtime run`).";
+  wasmc run: the program's own (it becomes the program: same process, same signals).
+  programs: the WASI exit status; 134 after a Wasm trap (as `wasmtime run`); 1 if the
+  program cannot start (bad WASMC_* value, address space refused, `_start` of the wrong
+  type, unknown WASMC_INVOKE export or bad arguments for it).";
 
 /// Ahead-of-time compiler from WebAssembly to native executables.
 #[derive(Parser)]
@@ -50,13 +61,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Compile a module to a temporary executable and run it; exits with its status.
+    /// Compile a module and run it in this process (executed from memory: no file is left);
+    /// exits with its status, or dies of its signal.
     Run(RunArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Emit {
-    /// Print the CLIF of every function to stdout (writes no file).
+    /// Print the CLIF of every function (to stdout, or to the -o file).
     Clif,
     /// Write a relocatable object (same as -c).
     Obj,
@@ -108,7 +120,7 @@ impl CodegenArgs {
             eprintln!(
                 "wasmc: stats: {}: safepoints {}, spill slots {}, spills {}, reloads {} \
                  (may-GC analysis {})",
-                input.display(),
+                escape_line(&input.display().to_string()),
                 stats.safepoints,
                 stats.slots,
                 stats.spills,
@@ -135,7 +147,8 @@ struct CompileArgs {
     /// Input module: binary `.wasm` or text `.wat`.
     #[arg(required = true)]
     input: Option<PathBuf>,
-    /// Output file (default: the input's name without extension, or with `.o` for -c).
+    /// Output file (default: the input's name without extension, or with `.o` for -c; for
+    /// `--emit clif`, stdout). Never the input file, never a non-regular file.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Only compile: write an ELF object instead of linking an executable.
@@ -180,7 +193,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("wasmc: error: {}", one_line(&e));
+            eprintln!("wasmc: error: {}", escape_line(&one_line(&e)));
             ExitCode::from(1)
         }
     }
@@ -204,6 +217,15 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         (None, true) => Emit::Obj,
         (None, false) => Emit::Exe,
     };
+    // Where the output goes is settled (and refused if it is the input or not a regular
+    // file) before any work is done.
+    let out = match (emit, &args.output) {
+        (_, Some(o)) => Some(o.clone()),
+        (Emit::Clif, None) => None,
+        (Emit::Obj, None) => Some(input.with_extension("o")),
+        (Emit::Exe, None) => Some(input.with_extension("")),
+    };
+    let out = out.map(|o| link::output_path(input, &o)).transpose()?;
     let wasm = read_module(input)?;
     let config = args.codegen.config(emit == Emit::Exe);
     if emit == Emit::Clif {
@@ -214,23 +236,28 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         };
         let funcs =
             wasmc::clif(&wasm, &config, stage).with_context(|| format!("{}", input.display()))?;
-        for (name, clif) in &funcs {
-            println!(";; function {name}\n{clif}");
+        // Function names come from the module: escaped, so they cannot forge CLIF lines.
+        let text: String = funcs
+            .iter()
+            .map(|(name, clif)| format!(";; function {}\n{clif}\n", Printable(name)))
+            .collect();
+        match &out {
+            Some(out) => link::write_atomically(out, text.as_bytes())?,
+            None => {
+                use std::io::Write;
+                std::io::stdout().lock().write_all(text.as_bytes()).context("stdout")?;
+            }
         }
         return Ok(());
     }
+    let out = out.expect("every mode but --emit clif has an output file");
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
     args.codegen.report(input, &compiled.stats);
     match emit {
         Emit::Clif => unreachable!("handled above"),
-        Emit::Obj => {
-            let out = args.output.clone().unwrap_or_else(|| input.with_extension("o"));
-            link::write_atomically(&out, &compiled.object)?;
-        }
+        Emit::Obj => link::write_atomically(&out, &compiled.object)?,
         Emit::Exe => {
-            let out = args.output.clone().unwrap_or_else(|| input.with_extension(""));
-            let out = if out == *input { out.with_extension("out") } else { out };
             let lib = link::find_runtime_lib()?;
             link::link_executable(&compiled.object, &lib, &out)?;
         }
@@ -238,47 +265,50 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     Ok(())
 }
 
+/// `wasmc run`: compiles and links into a temporary directory, loads the executable,
+/// removes the directory and becomes the program ([`wasmc::exec`]). Returns only on error.
 fn run_module(args: &RunArgs) -> Result<u8> {
+    if let Some(bad) = args.dirs.iter().find(|d| d.contains(';')) {
+        anyhow::bail!("--dir {bad}: directory names may not contain ';'");
+    }
+    let mut envs = Vec::new();
+    for kv in &args.envs {
+        let (k, v) =
+            kv.split_once('=').with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
+        envs.push((format!("WASMC_ENV_{k}"), v.to_string()));
+    }
     let wasm = read_module(&args.input)?;
     let config = args.codegen.config(true);
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", args.input.display()))?;
+    drop(wasm);
     args.codegen.report(&args.input, &compiled.stats);
     let lib = link::find_runtime_lib()?;
     let dir =
         tempfile::Builder::new().prefix("wasmc-run").tempdir().context("temporary directory")?;
     let exe = dir.path().join("program");
     link::link_executable(&compiled.object, &lib, &exe)?;
+    drop(compiled);
+    let image = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
+    dir.close().context("removing the temporary directory")?;
 
-    let mut cmd = Command::new(&exe);
-    let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    std::os::unix::process::CommandExt::arg0(&mut cmd, arg0);
-    cmd.args(&args.args);
-    for (k, _) in std::env::vars_os() {
-        let k = k.to_string_lossy().into_owned();
-        if k.starts_with("WASMC_ENV_") || k == "WASMC_PREOPEN" || k == "WASMC_INVOKE" {
-            cmd.env_remove(&k);
+    let error = wasmc::exec::exec_image(&image, |cmd: &mut Command| {
+        let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        std::os::unix::process::CommandExt::arg0(cmd, arg0);
+        cmd.args(&args.args);
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().into_owned();
+            if k.starts_with("WASMC_ENV_") || k == "WASMC_PREOPEN" || k == "WASMC_INVOKE" {
+                cmd.env_remove(&k);
+            }
         }
-    }
-    if !args.dirs.is_empty() {
-        if let Some(bad) = args.dirs.iter().find(|d| d.contains(';')) {
-            anyhow::bail!("--dir {bad}: directory names may not contain ';'");
+        if !args.dirs.is_empty() {
+            cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
         }
-        cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
-    }
-    for kv in &args.envs {
-        let (k, v) =
-            kv.split_once('=').with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
-        cmd.env(format!("WASMC_ENV_{k}"), v);
-    }
-    if let Some(name) = &args.invoke {
-        cmd.env("WASMC_INVOKE", name);
-    }
-    let status = cmd.status().with_context(|| format!("running {}", exe.display()))?;
-    drop(dir);
-    if let Some(code) = status.code() {
-        return Ok(code as u8);
-    }
-    let sig = std::os::unix::process::ExitStatusExt::signal(&status).unwrap_or(0);
-    Ok((128 + sig) as u8)
+        cmd.envs(envs);
+        if let Some(name) = &args.invoke {
+            cmd.env("WASMC_INVOKE", name);
+        }
+    });
+    Err(error.into())
 }

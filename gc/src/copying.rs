@@ -95,13 +95,23 @@ pub struct GcStats {
     pub large_objects: u64,
 }
 
+/// Most bytes one semispace may have (1 TiB): a heap reserves two of them, so this keeps
+/// `2 * max` far inside the 47-bit user address space of x86-64 Linux and every size
+/// computed from it (`capacity * 2`, `used + size`) free of overflow.
+pub const MAX_SEMISPACE: usize = 1 << 40;
+
+/// One semispace: a reservation of `reserved` bytes at `base`, or none yet (`base` and
+/// `reserved` 0: the heap reserves its spaces at the first allocation).
 struct Space {
     base: usize,
     reserved: usize,
 }
 
 impl Space {
-    fn new(bytes: usize) -> Option<Space> {
+    /// No reservation yet: contains nothing.
+    const NONE: Space = Space { base: 0, reserved: 0 };
+
+    fn new(bytes: usize) -> Result<Space, std::io::Error> {
         // SAFETY: an anonymous private mapping, checked below.
         let p = unsafe {
             libc::mmap(
@@ -113,7 +123,10 @@ impl Space {
                 0,
             )
         };
-        (p != libc::MAP_FAILED).then_some(Space { base: p as usize, reserved: bytes })
+        if p == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Space { base: p as usize, reserved: bytes })
     }
 
     fn contains(&self, p: usize) -> bool {
@@ -121,6 +134,9 @@ impl Space {
     }
 
     fn protect(&self, prot: libc::c_int) {
+        if self.reserved == 0 {
+            return;
+        }
         // SAFETY: changes the protection of our own mapping.
         unsafe { libc::mprotect(self.base as *mut libc::c_void, self.reserved, prot) };
     }
@@ -128,6 +144,9 @@ impl Space {
 
 impl Drop for Space {
     fn drop(&mut self) {
+        if self.reserved == 0 {
+            return;
+        }
         // SAFETY: unmaps exactly our reservation.
         unsafe { libc::munmap(self.base as *mut libc::c_void, self.reserved) };
     }
@@ -143,10 +162,26 @@ struct LargeObject {
 /// reference is a large object in constant time.
 type LargeSpace = std::collections::HashMap<usize, LargeObject>;
 
-/// Error creating a heap.
+/// Error creating a heap or reserving its address space.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot reserve {0} bytes for the GC heap")]
-pub struct HeapError(usize);
+pub enum HeapError {
+    /// The maximum semispace size is over [`MAX_SEMISPACE`].
+    #[error("a GC semispace of {0} bytes is over the limit of {MAX_SEMISPACE} bytes")]
+    TooLarge(usize),
+    /// The OS refused to reserve the two semispaces (`mmap` failed, typically under
+    /// `ulimit -v`).
+    #[error(
+        "cannot reserve 2 x {semispace} bytes of address space for the GC heap (WASMC_GC_HEAP \
+         maximum {semispace} bytes per semispace): {error} (ulimit -v? a smaller \
+         WASMC_GC_HEAP maximum needs less)"
+    )]
+    Reserve {
+        /// Bytes of each semispace.
+        semispace: usize,
+        /// The OS error.
+        error: std::io::Error,
+    },
+}
 
 /// Fill pattern of poisoned from-space (`WASMC_GC_POISON`).
 pub const POISON: u8 = 0xdb;
@@ -244,17 +279,23 @@ pub(crate) unsafe fn for_each_field(p: usize, mut f: impl FnMut(*mut usize)) {
 }
 
 impl Heap {
-    /// Creates a heap whose inline allocation window is `*area`.
+    /// Creates a heap whose inline allocation window is `*area`. It reserves no address
+    /// space yet: [`Heap::reserve`] does, or else the first allocation, so a program that
+    /// never allocates a GC object (no GC types, no exceptions) never needs the two
+    /// semispaces of `config.max` bytes. Until then the window is empty (`bump == limit ==
+    /// 0`), so compiled code's first allocation takes the slow path.
     ///
     /// # Errors
-    /// The address space for two semispaces of `config.max` bytes cannot be reserved.
+    /// [`HeapError::TooLarge`] if `config.max` (or `config.initial`) is over
+    /// [`MAX_SEMISPACE`].
     pub fn new(config: GcConfig, area: *mut AllocArea) -> Result<Heap, HeapError> {
         let max = config.max.max(config.initial);
-        let a = Space::new(max).ok_or(HeapError(max))?;
-        let b = Space::new(max).ok_or(HeapError(max))?;
+        if max > MAX_SEMISPACE {
+            return Err(HeapError::TooLarge(max));
+        }
         let capacity = config.initial.min(max);
         let heap = Heap {
-            spaces: [a, b],
+            spaces: [Space::NONE, Space::NONE],
             current: 0,
             capacity,
             area,
@@ -268,15 +309,47 @@ impl Heap {
         };
         // SAFETY: the runtime passes its store's allocation area, which outlives the heap.
         unsafe {
-            (*area).bump = heap.spaces[0].base;
-            (*area).limit = heap.window_limit(heap.spaces[0].base);
+            (*heap.area).bump = 0;
+            (*heap.area).limit = 0;
         }
         Ok(heap)
     }
 
+    /// Whether the semispaces are reserved.
+    pub fn is_reserved(&self) -> bool {
+        self.spaces[0].reserved != 0
+    }
+
+    /// Reserves the two semispaces (`config.max` bytes each) if that has not been done and
+    /// opens the allocation window. The runtime calls it at start-up for a module that
+    /// allocates GC objects, so that a reservation the OS refuses is a clear error before
+    /// any code runs; otherwise the first allocation calls it (and reports "out of memory"
+    /// if it fails).
+    ///
+    /// # Errors
+    /// [`HeapError::Reserve`] with the OS error.
+    pub fn reserve(&mut self) -> Result<(), HeapError> {
+        if self.is_reserved() {
+            return Ok(());
+        }
+        let semispace = self.config.max;
+        let err = |error| HeapError::Reserve { semispace, error };
+        let a = Space::new(semispace).map_err(err)?;
+        let b = Space::new(semispace).map_err(err)?;
+        self.spaces = [a, b];
+        let base = self.spaces[self.current].base;
+        // SAFETY: `area` is valid (see `new`).
+        unsafe {
+            (*self.area).bump = base;
+            (*self.area).limit = self.window_limit(base);
+        }
+        Ok(())
+    }
+
     fn window_limit(&self, bump: usize) -> usize {
-        // Under stress every allocation takes the slow path, which counts them.
-        if self.config.stress.is_some() {
+        // Under stress every allocation takes the slow path, which counts them; without
+        // a reservation there is no window.
+        if self.config.stress.is_some() || !self.is_reserved() {
             bump
         } else {
             self.spaces[self.current].base + self.capacity
@@ -303,6 +376,7 @@ impl Heap {
     pub fn alloc_slow(&mut self, size: usize, roots: &mut dyn Roots) -> Option<usize> {
         debug_assert!(!self.collecting, "allocation during a collection");
         debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
+        self.reserve().ok()?;
         self.allocations += 1;
         self.stats.slow_allocations += 1;
         if let Some(n) = self.config.stress {
@@ -338,6 +412,7 @@ impl Heap {
     pub fn alloc_no_collect(&mut self, size: usize) -> Option<usize> {
         debug_assert!(!self.collecting, "allocation during a collection");
         debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
+        self.reserve().ok()?;
         self.allocations += 1;
         if size > LARGE_OBJECT_THRESHOLD as usize {
             let live_large: usize = self.large.values().map(|l| l.size).sum();
@@ -398,6 +473,10 @@ impl Heap {
 
     /// Runs a full collection.
     pub fn collect(&mut self, roots: &mut dyn Roots) {
+        if !self.is_reserved() {
+            // Nothing was ever allocated: no object exists, so nothing moves.
+            return;
+        }
         let start = Instant::now();
         if self.config.verify {
             self.verify(roots, "before");

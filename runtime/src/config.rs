@@ -2,6 +2,7 @@
 //! once at start-up into a typed configuration (STYLE.md guide, rule 11).
 
 use crate::instance::DEFAULT_STACK_SIZE;
+use crate::printable::Printable;
 
 /// Configuration of a program run.
 #[derive(Debug, Clone, Default)]
@@ -25,31 +26,104 @@ pub struct RuntimeConfig {
     pub deterministic: bool,
 }
 
-/// Parses a byte count with an optional `K`, `M` or `G` suffix (powers of 1024).
+/// Least bytes of Wasm stack `WASMC_STACK_SIZE` accepts (64 KiB).
+pub const MIN_STACK_SIZE: usize = 64 << 10;
+/// Most bytes of Wasm stack `WASMC_STACK_SIZE` accepts (4 GiB): the program's thread gets
+/// this plus the host's share, a sum that must not overflow and a reservation the OS can
+/// make.
+pub const MAX_STACK_SIZE: usize = 4 << 30;
+/// Least bytes per semispace `WASMC_GC_HEAP` accepts (4 KiB).
+pub const MIN_GC_HEAP: usize = 4 << 10;
+/// Most bytes per semispace `WASMC_GC_HEAP` accepts (1 TiB): two semispaces of it are
+/// reserved, which must fit the 47-bit user address space with room to spare
+/// ([`wasmc_gc::copying::MAX_SEMISPACE`]).
+pub const MAX_GC_HEAP: usize = wasmc_gc::copying::MAX_SEMISPACE;
+
+/// A byte count as printed in messages: exact, and with a binary suffix when it is a
+/// whole number of KiB, MiB or GiB (`65536 (64K)`).
+fn show_size(n: usize) -> String {
+    for (shift, suffix) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{n} ({}{suffix})", n >> shift);
+        }
+    }
+    n.to_string()
+}
+
+/// Parses a byte count with an optional `K`, `M`, `G` or `T` suffix (powers of 1024);
+/// `None` if it is malformed or does not fit a `usize`.
 fn parse_size(s: &str) -> Option<usize> {
     let s = s.trim();
-    let (num, mul) = match s.chars().last()? {
-        'k' | 'K' => (&s[..s.len() - 1], 1 << 10),
-        'm' | 'M' => (&s[..s.len() - 1], 1 << 20),
-        'g' | 'G' => (&s[..s.len() - 1], 1 << 30),
-        _ => (s, 1),
+    let (num, shift) = match s.as_bytes().last()? {
+        b'k' | b'K' => (&s[..s.len() - 1], 10),
+        b'm' | b'M' => (&s[..s.len() - 1], 20),
+        b'g' | b'G' => (&s[..s.len() - 1], 30),
+        b't' | b'T' => (&s[..s.len() - 1], 40),
+        _ => (s, 0),
     };
-    num.parse::<usize>().ok()?.checked_mul(mul)
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    num.parse::<usize>().ok()?.checked_mul(1 << shift)
+}
+
+/// The message for a knob whose value is malformed or out of range: one line naming the
+/// variable, its value (escaped: it is not ours) and what is allowed.
+fn bad_knob(k: &str, v: &str, allowed: &str) -> String {
+    format!("{k}={}: {allowed}", Printable(v))
+}
+
+/// `part` of the value `v` of variable `k` as a byte count in `min..=max` (suffixes
+/// allowed); `what` names the part in the message (empty for the whole value).
+fn size_in(
+    k: &str,
+    v: &str,
+    part: &str,
+    what: &str,
+    min: usize,
+    max: usize,
+) -> Result<usize, String> {
+    parse_size(part).filter(|n| (min..=max).contains(n)).ok_or_else(|| {
+        let range = format!("from {} to {}", show_size(min), show_size(max));
+        bad_knob(k, v, &format!("expected {what}a byte count {range}, K/M/G/T suffixes allowed"))
+    })
 }
 
 fn flag(k: &str, v: &str) -> Result<bool, String> {
     match v {
         "1" | "true" | "yes" => Ok(true),
         "0" | "false" | "no" | "" => Ok(false),
-        _ => Err(format!("{k}={v}: expected 0 or 1")),
+        _ => Err(bad_knob(k, v, "expected 0 or 1")),
     }
 }
 
+/// `WASMC_GC_HEAP=INITIAL[:MAX]`, each in [`MIN_GC_HEAP`]`..=`[`MAX_GC_HEAP`], `INITIAL <=
+/// MAX`; without `MAX` the default maximum, raised to `INITIAL` if that is larger.
+fn gc_heap(k: &str, v: &str, default_max: usize) -> Result<(usize, usize), String> {
+    let (lo, hi) = (MIN_GC_HEAP, MAX_GC_HEAP);
+    let (initial, max) = match v.split_once(':') {
+        Some((i, m)) => (
+            size_in(k, v, i, "INITIAL:MAX with INITIAL ", lo, hi)?,
+            size_in(k, v, m, "INITIAL:MAX with MAX ", lo, hi)?,
+        ),
+        None => {
+            let i = size_in(k, v, v, "", lo, hi)?;
+            (i, default_max.max(i))
+        }
+    };
+    if initial > max {
+        return Err(bad_knob(k, v, "INITIAL is larger than MAX (expected INITIAL[:MAX])"));
+    }
+    Ok((initial, max))
+}
+
 impl RuntimeConfig {
-    /// Reads the configuration from the process environment.
+    /// Reads the configuration from the process environment. A variable whose name or
+    /// value is not UTF-8 is read lossily (so a malformed knob is reported, not skipped).
     ///
     /// # Errors
-    /// A malformed variable, with its name.
+    /// A malformed or out-of-range variable: one line naming it, its value and the allowed
+    /// range.
     pub fn from_env() -> Result<RuntimeConfig, String> {
         Self::from_vars(
             std::env::vars_os()
@@ -60,7 +134,8 @@ impl RuntimeConfig {
     /// Reads the configuration from `(name, value)` pairs.
     ///
     /// # Errors
-    /// A malformed variable, with its name.
+    /// A malformed or out-of-range variable: one line naming it, its value and the allowed
+    /// range.
     pub fn from_vars(
         vars: impl Iterator<Item = (String, String)>,
     ) -> Result<RuntimeConfig, String> {
@@ -79,40 +154,19 @@ impl RuntimeConfig {
                     }
                 }
                 "WASMC_INVOKE" => c.invoke = Some(v),
-                "WASMC_GC_HEAP" => {
-                    let bad = || {
-                        format!(
-                            "{k}={v}: expected INITIAL[:MAX] byte counts (K/M/G suffixes allowed)"
-                        )
-                    };
-                    let (initial, max) = match v.split_once(':') {
-                        Some((i, m)) => {
-                            (parse_size(i).ok_or_else(bad)?, parse_size(m).ok_or_else(bad)?)
-                        }
-                        None => {
-                            let i = parse_size(&v).ok_or_else(bad)?;
-                            (i, c.gc.max.max(i))
-                        }
-                    };
-                    if initial < 4096 || max < initial {
-                        return Err(bad());
-                    }
-                    c.gc.initial = initial;
-                    c.gc.max = max;
-                }
+                "WASMC_GC_HEAP" => (c.gc.initial, c.gc.max) = gc_heap(&k, &v, c.gc.max)?,
                 "WASMC_GC_STRESS" => {
                     let n = v.parse::<u32>().ok().filter(|n| *n >= 1);
-                    c.gc.stress = Some(n.ok_or_else(|| format!("{k}={v}: expected a count >= 1"))?);
+                    c.gc.stress = Some(n.ok_or_else(|| {
+                        bad_knob(&k, &v, &format!("expected a count from 1 to {}", u32::MAX))
+                    })?);
                 }
                 "WASMC_GC_POISON" => c.gc.poison = flag(&k, &v)?,
                 "WASMC_GC_VERIFY" => c.gc.verify = flag(&k, &v)?,
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
                 "WASMC_DETERMINISTIC" => c.deterministic = flag(&k, &v)?,
                 "WASMC_STACK_SIZE" => {
-                    c.stack_size =
-                        v.parse::<usize>().ok().filter(|n| *n >= 64 * 1024).ok_or_else(|| {
-                            format!("WASMC_STACK_SIZE={v}: expected a byte count of at least 65536")
-                        })?;
+                    c.stack_size = size_in(&k, &v, &v, "", MIN_STACK_SIZE, MAX_STACK_SIZE)?;
                 }
                 _ => {}
             }
@@ -152,5 +206,62 @@ mod tests {
         );
         let bad = [("WASMC_GC_HEAP".to_string(), "64M:1M".to_string())];
         assert!(RuntimeConfig::from_vars(bad.into_iter()).is_err());
+    }
+
+    fn error_of(k: &str, v: &str) -> String {
+        RuntimeConfig::from_vars([(k.to_string(), v.to_string())].into_iter())
+            .expect_err("the value is out of range")
+    }
+
+    /// Issue 11: `WASMC_STACK_SIZE=usize::MAX` overflowed `stack_size + HOST_STACK` and
+    /// switched the stack check off.
+    #[test]
+    fn issue_11_stack_size_is_range_checked() {
+        let e = error_of("WASMC_STACK_SIZE", "18446744073709551615");
+        assert_eq!(
+            e,
+            "WASMC_STACK_SIZE=18446744073709551615: expected a byte count from 65536 (64K) to \
+             4294967296 (4G), K/M/G/T suffixes allowed"
+        );
+        for v in ["18446744073709551616", "4294967297", "65535", "-1", "0x10000", "16E", "k", ""] {
+            assert!(error_of("WASMC_STACK_SIZE", v).starts_with("WASMC_STACK_SIZE="), "{v}");
+        }
+        let ok = |v: &str| {
+            RuntimeConfig::from_vars([("WASMC_STACK_SIZE".to_string(), v.to_string())].into_iter())
+                .unwrap()
+                .stack_size
+        };
+        assert_eq!(ok("64K"), 65536);
+        assert_eq!(ok("4G"), MAX_STACK_SIZE);
+        assert!(MAX_STACK_SIZE.checked_add(crate::entry::HOST_STACK).is_some());
+    }
+
+    #[test]
+    fn issue_11_every_knob_is_range_checked() {
+        let cases = [
+            ("WASMC_GC_HEAP", "16E", "from 4096 (4K) to 1099511627776 (1T)"),
+            ("WASMC_GC_HEAP", "1M:2T", "from 4096 (4K) to 1099511627776 (1T)"),
+            ("WASMC_GC_HEAP", "18446744073709551615", "byte count"),
+            ("WASMC_GC_HEAP", "1K", "from 4096 (4K)"),
+            ("WASMC_GC_HEAP", "2M:1M", "INITIAL is larger than MAX"),
+            ("WASMC_GC_STRESS", "0", "from 1 to 4294967295"),
+            ("WASMC_GC_STRESS", "4294967296", "from 1 to 4294967295"),
+            ("WASMC_GC_POISON", "2", "expected 0 or 1"),
+            ("WASMC_GC_VERIFY", "on", "expected 0 or 1"),
+            ("WASMC_GC_STATS", "11", "expected 0 or 1"),
+            ("WASMC_DETERMINISTIC", "maybe", "expected 0 or 1"),
+        ];
+        for (k, v, allowed) in cases {
+            let e = error_of(k, v);
+            assert!(e.starts_with(&format!("{k}={v}: ")) && e.contains(allowed), "{e}");
+            assert!(!e.contains('\n'));
+        }
+        // A value that is not ours is escaped in the message.
+        assert_eq!(
+            error_of("WASMC_GC_POISON", "\x1b[2J"),
+            "WASMC_GC_POISON=\\u{1b}[2J: expected 0 or 1"
+        );
+        let c = RuntimeConfig::from_vars([("WASMC_GC_HEAP".into(), "1T".into())].into_iter());
+        assert_eq!(c.map(|c| (c.gc.initial, c.gc.max)), Ok((1 << 40, 1 << 40)));
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use crate::abi::ModuleDescriptor;
 use crate::config::RuntimeConfig;
 use crate::instance::{Extern, InstantiateError, Store, Val};
-use crate::meta::{ImportKind, ValType};
+use crate::meta::{CompositeType, ImportKind, ModuleMeta, ValType};
+use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
 use crate::traps::{Trap, TrapKind};
 use crate::wasi::{WasiCtx, wasi_import};
@@ -16,7 +17,7 @@ use crate::wasi::{WasiCtx, wasi_import};
 pub const TRAP_EXIT_STATUS: i32 = 134;
 
 /// Extra stack for host code beyond the Wasm stack on the thread that runs the program.
-const HOST_STACK: usize = 2 << 20;
+pub(crate) const HOST_STACK: usize = 2 << 20;
 
 /// Runs the module described by `module` as a program: instantiate with WASI, then call
 /// `_start` (or the export named by `WASMC_INVOKE`). Returns the exit status.
@@ -38,11 +39,17 @@ pub unsafe extern "C" fn wasmc_main(
     let config = match RuntimeConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
+            // Already one line, with the value escaped.
             eprintln!("error: {e}");
             return 1;
         }
     };
-    let stack = config.stack_size + HOST_STACK;
+    // `RuntimeConfig` bounds the stack size, so this cannot overflow; checked all the same
+    // (a wrapped sum once switched the stack check off).
+    let Some(stack) = config.stack_size.checked_add(HOST_STACK) else {
+        eprintln!("error: WASMC_STACK_SIZE={}: too large", config.stack_size);
+        return 1;
+    };
     let thread = std::thread::Builder::new()
         .name("wasm".into())
         .stack_size(stack)
@@ -57,7 +64,10 @@ pub unsafe extern "C" fn wasmc_main(
             101
         }
         Err(e) => {
-            eprintln!("error: cannot start the program's thread: {e}");
+            eprintln!(
+                "error: cannot start the program's thread with {stack} bytes of stack \
+                 (WASMC_STACK_SIZE plus {HOST_STACK} for the runtime): {e}"
+            );
             1
         }
     }
@@ -68,7 +78,7 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     let module = match unsafe { LoadedModule::from_descriptor(desc) } {
         Ok(m) => Arc::new(m),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };
@@ -76,17 +86,43 @@ unsafe fn run(args: Vec<Vec<u8>>, desc: *const ModuleDescriptor, config: Runtime
     let mut store = match Store::new(config.stack_size, config.gc.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };
+    // The GC heap's address space is reserved lazily, at the first allocation; a module
+    // that allocates GC objects reserves it now, so that a refusal (`ulimit -v`) is a
+    // clear error before any code runs rather than an "out of memory" trap later.
+    if allocates_gc_objects(&module.meta)
+        && let Some(Err(e)) = store.inner().heap.as_mut().map(|h| h.reserve())
+    {
+        eprintln!("error: {}", escape_line(&e.to_string()));
+        return 1;
+    }
     let code = run_in(&mut store, &module, &args, &config);
-    if config.gc.stats {
-        if let Some(s) = store.inner().gc_stats() {
-            eprintln!("{s}");
-        }
+    if config.gc.stats
+        && let Some(s) = store.inner().gc_stats()
+    {
+        eprintln!("{s}");
     }
     code
+}
+
+/// Whether code of the module can allocate GC objects: it has struct or array types, or
+/// tags (exception objects live in the GC heap).
+fn allocates_gc_objects(meta: &ModuleMeta) -> bool {
+    !meta.tags.is_empty()
+        || meta.imports.iter().any(|i| matches!(i.kind, ImportKind::Tag(_)))
+        || meta.types.iter().any(|t| !matches!(t.composite, CompositeType::Func(_)))
+}
+
+/// `[i32, i64] -> [f32]`, for messages.
+fn show_func_type(ft: &crate::meta::FuncType) -> String {
+    let list = |ts: &[ValType]| {
+        let names: Vec<String> = ts.iter().map(|t| format!("{t:?}").to_lowercase()).collect();
+        format!("[{}]", names.join(", "))
+    };
+    format!("{} -> {}", list(&ft.params), list(&ft.results))
 }
 
 fn run_in(
@@ -103,7 +139,7 @@ fn run_in(
             store.inner().wasi = Some(Box::new(w));
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     }
@@ -111,9 +147,7 @@ fn run_in(
     let mut resolve = |import: &crate::meta::Import| -> Option<Extern> {
         match (import.module.as_str(), &import.kind) {
             ("wasi_snapshot_preview1" | "wasi_unstable", ImportKind::Func(ty)) => {
-                let Some(ft) = meta.types[*ty as usize].as_func() else {
-                    return None;
-                };
+                let ft = meta.types[*ty as usize].as_func()?;
                 Some(Extern::HostFunc(wasi_import(&import.name, ft)))
             }
             ("spectest", ImportKind::Func(ty)) => {
@@ -127,7 +161,8 @@ fn run_in(
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return report(&t),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Link errors name imports of the module: data, escaped.
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };
@@ -136,15 +171,24 @@ fn run_in(
         Some(Extern::Func(f)) => f,
         _ if config.invoke.is_none() => return 0,
         _ => {
-            eprintln!("error: no exported function `{name}`");
+            eprintln!("error: WASMC_INVOKE: no exported function `{}`", Printable(&name));
             return 1;
         }
     };
+    // A wrong type is a link error of the program (no code has run), not a trap.
+    if config.invoke.is_none() && (!func.ty().params.is_empty() || !func.ty().results.is_empty()) {
+        eprintln!(
+            "error: the exported `_start` has type {}; a WASI command's `_start` takes no \
+             parameters and returns no results",
+            show_func_type(func.ty())
+        );
+        return 1;
+    }
     let params = if config.invoke.is_some() {
         match parse_args(&func.ty().params, &args[1.min(args.len())..]) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: WASMC_INVOKE={}: {e}", Printable(&name));
                 return 1;
             }
         }
@@ -174,14 +218,26 @@ fn report(t: &Trap) -> i32 {
 
 fn parse_args(params: &[ValType], args: &[Vec<u8>]) -> Result<Vec<Val>, String> {
     if params.len() != args.len() {
-        return Err(format!("the function takes {} arguments, {} given", params.len(), args.len()));
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        return Err(format!(
+            "the function takes {} argument{}, {} given",
+            params.len(),
+            s(params.len()),
+            args.len()
+        ));
     }
     params
         .iter()
         .zip(args)
         .map(|(t, a)| {
             let s = String::from_utf8_lossy(a);
-            let bad = || format!("cannot parse `{s}` as {t:?}");
+            let bad = || {
+                format!(
+                    "cannot parse `{}` as {}",
+                    PrintableBytes(a),
+                    format!("{t:?}").to_lowercase()
+                )
+            };
             Ok(match t {
                 ValType::I32 => Val::I32(
                     s.parse::<i32>()
@@ -196,7 +252,10 @@ fn parse_args(params: &[ValType], args: &[Vec<u8>]) -> Result<Vec<Val>, String> 
                 ValType::F32 => Val::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits()),
                 ValType::F64 => Val::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits()),
                 _ => {
-                    return Err(format!("cannot pass a {t:?} argument from the command line"));
+                    return Err(format!(
+                        "cannot pass a {} argument from the command line",
+                        format!("{t:?}").to_lowercase()
+                    ));
                 }
             })
         })

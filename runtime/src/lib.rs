@@ -13,6 +13,7 @@ pub mod instance;
 pub mod libcalls;
 pub mod memory;
 pub mod meta;
+pub mod printable;
 pub mod registry;
 pub mod spectest;
 pub mod table;

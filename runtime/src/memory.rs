@@ -22,16 +22,34 @@ unsafe impl Send for Memory {}
 /// Error creating a memory.
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
-    /// The OS refused the reservation.
-    #[error("cannot reserve {0} bytes of address space for a linear memory")]
-    Reserve(u64),
+    /// The OS refused the reservation of [`MEMORY_RESERVATION`] bytes of address space
+    /// (typically `ulimit -v`). A smaller reservation is not an option: compiled code
+    /// elides every bounds check of a 32-bit memory because the guard region covers any
+    /// index plus offset (docs/architecture.md, "Memories").
+    #[error(
+        "cannot reserve 8 GiB of address space for a linear memory ({MEMORY_RESERVATION} \
+         bytes: 4 GiB of index range, 4 GiB of offset guard and one page): {0} (ulimit -v?)"
+    )]
+    Reserve(std::io::Error),
+    /// The OS refused to make the memory's initial pages accessible.
+    #[error("cannot commit {bytes} bytes of a linear memory: {error}")]
+    Commit {
+        /// Bytes of the initial size.
+        bytes: u64,
+        /// The OS error.
+        error: std::io::Error,
+    },
     /// memory64 or shared memories are not supported.
     #[error("unsupported memory type (memory64 or shared)")]
     Unsupported,
 }
 
 impl Memory {
-    /// Reserves and commits a memory of `ty.min` pages.
+    /// Reserves [`MEMORY_RESERVATION`] bytes of address space and commits `ty.min` pages.
+    ///
+    /// # Errors
+    /// [`MemoryError::Reserve`] or [`MemoryError::Commit`] with the OS error;
+    /// [`MemoryError::Unsupported`] for memory64 and shared memories.
     pub fn new(ty: &MemoryType) -> Result<Box<Memory>, MemoryError> {
         if ty.memory64 || ty.shared || ty.min > MAX_PAGES_32 {
             return Err(MemoryError::Unsupported);
@@ -49,7 +67,7 @@ impl Memory {
             )
         };
         if base == libc::MAP_FAILED {
-            return Err(MemoryError::Reserve(MEMORY_RESERVATION));
+            return Err(MemoryError::Reserve(std::io::Error::last_os_error()));
         }
         let mut m = Box::new(Memory {
             vm: VMMemory { base: base.cast(), length: 0 },
@@ -57,7 +75,8 @@ impl Memory {
             reserved: size,
         });
         if m.grow(ty.min).is_none() {
-            return Err(MemoryError::Reserve(ty.min * WASM_PAGE_SIZE));
+            let error = std::io::Error::last_os_error();
+            return Err(MemoryError::Commit { bytes: ty.min * WASM_PAGE_SIZE, error });
         }
         Ok(m)
     }

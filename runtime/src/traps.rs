@@ -13,6 +13,7 @@ use std::fmt;
 use std::sync::Once;
 
 use crate::abi::TrapCode;
+use crate::printable::{Printable, escape_line};
 use crate::registry;
 
 /// Maximum number of frames a backtrace records (the innermost ones).
@@ -75,7 +76,7 @@ impl Trap {
             TrapKind::Wasm(c) => c.message().to_string(),
             TrapKind::Host(m) => m.clone(),
             TrapKind::Exit(c) => format!("exit with status {c}"),
-            TrapKind::Exception(tag) => format!("uncaught exception ({tag})"),
+            TrapKind::Exception(tag) => format!("uncaught exception ({})", Printable(tag)),
             TrapKind::Fault { signal, addr } => {
                 let name = match *signal {
                     libc::SIGSEGV => "SIGSEGV",
@@ -96,17 +97,25 @@ impl Trap {
 
 impl fmt::Display for Trap {
     /// `wasm trap: <message>` followed by `wasm backtrace:` and one line per frame.
+    ///
+    /// Module, function and tag names come from the module and are data: they are printed
+    /// through [`Printable`] (control and bidirectional characters escaped, long names
+    /// cut), so a name cannot forge frames or reach the terminal as an escape sequence.
+    /// Host messages are escaped as one line ([`escape_line`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            TrapKind::Exception(tag) => write!(f, "wasm exception: uncaught (tag {tag})")?,
-            _ => write!(f, "wasm trap: {}", self.message())?,
+            TrapKind::Exception(tag) => {
+                write!(f, "wasm exception: uncaught (tag {})", Printable(tag))?
+            }
+            _ => write!(f, "wasm trap: {}", escape_line(&self.message()))?,
         }
         if !self.backtrace.is_empty() {
             write!(f, "\nwasm backtrace:")?;
             for (i, frame) in self.backtrace.iter().enumerate() {
+                let name = Printable(&frame.name);
                 match &frame.module {
-                    Some(m) => write!(f, "\n  {i:>4}: {m}!{}", frame.name)?,
-                    None => write!(f, "\n  {i:>4}: {}", frame.name)?,
+                    Some(m) => write!(f, "\n  {i:>4}: {}!{name}", Printable(m))?,
+                    None => write!(f, "\n  {i:>4}: {name}")?,
                 }
             }
             if self.omitted_frames > 0 {

@@ -1,0 +1,481 @@
+//! The `wasmc` command and the executables it builds must not crash the host or destroy
+//! files (issue 11): knobs are range-checked, outputs never replace the input or a
+//! non-regular file, module-provided names are printed escaped, start-up failures are
+//! errors (exit 1) with short messages, address-space reservations fail clearly, and
+//! `wasmc run` leaves neither orphan processes nor temporary files.
+
+mod common;
+
+use std::os::unix::fs::FileTypeExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::wasmc;
+
+/// A WASI command that prints `hello` (one linear memory, no GC types).
+const HELLO: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 6))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+
+/// Recurses without end: must trap with "call stack exhausted".
+const RECURSE: &str = r#"(module
+  (func $forever (export "_start") (call $forever)))"#;
+
+/// Loops without end.
+const SPIN: &str = r#"(module (func (export "_start") (loop $l (br $l))))"#;
+
+/// Allocates one GC struct (so it needs the GC heap), no linear memory.
+const GC_STRUCT: &str = r#"(module
+  (type $pair (struct (field i64) (field i64)))
+  (global $keep (mut (ref null $pair)) (ref.null $pair))
+  (func (export "_start")
+    (global.set $keep (struct.new $pair (i64.const 1) (i64.const 2)))))"#;
+
+/// A fresh directory holding `files` (name, contents).
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+/// Runs `wasmc ARGS` in `dir` with the program variables cleared.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    common::run_wasmc(dir, &args, &[])
+}
+
+/// Runs an executable with `env` added and the `WASMC_*` variables cleared.
+fn run_exe(exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("WASMC_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("the program runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Compiles `dir/file` to `dir/name` and returns its path.
+fn build(dir: &Path, file: &str, name: &str) -> PathBuf {
+    let out = run(dir, &[file, "-o", name]);
+    assert!(out.status.success(), "wasmc {file}: {}", stderr(&out));
+    dir.join(name)
+}
+
+/// Asserts that `out` is a start-up error: exit 1 and one line of stderr that contains
+/// every part of `expect`.
+fn expect_error(out: &Output, expect: &[&str]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "status {:?}, stderr: {err}", out.status);
+    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
+    for part in expect {
+        assert!(err.contains(part), "`{part}` not in: {err}");
+    }
+}
+
+// ---- 1. knobs ----
+
+/// `WASMC_STACK_SIZE=usize::MAX` wrapped `stack_size + HOST_STACK`, the stack limit
+/// saturated to 0 and infinite recursion ended in SIGSEGV.
+#[test]
+fn issue_11_huge_stack_size_is_an_error_not_a_crash() {
+    let dir = dir_with(&[("recurse.wat", RECURSE)]);
+    let exe = build(dir.path(), "recurse.wat", "recurse");
+    let out = run_exe(&exe, &[], &[("WASMC_STACK_SIZE", "18446744073709551615")]);
+    expect_error(&out, &["WASMC_STACK_SIZE=18446744073709551615", "65536", "4294967296"]);
+    let out = run_exe(&exe, &[], &[("WASMC_STACK_SIZE", "1M")]);
+    assert_eq!(out.status.code(), Some(134), "{}", stderr(&out));
+    assert!(stderr(&out).contains("call stack exhausted"), "{}", stderr(&out));
+}
+
+#[test]
+fn issue_11_every_knob_is_range_checked() {
+    let dir = dir_with(&[("hello.wat", HELLO)]);
+    let exe = build(dir.path(), "hello.wat", "hello");
+    let cases = [
+        ("WASMC_STACK_SIZE", "4097M", "to 4294967296 (4G)"),
+        ("WASMC_STACK_SIZE", "100", "from 65536 (64K)"),
+        ("WASMC_GC_HEAP", "18446744073709551615", "to 1099511627776 (1T)"),
+        ("WASMC_GC_HEAP", "16M:16777216T", "to 1099511627776 (1T)"),
+        ("WASMC_GC_HEAP", "64M:1M", "INITIAL is larger than MAX"),
+        ("WASMC_GC_STRESS", "0", "from 1 to 4294967295"),
+        ("WASMC_GC_STRESS", "99999999999", "from 1 to 4294967295"),
+        ("WASMC_GC_POISON", "2", "expected 0 or 1"),
+        ("WASMC_GC_VERIFY", "yes please", "expected 0 or 1"),
+        ("WASMC_GC_STATS", "-1", "expected 0 or 1"),
+        ("WASMC_DETERMINISTIC", "10", "expected 0 or 1"),
+    ];
+    for (k, v, allowed) in cases {
+        let out = run_exe(&exe, &[], &[(k, v)]);
+        expect_error(&out, &[&format!("{k}={v}: "), allowed]);
+        assert!(out.stdout.is_empty(), "{k}={v}: the program ran");
+    }
+    let out = run_exe(&exe, &[], &[("WASMC_GC_HEAP", "1T"), ("WASMC_STACK_SIZE", "64K")]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n", "{}", stderr(&out));
+}
+
+// ---- 2. output files ----
+
+fn assert_unchanged(path: &Path, text: &str) {
+    assert_eq!(std::fs::read_to_string(path).expect("input still there"), text);
+}
+
+/// `wasmc x.wat -o x.wat` (or `-c`, or through a symbolic or hard link) overwrote the
+/// input; at other times it silently wrote `x.out`.
+#[test]
+fn issue_11_the_input_is_never_overwritten() {
+    let dir = dir_with(&[("x.wat", HELLO)]);
+    let d = dir.path();
+    std::os::unix::fs::symlink("x.wat", d.join("link")).unwrap();
+    std::fs::hard_link(d.join("x.wat"), d.join("hard")).unwrap();
+    for args in [
+        &["x.wat", "-o", "x.wat"][..],
+        &["x.wat", "-o", "./x.wat"],
+        &["x.wat", "-o", "link"],
+        &["x.wat", "-o", "hard"],
+        &["-c", "x.wat", "-o", "x.wat"],
+        &["--emit", "obj", "x.wat", "-o", "link"],
+        &["--emit", "clif", "x.wat", "-o", "x.wat"],
+        &["link", "-o", "x.wat"],
+    ] {
+        let out = run(d, args);
+        expect_error(&out, &["refusing to write the output", "it is the input file"]);
+        assert_unchanged(&d.join("x.wat"), HELLO);
+        assert!(std::fs::symlink_metadata(d.join("link")).unwrap().file_type().is_symlink());
+    }
+    // The default name of an input without extension is the input itself.
+    std::fs::write(d.join("noext"), HELLO).unwrap();
+    expect_error(&run(d, &["noext"]), &["it is the input file", "-o"]);
+    assert_unchanged(&d.join("noext"), HELLO);
+    let names: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 4, "no other file may appear: {names:?}");
+}
+
+/// `wasmc x.wasm -o /dev/full` run as root replaced the device node with the executable.
+/// Tested on a FIFO, a directory and (when we may create one, as root) a character device
+/// like /dev/full made in a temporary directory.
+#[test]
+fn issue_11_a_non_regular_output_is_never_replaced() {
+    let dir = dir_with(&[("x.wat", HELLO)]);
+    let d = dir.path();
+    let mkfifo = Command::new("mkfifo").arg(d.join("fifo")).status().expect("mkfifo");
+    assert!(mkfifo.success());
+    std::fs::create_dir(d.join("subdir")).unwrap();
+    let mut targets = vec![("fifo", "a FIFO"), ("subdir", "a directory")];
+    let mknod = Command::new("mknod").arg(d.join("full")).args(["c", "1", "7"]).status();
+    if mknod.is_ok_and(|s| s.success()) {
+        targets.push(("full", "a character device"));
+    }
+    std::os::unix::fs::symlink("fifo", d.join("to-fifo")).unwrap();
+    targets.push(("to-fifo", "a FIFO"));
+    for (name, kind) in targets {
+        for mode in [&[][..], &["-c"], &["--emit", "clif"]] {
+            let mut args = mode.to_vec();
+            args.extend(["x.wat", "-o", name]);
+            let out = run(d, &args);
+            expect_error(&out, &["refusing to write the output", kind, "not a regular file"]);
+            let t = std::fs::symlink_metadata(d.join(name)).unwrap().file_type();
+            assert!(!t.is_file(), "{name} was replaced by a regular file");
+        }
+    }
+    assert!(std::fs::metadata(d.join("fifo")).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn outputs_are_written_in_every_mode() {
+    let dir = dir_with(&[("x.wat", HELLO), ("other", "old")]);
+    let d = dir.path();
+    std::os::unix::fs::symlink("other", d.join("link")).unwrap();
+    // A symbolic link to a regular file: the file is replaced, the link stays.
+    assert!(run(d, &["x.wat", "-o", "link"]).status.success());
+    assert!(std::fs::symlink_metadata(d.join("link")).unwrap().file_type().is_symlink());
+    let out = run_exe(&d.join("link"), &[], &[]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n");
+    assert!(run(d, &["-c", "x.wat"]).status.success());
+    assert!(std::fs::read(d.join("x.o")).unwrap().starts_with(b"\x7fELF"));
+    assert!(run(d, &["x.wat"]).status.success());
+    assert!(std::fs::read(d.join("x")).unwrap().starts_with(b"\x7fELF"));
+    assert!(run(d, &["--emit", "clif", "x.wat", "-o", "x.clif"]).status.success());
+    let clif = std::fs::read_to_string(d.join("x.clif")).unwrap();
+    assert!(clif.starts_with(";; function "), "{clif}");
+    let out = run(d, &["--emit", "clif", "x.wat"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), clif);
+}
+
+// ---- 3. names from the module are data ----
+
+/// Function names were printed raw in trap backtraces: a newline forged frames, ANSI
+/// escapes reached the terminal.
+#[test]
+fn issue_11_names_in_backtraces_are_escaped() {
+    let wat = r#"(module
+      (func $inner (@name "inner\n     1: forged_frame\1b[2J\e2\80\ae") unreachable)
+      (func $outer (export "_start") (call $inner)))"#;
+    let dir = dir_with(&[("names.wat", wat)]);
+    let exe = build(dir.path(), "names.wat", "names");
+    let out = run_exe(&exe, &[], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(134), "{err}");
+    assert_eq!(
+        err,
+        "wasm trap: unreachable\nwasm backtrace:\n     0: inner\\n     1: \
+         forged_frame\\u{1b}[2J\\u{202e}\n     1: outer\n"
+    );
+    // The same names in `--emit clif` output.
+    let out = run(dir.path(), &["--emit", "clif", "names.wat"]);
+    let clif = String::from_utf8_lossy(&out.stdout);
+    assert!(clif.contains(";; function inner\\n     1: forged_frame\\u{1b}"), "{clif}");
+    assert!(!clif.contains('\x1b'));
+}
+
+#[test]
+fn issue_11_tag_and_import_names_are_escaped() {
+    let wat = r#"(module
+      (tag $t (export "tag\n\1b]0;pwned\07"))
+      (func (export "_start") (throw $t)))"#;
+    let dir = dir_with(&[("tag.wat", wat)]);
+    let exe = build(dir.path(), "tag.wat", "tag");
+    let out = run_exe(&exe, &[], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(134), "{err}");
+    assert!(
+        err.starts_with("wasm exception: uncaught (tag `tag\\n\\u{1b}]0;pwned\\u{7}`)\n"),
+        "{err}"
+    );
+    assert!(!err.contains('\x1b'));
+    let wat = r#"(module (import "env\n\1b[31m" "f\n" (func)) (func (export "_start")))"#;
+    let dir = dir_with(&[("import.wat", wat)]);
+    let exe = build(dir.path(), "import.wat", "import");
+    let out = run_exe(&exe, &[], &[]);
+    expect_error(&out, &["env\\n\\u{1b}[31m"]);
+    assert!(!stderr(&out).contains('\x1b'));
+}
+
+// ---- 4. messages ----
+
+/// A `_start` of the wrong type was a trap (`expected 1 arguments, got 0`, exit 134),
+/// though no code ran.
+#[test]
+fn issue_11_a_start_of_the_wrong_type_is_an_error() {
+    let wat = r#"(module (func (export "_start") (param i32) (result i64) (i64.const 1))
+                          (func (export "add") (param i32 i32) (result i32)
+                            (i32.add (local.get 0) (local.get 1))))"#;
+    let dir = dir_with(&[("start.wat", wat)]);
+    let exe = build(dir.path(), "start.wat", "start");
+    expect_error(&run_exe(&exe, &[], &[]), &["`_start` has type [i32] -> [i64]"]);
+    let invoke = |args: &[&str]| run_exe(&exe, args, &[("WASMC_INVOKE", "add")]);
+    let out = invoke(&["2", "40"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "{}", stderr(&out));
+    expect_error(&invoke(&["2"]), &["WASMC_INVOKE=add", "takes 2 arguments, 1 given"]);
+    expect_error(&invoke(&["2", "forty\x1b"]), &["cannot parse `forty\\u{1b}` as i32"]);
+    let out = run_exe(&exe, &[], &[("WASMC_INVOKE", "nope\n")]);
+    expect_error(&out, &["no exported function `nope\\n`"]);
+}
+
+/// A binary with a bad magic number was "an invalid text module"; a text error echoed the
+/// whole offending line.
+#[test]
+fn issue_11_input_errors_are_short_and_say_what_is_wrong() {
+    let dir = dir_with(&[]);
+    let d = dir.path();
+    let elf: Vec<u8> = std::fs::read(wasmc()).unwrap().into_iter().take(4096).collect();
+    std::fs::write(d.join("elf.wasm"), elf).unwrap();
+    std::fs::write(d.join("zeros.wasm"), [0u8; 64]).unwrap();
+    for file in ["elf.wasm", "zeros.wasm"] {
+        let out = run(d, &[file]);
+        expect_error(&out, &["not a WebAssembly module: bad magic number at byte offset 0"]);
+    }
+    let long =
+        format!("(module (func {}bogus {}))\n", "nop ".repeat(2_500_000), "nop ".repeat(100));
+    std::fs::write(d.join("long.wat"), long).unwrap();
+    let out = run(d, &["long.wat"]);
+    expect_error(
+        &out,
+        &["invalid text module: 1:10000015: ", ": `...nop nop ", "nop bogus nop", "...`"],
+    );
+    assert!(out.stderr.len() < 600, "{} bytes of message", out.stderr.len());
+    // Quoted text is escaped once, and the terminal sees no control character.
+    std::fs::write(d.join("bidi.wat"), "(module (func $a\u{202e} (bogus)))").unwrap();
+    let out = run(d, &["bidi.wat"]);
+    expect_error(&out, &["invalid text module: 1:", "`(module (func $a\\u{202e} (bogus)))`"]);
+    assert!(!stderr(&out).contains("\\\\u"), "escaped twice: {}", stderr(&out));
+}
+
+// ---- 5. reservations ----
+
+/// Runs `exe` under `ulimit -v KIB` (in a `sh -c` child) with `env`.
+fn run_limited(exe: &Path, kib: u64, env: &[(&str, &str)]) -> Output {
+    let script = format!("ulimit -v {kib} && exec \"$0\"");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(script).arg(exe);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("WASMC_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(env.iter().copied()).output().expect("sh runs")
+}
+
+/// The executable reserved a GC heap even for a module without GC types: under
+/// `ulimit -v 9000000` `hello` failed to start.
+#[test]
+fn issue_11_hello_runs_under_ulimit_v() {
+    let dir = dir_with(&[("hello.wat", HELLO), ("gc.wat", GC_STRUCT)]);
+    let hello = build(dir.path(), "hello.wat", "hello");
+    let out = run_limited(&hello, 9_000_000, &[]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n", "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0));
+    // Too little for the 8 GiB reservation of a memory: a clear error, not a crash.
+    let out = run_limited(&hello, 4_000_000, &[]);
+    expect_error(&out, &["cannot reserve 8 GiB of address space for a linear memory", "ulimit -v"]);
+    // A GC module reserves its heap at start-up: clear error, or a smaller heap runs.
+    let gc = build(dir.path(), "gc.wat", "gc");
+    let out = run_limited(&gc, 2_000_000, &[]);
+    expect_error(&out, &["cannot reserve 2 x 2147483648 bytes of address space for the GC heap"]);
+    let out = run_limited(&gc, 2_000_000, &[("WASMC_GC_HEAP", "1M:64M")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+// ---- 6. `wasmc run` leaves no orphans ----
+
+/// `(pid, parent pid)` of every process.
+fn processes() -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|s| s.parse().ok()) {
+            out.push((pid, ppid));
+        }
+    }
+    out
+}
+
+/// Whether process `pid` exists and is not a zombie.
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rfind(')').is_some_and(|i| !stat[i + 1..].trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+/// The processes of the tree rooted at `root` whose `argv[0]` is `arg0`.
+fn programs_under(root: u32, arg0: &str) -> Vec<u32> {
+    let procs = processes();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(procs.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        i += 1;
+    }
+    tree.into_iter()
+        .filter(|p| {
+            let cmdline = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            cmdline.split(|b| *b == 0).next() == Some(arg0.as_bytes())
+        })
+        .collect()
+}
+
+/// Starts `wasmc run spin.wat` with `TMPDIR` in `tmp` and waits until the program runs;
+/// returns the child and the program's processes.
+fn start_spinning(dir: &Path, tmp: &Path) -> (std::process::Child, Vec<u32>) {
+    let mut child = Command::new(wasmc())
+        .current_dir(dir)
+        .args(["run", "spin.wat"])
+        .env("TMPDIR", tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("wasmc runs");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let programs = programs_under(child.id(), "spin.wat");
+        if !programs.is_empty() {
+            return (child, programs);
+        }
+        assert!(child.try_wait().unwrap().is_none(), "wasmc run ended early");
+        assert!(Instant::now() < deadline, "the program did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn assert_gone(programs: &[u32]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while programs.iter().any(|p| alive(*p)) {
+        if Instant::now() > deadline {
+            for p in programs.iter().filter(|p| alive(**p)) {
+                // SAFETY: kills the orphaned program this test started (so a failing run
+                // leaves nothing spinning).
+                unsafe { libc::kill(*p as i32, libc::SIGKILL) };
+            }
+            panic!("the program outlived `wasmc run`: {programs:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// When `wasmc run` was killed (a harness timeout sends SIGKILL), the program kept running,
+/// parented to init, and the temporary directory stayed.
+#[test]
+fn issue_11_killing_wasmc_run_kills_the_program() {
+    let dir = dir_with(&[("spin.wat", SPIN)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut child, programs) = start_spinning(dir.path(), tmp.path());
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGKILL));
+    assert_gone(&programs);
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[test]
+fn issue_11_sigterm_to_wasmc_run_ends_the_program() {
+    let dir = dir_with(&[("spin.wat", SPIN)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut child, programs) = start_spinning(dir.path(), tmp.path());
+    // SAFETY: sends a signal to our own child, which has not been reaped.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    assert_gone(&programs);
+}
+
+#[test]
+fn wasmc_run_exit_status_is_the_programs() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (func (export "_start") (call $exit (i32.const 7))))"#;
+    let dir = dir_with(&[("exit.wat", wat)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(wasmc())
+        .current_dir(dir.path())
+        .args(["run", "exit.wat"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
