@@ -17,6 +17,8 @@ use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
 };
 use crate::registry::LoadedModule;
+use crate::roots::{OwnedRooted, RootError, RootTable, Rooted};
+use crate::stack::ActivationInfo;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
 use crate::types;
@@ -76,6 +78,23 @@ pub struct Caller<'a> {
 }
 
 impl Caller<'_> {
+    /// The store of the calling instance: its root table ([`StoreInner::roots`]), heap and
+    /// host state.
+    pub fn store(&mut self) -> &mut StoreInner {
+        self.instance.store_mut()
+    }
+
+    /// Calls `func` (a function of this store) from the host function: re-enters Wasm. The
+    /// host function's reference arguments stay rooted (the value slots it was given are
+    /// updated if a collection moves their objects); any other reference the host keeps
+    /// across this call must be rooted ([`StoreInner::root`]).
+    ///
+    /// # Errors
+    /// As [`Store::call`].
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.instance.store_mut().call(func, args)
+    }
+
     /// The caller's memory 0 and the store's WASI context.
     pub fn memory_and_wasi(&mut self) -> (Option<&mut [u8]>, Option<&mut WasiCtx>) {
         let mem = self.instance.memories.first().map(|m| {
@@ -105,6 +124,8 @@ struct HostFuncData {
     vm: VMHostFuncData,
     func: Arc<HostFunc>,
     slots: usize,
+    /// Indices of the parameters that may hold GC references (rooted during a call).
+    gc_params: Vec<u32>,
 }
 
 unsafe extern "C" fn host_dispatch(
@@ -116,11 +137,21 @@ unsafe extern "C" fn host_dispatch(
     // `caller` is the VM context of a live instance of this store.
     let (data, instance) =
         unsafe { (&*(data as *const HostFuncData), &mut *((*caller).instance as *mut Instance)) };
+    // The reference arguments are in no stack map: root their slots for the call, and
+    // free the scoped roots the host function makes when it returns.
+    let store = instance.store_mut();
+    let scope = store.roots.scope_mark();
+    // SAFETY: `values` has `data.slots` slots, which cover every parameter index, and it
+    // and `data.gc_params` outlive the call; popped below.
+    let args_mark = unsafe { store.roots.push_host_args(values, &data.gc_params) };
     // SAFETY: the adapter passes a slot array of max(params, results) slots.
     let vals = unsafe { std::slice::from_raw_parts_mut(values, data.slots) };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        (data.func.func)(&mut Caller { instance }, vals)
+        (data.func.func)(&mut Caller { instance: &mut *instance }, vals)
     }));
+    let store = instance.store_mut();
+    store.roots.pop_host_args(args_mark);
+    store.roots.end_scope(scope);
     match result {
         Ok(Ok(())) => 0,
         Ok(Err(kind)) => {
@@ -213,9 +244,8 @@ pub struct StoreInner {
     pub wasi: Option<Box<WasiCtx>>,
     /// The GC heap (taken out while a collection runs).
     pub(crate) heap: Option<Heap>,
-    /// Per call into Wasm in progress: the `exit_fp` when it began (where the enclosing
-    /// segment of Wasm frames ends), outermost first.
-    pub(crate) exit_stack: Vec<usize>,
+    /// References held by the host (handles, host-call arguments).
+    pub roots: RootTable,
     /// Host values boxed as `externref`.
     pub(crate) host_boxes: Vec<Box<HostBox>>,
 }
@@ -285,7 +315,7 @@ impl Store {
             stack_size,
             wasi: None,
             heap: None,
-            exit_stack: Vec::new(),
+            roots: RootTable::new(),
             host_boxes: Vec::new(),
         });
         let area: *mut AllocArea = &mut inner.ctx.alloc;
@@ -326,10 +356,71 @@ impl Store {
         &mut self.inner.instances[index]
     }
 
-    /// Calls `func` with `args`; returns its results or the trap.
+    /// Calls `func` with `args`; returns its results or the trap. Reference results are
+    /// raw: valid until the next collection (any allocation or call into the store); root
+    /// those the host keeps ([`StoreInner::root_owned`]).
     ///
     /// # Errors
     /// The trap, including argument count or type mismatches (as host traps).
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.inner.call(func, args)
+    }
+
+    /// Runs `f` in a root scope: the scoped roots ([`StoreInner::root`]) made in it are
+    /// freed when it returns.
+    pub fn root_scope<R>(&mut self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mark = self.inner.roots.scope_mark();
+        let result = f(self);
+        self.inner.roots.end_scope(mark);
+        result
+    }
+}
+
+impl StoreInner {
+    /// Identity of this store (its address; `ActivationInfo::store`).
+    pub(crate) fn id(&self) -> usize {
+        self as *const StoreInner as usize
+    }
+
+    /// Roots the raw reference `r` until the current root scope ([`Store::root_scope`], or
+    /// the host-function call in progress) ends; outside any scope, until the store is
+    /// dropped.
+    pub fn root(&mut self, r: usize) -> Rooted {
+        self.roots.root(r)
+    }
+
+    /// Roots the raw reference `r` until the returned handle and its clones are dropped.
+    pub fn root_owned(&mut self, r: usize) -> OwnedRooted {
+        self.roots.root_owned(r)
+    }
+
+    /// The current raw bits of a scoped root (valid until the next collection).
+    ///
+    /// # Errors
+    /// See [`RootError`].
+    pub fn get_root(&self, h: &Rooted) -> Result<usize, RootError> {
+        self.roots.get(h)
+    }
+
+    /// The current raw bits of an owned root (valid until the next collection).
+    ///
+    /// # Errors
+    /// See [`RootError`].
+    pub fn get_owned_root(&self, h: &OwnedRooted) -> Result<usize, RootError> {
+        self.roots.get_owned(h)
+    }
+
+    /// Calls `func` with `args` (see [`Store::call`]); also the re-entry from a host
+    /// function ([`Caller::call`]).
+    ///
+    /// Each call is an activation that records this store, the store's exit frame when it
+    /// began and its stack limit (see `crate::stack`). The stack limit is set when the
+    /// store is entered first on this thread: `stack_size` below this frame, but never
+    /// below the limit of the innermost activation of another store (whose host function
+    /// made this call), so the thread's stack budget holds; nested entries keep it.
+    ///
+    /// # Errors
+    /// As [`Store::call`].
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         let ft = func.ty().clone();
         if args.len() != ft.params.len() {
@@ -349,18 +440,40 @@ impl Store {
         // SAFETY: funcref points to a live VMFuncRef of this store.
         let (code, callee_vmctx) = unsafe { ((*func.funcref).code, (*func.funcref).vmctx) };
         let caller = func.caller_vmctx;
-        if !traps::in_wasm_call() {
+        let id = self.id();
+        let activations = traps::activations();
+        let saved_limit = self.ctx.stack_limit;
+        if !activations.iter().any(|a| a.store == id) {
             let here = &values as *const _ as usize;
-            self.inner.ctx.stack_limit = here.saturating_sub(self.inner.stack_size);
+            let own = here.saturating_sub(self.stack_size);
+            let outer = activations.first().map_or(0, |a| a.stack_limit);
+            self.ctx.stack_limit = own.max(outer);
         }
+        let saved_exit_fp = self.ctx.exit_fp;
+        let info = ActivationInfo {
+            store: id,
+            entry_fp: 0,
+            saved_exit_fp,
+            stack_limit: self.ctx.stack_limit,
+        };
+        let scope_mark = self.roots.scope_mark();
+        let args_mark = self.roots.host_args_mark();
+        let this: *mut StoreInner = self;
         let vals = values.as_mut_ptr();
-        self.inner.exit_stack.push(self.inner.ctx.exit_fp);
-        let result = traps::catch_traps(&mut |entry_fp| {
+        let result = traps::catch_traps(info, &mut |entry_fp| {
             // SAFETY: the trampoline matches the function's type, `vals` has enough slots,
             // and all VM structures live in this store.
             unsafe { tramp(code, callee_vmctx, caller, vals, entry_fp) }
         });
-        self.inner.ctx.exit_fp = self.inner.exit_stack.pop().unwrap_or(0);
+        // SAFETY: `this` is `self`; compiled code and host functions changed the store
+        // through its VM context during the call, so reread it through the pointer.
+        let this = unsafe { &mut *this };
+        this.ctx.exit_fp = saved_exit_fp;
+        this.ctx.stack_limit = saved_limit;
+        // Should a trap have skipped the end of a host call made in this activation, its
+        // scoped roots and rooted arguments end here.
+        this.roots.end_scope(scope_mark);
+        this.roots.pop_host_args(args_mark);
         result?;
         Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
     }
@@ -556,8 +669,18 @@ impl Instance {
 
     fn bind_host_func(&mut self, h: Arc<HostFunc>, ty: u32) -> *const VMFuncRef {
         let slots = h.ty.params.len().max(h.ty.results.len()).max(1);
-        let mut data =
-            Box::new(HostFuncData { vm: VMHostFuncData { func: host_dispatch }, func: h, slots });
+        // The host type equals the module's type `ty`, so its concrete heap types are
+        // indices into this module's types.
+        let types = &self.module.meta.types;
+        let gc_params = (0..h.ty.params.len() as u32)
+            .filter(|i| h.ty.params[*i as usize].is_gc_ref(types))
+            .collect();
+        let mut data = Box::new(HostFuncData {
+            vm: VMHostFuncData { func: host_dispatch },
+            func: h,
+            slots,
+            gc_params,
+        });
         let fr = Box::new(VMFuncRef {
             code: self.module.wasm_to_host[ty as usize] as *const u8,
             vmctx: (&raw mut *data).cast(),

@@ -292,6 +292,15 @@ pub fn with_stack_map<R>(ret: usize, f: impl FnOnce(u32, &[u32]) -> R) -> Option
     .flatten()
 }
 
+/// The registry's stack maps, for [`crate::stack::visit_stack_slots`].
+pub struct CodeStackMaps;
+
+impl crate::stack::StackMaps for CodeStackMaps {
+    fn with_stack_map(&self, ret: usize, f: &mut dyn FnMut(u32, &[u32])) -> bool {
+        with_stack_map(ret, |span, slots| f(span, slots)).is_some()
+    }
+}
+
 /// The landing pad of the `try_call` whose return address is `ret`, as `(absolute pad
 /// address, frame offset)`, if `ret` is one.
 pub fn landing_pad(ret: usize) -> Option<(usize, u32)> {
