@@ -75,6 +75,8 @@ impl Val {
 pub struct Caller<'a> {
     /// The calling instance.
     pub instance: &'a mut Instance,
+    /// `(parameter index, root)` of each parameter that may hold a GC reference.
+    param_roots: Vec<(u32, Rooted)>,
 }
 
 impl Caller<'_> {
@@ -84,10 +86,16 @@ impl Caller<'_> {
         self.instance.store_mut()
     }
 
-    /// Calls `func` (a function of this store) from the host function: re-enters Wasm. The
-    /// host function's reference arguments stay rooted (the value slots it was given are
-    /// updated if a collection moves their objects); any other reference the host keeps
-    /// across this call must be rooted ([`StoreInner::root`]).
+    /// The root of parameter `index` of this host-function call, if its type may hold GC
+    /// references: valid for the call's duration, read it with [`StoreInner::get_root`].
+    pub fn param_root(&self, index: u32) -> Option<Rooted> {
+        self.param_roots.iter().find(|(i, _)| *i == index).map(|(_, r)| *r)
+    }
+
+    /// Calls `func` (a function of this store) from the host function: re-enters Wasm,
+    /// which may collect. Afterwards, the raw reference arguments in the host function's
+    /// value slots may be stale: read them through [`Caller::param_root`]; root any other
+    /// reference the host keeps across this call ([`StoreInner::root`]).
     ///
     /// # Errors
     /// As [`Store::call`].
@@ -108,7 +116,10 @@ impl Caller<'_> {
 }
 
 /// The Rust implementation of a host function: reads its arguments from the value slots,
-/// writes its results to the same slots (from slot 0).
+/// writes its results to the same slots (from slot 0). Reference arguments there are raw
+/// bits, valid until the function re-enters Wasm ([`Caller::call`]) or otherwise lets a
+/// collection run; they stay rooted for the call's duration through
+/// [`Caller::param_root`].
 pub type HostFn = dyn Fn(&mut Caller<'_>, &mut [u64]) -> Result<(), TrapKind> + Send + Sync;
 
 /// A function provided by the host.
@@ -137,21 +148,18 @@ unsafe extern "C" fn host_dispatch(
     // `caller` is the VM context of a live instance of this store.
     let (data, instance) =
         unsafe { (&*(data as *const HostFuncData), &mut *((*caller).instance as *mut Instance)) };
-    // The reference arguments are in no stack map: root their slots for the call, and
-    // free the scoped roots the host function makes when it returns.
-    let store = instance.store_mut();
-    let scope = store.roots.scope_mark();
-    // SAFETY: `values` has `data.slots` slots, which cover every parameter index, and it
-    // and `data.gc_params` outlive the call; popped below.
-    let args_mark = unsafe { store.roots.push_host_args(values, &data.gc_params) };
     // SAFETY: the adapter passes a slot array of max(params, results) slots.
     let vals = unsafe { std::slice::from_raw_parts_mut(values, data.slots) };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        (data.func.func)(&mut Caller { instance: &mut *instance }, vals)
-    }));
+    // The reference arguments are in no stack map: root them for the call (as scoped roots
+    // of a scope that ends when the host function returns, with those it makes itself).
     let store = instance.store_mut();
-    store.roots.pop_host_args(args_mark);
-    store.roots.end_scope(scope);
+    let scope = store.roots.scope_mark();
+    let param_roots =
+        data.gc_params.iter().map(|i| (*i, store.roots.root(vals[*i as usize] as usize))).collect();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        (data.func.func)(&mut Caller { instance: &mut *instance, param_roots }, vals)
+    }));
+    instance.store_mut().roots.end_scope(scope);
     match result {
         Ok(Ok(())) => 0,
         Ok(Err(kind)) => {
@@ -457,7 +465,6 @@ impl StoreInner {
             stack_limit: self.ctx.stack_limit,
         };
         let scope_mark = self.roots.scope_mark();
-        let args_mark = self.roots.host_args_mark();
         let this: *mut StoreInner = self;
         let vals = values.as_mut_ptr();
         let result = traps::catch_traps(info, &mut |entry_fp| {
@@ -471,9 +478,8 @@ impl StoreInner {
         this.ctx.exit_fp = saved_exit_fp;
         this.ctx.stack_limit = saved_limit;
         // Should a trap have skipped the end of a host call made in this activation, its
-        // scoped roots and rooted arguments end here.
+        // scoped roots (its rooted arguments among them) end here.
         this.roots.end_scope(scope_mark);
-        this.roots.pop_host_args(args_mark);
         result?;
         Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
     }

@@ -12,9 +12,11 @@
 //! - [`OwnedRooted`]: an owned handle, freed when its last clone is dropped (the table
 //!   forgets the slot at its next collection or owned-root creation).
 //!
-//! The table also roots the reference arguments of host-function calls in progress: their
-//! value slots are visited in place for the duration of the call, so a host function that
-//! re-enters Wasm (which may collect) still reads valid arguments afterwards.
+//! The reference arguments of a host-function call are scoped roots for the call's duration
+//! (`Caller::param_root`): a host function that re-enters Wasm (which may collect) reads
+//! them through those handles afterwards. (The raw value slots the host function gets are
+//! not updated in place: the host holds them as `&mut [u64]`, which the collector must not
+//! write behind its back.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -48,15 +50,6 @@ pub struct OwnedRooted {
     slot: Arc<AtomicUsize>,
 }
 
-/// The reference slots of one host-function call's arguments.
-struct HostArgs {
-    /// The call's value slots.
-    values: *mut u64,
-    /// Indices (into `values`) of the arguments that may hold GC references.
-    gc_params: *const u32,
-    num_gc_params: usize,
-}
-
 /// A store's roots held by the host. See the module documentation.
 pub struct RootTable {
     /// Unique among all root tables of the process (handles record it).
@@ -68,8 +61,6 @@ pub struct RootTable {
     owned: Vec<Arc<AtomicUsize>>,
     /// Owned-root count at which dropped handles are next pruned.
     prune_at: usize,
-    /// Host-function calls in progress, innermost last.
-    host_args: Vec<HostArgs>,
 }
 
 impl Default for RootTable {
@@ -88,7 +79,6 @@ impl RootTable {
             next_serial: 0,
             owned: Vec::new(),
             prune_at: 16,
-            host_args: Vec::new(),
         }
     }
 
@@ -136,12 +126,10 @@ impl RootTable {
         Ok(h.slot.load(Ordering::Relaxed))
     }
 
-    /// Number of live roots (scoped and owned handles, host-call arguments), for tests and
-    /// diagnostics.
+    /// Number of live roots (scoped roots, owned handles), for tests and diagnostics.
     pub fn len(&self) -> usize {
         let owned = self.owned.iter().filter(|s| Arc::strong_count(s) > 1).count();
-        let args: usize = self.host_args.iter().map(|a| a.num_gc_params).sum();
-        self.scoped.len() + owned + args
+        self.scoped.len() + owned
     }
 
     /// Whether the table roots nothing.
@@ -159,32 +147,6 @@ impl RootTable {
         self.scoped.truncate(mark);
     }
 
-    /// Roots, in place, the reference arguments of a host-function call until
-    /// [`RootTable::pop_host_args`] with the returned mark.
-    ///
-    /// # Safety
-    /// `values` must hold at least `max(gc_params) + 1` slots, and `values` and `gc_params`
-    /// must stay valid until the matching `pop_host_args`.
-    pub(crate) unsafe fn push_host_args(&mut self, values: *mut u64, gc_params: &[u32]) -> usize {
-        let mark = self.host_args.len();
-        self.host_args.push(HostArgs {
-            values,
-            gc_params: gc_params.as_ptr(),
-            num_gc_params: gc_params.len(),
-        });
-        mark
-    }
-
-    /// Where the next [`RootTable::push_host_args`] goes: a mark for `pop_host_args`.
-    pub(crate) fn host_args_mark(&self) -> usize {
-        self.host_args.len()
-    }
-
-    /// Stops rooting the arguments of the host calls pushed since `mark`.
-    pub(crate) fn pop_host_args(&mut self, mark: usize) {
-        self.host_args.truncate(mark);
-    }
-
     /// Forgets owned slots that no handle refers to any more.
     fn prune_owned(&mut self) {
         self.owned.retain(|s| Arc::strong_count(s) > 1);
@@ -198,16 +160,6 @@ impl RootTable {
         self.prune_owned();
         for s in &self.owned {
             visit(s.as_ptr());
-        }
-        for a in &self.host_args {
-            for k in 0..a.num_gc_params {
-                // SAFETY: `push_host_args`'s contract: both arrays are valid while pushed,
-                // and every index is within `values`.
-                unsafe {
-                    let i = *a.gc_params.add(k) as usize;
-                    visit(a.values.add(i).cast::<usize>());
-                }
-            }
         }
     }
 }
@@ -274,18 +226,5 @@ mod tests {
         let _ = u.root(3);
         assert_eq!(u.get(&a), Err(RootError::WrongStore));
         assert_eq!(u.get_owned(&b), Err(RootError::WrongStore));
-    }
-
-    #[test]
-    fn host_arguments_are_rooted_in_place_while_pushed() {
-        let mut t = RootTable::new();
-        let mut values = [0x1000u64, 7, 0x2000];
-        let gc = [0u32, 2];
-        // SAFETY: `values` and `gc` outlive the push; indices are in bounds.
-        let mark = unsafe { t.push_host_args(values.as_mut_ptr(), &gc) };
-        move_all(&mut t, 0x10);
-        t.pop_host_args(mark);
-        move_all(&mut t, 0x10);
-        assert_eq!(values, [0x1010, 7, 0x2010]);
     }
 }
