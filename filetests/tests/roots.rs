@@ -141,9 +141,11 @@ fn interleaved_stores_find_their_own_frames() {
         let (pa, pb) = (StorePtr(&mut a), StorePtr(&mut b));
         let (run_a, run_b) = (Late::<Func>::new(), Late::<Func>::new());
         let (ra, rb) = (run_a.clone(), run_b.clone());
+        let nested = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let nested2 = nested.clone();
         let out_a = host(vec![ValType::I32], move |_, vals| {
             let pb = pb;
-            if vals[0] != 0 {
+            if vals[0] as u32 != 0 {
                 return Ok(());
             }
             // SAFETY: store B is alive and not in use: this thread runs store A's host
@@ -159,7 +161,8 @@ fn interleaved_stores_find_their_own_frames() {
             // SAFETY: re-entering store A from B's host function, on A's thread, is how
             // the embedding API nests stores; A's outer call is suspended in host code.
             let inner: &mut StoreInner = unsafe { (*pa.0).inner() };
-            match inner.call(ra.get(), &[Val::I32(vals[0] as i32 + 1)]) {
+            nested2.fetch_add(1, Ordering::Relaxed);
+            match inner.call(ra.get(), &[Val::I32(vals[0] as u32 as i32 + 1)]) {
                 Ok(v) if v == [Val::I32(102)] => Ok(()),
                 other => Err(TrapKind::Host(format!("A.run(2) gave {other:?}"))),
             }
@@ -177,6 +180,7 @@ fn interleaved_stores_find_their_own_frames() {
                 r.as_ref().err().map_or(String::new(), |t| t.to_string())
             );
         }
+        assert_eq!(nested.load(Ordering::Relaxed), 20, "A → B → A nested every time");
     });
 }
 
@@ -204,7 +208,7 @@ fn store_entered_from_another_store_has_a_stack_limit() {
             let r = unsafe { (*pb.0).call(rec2.get(), &[Val::I32(0)]) };
             match r {
                 Err(t) if t.kind == TrapKind::Wasm(TrapCode::StackOverflow) => Ok(()),
-                other => Err(TrapKind::Host(format!("B.rec gave {other:?}"))),
+                other => Err(TrapKind::Host(format!("B.rec gave {:?}", other.map_err(|t| t.kind)))),
             }
         });
         let ia = instantiate(&mut a, &outer, &[("out", out)]);
