@@ -202,8 +202,9 @@ fn store_entered_from_another_store_has_a_stack_limit() {
         let rec = Late::<Func>::new();
         rec.set(export_func(&mut b, ib, "rec"));
         let rec2 = rec.clone();
-        let out = host(vec![ValType::I32], move |_, _| {
+        let out = host(vec![ValType::I32], move |caller, _| {
             let pb = pb;
+            *caller.store().data_mut::<u32>().expect("the store's data is a u32") += 1;
             // SAFETY: store B is alive and not in use on this thread.
             let r = unsafe { (*pb.0).call(rec2.get(), &[Val::I32(0)]) };
             match r {
@@ -213,7 +214,11 @@ fn store_entered_from_another_store_has_a_stack_limit() {
         });
         let ia = instantiate(&mut a, &outer, &[("out", out)]);
         let run = export_func(&mut a, ia, "run");
+        // The store's own data (host state) is what host functions see through `Caller`.
+        assert!(a.inner().set_data(0u32).is_none());
         assert_eq!(a.call(&run, &[Val::I32(0)]), Ok(vec![Val::I32(100)]));
+        assert_eq!(a.inner().data::<u32>(), Some(&1));
+        assert_eq!(a.inner().data::<i64>(), None);
         // Entered directly, B traps the same way.
         let r = b.call(rec.get(), &[Val::I32(0)]);
         assert_eq!(r.map_err(|t| t.kind), Err(TrapKind::Wasm(TrapCode::StackOverflow)));

@@ -10,7 +10,7 @@ use crate::registry;
 use crate::stack;
 use crate::traps;
 use wasmc_gc::copying::Roots;
-use wasmc_gc::layout::{Rtt, RttKind, new_rtt};
+use wasmc_gc::layout::Rtt;
 
 /// The roots of one store: the Wasm frames of its own activations on this thread, the
 /// handles and host-call arguments of its root table, and what its instances own.
@@ -57,36 +57,30 @@ pub(crate) unsafe extern "C" fn gc_alloc(vmctx: i64, _rtt: i64, size: i64) -> i6
     p.map_or(0, |p| p as i64)
 }
 
-/// A host value boxed for `externref`: lives outside the GC heap for the life of its
-/// store, so the collector never moves it. Its header is the process-wide host RTT.
-#[repr(C)]
-pub struct HostBox {
-    header: *const Rtt,
-    /// The host's value.
-    pub value: u64,
-}
-
-/// The RTT of every [`HostBox`].
-pub fn host_rtt() -> *const Rtt {
-    static RTT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *RTT.get_or_init(|| new_rtt(RttKind::Host, u32::MAX, true, &[]) as usize) as *const Rtt
-}
+pub use crate::host_values::{HostBox, host_rtt};
 
 impl StoreInner {
     /// The `externref` for host value `value`: the same box for the same value.
     pub fn host_ref(&mut self, value: u64) -> usize {
-        if let Some(b) = self.host_boxes.iter().find(|b| b.value == value) {
-            return &**b as *const HostBox as usize;
-        }
-        let b = Box::new(HostBox { header: host_rtt(), value });
-        let p = &*b as *const HostBox as usize;
-        self.host_boxes.push(b);
-        p
+        self.host_boxes.get_or_insert(value)
     }
 
     /// The host value of `r` if it is one of this store's host boxes.
     pub fn host_value(&self, r: usize) -> Option<u64> {
-        self.host_boxes.iter().find(|b| &***b as *const HostBox as usize == r).map(|b| b.value)
+        self.host_boxes.value_of(r)
+    }
+
+    /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
+    pub fn collect_garbage(&mut self) {
+        if let Some(mut heap) = self.heap.take() {
+            heap.collect(&mut StoreRoots { store: self });
+            self.heap = Some(heap);
+        }
+    }
+
+    /// The collector's statistics line (`WASMC_GC_STATS=1`).
+    pub fn gc_stats(&mut self) -> Option<String> {
+        self.heap.as_mut().map(|h| h.stats_report())
     }
 }
 

@@ -5,13 +5,14 @@
 //! global cells and `funcref`s of the functions it defines. Instances are boxed and never
 //! freed before their store, so raw pointers between instances of one store stay valid.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use crate::abi::{
     ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
     VMStoreContext, VMTable, WASM_PAGE_SIZE,
 };
-use crate::gc::HostBox;
+use crate::host_values::HostBoxes;
 use crate::memory::Memory;
 use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
@@ -255,7 +256,9 @@ pub struct StoreInner {
     /// References held by the host (handles, host-call arguments).
     pub roots: RootTable,
     /// Host values boxed as `externref`.
-    pub(crate) host_boxes: Vec<Box<HostBox>>,
+    pub(crate) host_boxes: HostBoxes,
+    /// The embedding's own state (as `wasmtime::Store<T>`'s data), typed on access.
+    data: Option<Box<dyn Any>>,
 }
 
 impl StoreInner {
@@ -286,19 +289,6 @@ impl StoreInner {
         }
         "unknown".into()
     }
-
-    /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
-    pub fn collect_garbage(&mut self) {
-        if let Some(mut heap) = self.heap.take() {
-            heap.collect(&mut crate::gc::StoreRoots { store: self });
-            self.heap = Some(heap);
-        }
-    }
-
-    /// The collector's statistics line (`WASMC_GC_STATS=1`).
-    pub fn gc_stats(&mut self) -> Option<String> {
-        self.heap.as_mut().map(|h| h.stats_report())
-    }
 }
 
 /// A set of instances that may call each other, and the state they share.
@@ -324,7 +314,8 @@ impl Store {
             wasi: None,
             heap: None,
             roots: RootTable::new(),
-            host_boxes: Vec::new(),
+            host_boxes: HostBoxes::default(),
+            data: None,
         });
         let area: *mut AllocArea = &mut inner.ctx.alloc;
         inner.heap = Some(Heap::new(gc, area)?);
@@ -388,6 +379,22 @@ impl StoreInner {
     /// Identity of this store (its address; `ActivationInfo::store`).
     pub(crate) fn id(&self) -> usize {
         self as *const StoreInner as usize
+    }
+
+    /// Sets the embedding's data (host state that host functions reach through
+    /// [`Caller::store`]); returns the previous data, of whatever type.
+    pub fn set_data<T: Any>(&mut self, data: T) -> Option<Box<dyn Any>> {
+        self.data.replace(Box::new(data))
+    }
+
+    /// The embedding's data, if it is a `T`.
+    pub fn data<T: Any>(&self) -> Option<&T> {
+        self.data.as_deref()?.downcast_ref()
+    }
+
+    /// The embedding's data, if it is a `T`.
+    pub fn data_mut<T: Any>(&mut self) -> Option<&mut T> {
+        self.data.as_deref_mut()?.downcast_mut()
     }
 
     /// Roots the raw reference `r` until the current root scope ([`Store::root_scope`], or

@@ -3,12 +3,15 @@
 //! walks Wasm stacks, implements the builtins (libcalls) and WASI preview1.
 
 #![deny(missing_docs)]
+#![warn(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod abi;
 pub mod config;
 pub mod entry;
 pub mod exceptions;
 pub mod gc;
+pub mod host_values;
 pub mod instance;
 pub mod libcalls;
 pub mod memory;

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::abi::{DESCRIPTOR_MAGIC, ModuleDescriptor, TrapCode};
 use crate::meta::{FuncCode, ModuleMeta};
-use crate::traps::BacktraceFrame;
 
 /// What a code range holds.
 #[derive(Clone, Copy, Debug)]
@@ -241,12 +240,11 @@ fn with_code<R>(pc: usize, f: impl FnOnce(&LoadedModule, usize, CodeKind) -> R) 
     // `pc` can hold it.
     let i = snapshot.partition_point(|e| e.start <= pc);
     let e = snapshot.get(i.checked_sub(1)?)?;
-    if pc < e.end {
-        if let Some((off, kind)) = e.module.lookup(pc) {
-            return Some(f(&e.module, off, kind));
-        }
+    if pc >= e.end {
+        return None;
     }
-    None
+    let (off, kind) = e.module.lookup(pc)?;
+    Some(f(&e.module, off, kind))
 }
 
 /// Whether `pc` lies in a compiled Wasm function.
@@ -264,12 +262,23 @@ pub fn trap_code(pc: usize) -> Option<TrapCode> {
     .flatten()
 }
 
+/// The Wasm function a PC lies in, as backtraces name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncName {
+    /// Name of the module (name section), if any.
+    pub module: Option<String>,
+    /// Function index in its module (imports first).
+    pub func_index: u32,
+    /// Function name from the name section, else `func[N]`.
+    pub name: String,
+}
+
 /// Names the Wasm function containing `pc`.
-pub fn frame_info(pc: usize) -> Option<BacktraceFrame> {
+pub fn frame_info(pc: usize) -> Option<FuncName> {
     with_code(pc, |m, _, kind| match kind {
         CodeKind::Func(def) => {
             let index = m.meta.num_imported_funcs + def;
-            Some(BacktraceFrame {
+            Some(FuncName {
                 module: m.meta.name.clone(),
                 func_index: index,
                 name: m.meta.func_display_name(index),

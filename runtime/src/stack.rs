@@ -58,7 +58,7 @@ pub fn store_segments(
 pub unsafe fn frame_records(fp: usize, entry_fp: usize) -> impl Iterator<Item = (usize, usize)> {
     let mut fp = fp;
     core::iter::from_fn(move || {
-        if fp == 0 || fp >= entry_fp || fp % 8 != 0 {
+        if fp == 0 || fp >= entry_fp || !fp.is_multiple_of(8) {
             return None;
         }
         // SAFETY: see the function's contract: `fp` is a frame of the chain.

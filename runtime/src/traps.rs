@@ -236,6 +236,7 @@ pub fn catch_traps(info: ActivationInfo, body: &mut dyn FnMut(*mut usize)) -> Re
         .iter()
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
+        .map(|f| BacktraceFrame { module: f.module, func_index: f.func_index, name: f.name })
         .collect();
     Err(Trap { kind, backtrace, omitted_frames: act.omitted })
 }
@@ -268,6 +269,7 @@ unsafe fn record_backtrace(act: &mut Activation, pc: usize, fp: usize) {
     }
 }
 
+// SAFETY: `sigaction` is a plain C struct for which all-zero bytes are a valid value.
 static mut PREVIOUS: [libc::sigaction; 4] = unsafe { core::mem::zeroed() };
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
 
@@ -317,8 +319,9 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
         if registry::is_wasm_pc(pc) {
             // A fault in compiled code that no trap site explains: report it as a trap
             // (with a backtrace) instead of crashing.
-            // SAFETY: as above; `info` is valid for SA_SIGINFO handlers.
+            // SAFETY: as above.
             let act = unsafe { &mut *act };
+            // SAFETY: `info` is valid for SA_SIGINFO handlers.
             act.fault = Some((sig, unsafe { (*info).si_addr() } as usize));
             // SAFETY: as above.
             unsafe { record_backtrace(act, pc, fp) };
