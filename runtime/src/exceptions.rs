@@ -15,6 +15,7 @@
 use crate::abi::VMContext;
 use crate::instance::Instance;
 use crate::registry;
+use crate::stack;
 use crate::traps::{self, TrapKind};
 
 /// Jumps to `pc` with the stack pointer `sp`, the frame pointer `fp` and the exception
@@ -52,13 +53,11 @@ pub(crate) unsafe extern "C" fn throw(vmctx: i64, exn: i64) -> i32 {
     let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
     let store = inst.store_mut();
     let exit_fp = store.ctx.exit_fp;
-    let entry_fp = traps::activation_entry_fps().first().copied().unwrap_or(0);
+    // A throw runs in the innermost activation, which is this store's.
+    let entry_fp = traps::activations().first().map_or(0, |a| a.entry_fp);
     // SAFETY: `exit_fp` is the throw adapter's frame, whose chain reaches the entry
     // trampoline's frame of the innermost activation.
-    let target = unsafe { traps::frame_records(exit_fp, entry_fp) }.find_map(|(caller_fp, ret)| {
-        let (pad, frame_offset) = registry::landing_pad(ret)?;
-        Some((pad, caller_fp - frame_offset as usize, caller_fp))
-    });
+    let target = unsafe { stack::find_landing_pad(exit_fp, entry_fp, registry::landing_pad) };
     match target {
         // SAFETY: a landing pad found by the walk; the frames below it are Wasm frames, the
         // throw adapter and this function, which owns nothing that needs dropping here.

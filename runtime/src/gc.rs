@@ -7,44 +7,28 @@
 use crate::abi::VMContext;
 use crate::instance::{Instance, StoreInner};
 use crate::registry;
+use crate::stack;
 use crate::traps;
 use wasmc_gc::copying::Roots;
-use wasmc_gc::layout::{Rtt, RttKind, new_rtt};
+use wasmc_gc::layout::Rtt;
 
-/// The roots of one store.
+/// The roots of one store: the Wasm frames of its own activations on this thread, the
+/// handles and host-call arguments of its root table, and what its instances own.
 pub(crate) struct StoreRoots<'a> {
     pub(crate) store: &'a mut StoreInner,
 }
 
 impl Roots for StoreRoots<'_> {
     fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
-        visit_stack(self.store, visit);
+        let id = self.store.id();
+        let segments = stack::store_segments(id, self.store.ctx.exit_fp, traps::activations());
+        // SAFETY: each segment runs from an exit adapter's frame of this store's activation
+        // up to its entry trampoline's frame, on this thread's stack (activations are
+        // thread-local); the frames stay put while the collector runs.
+        unsafe { stack::visit_stack_slots(&segments, &registry::CodeStackMaps, visit) };
+        self.store.roots.visit(visit);
         for inst in self.store.instances_mut() {
             inst.visit_roots(visit);
-        }
-    }
-}
-
-/// Walks every segment of Wasm frames on this thread, innermost first, and visits the slots
-/// the stack map of each frame's current call site names.
-///
-/// A segment runs from the frame of the adapter through which Wasm last called out (the
-/// store's `exit_fp`; for outer segments the value saved when the inner call began) up to
-/// the frame of the trampoline that entered Wasm (the activation's `entry_fp`).
-fn visit_stack(store: &mut StoreInner, visit: &mut dyn FnMut(*mut usize)) {
-    let entries = traps::activation_entry_fps();
-    let mut starts = vec![store.ctx.exit_fp];
-    starts.extend(store.exit_stack.iter().rev().copied());
-    for (start, entry) in starts.into_iter().zip(entries) {
-        // SAFETY: `start` is the exit adapter's frame of this segment, whose chain reaches
-        // the entry trampoline's frame; the frames stay put while the collector runs.
-        for (caller_fp, ret) in unsafe { traps::frame_records(start, entry) } {
-            registry::with_stack_map(ret, |span, slots| {
-                let sp = caller_fp - span as usize;
-                for off in slots {
-                    visit((sp + *off as usize) as *mut usize);
-                }
-            });
         }
     }
 }
@@ -73,36 +57,30 @@ pub(crate) unsafe extern "C" fn gc_alloc(vmctx: i64, _rtt: i64, size: i64) -> i6
     p.map_or(0, |p| p as i64)
 }
 
-/// A host value boxed for `externref`: lives outside the GC heap for the life of its
-/// store, so the collector never moves it. Its header is the process-wide host RTT.
-#[repr(C)]
-pub struct HostBox {
-    header: *const Rtt,
-    /// The host's value.
-    pub value: u64,
-}
-
-/// The RTT of every [`HostBox`].
-pub fn host_rtt() -> *const Rtt {
-    static RTT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *RTT.get_or_init(|| new_rtt(RttKind::Host, u32::MAX, true, &[]) as usize) as *const Rtt
-}
+pub use crate::host_values::{HostBox, host_rtt};
 
 impl StoreInner {
     /// The `externref` for host value `value`: the same box for the same value.
     pub fn host_ref(&mut self, value: u64) -> usize {
-        if let Some(b) = self.host_boxes.iter().find(|b| b.value == value) {
-            return &**b as *const HostBox as usize;
-        }
-        let b = Box::new(HostBox { header: host_rtt(), value });
-        let p = &*b as *const HostBox as usize;
-        self.host_boxes.push(b);
-        p
+        self.host_boxes.get_or_insert(value)
     }
 
     /// The host value of `r` if it is one of this store's host boxes.
     pub fn host_value(&self, r: usize) -> Option<u64> {
-        self.host_boxes.iter().find(|b| &***b as *const HostBox as usize == r).map(|b| b.value)
+        self.host_boxes.value_of(r)
+    }
+
+    /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
+    pub fn collect_garbage(&mut self) {
+        if let Some(mut heap) = self.heap.take() {
+            heap.collect(&mut StoreRoots { store: self });
+            self.heap = Some(heap);
+        }
+    }
+
+    /// The collector's statistics line (`WASMC_GC_STATS=1`).
+    pub fn gc_stats(&mut self) -> Option<String> {
+        self.heap.as_mut().map(|h| h.stats_report())
     }
 }
 

@@ -5,18 +5,21 @@
 //! global cells and `funcref`s of the functions it defines. Instances are boxed and never
 //! freed before their store, so raw pointers between instances of one store stay valid.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use crate::abi::{
     ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
     VMStoreContext, VMTable, WASM_PAGE_SIZE,
 };
-use crate::gc::HostBox;
+use crate::host_values::HostBoxes;
 use crate::memory::Memory;
 use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
 };
 use crate::registry::LoadedModule;
+use crate::roots::{OwnedRooted, RootError, RootTable, Rooted};
+use crate::stack::ActivationInfo;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
 use crate::types;
@@ -73,9 +76,34 @@ impl Val {
 pub struct Caller<'a> {
     /// The calling instance.
     pub instance: &'a mut Instance,
+    /// `(parameter index, root)` of each parameter that may hold a GC reference.
+    param_roots: Vec<(u32, Rooted)>,
 }
 
 impl Caller<'_> {
+    /// The store of the calling instance: its root table ([`StoreInner::roots`]), heap and
+    /// host state.
+    pub fn store(&mut self) -> &mut StoreInner {
+        self.instance.store_mut()
+    }
+
+    /// The root of parameter `index` of this host-function call, if its type may hold GC
+    /// references: valid for the call's duration, read it with [`StoreInner::get_root`].
+    pub fn param_root(&self, index: u32) -> Option<Rooted> {
+        self.param_roots.iter().find(|(i, _)| *i == index).map(|(_, r)| *r)
+    }
+
+    /// Calls `func` (a function of this store) from the host function: re-enters Wasm,
+    /// which may collect. Afterwards, the raw reference arguments in the host function's
+    /// value slots may be stale: read them through [`Caller::param_root`]; root any other
+    /// reference the host keeps across this call ([`StoreInner::root`]).
+    ///
+    /// # Errors
+    /// As [`Store::call`].
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.instance.store_mut().call(func, args)
+    }
+
     /// The caller's memory 0 and the store's WASI context.
     pub fn memory_and_wasi(&mut self) -> (Option<&mut [u8]>, Option<&mut WasiCtx>) {
         let mem = self.instance.memories.first().map(|m| {
@@ -89,7 +117,10 @@ impl Caller<'_> {
 }
 
 /// The Rust implementation of a host function: reads its arguments from the value slots,
-/// writes its results to the same slots (from slot 0).
+/// writes its results to the same slots (from slot 0). Reference arguments there are raw
+/// bits, valid until the function re-enters Wasm ([`Caller::call`]) or otherwise lets a
+/// collection run; they stay rooted for the call's duration through
+/// [`Caller::param_root`].
 pub type HostFn = dyn Fn(&mut Caller<'_>, &mut [u64]) -> Result<(), TrapKind> + Send + Sync;
 
 /// A function provided by the host.
@@ -105,6 +136,8 @@ struct HostFuncData {
     vm: VMHostFuncData,
     func: Arc<HostFunc>,
     slots: usize,
+    /// Indices of the parameters that may hold GC references (rooted during a call).
+    gc_params: Vec<u32>,
 }
 
 unsafe extern "C" fn host_dispatch(
@@ -118,9 +151,16 @@ unsafe extern "C" fn host_dispatch(
         unsafe { (&*(data as *const HostFuncData), &mut *((*caller).instance as *mut Instance)) };
     // SAFETY: the adapter passes a slot array of max(params, results) slots.
     let vals = unsafe { std::slice::from_raw_parts_mut(values, data.slots) };
+    // The reference arguments are in no stack map: root them for the call (as scoped roots
+    // of a scope that ends when the host function returns, with those it makes itself).
+    let store = instance.store_mut();
+    let scope = store.roots.scope_mark();
+    let param_roots =
+        data.gc_params.iter().map(|i| (*i, store.roots.root(vals[*i as usize] as usize))).collect();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        (data.func.func)(&mut Caller { instance }, vals)
+        (data.func.func)(&mut Caller { instance: &mut *instance, param_roots }, vals)
     }));
+    instance.store_mut().roots.end_scope(scope);
     match result {
         Ok(Ok(())) => 0,
         Ok(Err(kind)) => {
@@ -213,11 +253,12 @@ pub struct StoreInner {
     pub wasi: Option<Box<WasiCtx>>,
     /// The GC heap (taken out while a collection runs).
     pub(crate) heap: Option<Heap>,
-    /// Per call into Wasm in progress: the `exit_fp` when it began (where the enclosing
-    /// segment of Wasm frames ends), outermost first.
-    pub(crate) exit_stack: Vec<usize>,
+    /// References held by the host (handles, host-call arguments).
+    pub roots: RootTable,
     /// Host values boxed as `externref`.
-    pub(crate) host_boxes: Vec<Box<HostBox>>,
+    pub(crate) host_boxes: HostBoxes,
+    /// The embedding's own state (as `wasmtime::Store<T>`'s data), typed on access.
+    data: Option<Box<dyn Any>>,
 }
 
 impl StoreInner {
@@ -248,19 +289,6 @@ impl StoreInner {
         }
         "unknown".into()
     }
-
-    /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
-    pub fn collect_garbage(&mut self) {
-        if let Some(mut heap) = self.heap.take() {
-            heap.collect(&mut crate::gc::StoreRoots { store: self });
-            self.heap = Some(heap);
-        }
-    }
-
-    /// The collector's statistics line (`WASMC_GC_STATS=1`).
-    pub fn gc_stats(&mut self) -> Option<String> {
-        self.heap.as_mut().map(|h| h.stats_report())
-    }
 }
 
 /// A set of instances that may call each other, and the state they share.
@@ -285,8 +313,9 @@ impl Store {
             stack_size,
             wasi: None,
             heap: None,
-            exit_stack: Vec::new(),
-            host_boxes: Vec::new(),
+            roots: RootTable::new(),
+            host_boxes: HostBoxes::default(),
+            data: None,
         });
         let area: *mut AllocArea = &mut inner.ctx.alloc;
         inner.heap = Some(Heap::new(gc, area)?);
@@ -326,10 +355,87 @@ impl Store {
         &mut self.inner.instances[index]
     }
 
-    /// Calls `func` with `args`; returns its results or the trap.
+    /// Calls `func` with `args`; returns its results or the trap. Reference results are
+    /// raw: valid until the next collection (any allocation or call into the store); root
+    /// those the host keeps ([`StoreInner::root_owned`]).
     ///
     /// # Errors
     /// The trap, including argument count or type mismatches (as host traps).
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        self.inner.call(func, args)
+    }
+
+    /// Runs `f` in a root scope: the scoped roots ([`StoreInner::root`]) made in it are
+    /// freed when it returns.
+    pub fn root_scope<R>(&mut self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mark = self.inner.roots.scope_mark();
+        let result = f(self);
+        self.inner.roots.end_scope(mark);
+        result
+    }
+}
+
+impl StoreInner {
+    /// Identity of this store (its address; `ActivationInfo::store`).
+    pub(crate) fn id(&self) -> usize {
+        self as *const StoreInner as usize
+    }
+
+    /// Sets the embedding's data (host state that host functions reach through
+    /// [`Caller::store`]); returns the previous data, of whatever type.
+    pub fn set_data<T: Any>(&mut self, data: T) -> Option<Box<dyn Any>> {
+        self.data.replace(Box::new(data))
+    }
+
+    /// The embedding's data, if it is a `T`.
+    pub fn data<T: Any>(&self) -> Option<&T> {
+        self.data.as_deref()?.downcast_ref()
+    }
+
+    /// The embedding's data, if it is a `T`.
+    pub fn data_mut<T: Any>(&mut self) -> Option<&mut T> {
+        self.data.as_deref_mut()?.downcast_mut()
+    }
+
+    /// Roots the raw reference `r` until the current root scope ([`Store::root_scope`], or
+    /// the host-function call in progress) ends; outside any scope, until the store is
+    /// dropped.
+    pub fn root(&mut self, r: usize) -> Rooted {
+        self.roots.root(r)
+    }
+
+    /// Roots the raw reference `r` until the returned handle and its clones are dropped.
+    pub fn root_owned(&mut self, r: usize) -> OwnedRooted {
+        self.roots.root_owned(r)
+    }
+
+    /// The current raw bits of a scoped root (valid until the next collection).
+    ///
+    /// # Errors
+    /// See [`RootError`].
+    pub fn get_root(&self, h: &Rooted) -> Result<usize, RootError> {
+        self.roots.get(h)
+    }
+
+    /// The current raw bits of an owned root (valid until the next collection).
+    ///
+    /// # Errors
+    /// See [`RootError`].
+    pub fn get_owned_root(&self, h: &OwnedRooted) -> Result<usize, RootError> {
+        self.roots.get_owned(h)
+    }
+
+    /// Calls `func` with `args` (see [`Store::call`]); also the re-entry from a host
+    /// function ([`Caller::call`]).
+    ///
+    /// Each call is an activation that records this store, the store's exit frame when it
+    /// began and its stack limit (see `crate::stack`). The stack limit is set when the
+    /// store is entered first on this thread: `stack_size` below this frame, but never
+    /// below the limit of the innermost activation of another store (whose host function
+    /// made this call), so the thread's stack budget holds; nested entries keep it.
+    ///
+    /// # Errors
+    /// As [`Store::call`].
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         let ft = func.ty().clone();
         if args.len() != ft.params.len() {
@@ -349,18 +455,38 @@ impl Store {
         // SAFETY: funcref points to a live VMFuncRef of this store.
         let (code, callee_vmctx) = unsafe { ((*func.funcref).code, (*func.funcref).vmctx) };
         let caller = func.caller_vmctx;
-        if !traps::in_wasm_call() {
+        let id = self.id();
+        let activations = traps::activations();
+        let saved_limit = self.ctx.stack_limit;
+        if !activations.iter().any(|a| a.store == id) {
             let here = &values as *const _ as usize;
-            self.inner.ctx.stack_limit = here.saturating_sub(self.inner.stack_size);
+            let own = here.saturating_sub(self.stack_size);
+            let outer = activations.first().map_or(0, |a| a.stack_limit);
+            self.ctx.stack_limit = own.max(outer);
         }
+        let saved_exit_fp = self.ctx.exit_fp;
+        let info = ActivationInfo {
+            store: id,
+            entry_fp: 0,
+            saved_exit_fp,
+            stack_limit: self.ctx.stack_limit,
+        };
+        let scope_mark = self.roots.scope_mark();
+        let this: *mut StoreInner = self;
         let vals = values.as_mut_ptr();
-        self.inner.exit_stack.push(self.inner.ctx.exit_fp);
-        let result = traps::catch_traps(&mut |entry_fp| {
+        let result = traps::catch_traps(info, &mut |entry_fp| {
             // SAFETY: the trampoline matches the function's type, `vals` has enough slots,
             // and all VM structures live in this store.
             unsafe { tramp(code, callee_vmctx, caller, vals, entry_fp) }
         });
-        self.inner.ctx.exit_fp = self.inner.exit_stack.pop().unwrap_or(0);
+        // SAFETY: `this` is `self`; compiled code and host functions changed the store
+        // through its VM context during the call, so reread it through the pointer.
+        let this = unsafe { &mut *this };
+        this.ctx.exit_fp = saved_exit_fp;
+        this.ctx.stack_limit = saved_limit;
+        // Should a trap have skipped the end of a host call made in this activation, its
+        // scoped roots (its rooted arguments among them) end here.
+        this.roots.end_scope(scope_mark);
         result?;
         Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
     }
@@ -556,8 +682,18 @@ impl Instance {
 
     fn bind_host_func(&mut self, h: Arc<HostFunc>, ty: u32) -> *const VMFuncRef {
         let slots = h.ty.params.len().max(h.ty.results.len()).max(1);
-        let mut data =
-            Box::new(HostFuncData { vm: VMHostFuncData { func: host_dispatch }, func: h, slots });
+        // The host type equals the module's type `ty`, so its concrete heap types are
+        // indices into this module's types.
+        let types = &self.module.meta.types;
+        let gc_params = (0..h.ty.params.len() as u32)
+            .filter(|i| h.ty.params[*i as usize].is_gc_ref(types))
+            .collect();
+        let mut data = Box::new(HostFuncData {
+            vm: VMHostFuncData { func: host_dispatch },
+            func: h,
+            slots,
+            gc_params,
+        });
         let fr = Box::new(VMFuncRef {
             code: self.module.wasm_to_host[ty as usize] as *const u8,
             vmctx: (&raw mut *data).cast(),

@@ -3,19 +3,24 @@
 //! walks Wasm stacks, implements the builtins (libcalls) and WASI preview1.
 
 #![deny(missing_docs)]
+#![warn(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod abi;
 pub mod config;
 pub mod entry;
 pub mod exceptions;
 pub mod gc;
+pub mod host_values;
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
 pub mod meta;
 pub mod printable;
 pub mod registry;
+pub mod roots;
 pub mod spectest;
+pub mod stack;
 pub mod table;
 pub mod traps;
 pub mod types;

@@ -15,6 +15,7 @@ use std::sync::Once;
 use crate::abi::TrapCode;
 use crate::printable::{Printable, escape_line};
 use crate::registry;
+use crate::stack::{ActivationInfo, frame_records};
 
 /// Maximum number of frames a backtrace records (the innermost ones).
 pub const MAX_BACKTRACE: usize = 64;
@@ -135,6 +136,9 @@ pub struct Activation {
     /// The `sigjmp_buf` of the [`catch_traps`] frame (set by the C helper).
     jmp_buf: *mut core::ffi::c_void,
     prev: *mut Activation,
+    /// The store entered, its exit frame when the activation began and the stack limit
+    /// (`entry_fp` is not used from here: the field above is the live one).
+    info: ActivationInfo,
     /// Trap code recorded by the signal handler.
     code: Option<TrapCode>,
     /// A fault in compiled code that is not a trap site: `(signal, address)`.
@@ -165,15 +169,15 @@ pub fn set_pending_host_trap(kind: TrapKind) {
     PENDING.with(|p| p.set(Some(Box::new(kind))));
 }
 
-/// The entry frame pointers of this thread's activations, innermost first (where each
-/// segment of Wasm frames ends, for the stack walk that finds GC roots).
-pub fn activation_entry_fps() -> Vec<usize> {
+/// This thread's activations, innermost first (each segment of Wasm frames, for the stack
+/// walks that find GC roots and landing pads).
+pub fn activations() -> Vec<ActivationInfo> {
     let mut out = Vec::new();
     let mut a = ACTIVATION.with(|a| a.get());
     while !a.is_null() {
         // SAFETY: activations on the list are alive (popped when their call returns).
         unsafe {
-            out.push((*a).entry_fp);
+            out.push(ActivationInfo { entry_fp: (*a).entry_fp, ..(*a).info });
             a = (*a).prev;
         }
     }
@@ -186,13 +190,15 @@ pub fn in_wasm_call() -> bool {
 }
 
 /// Runs `body`, which enters Wasm through a trampoline that stores its frame pointer to the
-/// `*mut usize` it is given; returns the trap if compiled code trapped.
-pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
+/// `*mut usize` it is given, as a new activation described by `info` (whose `entry_fp` is
+/// ignored); returns the trap if compiled code trapped.
+pub fn catch_traps(info: ActivationInfo, body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
     install_handlers();
     let mut act = Activation {
         entry_fp: 0,
         jmp_buf: core::ptr::null_mut(),
         prev: ACTIVATION.with(|a| a.get()),
+        info,
         code: None,
         fault: None,
         pcs: [0; MAX_BACKTRACE],
@@ -239,6 +245,7 @@ pub fn catch_traps(body: &mut dyn FnMut(*mut usize)) -> Result<(), Trap> {
         .iter()
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
+        .map(|f| BacktraceFrame { module: f.module, func_index: f.func_index, name: f.name })
         .collect();
     Err(Trap { kind, backtrace, omitted_frames: act.omitted })
 }
@@ -271,32 +278,7 @@ unsafe fn record_backtrace(act: &mut Activation, pc: usize, fp: usize) {
     }
 }
 
-/// The frame records `(caller's frame pointer, return address)` of the frame at `fp` and of
-/// its callers, up to (not including) the frame at `entry_fp`. Frames grow down, so every
-/// caller's frame is at a higher address; the walk also stops at a record that does not
-/// go up.
-///
-/// # Safety
-/// `fp` must be 0 or a frame pointer on this thread's stack whose chain of saved frame
-/// pointers reaches `entry_fp` through frames that each keep a record [saved fp, return
-/// address] (every compiled function and adapter preserves frame pointers), and the frames
-/// must stay in place while the iterator is used.
-pub(crate) unsafe fn frame_records(
-    fp: usize,
-    entry_fp: usize,
-) -> impl Iterator<Item = (usize, usize)> {
-    let mut fp = fp;
-    core::iter::from_fn(move || {
-        if fp == 0 || fp >= entry_fp || fp % 8 != 0 {
-            return None;
-        }
-        // SAFETY: see the function's contract: `fp` is a frame of the chain.
-        let record = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        fp = if record.0 > fp { record.0 } else { 0 };
-        Some(record)
-    })
-}
-
+// SAFETY: `sigaction` is a plain C struct for which all-zero bytes are a valid value.
 static mut PREVIOUS: [libc::sigaction; 4] = unsafe { core::mem::zeroed() };
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
 
@@ -346,8 +328,9 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
         if registry::is_wasm_pc(pc) {
             // A fault in compiled code that no trap site explains: report it as a trap
             // (with a backtrace) instead of crashing.
-            // SAFETY: as above; `info` is valid for SA_SIGINFO handlers.
+            // SAFETY: as above.
             let act = unsafe { &mut *act };
+            // SAFETY: `info` is valid for SA_SIGINFO handlers.
             act.fault = Some((sig, unsafe { (*info).si_addr() } as usize));
             // SAFETY: as above.
             unsafe { record_backtrace(act, pc, fp) };
