@@ -33,14 +33,22 @@ pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
     for _ in 0..2 {
         let Some(d) = dir else { break };
         let candidate = d.join(RUNTIME_LIB);
-        if candidate.is_file() {
-            return Ok(candidate);
-        }
         tried.push(candidate.display().to_string());
-        // Inside a cargo target directory the library may only exist as a dependency
-        // artifact, `deps/libwasmc_runtime-<hash>.a`: take the newest.
-        if let Some(found) = newest_dep_artifact(&d.join("deps")) {
-            return Ok(found);
+        // Inside a cargo target directory the library also exists as a dependency artifact,
+        // `deps/libwasmc_runtime-<hash>.a`, which `cargo build -p wasmc` (or a test build)
+        // refreshes without refreshing the uplifted copy: take the newest of them all.
+        let uplifted = candidate
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .map(|t| (t, candidate));
+        let found = [uplifted, newest_dep_artifact(&d.join("deps"))]
+            .into_iter()
+            .flatten()
+            .max_by_key(|(t, _)| *t);
+        if let Some((_, path)) = found {
+            return Ok(path);
         }
         dir = d.parent();
     }
@@ -128,7 +136,8 @@ fn refuse_non_regular(path: &Path) -> Result<(), CompileError> {
     }
 }
 
-fn newest_dep_artifact(deps: &Path) -> Option<PathBuf> {
+/// The newest `libwasmc_runtime-*.a` in `deps` and its modification time.
+fn newest_dep_artifact(deps: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
     let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
     for entry in std::fs::read_dir(deps).ok()?.flatten() {
         let name = entry.file_name();
@@ -140,7 +149,7 @@ fn newest_dep_artifact(deps: &Path) -> Option<PathBuf> {
             }
         }
     }
-    best.map(|(_, p)| p)
+    best
 }
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
