@@ -11,7 +11,7 @@
 //! to a freed large object, a misaligned pointer, or an object whose header is not a known
 //! RTT of an object type.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::copying::{for_each_field, object_size};
 use crate::layout::{FORWARDED, OBJECT_ALIGN, Rtt, RttKind, is_known_rtt, layout_of};
@@ -53,15 +53,60 @@ fn object_rtt(rtt: usize) -> bool {
     object_kind.contains(&kind) && layout.is_some()
 }
 
+/// [`object_rtt`] memoised per header value: the heap walk asks it of every object, and
+/// [`is_known_rtt`] takes a process-wide lock, which made verification of a large heap
+/// dominate a stressed run.
+#[derive(Default)]
+struct RttCache(HashMap<usize, bool>);
+
+impl RttCache {
+    fn object_rtt(&mut self, rtt: usize) -> bool {
+        *self.0.entry(rtt).or_insert_with(|| object_rtt(rtt))
+    }
+}
+
+/// The object starts of the allocated part `[base, bump)` of a semispace, one bit per
+/// [`OBJECT_ALIGN`] bytes.
+struct ObjectStarts {
+    base: usize,
+    bits: Vec<u64>,
+}
+
+impl ObjectStarts {
+    fn new(base: usize, bump: usize) -> ObjectStarts {
+        let granules = (bump - base) / OBJECT_ALIGN as usize;
+        ObjectStarts { base, bits: vec![0; granules.div_ceil(64)] }
+    }
+
+    fn index(&self, p: usize) -> Option<usize> {
+        let off = p.checked_sub(self.base)?;
+        (off % OBJECT_ALIGN as usize == 0).then_some(off / OBJECT_ALIGN as usize)
+    }
+
+    fn insert(&mut self, p: usize) {
+        let i = self.index(p).expect("object starts are aligned and inside the walk");
+        self.bits[i / 64] |= 1 << (i % 64);
+    }
+
+    fn contains(&self, p: usize) -> bool {
+        self.index(p)
+            .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
+            .unwrap_or(false)
+    }
+}
+
 /// Walks `[base, bump)` and returns the start of every object in it.
-fn object_starts((base, bump): (usize, usize)) -> Result<HashSet<usize>, String> {
-    let mut starts = HashSet::new();
+fn object_starts(
+    (base, bump): (usize, usize),
+    rtts: &mut RttCache,
+) -> Result<ObjectStarts, String> {
+    let mut starts = ObjectStarts::new(base, bump);
     let mut p = base;
     while p < bump {
         // SAFETY: `p` is inside the allocated part of the current semispace, at an object
         // boundary (the previous object's size was added), so it holds a header word.
         let header = unsafe { *(p as *const usize) };
-        if !object_rtt(header) {
+        if !rtts.object_rtt(header) {
             return Err(format!("object {p:#x} in the heap walk has a bad header {header:#x}"));
         }
         starts.insert(p);
@@ -90,7 +135,8 @@ pub(crate) unsafe fn check(
     when: &str,
 ) -> Result<(), VerifyError> {
     let err = |what: String| VerifyError { when: when.to_string(), what };
-    let starts = object_starts(view.current).map_err(err)?;
+    let mut rtts = RttCache::default();
+    let starts = object_starts(view.current, &mut rtts).map_err(err)?;
     let mut large = view.large.clone();
     large.sort_unstable();
     let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
@@ -109,7 +155,7 @@ pub(crate) unsafe fn check(
             return Err(err(format!("{from} holds the misaligned reference {p:#x}")));
         }
         if in_range(p, (view.current.0, view.current_end)) {
-            if !starts.contains(&p) {
+            if !starts.contains(p) {
                 return Err(err(format!(
                     "{from} holds {p:#x}, which points into the middle of an object or past \
                      the allocation pointer"
@@ -148,7 +194,7 @@ pub(crate) unsafe fn check(
         }
         // SAFETY: `p` is the start of a live object (heap walk or large-object table).
         let rtt = unsafe { *(p as *const usize) };
-        if !object_rtt(rtt) {
+        if !rtts.object_rtt(rtt) {
             return Err(err(format!("object {p:#x} has a bad header {rtt:#x}")));
         }
         // SAFETY: a live object with the RTT of an object type.
