@@ -261,7 +261,7 @@ impl Heap {
 }
 
 /// Instructions an interpretation may run.
-const FUEL: u64 = 100_000;
+pub const FUEL: u64 = 100_000;
 
 /// Base of the fake addresses `stack_addr` produces (slot `n` at `SLOT_BASE + 16 n`).
 const SLOT_BASE: u64 = 0x7000_0000_0000;
@@ -417,12 +417,37 @@ pub fn interpret(
     }
 }
 
+/// What a run of the spiller oracle did, when it found no violation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpillerVerdict {
+    /// `data` was too short to generate a function.
+    NoFunction,
+    /// The spilled function was checked: static checks, and both interpretations ran to
+    /// the end with equal results.
+    Checked,
+    /// The oracle gave up before a verdict (the corpus replay fails if this happens often).
+    GaveUp(GiveUp),
+}
+
+/// Why the spiller oracle gave up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GiveUp {
+    /// An interpretation ran out of its [`FUEL`] (results could not be compared).
+    Fuel,
+    /// The independent liveness of the stack-map check did not settle in
+    /// [`LIVENESS_ROUNDS`] rounds.
+    Liveness,
+}
+
+/// Rounds the stack-map check's liveness fixpoint may take before the oracle gives up.
+pub const LIVENESS_ROUNDS: usize = 1000;
+
 /// Generates a function from `data`, spills it, and checks it by interpretation (and with
-/// the static oracle). `Ok(false)` when `data` was too short to generate anything.
+/// the static oracle).
 ///
 /// # Errors
 /// A violation, with the spilled CLIF.
-pub fn run(data: &[u8]) -> Result<bool, String> {
+pub fn run(data: &[u8]) -> Result<SpillerVerdict, String> {
     run_with(data, &wasmc::safepoints::Spiller::default(), true)
 }
 
@@ -436,8 +461,8 @@ pub fn run_with(
     data: &[u8],
     spiller: &wasmc::safepoints::Spiller,
     static_oracle: bool,
-) -> Result<bool, String> {
-    let Ok(mut g) = generate(data) else { return Ok(false) };
+) -> Result<SpillerVerdict, String> {
+    let Ok(mut g) = generate(data) else { return Ok(SpillerVerdict::NoFunction) };
     // The reference run: the same function, unspilled, in a heap that never moves.
     let unspilled = g.func.clone();
     spiller.run(&mut g.func, &g.refs, &g.safepoints);
@@ -447,19 +472,23 @@ pub fn run_with(
     if static_oracle {
         wasmc::safepoints::verify(&g.func, &g.refs, &g.safepoints)
             .map_err(|e| format!("static oracle: {e}{}", clif()))?;
-        check_stack_maps(&unspilled, &g.func, &g.refs, &g.safepoints)
+        let settled = check_stack_maps(&unspilled, &g.func, &g.refs, &g.safepoints)
             .map_err(|e| format!("{e}{}", clif()))?;
+        if !settled {
+            return Ok(SpillerVerdict::GaveUp(GiveUp::Liveness));
+        }
     }
     let (result, _) =
         interpret(&g.func, &g.callees, FUEL, true).map_err(|e| format!("{e}{}", clif()))?;
     let (expected, _) = interpret(&unspilled, &g.callees, FUEL, false)
         .map_err(|e| format!("reference run: {e}{}", clif()))?;
-    if let (Some(r), Some(e)) = (result, expected) {
-        if r != e {
-            return Err(format!("result {r}, expected {e} (sums of object ids){}", clif()));
-        }
+    let (Some(r), Some(e)) = (result, expected) else {
+        return Ok(SpillerVerdict::GaveUp(GiveUp::Fuel));
+    };
+    if r != e {
+        return Err(format!("result {r}, expected {e} (sums of object ids){}", clif()));
     }
-    Ok(true)
+    Ok(SpillerVerdict::Checked)
 }
 
 /// The successors of `inst` with their arguments (`None`: not an SSA value).
@@ -478,12 +507,13 @@ fn successors(func: &Function, inst: ir::Inst) -> Vec<(ir::Block, Vec<Option<Val
 /// across it, with liveness computed here, independently of the spiller, on the function
 /// before spilling (aliases resolved; block parameters and `select`s that receive
 /// references are references), and each value's slot found from the spill stores.
+/// `Ok(false)`: the liveness did not settle in [`LIVENESS_ROUNDS`] rounds (no verdict).
 fn check_stack_maps(
     before: &Function,
     after: &Function,
     refs: &EntitySet<Value>,
     safepoints: &[ir::Inst],
-) -> Result<(), String> {
+) -> Result<bool, String> {
     use std::collections::BTreeSet;
     let dfg = &before.dfg;
     let res = |v: Value| wasmc::safepoints::resolved(dfg, v);
@@ -517,7 +547,8 @@ fn check_stack_maps(
     let mut live_in: HashMap<ir::Block, BTreeSet<Value>> = HashMap::new();
     let mut across: HashMap<ir::Inst, BTreeSet<Value>> = HashMap::new();
     let is_safepoint: BTreeSet<ir::Inst> = safepoints.iter().copied().collect();
-    for round in 0.. {
+    let mut settled = false;
+    for _ in 0..LIVENESS_ROUNDS {
         let mut changed = false;
         for b in blocks.iter().rev() {
             let term = before.layout.last_inst(*b).ok_or("empty block")?;
@@ -546,9 +577,13 @@ fn check_stack_maps(
                 changed = true;
             }
         }
-        if !changed || round > 1000 {
+        if !changed {
+            settled = true;
             break;
         }
+    }
+    if !settled {
+        return Ok(false);
     }
     // Each spilled value's slot, from the stores the spiller inserted.
     let adfg = &after.dfg;
@@ -584,7 +619,7 @@ fn check_stack_maps(
             ));
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -603,7 +638,7 @@ mod tests {
     /// resolution switched off (Wasmtime #13228) on some corpus input.
     #[test]
     fn interpreter_catches_unresolved_aliases() {
-        let broken = wasmc::safepoints::Spiller { resolve_aliases: false };
+        let broken = wasmc::safepoints::Spiller { resolve_aliases: false, ..Default::default() };
         let failures = corpus().iter().filter(|d| run_with(d, &broken, false).is_err()).count();
         assert!(failures > 0, "no corpus input exposes the missing alias resolution");
     }
@@ -611,7 +646,7 @@ mod tests {
     /// The exact stack-map check by itself catches the broken spiller too.
     #[test]
     fn stack_map_check_catches_unresolved_aliases() {
-        let broken = wasmc::safepoints::Spiller { resolve_aliases: false };
+        let broken = wasmc::safepoints::Spiller { resolve_aliases: false, ..Default::default() };
         let mut caught = 0;
         for d in corpus() {
             let Ok(mut g) = generate(&d) else { continue };

@@ -264,6 +264,13 @@ pub fn rtt(id: u32) -> *const Rtt {
     with_registry(|reg| reg.entry(id).rtt)
 }
 
+/// The shape of canonical type `id` (its concrete heap types are canonical ids), for hosts
+/// that read objects through `wasmc_gc::layout` (the differential fuzzing oracle). `id`
+/// must be held (see [`TypeIds`]).
+pub fn composite(id: u32) -> CompositeType {
+    with_registry(|reg| reg.entry(id).sub.composite.clone())
+}
+
 /// The RTT (kind `Exn`) of the exception objects of tags whose type is canonical function
 /// type `id`: one per type for the process, created with `layout()` on first use (the layout
 /// depends only on the type, so every tag of it in every instance shares the RTT).
