@@ -5,20 +5,29 @@
 //! The generator ([`generate`]) builds a function with `cranelift-frontend` variables (so SSA
 //! construction inserts block parameters and aliases, as for Wasm locals): reference
 //! variables assigned from parameters, allocations (`call %alloc`, a safepoint returning a
-//! new object), other variables and `select`s; uses as field loads and as arguments of
-//! `call %consume` (a safepoint) and `call %pure` (not a safepoint); `if`/`else` and bounded
-//! loops, nested. The spiller then runs with the translator's facts: allocation results and
-//! reference parameters are references; every `%alloc`/`%consume` call is a safepoint.
+//! new object), other variables, `select`s and loads of an object's reference field; uses
+//! as field loads (also through an interior pointer, `iadd` of the reference and an
+//! offset), as stores of a reference into another object's field, and as arguments of
+//! `call %consume` (a safepoint) and `call %pure` (not a safepoint); `if`/`else`,
+//! `br_table` switches and bounded loops, nested; the function ends with `return` or with
+//! a tail call (`return_call %sum`, no safepoint). The spiller then runs with the
+//! translator's facts: allocation results, loaded reference fields and reference
+//! parameters are references; every `%alloc`/`%consume` call is a safepoint.
+//!
+//! Objects have two fields: their id at offset 0 and a reference at offset
+//! [`REF_FIELD`] (initially the object itself).
 //!
 //! The interpreter ([`interpret`]) gives every object an address that changes at every
 //! safepoint: the collector reads the call's stack map, keeps exactly the objects whose
-//! slots it names, moves them to fresh addresses and rewrites the slots. Violations:
+//! slots it names and those their reference fields reach, moves them to fresh addresses
+//! and rewrites the slots and fields. Violations:
 //! - a use (field load or call argument) of an address that is not an object's current one
 //!   (a stale reference after a move, Wasmtime #13228) or of an object the collector did not
 //!   keep (a live reference missing from the stack map);
 //! - a stack map naming a slot that was never written, or that holds something other than a
 //!   current object address (Wasmtime #13461);
-//! - a field load that returns another object's contents.
+//! - a field load that returns another object's contents;
+//! - a store of a stale reference into an object, or a tail call passing one.
 //!
 //! The static oracle `wasmc::safepoints::verify` runs as well, as a second opinion.
 
@@ -39,6 +48,8 @@ const REF_VARS: usize = 4;
 const MAX_DEPTH: u32 = 3;
 /// Statements per generated block (at most).
 const MAX_STMTS: usize = 6;
+/// Offset of an object's reference field (its id is at offset 0).
+pub const REF_FIELD: i32 = 8;
 
 /// A generated function and what the translator would tell the spiller about it.
 pub struct Generated {
@@ -48,8 +59,9 @@ pub struct Generated {
     pub refs: EntitySet<Value>,
     /// The safepoint calls.
     pub safepoints: Vec<ir::Inst>,
-    /// Callee `FuncRef`s: `%alloc`, `%consume`, `%pure`.
-    pub callees: [ir::FuncRef; 3],
+    /// Callee `FuncRef`s: `%alloc`, `%consume`, `%pure`, `%sum` (tail-called with the four
+    /// reference variables; returns the sum of their ids).
+    pub callees: [ir::FuncRef; 4],
 }
 
 struct Gen<'a, 'u, 'b> {
@@ -58,7 +70,7 @@ struct Gen<'a, 'u, 'b> {
     refs: Vec<Variable>,
     ref_values: Vec<Value>,
     calls: Vec<ir::Inst>,
-    callees: [ir::FuncRef; 3],
+    callees: [ir::FuncRef; 4],
 }
 
 impl Gen<'_, '_, '_> {
@@ -78,8 +90,32 @@ impl Gen<'_, '_, '_> {
     }
 
     fn stmt(&mut self, depth: u32) -> ArbResult<()> {
-        let choice = self.u.int_in_range(0..=9)?;
+        let choice = self.u.int_in_range(0..=14)?;
         match choice {
+            10 => {
+                // pure(load(r + 8 - 8)): a use through an interior pointer
+                let r = self.ref_var()?;
+                let v = self.b.use_var(r);
+                let off = self.b.ins().iconst(I64, i64::from(REF_FIELD));
+                let p = self.b.ins().iadd(v, off);
+                let x = self.b.ins().load(I64, MemFlagsData::trusted(), p, -REF_FIELD);
+                self.b.ins().call(self.callees[2], &[x]);
+            }
+            11 => {
+                // r.field = s: a reference stored to memory
+                let (r, s) = (self.ref_var()?, self.ref_var()?);
+                let (obj, val) = (self.b.use_var(r), self.b.use_var(s));
+                self.b.ins().store(MemFlagsData::trusted(), val, obj, REF_FIELD);
+            }
+            12 => {
+                // r = s.field: a reference loaded from memory
+                let (r, s) = (self.ref_var()?, self.ref_var()?);
+                let obj = self.b.use_var(s);
+                let v = self.b.ins().load(I64, MemFlagsData::trusted(), obj, REF_FIELD);
+                self.ref_values.push(v);
+                self.b.def_var(r, v);
+            }
+            13 | 14 if depth < MAX_DEPTH => self.switch(depth)?,
             0 | 1 => {
                 // r = alloc()
                 let r = self.ref_var()?;
@@ -150,6 +186,32 @@ impl Gen<'_, '_, '_> {
         Ok(())
     }
 
+    /// A `br_table` over 1 to 3 arms and the default, each arm running statements and
+    /// jumping to the join block.
+    fn switch(&mut self, depth: u32) -> ArbResult<()> {
+        let arms = self.u.int_in_range(1..=3)?;
+        let blocks: Vec<ir::Block> = (0..=arms).map(|_| self.b.create_block()).collect();
+        let join = self.b.create_block();
+        let index = self.b.ins().iconst(ir::types::I32, self.u.int_in_range(0..=arms + 1)?);
+        let calls: Vec<ir::BlockCall> =
+            blocks.iter().map(|b| self.b.func.dfg.block_call(*b, &[])).collect();
+        let jt = self.b.create_jump_table(ir::JumpTableData::new(calls[0], &calls[1..]));
+        self.b.ins().br_table(index, jt);
+        for b in &blocks {
+            self.b.seal_block(*b);
+        }
+        for b in blocks {
+            self.b.switch_to_block(b);
+            if self.u.arbitrary()? {
+                self.stmts(depth + 1)?;
+            }
+            self.b.ins().jump(join, &[]);
+        }
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        Ok(())
+    }
+
     fn counted_loop(&mut self, depth: u32) -> ArbResult<()> {
         let trips = self.u.int_in_range(1..=3)?;
         let header = self.b.create_block();
@@ -197,8 +259,12 @@ pub fn generate(data: &[u8]) -> ArbResult<Generated> {
     sig.params.extend((0..REF_VARS).map(|_| AbiParam::new(I64)));
     sig.returns.push(AbiParam::new(I64));
     let mut func = Function::with_name_signature(UserFuncName::user(0, 0), sig);
-    let callees =
-        [callee(&mut func, 0, 0, 1), callee(&mut func, 1, 1, 0), callee(&mut func, 2, 1, 0)];
+    let callees = [
+        callee(&mut func, 0, 0, 1),
+        callee(&mut func, 1, 1, 0),
+        callee(&mut func, 2, 1, 0),
+        callee(&mut func, 3, REF_VARS, 1),
+    ];
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let entry = b.create_block();
@@ -214,14 +280,20 @@ pub fn generate(data: &[u8]) -> ArbResult<Generated> {
     }
     let mut g = Gen { u: &mut u, b, refs, ref_values: params, calls: Vec::new(), callees };
     g.stmts(0)?;
-    // Return the sum of the final variables' object ids: every variable is used at the end.
-    let mut sum = g.b.ins().iconst(I64, 0);
-    for r in g.refs.clone() {
-        let v = g.b.use_var(r);
-        let x = g.b.ins().load(I64, MemFlagsData::trusted(), v, 0);
-        sum = g.b.ins().iadd(sum, x);
+    // Return the sum of the final variables' object ids: every variable is used at the end,
+    // here or by `%sum`, tail-called.
+    if g.u.arbitrary()? {
+        let args: Vec<Value> = g.refs.clone().into_iter().map(|r| g.b.use_var(r)).collect();
+        g.b.ins().return_call(g.callees[3], &args);
+    } else {
+        let mut sum = g.b.ins().iconst(I64, 0);
+        for r in g.refs.clone() {
+            let v = g.b.use_var(r);
+            let x = g.b.ins().load(I64, MemFlagsData::trusted(), v, 0);
+            sum = g.b.ins().iadd(sum, x);
+        }
+        g.b.ins().return_(&[sum]);
     }
-    g.b.ins().return_(&[sum]);
     let (ref_values, safepoints) = (g.ref_values, g.calls);
     g.b.finalize(cranelift_codegen::isa::TargetFrontendConfig {
         default_call_conv: CallConv::SystemV,
@@ -235,28 +307,78 @@ pub fn generate(data: &[u8]) -> ArbResult<Generated> {
     Ok(Generated { func, refs: set, safepoints, callees })
 }
 
+/// An object of the simulated heap.
+#[derive(Clone, Copy)]
+struct Object {
+    id: u64,
+    /// The reference field (an object address).
+    field: u64,
+}
+
+/// Bytes between object addresses (objects are this aligned).
+const OBJECT_SPACING: u64 = 0x40;
+
 /// The simulated heap and collector.
 #[derive(Default)]
 struct Heap {
-    /// Current address -> object id.
-    objects: HashMap<u64, u64>,
+    /// Current address -> object.
+    objects: HashMap<u64, Object>,
     next_addr: u64,
     next_id: u64,
     collections: u64,
 }
 
 impl Heap {
+    fn fresh_addr(&mut self) -> u64 {
+        self.next_addr += OBJECT_SPACING;
+        0x1_0000_0000 + self.next_addr
+    }
+
+    /// A new object whose reference field points to itself.
     fn alloc(&mut self) -> u64 {
-        self.next_addr += 0x40;
+        let a = self.fresh_addr();
         self.next_id += 1;
-        let a = 0x1_0000_0000 + self.next_addr;
-        self.objects.insert(a, self.next_id);
+        self.objects.insert(a, Object { id: self.next_id, field: a });
         a
     }
 
     /// The object id at `addr`, if `addr` is a current object address.
     fn get(&self, addr: u64) -> Option<u64> {
-        self.objects.get(&addr).copied()
+        self.objects.get(&addr).map(|o| o.id)
+    }
+
+    /// The object containing `addr` (a current object address plus an offset below the
+    /// spacing) and the offset.
+    fn containing(&mut self, addr: u64) -> Option<(&mut Object, u64)> {
+        let base = addr & !(OBJECT_SPACING - 1);
+        self.objects.get_mut(&base).map(|o| (o, addr - base))
+    }
+
+    /// A collection with `roots` (stack slots and the addresses they hold): keeps the
+    /// objects they reach through reference fields (a worklist), moves them, and returns
+    /// the roots' new values.
+    fn collect(&mut self, roots: &[u64]) -> Result<Vec<u64>, String> {
+        let mut moved: HashMap<u64, u64> = HashMap::new();
+        let mut survivors: HashMap<u64, Object> = HashMap::new();
+        let mut work: Vec<u64> = roots.to_vec();
+        while let Some(old) = work.pop() {
+            if moved.contains_key(&old) {
+                continue;
+            }
+            let obj = *self.objects.get(&old).ok_or_else(|| {
+                format!("the collector reaches {old:#x}, not a current object address")
+            })?;
+            let new = self.fresh_addr();
+            moved.insert(old, new);
+            survivors.insert(new, obj);
+            work.push(obj.field);
+        }
+        for o in survivors.values_mut() {
+            o.field = moved[&o.field];
+        }
+        self.objects = survivors;
+        self.collections += 1;
+        Ok(roots.iter().map(|r| moved[r]).collect())
     }
 }
 
@@ -275,7 +397,7 @@ const SLOT_BASE: u64 = 0x7000_0000_0000;
 /// The first violation (see the module docs).
 pub fn interpret(
     func: &Function,
-    callees: &[ir::FuncRef; 3],
+    callees: &[ir::FuncRef; 4],
     fuel: u64,
     moving: bool,
 ) -> Result<(Option<u64>, u64), String> {
@@ -334,23 +456,47 @@ pub fn interpret(
                     result(&mut vals, SLOT_BASE + 16 * stack_slot.index() as u64);
                 }
                 Opcode::Store => {
-                    let (x, addr) = (get(&vals, args[0])?, get(&vals, args[1])?);
-                    let slot = slot_of(addr)
-                        .ok_or_else(|| format!("{inst}: store to a non-slot address"))?;
-                    slots.insert(slot, x);
+                    let InstructionData::Store { offset, .. } = *data else { unreachable!() };
+                    let (x, base) = (get(&vals, args[0])?, get(&vals, args[1])?);
+                    let addr = base.wrapping_add_signed(i64::from(i32::from(offset)));
+                    if let Some(slot) = slot_of(addr) {
+                        slots.insert(slot, x);
+                        continue;
+                    }
+                    if heap.get(x).is_none() {
+                        return Err(format!(
+                            "{inst}: stores {x:#x}, which is not a current object address"
+                        ));
+                    }
+                    match heap.containing(addr) {
+                        Some((o, off)) if off == REF_FIELD as u64 => o.field = x,
+                        _ => {
+                            return Err(format!(
+                                "{inst}: store to {addr:#x}, no reference field of a current object (stale after a move?)"
+                            ));
+                        }
+                    }
                 }
                 Opcode::Load => {
-                    let addr = get(&vals, args[0])?;
+                    let InstructionData::Load { offset, .. } = *data else { unreachable!() };
+                    let base = get(&vals, args[0])?;
+                    let addr = base.wrapping_add_signed(i64::from(i32::from(offset)));
                     if let Some(slot) = slot_of(addr) {
                         let x = *slots
                             .get(&slot)
                             .ok_or_else(|| format!("{inst}: reload of unwritten {slot}"))?;
                         result(&mut vals, x);
                     } else {
-                        let id = heap.get(addr).ok_or_else(|| {
-                            format!("{inst}: field load through {addr:#x}, which is not a current object address (stale after a move, or not kept by a stack map)")
-                        })?;
-                        result(&mut vals, id);
+                        let x = match heap.containing(addr) {
+                            Some((o, 0)) => o.id,
+                            Some((o, off)) if off == REF_FIELD as u64 => o.field,
+                            _ => {
+                                return Err(format!(
+                                    "{inst}: field load through {addr:#x}, which is not in a current object (stale after a move, or not kept by a stack map)"
+                                ));
+                            }
+                        };
+                        result(&mut vals, x);
                     }
                 }
                 Opcode::Call => {
@@ -366,37 +512,53 @@ pub fn interpret(
                     if moving && (func_ref == callees[0] || func_ref == callees[1]) {
                         // A safepoint: collect, keeping exactly the stack map's objects.
                         let entries = dfg.user_stack_map_entries(inst).unwrap_or(&[]);
-                        let mut moved: HashMap<u64, u64> = HashMap::new();
-                        let mut survivors: HashMap<u64, u64> = HashMap::new();
+                        let mut roots = Vec::new();
                         for e in entries {
                             let old = *slots.get(&e.slot).ok_or_else(|| {
                                 format!("{inst}: its stack map names {}, never written", e.slot)
                             })?;
-                            let id = heap.get(old).ok_or_else(|| {
-                                format!("{inst}: its stack map's {} holds {old:#x}, not a current object address", e.slot)
-                            })?;
-                            let new = *moved.entry(old).or_insert_with(|| {
-                                heap.next_addr += 0x40;
-                                0x1_0000_0000 + heap.next_addr
-                            });
-                            survivors.insert(new, id);
-                            slots.insert(e.slot, new);
+                            if heap.get(old).is_none() {
+                                return Err(format!(
+                                    "{inst}: its stack map's {} holds {old:#x}, not a current object address",
+                                    e.slot
+                                ));
+                            }
+                            roots.push(old);
                         }
-                        heap.objects = survivors;
-                        heap.collections += 1;
+                        let new = heap.collect(&roots).map_err(|e| format!("{inst}: {e}"))?;
+                        for (e, n) in entries.iter().zip(new) {
+                            slots.insert(e.slot, n);
+                        }
                     }
                     if func_ref == callees[0] {
                         let a = heap.alloc();
                         result(&mut vals, a);
                     }
                 }
-                Opcode::Jump | Opcode::Brif => {
+                Opcode::ReturnCall => {
+                    // `%sum`: the ids of the objects passed (a tail call is no safepoint).
+                    let mut sum = 0u64;
+                    for a in &args {
+                        let addr = get(&vals, *a)?;
+                        let id = heap.get(addr).ok_or_else(|| {
+                            format!("{inst}: tail-calls with {addr:#x}, which is not a current object address")
+                        })?;
+                        sum = sum.wrapping_add(id);
+                    }
+                    return Ok((Some(sum), heap.collections));
+                }
+                Opcode::Jump | Opcode::Brif | Opcode::BrTable => {
+                    let dests = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables);
                     let taken = match data.opcode() {
                         Opcode::Jump => 0,
-                        _ => usize::from(get(&vals, args[0])? == 0),
+                        Opcode::Brif => usize::from(get(&vals, args[0])? == 0),
+                        // The default is first, then the table's entries.
+                        _ => match get(&vals, args[0])? as usize {
+                            i if i + 1 < dests.len() => i + 1,
+                            _ => 0,
+                        },
                     };
-                    let dest =
-                        data.branch_destination(&dfg.jump_tables, &dfg.exception_tables)[taken];
+                    let dest = dests[taken];
                     let target = dest.block(&dfg.value_lists);
                     let mut passed = Vec::new();
                     for a in dest.args(&dfg.value_lists) {
@@ -656,6 +818,54 @@ mod tests {
                 usize::from(check_stack_maps(&before, &g.func, &g.refs, &g.safepoints).is_err());
         }
         assert!(caught > 0, "no corpus input exposes the missing alias resolution");
+    }
+
+    /// The interpreter by itself also catches the spiller that drops a stack map entry
+    /// (the planted bug of the differential oracle's self-test).
+    #[test]
+    fn interpreter_catches_a_dropped_stack_map_entry() {
+        let broken =
+            wasmc::safepoints::Spiller { drop_stack_map_entry: true, ..Default::default() };
+        let failures = corpus().iter().filter(|d| run_with(d, &broken, false).is_err()).count();
+        println!("a dropped stack map entry: {failures} of the corpus's inputs catch it");
+        assert!(failures > 10, "only {failures} corpus inputs expose a dropped entry");
+    }
+
+    /// The corpus's generated functions contain every shape the generator makes:
+    /// `br_table`, tail calls, interior pointers, references stored to and loaded from
+    /// objects.
+    #[test]
+    fn corpus_exercises_every_shape() {
+        let mut counts = [0usize; 5];
+        for d in corpus() {
+            let Ok(g) = generate(&d) else { continue };
+            let dfg = &g.func.dfg;
+            for b in g.func.layout.blocks() {
+                for inst in g.func.layout.block_insts(b) {
+                    let args = dfg.inst_args(inst);
+                    let is_ref = |v: Value| g.refs.contains(dfg.resolve_aliases(v));
+                    let field = |i: &InstructionData| match *i {
+                        InstructionData::Load { offset, .. }
+                        | InstructionData::Store { offset, .. } => i32::from(offset) == REF_FIELD,
+                        _ => false,
+                    };
+                    let k = match dfg.insts[inst].opcode() {
+                        Opcode::BrTable => 0,
+                        Opcode::ReturnCall => 1,
+                        Opcode::Iadd if args.iter().any(|a| is_ref(*a)) => 2,
+                        Opcode::Store if field(&dfg.insts[inst]) => 3,
+                        Opcode::Load if field(&dfg.insts[inst]) => 4,
+                        _ => continue,
+                    };
+                    counts[k] += 1;
+                }
+            }
+        }
+        let names = ["br_table", "return_call", "interior pointers", "ref stores", "ref loads"];
+        println!("spiller corpus shapes: {:?}", names.iter().zip(counts).collect::<Vec<_>>());
+        for (n, c) in names.iter().zip(counts) {
+            assert!(c >= 20, "only {c} {n} in the spiller corpus ({counts:?})");
+        }
     }
 
     /// Generated functions do contain safepoints with live references.
