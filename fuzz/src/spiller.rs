@@ -9,10 +9,11 @@
 //! as field loads (also through an interior pointer, `iadd` of the reference and an
 //! offset), as stores of a reference into another object's field, and as arguments of
 //! `call %consume` (a safepoint) and `call %pure` (not a safepoint); `if`/`else`,
-//! `br_table` switches and bounded loops, nested; the function ends with `return` or with
+//! `br_table` switches, `try_call`s of an allocation that may throw (to a handler block)
+//! and bounded loops, nested; the function ends with `return` or with
 //! a tail call (`return_call %sum`, no safepoint). The spiller then runs with the
 //! translator's facts: allocation results, loaded reference fields and reference
-//! parameters are references; every `%alloc`/`%consume` call is a safepoint.
+//! parameters are references; every `%alloc`/`%consume`/`%try_alloc` call is a safepoint.
 //!
 //! Objects have two fields: their id at offset 0 and a reference at offset
 //! [`REF_FIELD`] (initially the object itself).
@@ -60,8 +61,8 @@ pub struct Generated {
     /// The safepoint calls.
     pub safepoints: Vec<ir::Inst>,
     /// Callee `FuncRef`s: `%alloc`, `%consume`, `%pure`, `%sum` (tail-called with the four
-    /// reference variables; returns the sum of their ids).
-    pub callees: [ir::FuncRef; 4],
+    /// reference variables; returns the sum of their ids), `%try_alloc` (`try_call`ed).
+    pub callees: [ir::FuncRef; 5],
 }
 
 struct Gen<'a, 'u, 'b> {
@@ -70,7 +71,7 @@ struct Gen<'a, 'u, 'b> {
     refs: Vec<Variable>,
     ref_values: Vec<Value>,
     calls: Vec<ir::Inst>,
-    callees: [ir::FuncRef; 4],
+    callees: [ir::FuncRef; 5],
 }
 
 impl Gen<'_, '_, '_> {
@@ -90,7 +91,7 @@ impl Gen<'_, '_, '_> {
     }
 
     fn stmt(&mut self, depth: u32) -> ArbResult<()> {
-        let choice = self.u.int_in_range(0..=14)?;
+        let choice = self.u.int_in_range(0..=16)?;
         match choice {
             10 => {
                 // pure(load(r + 8 - 8)): a use through an interior pointer
@@ -116,6 +117,7 @@ impl Gen<'_, '_, '_> {
                 self.b.def_var(r, v);
             }
             13 | 14 if depth < MAX_DEPTH => self.switch(depth)?,
+            15 | 16 => self.try_alloc()?,
             0 | 1 => {
                 // r = alloc()
                 let r = self.ref_var()?;
@@ -180,6 +182,38 @@ impl Gen<'_, '_, '_> {
         if self.u.arbitrary()? {
             self.stmts(depth + 1)?;
         }
+        self.b.ins().jump(join, &[]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        Ok(())
+    }
+
+    /// `r = try_call %try_alloc(flag)`: a safepoint that either returns a new object to
+    /// its normal continuation or throws to its handler (which leaves `r` as it was), as
+    /// calls inside a Wasm `try_table` do.
+    fn try_alloc(&mut self) -> ArbResult<()> {
+        let r = self.ref_var()?;
+        let flag = self.b.ins().iconst(I64, self.u.int_in_range(0..=1)?);
+        let (cont, pad, join) =
+            (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let v = self.b.append_block_param(cont, I64);
+        self.b.append_block_param(pad, I64);
+        let sig = self.b.func.dfg.ext_funcs[self.callees[4]].signature;
+        let pool = &mut self.b.func.dfg.value_lists;
+        let normal = ir::BlockCall::new(cont, [ir::BlockArg::TryCallRet(0)], pool);
+        let handler = ir::BlockCall::new(pad, [ir::BlockArg::TryCallExn(0)], pool);
+        let table =
+            ir::ExceptionTableData::new(sig, normal, [ir::ExceptionTableItem::Default(handler)]);
+        let et = self.b.func.dfg.exception_tables.push(table);
+        let call = self.b.ins().try_call(self.callees[4], &[flag], et);
+        self.calls.push(call);
+        self.ref_values.push(v);
+        self.b.seal_block(cont);
+        self.b.seal_block(pad);
+        self.b.switch_to_block(cont);
+        self.b.def_var(r, v);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(pad);
         self.b.ins().jump(join, &[]);
         self.b.seal_block(join);
         self.b.switch_to_block(join);
@@ -264,6 +298,7 @@ pub fn generate(data: &[u8]) -> ArbResult<Generated> {
         callee(&mut func, 1, 1, 0),
         callee(&mut func, 2, 1, 0),
         callee(&mut func, 3, REF_VARS, 1),
+        callee(&mut func, 4, 1, 1),
     ];
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
@@ -397,7 +432,7 @@ const SLOT_BASE: u64 = 0x7000_0000_0000;
 /// The first violation (see the module docs).
 pub fn interpret(
     func: &Function,
-    callees: &[ir::FuncRef; 4],
+    callees: &[ir::FuncRef; 5],
     fuel: u64,
     moving: bool,
 ) -> Result<(Option<u64>, u64), String> {
@@ -499,8 +534,14 @@ pub fn interpret(
                         result(&mut vals, x);
                     }
                 }
-                Opcode::Call => {
-                    let InstructionData::Call { func_ref, .. } = *data else { unreachable!() };
+                Opcode::Call | Opcode::TryCall => {
+                    let (func_ref, exception) = match *data {
+                        InstructionData::Call { func_ref, .. } => (func_ref, None),
+                        InstructionData::TryCall { func_ref, exception, .. } => {
+                            (func_ref, Some(exception))
+                        }
+                        _ => unreachable!(),
+                    };
                     for a in &args {
                         let addr = get(&vals, *a)?;
                         if func_ref == callees[1] && heap.get(addr).is_none() {
@@ -509,7 +550,7 @@ pub fn interpret(
                             ));
                         }
                     }
-                    if moving && (func_ref == callees[0] || func_ref == callees[1]) {
+                    if moving && func_ref != callees[2] {
                         // A safepoint: collect, keeping exactly the stack map's objects.
                         let entries = dfg.user_stack_map_entries(inst).unwrap_or(&[]);
                         let mut roots = Vec::new();
@@ -533,6 +574,33 @@ pub fn interpret(
                     if func_ref == callees[0] {
                         let a = heap.alloc();
                         result(&mut vals, a);
+                    }
+                    if let Some(et) = exception {
+                        // `%try_alloc(flag)`: throws if `flag` is set, else allocates; the
+                        // object reaches the normal continuation as `TryCallRet(0)`.
+                        let throws = get(&vals, args[0])? != 0;
+                        let table = &dfg.exception_tables[et];
+                        let dest = if throws {
+                            table
+                                .items()
+                                .find_map(|i| match i {
+                                    ir::ExceptionTableItem::Default(b) => Some(b),
+                                    _ => None,
+                                })
+                                .ok_or("a try_call without a default handler")?
+                        } else {
+                            *table.normal_return()
+                        };
+                        let ret = if throws { 0 } else { heap.alloc() };
+                        let mut passed = Vec::new();
+                        for a in dest.args(&dfg.value_lists) {
+                            passed.push(match a {
+                                ir::BlockArg::Value(v) => get(&vals, v)?,
+                                ir::BlockArg::TryCallRet(_) => ret,
+                                ir::BlockArg::TryCallExn(_) => 0,
+                            });
+                        }
+                        next = Some((dest.block(&dfg.value_lists), passed));
                     }
                 }
                 Opcode::ReturnCall => {
@@ -833,10 +901,10 @@ mod tests {
 
     /// The corpus's generated functions contain every shape the generator makes:
     /// `br_table`, tail calls, interior pointers, references stored to and loaded from
-    /// objects.
+    /// objects, `try_call`s.
     #[test]
     fn corpus_exercises_every_shape() {
-        let mut counts = [0usize; 5];
+        let mut counts = [0usize; 6];
         for d in corpus() {
             let Ok(g) = generate(&d) else { continue };
             let dfg = &g.func.dfg;
@@ -855,13 +923,15 @@ mod tests {
                         Opcode::Iadd if args.iter().any(|a| is_ref(*a)) => 2,
                         Opcode::Store if field(&dfg.insts[inst]) => 3,
                         Opcode::Load if field(&dfg.insts[inst]) => 4,
+                        Opcode::TryCall => 5,
                         _ => continue,
                     };
                     counts[k] += 1;
                 }
             }
         }
-        let names = ["br_table", "return_call", "interior pointers", "ref stores", "ref loads"];
+        let names =
+            ["br_table", "return_call", "interior pointers", "ref stores", "ref loads", "try_call"];
         println!("spiller corpus shapes: {:?}", names.iter().zip(counts).collect::<Vec<_>>());
         for (n, c) in names.iter().zip(counts) {
             assert!(c >= 20, "only {c} {n} in the spiller corpus ({counts:?})");
