@@ -12,11 +12,14 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use wasmc_fuzz::differential::Tally;
 use wasmc_fuzz::spiller::SpillerVerdict;
 
-/// Least fraction of the differential corpus whose runs are conclusive (every callable
-/// export called on both engines and compared). Measured: 195 of 205 inputs (95.1%).
+/// Least fraction of the differential corpus whose runs are conclusive (instantiated alike,
+/// initial state compared, then every callable export called on both engines and
+/// compared). Measured: 235 of 245 inputs (95.9%); the other 10 end in stack or heap
+/// exhaustion.
 const DIFFERENTIAL_CONCLUSIVE_FLOOR: f64 = 0.90;
-/// Least number of calls the differential corpus compares. Measured: 85.
-const DIFFERENTIAL_CALLS_FLOOR: usize = 75;
+/// Least number of calls the differential corpus compares (many random modules export no
+/// callable function). Measured: 189.
+const DIFFERENTIAL_CALLS_FLOOR: usize = 170;
 /// Most spiller corpus inputs whose interpretation may give up (fuel or liveness rounds
 /// exhausted) instead of comparing results. Measured: 0 of 200.
 const SPILLER_GAVE_UP_CEILING: f64 = 0.05;

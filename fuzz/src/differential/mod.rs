@@ -440,3 +440,76 @@ fn compare_state(
 
 /// Elements of each exported table compared after each call (the first ones).
 const TABLE_ELEMENTS: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use values::Token::{Int, Struct};
+
+    /// The descriptions of export `name`'s result on both engines (no arguments).
+    fn describe_both(wat: &str, name: &str) -> (Vec<Token>, Vec<Token>) {
+        let wasm = wat::parse_str(wat).unwrap();
+        let engine = wasmtime_engine();
+        let tmodule = wasmtime::Module::new(&engine, &wasm).unwrap();
+        let mut theirs = wasmtime::Store::new(&engine, wasmtime::StoreLimitsBuilder::new().build());
+        let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]).unwrap();
+        let mut out = [wasmtime::Val::I32(0)];
+        t_inst.get_func(&mut theirs, name).unwrap().call(&mut theirs, &[], &mut out).unwrap();
+        let t = values::wasmtime(&mut theirs, &out[0]).unwrap();
+        let compiled = wasmc::compile(&wasm, &wasmc_config()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m").unwrap();
+        let gc = GcConfig { stress: Some(1), poison: true, ..GcConfig::default() };
+        let mut ours = Store::new(512 << 10, gc).unwrap();
+        let inst = ours.instantiate(&loaded.module, &mut |_| None).unwrap();
+        let Some(Extern::Func(f)) = ours.instance(inst).export(name) else { panic!("export") };
+        let ty = f.ty().results[0];
+        let v = ours.call(&f, &[]).unwrap()[0];
+        let o = values::wasmc(ours.inner(), bits(v), ty).unwrap();
+        (t, o)
+    }
+
+    /// Objects are compared by their field values, down to `MAX_DEPTH`, on both engines.
+    #[test]
+    fn objects_are_described_by_their_fields() {
+        let wat = r#"(module
+          (type $cell (struct (field i32) (field (ref null $cell))))
+          (func (export "list") (result (ref null $cell))
+            (local $l (ref null $cell)) (local $i i32)
+            (loop $next
+              (local.set $l (struct.new $cell (local.get $i) (local.get $l)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $next (i32.lt_u (local.get $i) (i32.const 6))))
+            (local.get $l)))"#;
+        let (t, o) = describe_both(wat, "list");
+        let expected = vec![
+            Struct(2),
+            Int(5),
+            Struct(2),
+            Int(4),
+            Struct(2),
+            Int(3),
+            Struct(2),
+            Int(2),
+            Struct(2),
+        ];
+        assert_eq!(t, expected, "wasmtime");
+        assert_eq!(o, expected, "wasmc");
+    }
+
+    /// Arrays are compared by length and elements (packed ones zero-extended).
+    #[test]
+    fn arrays_are_described_by_their_elements() {
+        let wat = r#"(module
+          (type $a (array (mut i8)))
+          (func (export "bytes") (result (ref $a))
+            (local $x (ref null $a))
+            (local.set $x (array.new $a (i32.const -1) (i32.const 3)))
+            (array.set $a (local.get $x) (i32.const 1) (i32.const 7))
+            (ref.as_non_null (local.get $x))))"#;
+        let (t, o) = describe_both(wat, "bytes");
+        let expected = vec![values::Token::Array(3), Int(0xff), Int(7), Int(0xff)];
+        assert_eq!(t, expected, "wasmtime");
+        assert_eq!(o, expected, "wasmc");
+    }
+}
