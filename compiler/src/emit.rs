@@ -52,6 +52,10 @@ pub struct Config {
     /// Debug only: skip the spiller's alias resolution, to demonstrate the bug it prevents
     /// (Wasmtime #13228). Produces wrong code for functions whose references have aliases.
     pub no_alias_resolution: bool,
+    /// Debug only: the spiller leaves the first entry out of every safepoint's stack map
+    /// ([`crate::safepoints::Spiller::drop_stack_map_entry`]), a planted bug for the fuzz
+    /// oracles' self-tests. Produces wrong code for any reference live across a safepoint.
+    pub drop_stack_map_entry: bool,
     /// Check every function after the spiller with [`crate::safepoints::verify`] (an
     /// independent oracle; on in the filetests and the spec runner).
     pub verify_spills: bool,
@@ -90,7 +94,10 @@ fn translate_module(
         return Ok((translated.into_iter().map(|t| t.func).collect(), SpillStats::default()));
     }
     let analysis = MayGc::analyse(info, &translated, !config.no_gc_analysis);
-    let spiller = Spiller { resolve_aliases: !config.no_alias_resolution };
+    let spiller = Spiller {
+        resolve_aliases: !config.no_alias_resolution,
+        drop_stack_map_entry: config.drop_stack_map_entry,
+    };
     let mut stats = SpillStats::default();
     let num_imported = info.num_imported_funcs();
     let mut funcs = Vec::with_capacity(translated.len());

@@ -96,6 +96,10 @@ struct CodegenArgs {
     /// #13228).
     #[arg(long, hide = true)]
     debug_no_alias_resolution: bool,
+    /// Debug: the spiller leaves the first entry out of every stack map (miscompiles; a
+    /// planted bug for the fuzz oracles' self-tests).
+    #[arg(long, hide = true)]
+    debug_drop_stack_map_entry: bool,
     /// Debug: check every function after the spiller with an independent oracle
     /// (`wasmc::safepoints::verify`); a violation is a compile error.
     #[arg(long, hide = true)]
@@ -110,6 +114,7 @@ impl CodegenArgs {
             executable,
             no_gc_analysis: self.no_gc_analysis,
             no_alias_resolution: self.debug_no_alias_resolution,
+            drop_stack_map_entry: self.debug_drop_stack_map_entry,
             verify_spills: self.debug_verify_spills,
         }
     }

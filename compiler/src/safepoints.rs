@@ -51,11 +51,15 @@ pub struct Spiller {
     /// Resolve value aliases first (always, except in the debug mode that demonstrates
     /// Wasmtime #13228).
     pub resolve_aliases: bool,
+    /// Debug only: leave the first entry out of every safepoint's stack map, so the
+    /// collector neither keeps nor updates that reference (a planted bug the fuzz oracles'
+    /// self-tests must catch). Always off except in those tests.
+    pub drop_stack_map_entry: bool,
 }
 
 impl Default for Spiller {
     fn default() -> Spiller {
-        Spiller { resolve_aliases: true }
+        Spiller { resolve_aliases: true, drop_stack_map_entry: false }
     }
 }
 
@@ -91,7 +95,8 @@ impl Spiller {
         let mut stats =
             SpillStats { safepoints: safepoints.len(), slots: slots.len(), ..Default::default() };
         if !slots.is_empty() {
-            rewrite(func, &slots, &live_across, &is_safepoint, &mut stats);
+            let drop_first = self.drop_stack_map_entry;
+            rewrite(func, &slots, &live_across, &is_safepoint, drop_first, &mut stats);
         }
         stats
     }
@@ -256,12 +261,14 @@ pub fn liveness(
     result
 }
 
-/// Phase 5: spills, reloads, use rewriting and stack map entries.
+/// Phase 5: spills, reloads, use rewriting and stack map entries (without the first one
+/// of each safepoint with `drop_first`: see [`Spiller::drop_stack_map_entry`]).
 fn rewrite(
     func: &mut Function,
     slots: &HashMap<Value, StackSlot>,
     live_across: &HashMap<Inst, Vec<Value>>,
     safepoints: &EntitySet<Inst>,
+    drop_first: bool,
     stats: &mut SpillStats,
 ) {
     let blocks: Vec<Block> = func.layout.blocks().collect();
@@ -344,7 +351,8 @@ fn rewrite(
                 func.dfg.map_inst_values(inst, |v| map.get(&v).copied().unwrap_or(v));
             }
             if safepoints.contains(inst) {
-                for v in live_across.get(&inst).into_iter().flatten() {
+                let skip = usize::from(drop_first);
+                for v in live_across.get(&inst).into_iter().flatten().skip(skip) {
                     let slot = slots[v];
                     func.dfg.append_user_stack_map_entry(
                         inst,

@@ -135,6 +135,7 @@ fn spill_clif(func: &mut cranelift_codegen::ir::Function, h: &Header) -> Result<
     }
     let spiller = wasmc::safepoints::Spiller {
         resolve_aliases: !h.flags.iter().any(|f| f == "no-alias-resolution"),
+        ..Default::default()
     };
     spiller.run(func, &refs, &safepoints);
     wasmc::safepoints::verify(func, &refs, &safepoints)

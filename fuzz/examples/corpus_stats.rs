@@ -4,7 +4,7 @@
 //! (default: `fuzz/corpus/differential`, from the workspace root).
 
 fn main() {
-    let (mut ran, mut skipped) = (0, 0);
+    let mut tally = wasmc_fuzz::differential::Tally::default();
     let mut ops = std::collections::BTreeSet::new();
     let mut dirs: Vec<String> = std::env::args().skip(1).collect();
     // `--no-run`: count operators only, without running the oracle.
@@ -21,11 +21,11 @@ fn main() {
     for p in dir {
         let d = std::fs::read(&p).unwrap();
         if run {
-            match wasmc_fuzz::differential::run(&d) {
-                Ok(true) => ran += 1,
-                Ok(false) => skipped += 1,
-                Err(e) => println!("{}: {e}", p.display()),
+            let r = wasmc_fuzz::differential::run(&d);
+            if let Err(e) = &r {
+                println!("{}: {e}", p.display());
             }
+            tally.add(&r);
         }
         let mut u = arbitrary::Unstructured::new(&d);
         if let Ok(bytes) = wasmc_fuzz::differential::module(&mut u) {
@@ -42,7 +42,9 @@ fn main() {
             }
         }
     }
-    println!("ran {ran}, skipped {skipped}");
+    if run {
+        println!("{tally}");
+    }
     // Operator name prefixes of GC, typed references, exceptions and tail calls.
     const PREFIXES: &[&str] = &[
         "Struct",

@@ -4,7 +4,8 @@
 
 use core::mem::offset_of;
 
-/// The runtime type (RTT) of a defined type: one per canonical type in the process, immortal.
+/// The runtime type (RTT) of a defined type: one per live canonical type in the process
+/// (the runtime's type registry frees it with [`free_rtt`] when no store uses the type).
 ///
 /// Followed in memory by the supertype display: `depth + 1` pointers, where entry `i` is the
 /// RTT of the ancestor at depth `i` and entry `depth` is this RTT itself. A test against a
@@ -55,8 +56,9 @@ pub mod rtt {
     }
 }
 
-/// Allocates an immortal RTT whose display is `supers` (the supertype's display, outermost
-/// first) followed by the new RTT itself.
+/// Allocates an RTT whose display is `supers` (the supertype's display, outermost first)
+/// followed by the new RTT itself. It lives until [`free_rtt`] (never, for RTTs that are
+/// shared by the whole process).
 pub fn new_rtt(
     kind: RttKind,
     canonical_id: u32,
@@ -65,8 +67,8 @@ pub fn new_rtt(
 ) -> *const Rtt {
     let depth = supers.len();
     let words = core::mem::size_of::<Rtt>() / 8 + depth + 1;
-    // An RTT lives as long as the process: leaking is the point (types are never freed,
-    // compiled code and objects refer to them by address).
+    // Compiled code and objects refer to an RTT by address, so it is leaked here and
+    // reclaimed only by `free_rtt`, once its owner knows nothing refers to it any more.
     let mem: &'static mut [u64] = Box::leak(vec![0u64; words].into_boxed_slice());
     let p = mem.as_mut_ptr() as *mut Rtt;
     KNOWN_RTTS
@@ -90,6 +92,31 @@ pub fn new_rtt(
         display.add(depth).write(p);
     }
     p
+}
+
+/// Frees an RTT made by [`new_rtt`] and its layout (from [`set_layout`]), if any.
+///
+/// # Safety
+/// `r` must come from [`new_rtt`], not be freed yet, and nothing may use it afterwards: no
+/// live object has it in its header, no instance's RTT table and no other RTT's display
+/// holds it.
+pub unsafe fn free_rtt(r: *const Rtt) {
+    KNOWN_RTTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(Default::default)
+        .remove(&(r as usize));
+    // SAFETY: per the contract, `r` is a live RTT of `new_rtt`: its display has `depth + 1`
+    // entries after the header, in the boxed slice `new_rtt` leaked; its layout, if set,
+    // is the box `set_layout` leaked.
+    unsafe {
+        let layout = (*r).layout as *mut ObjectLayout;
+        if !layout.is_null() {
+            drop(Box::from_raw(layout));
+        }
+        let words = core::mem::size_of::<Rtt>() / 8 + (*r).depth as usize + 1;
+        drop(Box::from_raw(core::ptr::slice_from_raw_parts_mut(r as *mut u64, words)));
+    }
 }
 
 static KNOWN_RTTS: std::sync::Mutex<Option<std::collections::HashSet<usize>>> =
@@ -136,6 +163,21 @@ mod tests {
         }
         assert_eq!(rtt::DISPLAY, 24);
         assert_eq!(rtt::display_entry(2), 40);
+    }
+
+    #[test]
+    fn freed_rtts_are_no_longer_known() {
+        let a = new_rtt(RttKind::Struct, 0, false, &[]);
+        let b = new_rtt(RttKind::Struct, 1, true, &[a]);
+        // SAFETY: fresh RTTs, not shared.
+        unsafe { set_layout(b, struct_layout(&[FieldRepr { size: 8, gc_ref: true }])) };
+        assert!(is_known_rtt(a) && is_known_rtt(b));
+        // SAFETY: nothing else uses them (`b` first: its display names `a`).
+        unsafe {
+            free_rtt(b);
+            free_rtt(a);
+        }
+        assert!(!is_known_rtt(b) && !is_known_rtt(a));
     }
 }
 
@@ -260,11 +302,11 @@ pub fn array_size(elem_size: u32, len: u32) -> Option<u32> {
 /// # Safety
 /// `r` must come from [`new_rtt`] (its layout pointer, if any, from [`set_layout`]).
 pub unsafe fn layout_of<'a>(r: *const Rtt) -> Option<&'a ObjectLayout> {
-    // SAFETY: see the function's contract; layouts are leaked, hence 'static.
+    // SAFETY: see the function's contract; a layout lives as long as its RTT.
     unsafe { ((*r).layout as *const ObjectLayout).as_ref() }
 }
 
-/// Attaches an (immortal) object layout to a new RTT.
+/// Attaches an object layout to a new RTT (freed with it by [`free_rtt`]).
 ///
 /// # Safety
 /// `r` must come from [`new_rtt`] and not be in use by another thread yet.

@@ -510,8 +510,9 @@ pub struct Instance {
     funcrefs: Vec<*const VMFuncRef>,
     owned_funcrefs: Vec<Box<VMFuncRef>>,
     host_data: Vec<Box<HostFuncData>>,
-    /// Canonical type id per module type index.
-    type_ids: Vec<u32>,
+    /// Canonical type id per module type index; holds the types (and their RTTs, which
+    /// this instance's objects name) until the instance, i.e. its store, is dropped.
+    type_ids: types::TypeIds,
     rtts: Vec<*const Rtt>,
     /// Per tag index (imports first): the tag's definition.
     tags: Vec<*const crate::abi::VMTag>,

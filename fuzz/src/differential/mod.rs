@@ -1,0 +1,515 @@
+//! The `differential` oracle: a wasm-smith module (core, reference types, typed function
+//! references, GC, tail calls, exceptions; no imports; loops bounded by wasm-smith's
+//! `ensure_termination` fuel) is compiled by wasmc in-process (linked into a shared object
+//! and loaded, as the spec runner does) and run with a collection at every allocation and
+//! from-space poisoning; the `wasmtime` crate runs it with its copying collector. Every
+//! exported function is called in export order with arguments drawn from the input
+//! (numbers; for references null or, where the type admits it, an `i31ref`); the oracle
+//! compares results, traps by class ([`traps`]), then the exported globals, tables and
+//! memories after each call. Values are compared in depth ([`values`]): numbers exactly
+//! (NaNs as NaNs), `i31`s by value, structs and arrays by their fields and elements, down
+//! to a bounded depth and size.
+//!
+//! A wasmc memory fault (under poisoning, the symptom of a stale reference) agrees with
+//! nothing. Stack or heap exhaustion on either side ends the comparison without a verdict
+//! (the engines' limits differ: both heaps are capped at [`HEAP_LIMIT`] bytes), as does an
+//! instantiation that fails on both sides with an unclassified or inconclusive error: such
+//! runs are [`Verdict::Inconclusive`], and the corpus replay fails when too few runs are
+//! conclusive.
+//!
+//! An input that is a module (binary, or text starting with `(module`) is run as it is
+//! ([`given_module`]).
+//!
+//! Non-null struct, array or function references are not passed as arguments: a reference
+//! held by the host between calls is not a root in wasmc (it would dangle after a
+//! collection), so the oracle cannot hand one back soundly yet.
+
+pub mod traps;
+pub mod values;
+
+use arbitrary::Unstructured;
+use wasmc_gc::copying::GcConfig;
+use wasmc_runtime::instance::{Extern, Store, Val};
+use wasmc_runtime::meta::ValType;
+
+use traps::{TrapClass, agree, wasmc_class, wasmtime_class};
+use values::Token;
+
+/// What a call did on one engine.
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    /// Its results, described.
+    Returned(Vec<Vec<Token>>),
+    Trapped(TrapClass),
+}
+
+/// What one run of the oracle found, when the engines did not disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The input made no module both engines take (too short, or a construct wasmc
+    /// reports as unsupported, or one Wasmtime refuses).
+    NoModule,
+    /// The comparison stopped early without a verdict (stack or heap exhaustion, or both
+    /// instantiations failed in ways that cannot be compared), after `calls` agreeing calls.
+    Inconclusive {
+        /// Calls compared before it stopped.
+        calls: usize,
+    },
+    /// Every callable export was called on both engines and everything agreed.
+    Agreed {
+        /// Calls compared (0: no callable export, or an instantiation that trapped alike).
+        calls: usize,
+    },
+}
+
+/// Counts of verdicts over a corpus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Inputs run.
+    pub inputs: usize,
+    /// [`Verdict::NoModule`]s.
+    pub no_module: usize,
+    /// [`Verdict::Inconclusive`]s.
+    pub inconclusive: usize,
+    /// [`Verdict::Agreed`]s: the conclusive runs.
+    pub agreed: usize,
+    /// Disagreements (errors).
+    pub disagreed: usize,
+    /// Calls compared, over all runs.
+    pub calls: usize,
+}
+
+impl Tally {
+    /// Counts one run's result.
+    pub fn add(&mut self, r: &Result<Verdict, String>) {
+        self.inputs += 1;
+        match r {
+            Ok(Verdict::NoModule) => self.no_module += 1,
+            Ok(Verdict::Inconclusive { calls }) => {
+                self.inconclusive += 1;
+                self.calls += calls;
+            }
+            Ok(Verdict::Agreed { calls }) => {
+                self.agreed += 1;
+                self.calls += calls;
+            }
+            Err(_) => self.disagreed += 1,
+        }
+    }
+
+    /// The conclusive fraction of the inputs (0 for none).
+    pub fn conclusive_fraction(&self) -> f64 {
+        if self.inputs == 0 { 0.0 } else { self.agreed as f64 / self.inputs as f64 }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inputs: {} conclusive ({:.1}%), {} inconclusive, {} without a module, {} \
+             disagreements; {} calls compared",
+            self.inputs,
+            self.agreed,
+            100.0 * self.conclusive_fraction(),
+            self.inconclusive,
+            self.no_module,
+            self.disagreed,
+            self.calls
+        )
+    }
+}
+
+/// Bytes each engine's GC heap (and each linear memory) may grow to.
+pub const HEAP_LIMIT: usize = 64 << 20;
+
+/// The module wasm-smith makes of `u` for this oracle, with its termination fuel.
+///
+/// # Errors
+/// When `u` runs out.
+pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
+    let mut config = crate::smith::config();
+    config.max_imports = 0;
+    config.export_everything = true;
+    config.max_memory32_bytes = 1 << 20;
+    config.memory_max_size_required = true;
+    config.max_table_elements = 1000;
+    config.max_funcs = 20;
+    config.max_instructions = 200;
+    let mut m = wasm_smith::Module::new(config, u)?;
+    m.ensure_termination(1000).map_err(|_| arbitrary::Error::IncorrectFormat)?;
+    Ok(m.to_bytes())
+}
+
+fn wasmtime_engine() -> wasmtime::Engine {
+    let mut c = wasmtime::Config::new();
+    c.wasm_gc(true)
+        .wasm_function_references(true)
+        .wasm_tail_call(true)
+        .wasm_exceptions(true)
+        .wasm_reference_types(true)
+        .wasm_multi_memory(true)
+        .collector(wasmtime::Collector::Copying);
+    wasmtime::Engine::new(&c).expect("wasmtime configuration")
+}
+
+/// The compiler configuration of the oracle: spill verification on, as in the filetests.
+pub fn wasmc_config() -> wasmc::Config {
+    wasmc::Config { verify_spills: true, ..Default::default() }
+}
+
+/// Runs the oracle on the module generated from `data`.
+///
+/// # Errors
+/// A disagreement (or a wasmc fault, or an internal error), described.
+pub fn run(data: &[u8]) -> Result<Verdict, String> {
+    run_with(data, &wasmc_config())
+}
+
+/// [`run`], compiling with `config` (the self-test plants a spiller bug through its debug
+/// switches).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(data: &[u8], config: &wasmc::Config) -> Result<Verdict, String> {
+    if let Some(wasm) = given_module(data) {
+        // A hand-written corpus module: arguments from an empty stream (zeros, nulls).
+        return run_module(&wasm, &mut Unstructured::new(&[]), config);
+    }
+    let mut u = Unstructured::new(data);
+    let Ok(wasm) = module(&mut u) else { return Ok(Verdict::NoModule) };
+    run_module(&wasm, &mut u, config)
+}
+
+/// The module an input *is*, rather than one wasm-smith makes of it: a binary module, or a
+/// text module starting with `(module` (the corpus's hand-written regression modules, in
+/// `corpus/differential/*.wat`, that keep references live across allocations as random
+/// modules rarely do). Text that does not parse is an ordinary input.
+pub fn given_module(data: &[u8]) -> Option<Vec<u8>> {
+    if data.starts_with(b"\0asm") {
+        return Some(data.to_vec());
+    }
+    if data.starts_with(b"(module") {
+        return wat::parse_bytes(data).ok().map(|w| w.into_owned());
+    }
+    None
+}
+
+/// Runs the oracle on `wasm`, compiled with `config`, drawing call arguments from `u`.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_module(
+    wasm: &[u8],
+    u: &mut Unstructured<'_>,
+    config: &wasmc::Config,
+) -> Result<Verdict, String> {
+    thread_local! {
+        static ENGINE: wasmtime::Engine = wasmtime_engine();
+    }
+    let engine = ENGINE.with(|e| e.clone());
+    let Ok(tmodule) = wasmtime::Module::new(&engine, wasm) else { return Ok(Verdict::NoModule) };
+    let compiled = match wasmc::compile(wasm, config) {
+        Ok(c) => c,
+        Err(wasmc::CompileError::Unsupported { .. }) => return Ok(Verdict::NoModule),
+        Err(e) => return Err(format!("wasmc rejects a module wasmtime accepts: {e}")),
+    };
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m")?;
+    let gc = GcConfig {
+        stress: Some(1),
+        poison: true,
+        initial: 1 << 20,
+        max: HEAP_LIMIT,
+        ..GcConfig::default()
+    };
+    let mut ours = Store::new(512 << 10, gc).map_err(|e| e.to_string())?;
+    let limits = wasmtime::StoreLimitsBuilder::new().memory_size(HEAP_LIMIT).build();
+    let mut theirs = wasmtime::Store::new(&engine, limits);
+    theirs.limiter(|l| l);
+    let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]);
+    let o_inst = ours.instantiate(&loaded.module, &mut |_| None);
+    let (t_inst, o_inst) = match (t_inst, o_inst) {
+        (Ok(t), Ok(o)) => (t, o),
+        (t, o) => {
+            use wasmc_runtime::instance::InstantiateError as E;
+            let t_class = t.as_ref().err().map(wasmtime_class);
+            let o_class = match &o {
+                Err(E::Trap(trap)) => Some(wasmc_class(trap)),
+                Err(_) => Some(TrapClass::Other),
+                Ok(_) => None,
+            };
+            let inconclusive = |c: Option<TrapClass>| c.is_some_and(TrapClass::inconclusive);
+            return match (t_class, o_class) {
+                _ if o_class == Some(TrapClass::Fault) => Err(format!(
+                    "instantiation: wasmc faults ({}), wasmtime {:?}",
+                    o.err().map(|e| e.to_string()).unwrap_or_default(),
+                    t.err().map(|e| e.to_string())
+                )),
+                _ if inconclusive(t_class) || inconclusive(o_class) => {
+                    Ok(Verdict::Inconclusive { calls: 0 })
+                }
+                (Some(a), Some(b)) if agree(a, b) && a != TrapClass::Other => {
+                    Ok(Verdict::Agreed { calls: 0 })
+                }
+                (Some(_), Some(_)) if t_class == Some(TrapClass::Other) => {
+                    Ok(Verdict::Inconclusive { calls: 0 })
+                }
+                _ => Err(format!(
+                    "instantiation: wasmtime {:?} ({t_class:?}), wasmc {:?} ({o_class:?})",
+                    t.err().map(|e| e.to_string()),
+                    o.err().map(|e| e.to_string())
+                )),
+            };
+        }
+    };
+    let exports: Vec<(String, wasmtime::ExternType)> =
+        tmodule.exports().map(|e| (e.name().to_string(), e.ty())).collect();
+    compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
+        .map_err(|e| format!("after instantiation: {e}"))?;
+    let mut calls = 0;
+    for (name, ty) in &exports {
+        let wasmtime::ExternType::Func(fty) = ty else { continue };
+        let Some((t_args, o_args)) = arguments(fty, u, &mut theirs) else { continue };
+        let t_func = t_inst.get_func(&mut theirs, name).ok_or("wasmtime lost an export")?;
+        let mut t_results = vec![wasmtime::Val::I32(0); fty.results().len()];
+        let t_out = match t_func.call(&mut theirs, &t_args, &mut t_results) {
+            Ok(()) => Outcome::Returned(
+                t_results
+                    .iter()
+                    .map(|v| values::wasmtime(&mut theirs, v))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Err(e) => Outcome::Trapped(wasmtime_class(&e)),
+        };
+        let Some(Extern::Func(o_func)) = ours.instance(o_inst).export(name) else {
+            return Err(format!("wasmc lost the export `{name}`"));
+        };
+        let result_types = o_func.ty().results.clone();
+        let o_out = match ours.call(&o_func, &o_args) {
+            Ok(vals) => Outcome::Returned(
+                vals.into_iter()
+                    .zip(&result_types)
+                    .map(|(v, t)| values::wasmc(ours.inner(), bits(v), *t))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Err(t) => Outcome::Trapped(wasmc_class(&t)),
+        };
+        let inconclusive = |o: &Outcome| matches!(o, Outcome::Trapped(c) if c.inconclusive());
+        if o_out == Outcome::Trapped(TrapClass::Fault) {
+            return Err(format!("`{name}`: wasmc faults (wasmtime {t_out:?})"));
+        }
+        if inconclusive(&t_out) || inconclusive(&o_out) {
+            return Ok(Verdict::Inconclusive { calls });
+        }
+        let agreed = match (&t_out, &o_out) {
+            (Outcome::Trapped(a), Outcome::Trapped(b)) => agree(*a, *b),
+            (a, b) => a == b,
+        };
+        if !agreed {
+            return Err(format!("`{name}`: wasmtime {t_out:?}, wasmc {o_out:?}"));
+        }
+        calls += 1;
+        compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
+            .map_err(|e| format!("after `{name}`: {e}"))?;
+    }
+    drop(ours);
+    drop(loaded);
+    Ok(Verdict::Agreed { calls })
+}
+
+/// The raw bits of a wasmc value.
+fn bits(v: Val) -> u64 {
+    match v {
+        Val::I32(x) => x as u32 as u64,
+        Val::I64(x) => x as u64,
+        Val::F32(b) => b as u64,
+        Val::F64(b) => b,
+        Val::Ref(r) => r as u64,
+    }
+}
+
+/// Arguments for a function of type `fty`, the same on both engines, drawn from `u`:
+/// numbers by bits; references null or, where the type admits `i31` (`anyref`, `eqref`,
+/// `i31ref`), an `i31ref` of the same value (always, for non-nullable ones). `None` when a
+/// parameter needs a non-null reference of another kind (not passed, see the module docs).
+fn arguments(
+    fty: &wasmtime::FuncType,
+    u: &mut Unstructured<'_>,
+    theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
+) -> Option<(Vec<wasmtime::Val>, Vec<Val>)> {
+    use wasmtime::{HeapType as H, ValType as T};
+    let mut t_args = Vec::new();
+    let mut o_args = Vec::new();
+    for p in fty.params() {
+        let bits: u64 = u.arbitrary().unwrap_or(0);
+        let (t, o) = match p {
+            T::I32 => (wasmtime::Val::I32(bits as i32), Val::I32(bits as i32)),
+            T::I64 => (wasmtime::Val::I64(bits as i64), Val::I64(bits as i64)),
+            T::F32 => (wasmtime::Val::F32(bits as u32), Val::F32(bits as u32)),
+            T::F64 => (wasmtime::Val::F64(bits), Val::F64(bits)),
+            T::Ref(r) => {
+                let admits_i31 = matches!(r.heap_type(), H::Any | H::Eq | H::I31);
+                // The top bit chooses null for nullable types; the low 31 bits the value.
+                let null = r.is_nullable() && (bits >> 63 == 1 || !admits_i31);
+                if null {
+                    (wasmtime::Val::null_ref(r.heap_type()), Val::Ref(0))
+                } else if admits_i31 {
+                    let v = bits as u32 & 0x7fff_ffff;
+                    let i31 =
+                        wasmtime::AnyRef::from_i31(&mut *theirs, wasmtime::I31::wrapping_u32(v));
+                    (wasmtime::Val::AnyRef(Some(i31)), Val::Ref(values::wasmc_i31(v)))
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        t_args.push(t);
+        o_args.push(o);
+    }
+    Some((t_args, o_args))
+}
+
+/// Compares the exported globals, tables and memories of the two instances.
+fn compare_state(
+    exports: &[(String, wasmtime::ExternType)],
+    t_inst: &wasmtime::Instance,
+    theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
+    ours: &mut Store,
+    o_inst: usize,
+) -> Result<(), String> {
+    for (name, ty) in exports {
+        match ty {
+            wasmtime::ExternType::Global(_) => {
+                let t = t_inst.get_global(&mut *theirs, name).ok_or("global")?.get(&mut *theirs);
+                let Some(Extern::Global(g)) = ours.instance(o_inst).export(name) else {
+                    return Err(format!("wasmc lost the global `{name}`"));
+                };
+                let (v, gt) = (g.get(), g.ty.ty);
+                let ts = values::wasmtime(theirs, &t)?;
+                let os = values::wasmc(ours.inner(), bits(v), gt)?;
+                if ts != os {
+                    return Err(format!("global `{name}`: wasmtime {ts:?}, wasmc {os:?}"));
+                }
+            }
+            wasmtime::ExternType::Table(_) => {
+                let t = t_inst.get_table(&mut *theirs, name).ok_or("table")?;
+                let Some(Extern::Table(o)) = ours.instance(o_inst).export(name) else {
+                    return Err(format!("wasmc lost the table `{name}`"));
+                };
+                // SAFETY: exported tables live as long as their store; nothing runs while
+                // this reads them.
+                let (elements, element_ty) = unsafe { ((*o).elements().to_vec(), (*o).ty.element) };
+                let size = t.size(&*theirs);
+                if size != elements.len() as u64 {
+                    return Err(format!("table `{name}`: sizes {size} / {}", elements.len()));
+                }
+                for (i, e) in elements.iter().enumerate().take(TABLE_ELEMENTS) {
+                    let tv: wasmtime::Val =
+                        t.get(&mut *theirs, i as u64).ok_or("table element")?.into();
+                    let ts = values::wasmtime(theirs, &tv)?;
+                    let os = values::wasmc(ours.inner(), *e as u64, ValType::Ref(element_ty))?;
+                    if ts != os {
+                        return Err(format!("table `{name}`[{i}]: wasmtime {ts:?}, wasmc {os:?}"));
+                    }
+                }
+            }
+            wasmtime::ExternType::Memory(_) => {
+                let t = t_inst.get_memory(&mut *theirs, name).ok_or("memory")?;
+                let Some(Extern::Memory(m)) = ours.instance(o_inst).export(name) else {
+                    return Err(format!("wasmc lost the memory `{name}`"));
+                };
+                // SAFETY: exported memories live as long as their store.
+                let o = unsafe { (*m).data() };
+                let td = t.data(&*theirs);
+                if td != o {
+                    let first = td.iter().zip(o).position(|(a, b)| a != b);
+                    return Err(format!(
+                        "memory `{name}`: sizes {} / {}, first difference at {first:?}",
+                        td.len(),
+                        o.len()
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Elements of each exported table compared after each call (the first ones).
+const TABLE_ELEMENTS: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use values::Token::{Int, Struct};
+
+    /// The descriptions of export `name`'s result on both engines (no arguments).
+    fn describe_both(wat: &str, name: &str) -> (Vec<Token>, Vec<Token>) {
+        let wasm = wat::parse_str(wat).unwrap();
+        let engine = wasmtime_engine();
+        let tmodule = wasmtime::Module::new(&engine, &wasm).unwrap();
+        let mut theirs = wasmtime::Store::new(&engine, wasmtime::StoreLimitsBuilder::new().build());
+        let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]).unwrap();
+        let mut out = [wasmtime::Val::I32(0)];
+        t_inst.get_func(&mut theirs, name).unwrap().call(&mut theirs, &[], &mut out).unwrap();
+        let t = values::wasmtime(&mut theirs, &out[0]).unwrap();
+        let compiled = wasmc::compile(&wasm, &wasmc_config()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m").unwrap();
+        let gc = GcConfig { stress: Some(1), poison: true, ..GcConfig::default() };
+        let mut ours = Store::new(512 << 10, gc).unwrap();
+        let inst = ours.instantiate(&loaded.module, &mut |_| None).unwrap();
+        let Some(Extern::Func(f)) = ours.instance(inst).export(name) else { panic!("export") };
+        let ty = f.ty().results[0];
+        let v = ours.call(&f, &[]).unwrap()[0];
+        let o = values::wasmc(ours.inner(), bits(v), ty).unwrap();
+        (t, o)
+    }
+
+    /// Objects are compared by their field values, down to `MAX_DEPTH`, on both engines.
+    #[test]
+    fn objects_are_described_by_their_fields() {
+        let wat = r#"(module
+          (type $cell (struct (field i32) (field (ref null $cell))))
+          (func (export "list") (result (ref null $cell))
+            (local $l (ref null $cell)) (local $i i32)
+            (loop $next
+              (local.set $l (struct.new $cell (local.get $i) (local.get $l)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $next (i32.lt_u (local.get $i) (i32.const 6))))
+            (local.get $l)))"#;
+        let (t, o) = describe_both(wat, "list");
+        let expected = vec![
+            Struct(2),
+            Int(5),
+            Struct(2),
+            Int(4),
+            Struct(2),
+            Int(3),
+            Struct(2),
+            Int(2),
+            Struct(2),
+        ];
+        assert_eq!(t, expected, "wasmtime");
+        assert_eq!(o, expected, "wasmc");
+    }
+
+    /// Arrays are compared by length and elements (packed ones zero-extended).
+    #[test]
+    fn arrays_are_described_by_their_elements() {
+        let wat = r#"(module
+          (type $a (array (mut i8)))
+          (func (export "bytes") (result (ref $a))
+            (local $x (ref null $a))
+            (local.set $x (array.new $a (i32.const -1) (i32.const 3)))
+            (array.set $a (local.get $x) (i32.const 1) (i32.const 7))
+            (ref.as_non_null (local.get $x))))"#;
+        let (t, o) = describe_both(wat, "bytes");
+        let expected = vec![values::Token::Array(3), Int(0xff), Int(7), Int(0xff)];
+        assert_eq!(t, expected, "wasmtime");
+        assert_eq!(o, expected, "wasmc");
+    }
+}

@@ -1,0 +1,127 @@
+//! Trap classes: what both engines can report about a call that did not return, in terms
+//! the oracle compares.
+
+use wasmc_runtime::traps::{Trap, TrapKind};
+
+/// The class of a trap, as both engines can report it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrapClass {
+    /// `unreachable`.
+    Unreachable,
+    /// Linear memory out of bounds.
+    Memory,
+    /// Table index out of bounds (`undefined element`, `out of bounds table access`).
+    Table,
+    /// Null: `call_indirect` of a null element, or a null reference dereferenced.
+    Null,
+    /// `call_indirect` signature mismatch.
+    Signature,
+    /// Integer overflow.
+    Overflow,
+    /// Division by zero.
+    DivZero,
+    /// Invalid float-to-int conversion.
+    Conversion,
+    /// Array index out of bounds.
+    Array,
+    /// A failed `ref.cast`.
+    Cast,
+    /// Out of memory / allocation too large (inconclusive: the engines' limits differ).
+    Oom,
+    /// An uncaught exception.
+    Exception,
+    /// Stack exhaustion (inconclusive).
+    Stack,
+    /// wasmc only: a memory fault in compiled code that is no trap site — a wasmc bug, or,
+    /// with from-space poisoning, a stale reference. It never agrees with anything.
+    Fault,
+    /// Anything else.
+    Other,
+}
+
+impl TrapClass {
+    /// Whether a trap of this class ends the comparison without a verdict (the engines'
+    /// stack and heap limits differ).
+    pub fn inconclusive(self) -> bool {
+        matches!(self, TrapClass::Stack | TrapClass::Oom)
+    }
+}
+
+/// The class of a wasmc trap.
+pub fn wasmc_class(t: &Trap) -> TrapClass {
+    use wasmc_runtime::abi::TrapCode as C;
+    match &t.kind {
+        TrapKind::Wasm(c) => match c {
+            C::Unreachable => TrapClass::Unreachable,
+            C::MemoryOutOfBounds | C::HeapOutOfBounds => TrapClass::Memory,
+            C::TableOutOfBounds | C::UndefinedElement => TrapClass::Table,
+            C::UninitializedElement
+            | C::NullReference
+            | C::NullFunctionReference
+            | C::NullStructReference
+            | C::NullArrayReference
+            | C::NullI31Reference => TrapClass::Null,
+            C::IndirectCallTypeMismatch => TrapClass::Signature,
+            C::IntegerOverflow => TrapClass::Overflow,
+            C::IntegerDivisionByZero => TrapClass::DivZero,
+            C::BadConversionToInteger => TrapClass::Conversion,
+            C::ArrayOutOfBounds => TrapClass::Array,
+            C::CastFailure => TrapClass::Cast,
+            C::OutOfMemory | C::AllocationTooLarge => TrapClass::Oom,
+            C::StackOverflow => TrapClass::Stack,
+            _ => TrapClass::Other,
+        },
+        TrapKind::Exception(_) => TrapClass::Exception,
+        TrapKind::Fault { .. } => TrapClass::Fault,
+        _ => TrapClass::Other,
+    }
+}
+
+/// The class of a Wasmtime error from a call or an instantiation.
+pub fn wasmtime_class(e: &wasmtime::Error) -> TrapClass {
+    use wasmtime::Trap as T;
+    if e.downcast_ref::<wasmtime::ThrownException>().is_some() {
+        return TrapClass::Exception;
+    }
+    match e.downcast_ref::<T>() {
+        Some(T::UnreachableCodeReached) => TrapClass::Unreachable,
+        Some(T::MemoryOutOfBounds) => TrapClass::Memory,
+        Some(T::TableOutOfBounds) => TrapClass::Table,
+        Some(T::IndirectCallToNull | T::NullReference) => TrapClass::Null,
+        Some(T::BadSignature) => TrapClass::Signature,
+        Some(T::IntegerOverflow) => TrapClass::Overflow,
+        Some(T::IntegerDivisionByZero) => TrapClass::DivZero,
+        Some(T::BadConversionToInteger) => TrapClass::Conversion,
+        Some(T::ArrayOutOfBounds) => TrapClass::Array,
+        Some(T::CastFailure) => TrapClass::Cast,
+        Some(T::AllocationTooLarge) => TrapClass::Oom,
+        Some(T::StackOverflow) => TrapClass::Stack,
+        _ if format!("{e:?}").contains("GC heap out of memory") => TrapClass::Oom,
+        _ => TrapClass::Other,
+    }
+}
+
+/// Whether a call that trapped with `theirs` on Wasmtime and `ours` on wasmc agrees.
+/// A [`TrapClass::Fault`] agrees with nothing, not even another fault.
+pub fn agree(theirs: TrapClass, ours: TrapClass) -> bool {
+    theirs == ours && ours != TrapClass::Fault
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_agrees_with_nothing() {
+        let fault = wasmc_class(&Trap {
+            kind: TrapKind::Fault { signal: 11, addr: 0xdbdb_dbdb },
+            ..Trap::host("")
+        });
+        assert_eq!(fault, TrapClass::Fault);
+        let other = wasmtime_class(&wasmtime::Error::msg("something unclassified"));
+        assert_eq!(other, TrapClass::Other);
+        assert!(!agree(other, fault));
+        assert!(!agree(TrapClass::Fault, fault));
+        assert!(agree(TrapClass::Other, TrapClass::Other));
+    }
+}
