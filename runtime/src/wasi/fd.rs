@@ -16,22 +16,11 @@ use super::{Cx, a32, errno, fdflags, filetype::*, ptr, put_filestat, rights, tim
 /// Transfers of one call stop at `u32::MAX` bytes: the count is returned as a `u32`.
 const MAX_TRANSFER: u64 = u32::MAX as u64;
 
-/// One `read`/`pread` (EINTR retried) into `buf`; returns the bytes read.
-fn read_once(fd: &Fd, buf: &mut [u8], offset: Option<u64>) -> Result<usize, u32> {
-    if let Fd::Dir { .. } = fd {
-        return Err(errno::ISDIR);
-    }
-    let raw = fd.raw();
+/// Runs the system call `op` (a `read`/`write`-style call returning a byte count or -1)
+/// until it is not interrupted; returns the byte count or the WASI errno.
+fn retry_eintr(mut op: impl FnMut() -> isize) -> Result<usize, u32> {
     loop {
-        let n = match offset {
-            // SAFETY: reads at most `buf.len()` bytes into a live, exclusively borrowed buffer.
-            None => unsafe { libc::read(raw, buf.as_mut_ptr().cast(), buf.len()) },
-            Some(off) => {
-                let off = i64::try_from(off).map_err(|_| errno::INVAL)?;
-                // SAFETY: as above.
-                unsafe { libc::pread(raw, buf.as_mut_ptr().cast(), buf.len(), off) }
-            }
-        };
+        let n = op();
         if n >= 0 {
             return Ok(n as usize);
         }
@@ -42,30 +31,34 @@ fn read_once(fd: &Fd, buf: &mut [u8], offset: Option<u64>) -> Result<usize, u32>
     }
 }
 
+/// One `read`/`pread` (EINTR retried) into `buf`; returns the bytes read.
+fn read_once(fd: &Fd, buf: &mut [u8], offset: Option<u64>) -> Result<usize, u32> {
+    if let Fd::Dir { .. } = fd {
+        return Err(errno::ISDIR);
+    }
+    let raw = fd.raw();
+    let offset = offset.map(|off| i64::try_from(off).map_err(|_| errno::INVAL)).transpose()?;
+    retry_eintr(|| match offset {
+        // SAFETY: reads at most `buf.len()` bytes into a live, exclusively borrowed buffer.
+        None => unsafe { libc::read(raw, buf.as_mut_ptr().cast(), buf.len()) },
+        // SAFETY: as above.
+        Some(off) => unsafe { libc::pread(raw, buf.as_mut_ptr().cast(), buf.len(), off) },
+    })
+}
+
 /// One `write`/`pwrite` (EINTR retried) from `buf`; returns the bytes written.
 fn write_once(fd: &Fd, buf: &[u8], offset: Option<u64>) -> Result<usize, u32> {
     if let Fd::Dir { .. } = fd {
         return Err(errno::ISDIR);
     }
     let raw = fd.raw();
-    loop {
-        let n = match offset {
-            // SAFETY: writes at most `buf.len()` bytes from a live buffer.
-            None => unsafe { libc::write(raw, buf.as_ptr().cast(), buf.len()) },
-            Some(off) => {
-                let off = i64::try_from(off).map_err(|_| errno::INVAL)?;
-                // SAFETY: as above.
-                unsafe { libc::pwrite(raw, buf.as_ptr().cast(), buf.len(), off) }
-            }
-        };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = last_errno();
-        if e != errno::INTR {
-            return Err(e);
-        }
-    }
+    let offset = offset.map(|off| i64::try_from(off).map_err(|_| errno::INVAL)).transpose()?;
+    retry_eintr(|| match offset {
+        // SAFETY: writes at most `buf.len()` bytes from a live buffer.
+        None => unsafe { libc::write(raw, buf.as_ptr().cast(), buf.len()) },
+        // SAFETY: as above.
+        Some(off) => unsafe { libc::pwrite(raw, buf.as_ptr().cast(), buf.len(), off) },
+    })
 }
 
 /// Reads into the iovecs in order, straight into guest memory, until one is not filled;
