@@ -451,7 +451,10 @@ impl Runner<'_> {
         let Some(Extern::Func(f)) = self.store.instance(i).export(invoke.name) else {
             return Err(ExecError::Other(format!("no exported function `{}`", invoke.name)));
         };
-        self.store.call(&f, &args).map_err(|t| ExecError::from_trap(&t))
+        let results = self.store.call(&f, &args).map_err(|t| ExecError::from_trap(&t))?;
+        // The results are checked at once (nothing collects before), so their raw bits do.
+        let inner = self.store.inner();
+        results.iter().map(|r| inner.raw(r).map_err(|e| ExecError::Other(e.to_string()))).collect()
     }
 
     fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, ExecError> {

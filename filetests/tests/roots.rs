@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasmc_filetests::wast::{Loaded, load_shared};
 use wasmc_gc::copying::GcConfig;
 use wasmc_runtime::abi::TrapCode;
-use wasmc_runtime::instance::{Extern, Func, HostFunc, Store, StoreInner, Val};
+use wasmc_runtime::instance::{Extern, Func, HostFunc, RootedVal, Store, StoreInner, Val};
 use wasmc_runtime::meta::{FuncType, HeapType, RefType, ValType};
 use wasmc_runtime::registry;
 use wasmc_runtime::roots::RootError;
@@ -41,6 +41,14 @@ fn load(wat: &str) -> Module {
 /// Collect at every allocation and poison from-space.
 fn stress() -> GcConfig {
     GcConfig { initial: 1 << 20, stress: Some(1), poison: true, ..GcConfig::default() }
+}
+
+/// The plain values of a call's results (a GC reference result is `None`), its trap's
+/// kind on failure.
+fn plain(
+    r: Result<Vec<RootedVal>, wasmc_runtime::traps::Trap>,
+) -> Result<Vec<Option<Val>>, TrapKind> {
+    r.map(|v| v.iter().map(RootedVal::plain).collect()).map_err(|t| t.kind)
 }
 
 /// Runs `f` on a thread with room for Wasm's stack and host frames.
@@ -151,8 +159,8 @@ fn interleaved_stores_find_their_own_frames() {
             // SAFETY: store B is alive and not in use: this thread runs store A's host
             // function, called from A's outermost activation.
             let r = unsafe { (*pb.0).call(rb.get(), &[Val::I32(1)]) };
-            match r {
-                Ok(v) if v == [Val::I32(101)] => Ok(()),
+            match plain(r) {
+                Ok(v) if v == [Some(Val::I32(101))] => Ok(()),
                 other => Err(TrapKind::Host(format!("B.run(1) gave {other:?}"))),
             }
         });
@@ -162,8 +170,8 @@ fn interleaved_stores_find_their_own_frames() {
             // the embedding API nests stores; A's outer call is suspended in host code.
             let inner: &mut StoreInner = unsafe { (*pa.0).inner() };
             nested2.fetch_add(1, Ordering::Relaxed);
-            match inner.call(ra.get(), &[Val::I32(vals[0] as u32 as i32 + 1)]) {
-                Ok(v) if v == [Val::I32(102)] => Ok(()),
+            match plain(inner.call(ra.get(), &[Val::I32(vals[0] as u32 as i32 + 1)])) {
+                Ok(v) if v == [Some(Val::I32(102))] => Ok(()),
                 other => Err(TrapKind::Host(format!("A.run(2) gave {other:?}"))),
             }
         });
@@ -173,12 +181,8 @@ fn interleaved_stores_find_their_own_frames() {
         run_b.set(export_func(&mut b, ib, "run"));
         for _ in 0..20 {
             let r = a.call(run_a.get(), &[Val::I32(0)]);
-            assert_eq!(
-                r,
-                Ok(vec![Val::I32(100)]),
-                "{}",
-                r.as_ref().err().map_or(String::new(), |t| t.to_string())
-            );
+            let message = r.as_ref().err().map_or(String::new(), |t| t.to_string());
+            assert_eq!(plain(r), Ok(vec![Some(Val::I32(100))]), "{message}");
         }
         assert_eq!(nested.load(Ordering::Relaxed), 20, "A → B → A nested every time");
     });
@@ -216,12 +220,12 @@ fn store_entered_from_another_store_has_a_stack_limit() {
         let run = export_func(&mut a, ia, "run");
         // The store's own data (host state) is what host functions see through `Caller`.
         assert!(a.inner().set_data(0u32).is_none());
-        assert_eq!(a.call(&run, &[Val::I32(0)]), Ok(vec![Val::I32(100)]));
+        assert_eq!(plain(a.call(&run, &[Val::I32(0)])), Ok(vec![Some(Val::I32(100))]));
         assert_eq!(a.inner().data::<u32>(), Some(&1));
         assert_eq!(a.inner().data::<i64>(), None);
         // Entered directly, B traps the same way.
         let r = b.call(rec.get(), &[Val::I32(0)]);
-        assert_eq!(r.map_err(|t| t.kind), Err(TrapKind::Wasm(TrapCode::StackOverflow)));
+        assert_eq!(plain(r), Err(TrapKind::Wasm(TrapCode::StackOverflow)));
     });
 }
 
@@ -236,7 +240,9 @@ const HOST_ROOTS: &str = r#"
       (drop (struct.new $s (i32.const 7)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
   (func (export "get") (param (ref null $s)) (result i32)
-    (struct.get $s 0 (local.get 0))))
+    (struct.get $s 0 (local.get 0)))
+  (func (export "make") (param i32) (result (ref $s) i32 (ref null $s) i31ref)
+    (struct.new $s (local.get 0)) (local.get 0) (ref.null $s) (ref.i31 (local.get 0))))
 "#;
 
 /// A host function keeps its reference argument (in its value slot, in a scoped root and
@@ -261,8 +267,8 @@ fn host_held_references_survive_collections() {
             caller.call(c.get(), &[Val::I32(20)]).map_err(|t| t.kind)?;
             // The argument's root followed the move.
             let arg = caller.store().get_root(&param).expect("rooted for the call");
-            match caller.call(g.get(), &[Val::Ref(arg)]) {
-                Ok(v) if v == [Val::I32(42)] || v == [Val::I32(43)] => {}
+            match plain(caller.call(g.get(), &[Val::Ref(arg)])) {
+                Ok(v) if v == [Some(Val::I32(42))] || v == [Some(Val::I32(43))] => {}
                 other => return fail(format!("get(argument) gave {other:?}")),
             }
             let store = caller.store();
@@ -283,7 +289,7 @@ fn host_held_references_survive_collections() {
         assert_eq!(store.inner().get_root(&scoped), Err(RootError::ScopeEnded));
         assert_eq!(store.inner().get_root(&param), Err(RootError::ScopeEnded));
         let r = store.inner().get_owned_root(&owned).expect("the owned root is alive");
-        assert_eq!(store.call(get.get(), &[Val::Ref(r)]), Ok(vec![Val::I32(42)]));
+        assert_eq!(plain(store.call(get.get(), &[Val::Ref(r)])), Ok(vec![Some(Val::I32(42))]));
         // A scoped root made by the host in a scope, read after collections.
         store.root_scope(|store| {
             let raw = store.call(&make, &[Val::I32(43)]).map(|_| ());
@@ -294,12 +300,44 @@ fn host_held_references_survive_collections() {
             drop(o);
             store.call(churn.get(), &[Val::I32(20)]).expect("churn runs");
             let r = store.inner().get_root(&h).expect("in scope");
-            assert_eq!(store.call(get.get(), &[Val::Ref(r)]), Ok(vec![Val::I32(43)]));
+            assert_eq!(plain(store.call(get.get(), &[Val::Ref(r)])), Ok(vec![Some(Val::I32(43))]));
         });
         assert_eq!(store.inner().roots.len(), 1, "only `owned` is still rooted");
         drop(owned);
         store.call(churn.get(), &[Val::I32(1)]).expect("churn runs");
         assert!(store.inner().roots.is_empty());
+    });
+}
+
+/// `Store::call` hands back a GC object as an owned root: it survives collections (in
+/// later calls) and reads the moved object; null and `i31` results stay plain values.
+#[test]
+fn call_results_are_rooted() {
+    on_big_stack(|| {
+        let m = load(HOST_ROOTS);
+        let mut store = Store::new(WASM_STACK, stress()).expect("a store");
+        let keep = host(
+            vec![ValType::Ref(RefType { nullable: false, heap: HeapType::Concrete(0) })],
+            |_, _| Ok(()),
+        );
+        let i = instantiate(&mut store, &m, &[("keep", keep)]);
+        let make = export_func(&mut store, i, "make");
+        let churn = export_func(&mut store, i, "churn");
+        let get = export_func(&mut store, i, "get");
+        let results = store.call(&make, &[Val::I32(42)]).expect("make runs");
+        let [RootedVal::Gc(object), plain_i32, null, i31] = &results[..] else {
+            panic!("results {results:?}")
+        };
+        assert_eq!(plain_i32.plain(), Some(Val::I32(42)));
+        assert_eq!(null.plain(), Some(Val::Ref(0)));
+        assert_eq!(i31.plain(), Some(Val::Ref(42 << 1 | 1)));
+        // Collections at every allocation move the object (and poison where it was).
+        store.call(&churn, &[Val::I32(20)]).expect("churn runs");
+        let moved = store.inner().raw(&results[0]).expect("rooted");
+        assert_eq!(store.inner().get_owned_root(object).map(Val::Ref), Ok(moved));
+        assert_eq!(plain(store.call(&get, &[moved])), Ok(vec![Some(Val::I32(42))]));
+        let mut other = Store::new(WASM_STACK, stress()).expect("a store");
+        assert_eq!(other.inner().raw(&results[0]), Err(RootError::WrongStore));
     });
 }
 
@@ -353,12 +391,8 @@ fn collections_while_modules_come_and_go() {
         let n = 100;
         for _ in 0..30 {
             let r = store.call(&list, &[Val::I32(n), Val::Ref(0)]);
-            assert_eq!(
-                r,
-                Ok(vec![Val::I32(n * (n + 1) / 2)]),
-                "{}",
-                r.as_ref().err().map_or(String::new(), |t| t.to_string())
-            );
+            let message = r.as_ref().err().map_or(String::new(), |t| t.to_string());
+            assert_eq!(plain(r), Ok(vec![Some(Val::I32(n * (n + 1) / 2))]), "{message}");
         }
         stop.store(true, Ordering::Relaxed);
         assert!(churner.join().expect("the churner does not panic") > 0);

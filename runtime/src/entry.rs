@@ -197,8 +197,11 @@ fn run_in(
     };
     match store.call(&func, &params) {
         Ok(results) => {
-            for r in results {
-                println!("{}", format_val(r));
+            for r in &results {
+                match store.inner().raw(r) {
+                    Ok(v) => println!("{}", format_val(v)),
+                    Err(e) => eprintln!("error: {e}"),
+                }
             }
             0
         }

@@ -72,6 +72,38 @@ impl Val {
     }
 }
 
+/// A value handed to the host by a call ([`Store::call`], [`Caller::call`]) that stays valid
+/// however many collections run: a reference into the GC heap is an owned root; everything
+/// else (numbers, null, `i31`s, `funcref`s, which never move) is its plain [`Val`].
+#[derive(Clone, Debug)]
+pub enum RootedVal {
+    /// A value whose raw bits stay valid.
+    Plain(Val),
+    /// A non-null reference to a GC object (it moves: read it with [`StoreInner::raw`]).
+    Gc(OwnedRooted),
+}
+
+impl RootedVal {
+    /// Holds the value `bits` of type `ty` (a type of `module`'s type section): roots it when
+    /// it refers to a GC object.
+    fn hold(store: &mut StoreInner, bits: u64, ty: ValType, module: &LoadedModule) -> RootedVal {
+        let heap_object = bits != 0 && bits & 1 == 0 && ty.is_gc_ref(&module.meta.types);
+        if heap_object {
+            RootedVal::Gc(store.root_owned(bits as usize))
+        } else {
+            RootedVal::Plain(Val::from_bits(bits, ty))
+        }
+    }
+
+    /// The plain value, if this is not a GC object reference.
+    pub fn plain(&self) -> Option<Val> {
+        match self {
+            RootedVal::Plain(v) => Some(*v),
+            RootedVal::Gc(_) => None,
+        }
+    }
+}
+
 /// What a host function sees of its caller.
 pub struct Caller<'a> {
     /// The calling instance.
@@ -96,11 +128,12 @@ impl Caller<'_> {
     /// Calls `func` (a function of this store) from the host function: re-enters Wasm,
     /// which may collect. Afterwards, the raw reference arguments in the host function's
     /// value slots may be stale: read them through [`Caller::param_root`]; root any other
-    /// reference the host keeps across this call ([`StoreInner::root`]).
+    /// reference the host keeps across this call ([`StoreInner::root`]). The results are
+    /// held as [`Store::call`]'s are.
     ///
     /// # Errors
     /// As [`Store::call`].
-    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         self.instance.store_mut().call(func, args)
     }
 
@@ -355,13 +388,15 @@ impl Store {
         &mut self.inner.instances[index]
     }
 
-    /// Calls `func` with `args`; returns its results or the trap. Reference results are
-    /// raw: valid until the next collection (any allocation or call into the store); root
-    /// those the host keeps ([`StoreInner::root_owned`]).
+    /// Calls `func` with `args`; returns its results or the trap. A reference result that
+    /// points into the GC heap is returned as an owned root ([`RootedVal::Gc`]), so it stays
+    /// valid across later calls and collections (read its current bits with
+    /// [`StoreInner::raw`]); nothing the host gets from a call dangles. The arguments are
+    /// raw: read a rooted reference's bits just before the call (nothing collects between).
     ///
     /// # Errors
     /// The trap, including argument count or type mismatches (as host traps).
-    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         self.inner.call(func, args)
     }
 
@@ -425,8 +460,35 @@ impl StoreInner {
         self.roots.get_owned(h)
     }
 
+    /// The current raw value of `v` (a GC reference's bits are valid until the next
+    /// collection).
+    ///
+    /// # Errors
+    /// `v` is rooted in another store.
+    pub fn raw(&self, v: &RootedVal) -> Result<Val, RootError> {
+        match v {
+            RootedVal::Plain(v) => Ok(*v),
+            RootedVal::Gc(h) => Ok(Val::Ref(self.get_owned_root(h)?)),
+        }
+    }
+
     /// Calls `func` with `args` (see [`Store::call`]); also the re-entry from a host
     /// function ([`Caller::call`]).
+    ///
+    /// # Errors
+    /// As [`Store::call`].
+    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
+        let values = self.call_raw(func, args)?;
+        let results = &func.ty().results;
+        Ok(values
+            .iter()
+            .zip(results)
+            .map(|(b, t)| RootedVal::hold(self, *b, *t, &func.module))
+            .collect())
+    }
+
+    /// Calls `func` with `args`; returns the raw result slots (GC references in them are
+    /// valid only until the next collection).
     ///
     /// Each call is an activation that records this store, the store's exit frame when it
     /// began and its stack limit (see `crate::stack`). The stack limit is set when the
@@ -436,7 +498,7 @@ impl StoreInner {
     ///
     /// # Errors
     /// As [`Store::call`].
-    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+    fn call_raw(&mut self, func: &Func, args: &[Val]) -> Result<Vec<u64>, Trap> {
         let ft = func.ty().clone();
         if args.len() != ft.params.len() {
             return Err(Trap::host(format!(
@@ -488,7 +550,8 @@ impl StoreInner {
         // scoped roots (its rooted arguments among them) end here.
         this.roots.end_scope(scope_mark);
         result?;
-        Ok(ft.results.iter().zip(&values).map(|(t, b)| Val::from_bits(*b, *t)).collect())
+        values.truncate(ft.results.len());
+        Ok(values)
     }
 }
 

@@ -20,16 +20,17 @@
 //! An input that is a module (binary, or text starting with `(module`) is run as it is
 //! ([`given_module`]).
 //!
-//! Non-null struct, array or function references are not passed as arguments: a reference
-//! held by the host between calls is not a root in wasmc (it would dangle after a
-//! collection), so the oracle cannot hand one back soundly yet.
+//! Every non-null reference a call returns is kept (by Wasmtime as its `Rooted` value, by
+//! wasmc as the owned root `Store::call` hands back) in a [`Pool`], and later calls take
+//! their reference arguments from it where the type matches: objects made by one call, held
+//! by the host across collections, are read and written by the next ones, on both engines.
 
 pub mod traps;
 pub mod values;
 
 use arbitrary::Unstructured;
 use wasmc_gc::copying::GcConfig;
-use wasmc_runtime::instance::{Extern, Store, Val};
+use wasmc_runtime::instance::{Extern, RootedVal, Store, Val};
 use wasmc_runtime::meta::ValType;
 
 use traps::{TrapClass, agree, wasmc_class, wasmtime_class};
@@ -54,11 +55,15 @@ pub enum Verdict {
     Inconclusive {
         /// Calls compared before it stopped.
         calls: usize,
+        /// Reference arguments of those calls that earlier calls had returned ([`Pool`]).
+        kept_args: usize,
     },
     /// Every callable export was called on both engines and everything agreed.
     Agreed {
         /// Calls compared (0: no callable export, or an instantiation that trapped alike).
         calls: usize,
+        /// Reference arguments of those calls that earlier calls had returned ([`Pool`]).
+        kept_args: usize,
     },
 }
 
@@ -77,6 +82,8 @@ pub struct Tally {
     pub disagreed: usize,
     /// Calls compared, over all runs.
     pub calls: usize,
+    /// Reference arguments, over all runs, that earlier calls had returned ([`Pool`]).
+    pub kept_args: usize,
 }
 
 impl Tally {
@@ -85,13 +92,15 @@ impl Tally {
         self.inputs += 1;
         match r {
             Ok(Verdict::NoModule) => self.no_module += 1,
-            Ok(Verdict::Inconclusive { calls }) => {
+            Ok(Verdict::Inconclusive { calls, kept_args }) => {
                 self.inconclusive += 1;
                 self.calls += calls;
+                self.kept_args += kept_args;
             }
-            Ok(Verdict::Agreed { calls }) => {
+            Ok(Verdict::Agreed { calls, kept_args }) => {
                 self.agreed += 1;
                 self.calls += calls;
+                self.kept_args += kept_args;
             }
             Err(_) => self.disagreed += 1,
         }
@@ -108,14 +117,15 @@ impl std::fmt::Display for Tally {
         write!(
             f,
             "{} inputs: {} conclusive ({:.1}%), {} inconclusive, {} without a module, {} \
-             disagreements; {} calls compared",
+             disagreements; {} calls compared, {} of their arguments kept from earlier calls",
             self.inputs,
             self.agreed,
             100.0 * self.conclusive_fraction(),
             self.inconclusive,
             self.no_module,
             self.disagreed,
-            self.calls
+            self.calls,
+            self.kept_args
         )
     }
 }
@@ -247,13 +257,13 @@ pub fn run_module(
                     t.err().map(|e| e.to_string())
                 )),
                 _ if inconclusive(t_class) || inconclusive(o_class) => {
-                    Ok(Verdict::Inconclusive { calls: 0 })
+                    Ok(Verdict::Inconclusive { calls: 0, kept_args: 0 })
                 }
                 (Some(a), Some(b)) if agree(a, b) && a != TrapClass::Other => {
-                    Ok(Verdict::Agreed { calls: 0 })
+                    Ok(Verdict::Agreed { calls: 0, kept_args: 0 })
                 }
                 (Some(_), Some(_)) if t_class == Some(TrapClass::Other) => {
-                    Ok(Verdict::Inconclusive { calls: 0 })
+                    Ok(Verdict::Inconclusive { calls: 0, kept_args: 0 })
                 }
                 _ => Err(format!(
                     "instantiation: wasmtime {:?} ({t_class:?}), wasmc {:?} ({o_class:?})",
@@ -267,10 +277,13 @@ pub fn run_module(
         tmodule.exports().map(|e| (e.name().to_string(), e.ty())).collect();
     compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
         .map_err(|e| format!("after instantiation: {e}"))?;
-    let mut calls = 0;
+    let (mut calls, mut kept_args) = (0, 0);
+    let mut pool = Pool::default();
     for (name, ty) in &exports {
         let wasmtime::ExternType::Func(fty) = ty else { continue };
-        let Some((t_args, o_args)) = arguments(fty, u, &mut theirs) else { continue };
+        let Some((t_args, o_args, kept)) = arguments(fty, u, &mut theirs, &mut ours, &pool) else {
+            continue;
+        };
         let t_func = t_inst.get_func(&mut theirs, name).ok_or("wasmtime lost an export")?;
         let mut t_results = vec![wasmtime::Val::I32(0); fty.results().len()];
         let t_out = match t_func.call(&mut theirs, &t_args, &mut t_results) {
@@ -286,13 +299,17 @@ pub fn run_module(
             return Err(format!("wasmc lost the export `{name}`"));
         };
         let result_types = o_func.ty().results.clone();
+        let mut o_results = Vec::new();
         let o_out = match ours.call(&o_func, &o_args) {
-            Ok(vals) => Outcome::Returned(
-                vals.into_iter()
-                    .zip(&result_types)
-                    .map(|(v, t)| values::wasmc(ours.inner(), bits(v), *t))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Ok(vals) => {
+                o_results = vals;
+                let mut described = Vec::new();
+                for (v, t) in o_results.iter().zip(&result_types) {
+                    let raw = ours.inner().raw(v).map_err(|e| e.to_string())?;
+                    described.push(values::wasmc(ours.inner(), raw.to_bits(), *t)?);
+                }
+                Outcome::Returned(described)
+            }
             Err(t) => Outcome::Trapped(wasmc_class(&t)),
         };
         let inconclusive = |o: &Outcome| matches!(o, Outcome::Trapped(c) if c.inconclusive());
@@ -300,7 +317,7 @@ pub fn run_module(
             return Err(format!("`{name}`: wasmc faults (wasmtime {t_out:?})"));
         }
         if inconclusive(&t_out) || inconclusive(&o_out) {
-            return Ok(Verdict::Inconclusive { calls });
+            return Ok(Verdict::Inconclusive { calls, kept_args });
         }
         let agreed = match (&t_out, &o_out) {
             (Outcome::Trapped(a), Outcome::Trapped(b)) => agree(*a, *b),
@@ -310,37 +327,74 @@ pub fn run_module(
             return Err(format!("`{name}`: wasmtime {t_out:?}, wasmc {o_out:?}"));
         }
         calls += 1;
+        kept_args += kept;
+        pool.keep(&t_results, o_results);
         compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
             .map_err(|e| format!("after `{name}`: {e}"))?;
     }
     drop(ours);
     drop(loaded);
-    Ok(Verdict::Agreed { calls })
+    Ok(Verdict::Agreed { calls, kept_args })
 }
 
-/// The raw bits of a wasmc value.
-fn bits(v: Val) -> u64 {
-    match v {
-        Val::I32(x) => x as u32 as u64,
-        Val::I64(x) => x as u64,
-        Val::F32(b) => b as u64,
-        Val::F64(b) => b,
-        Val::Ref(r) => r as u64,
+/// The non-null references earlier calls returned, each held by both engines: by Wasmtime
+/// as a value of its store (rooted until the store is dropped), by wasmc as what
+/// `Store::call` returned (an owned root for a GC object).
+#[derive(Default)]
+struct Pool {
+    refs: Vec<(wasmtime::Val, RootedVal)>,
+}
+
+impl Pool {
+    /// At most this many references are kept (the oldest are dropped first).
+    const CAPACITY: usize = 64;
+
+    /// Keeps the non-null references among one call's results.
+    fn keep(&mut self, theirs: &[wasmtime::Val], ours: Vec<RootedVal>) {
+        for (t, o) in theirs.iter().zip(ours) {
+            let non_null = t.ref_().is_some_and(|r| !r.is_null());
+            if non_null {
+                if self.refs.len() == Self::CAPACITY {
+                    self.refs.remove(0);
+                }
+                self.refs.push((t.clone(), o));
+            }
+        }
+    }
+
+    /// A kept reference of type `ty` (Wasmtime decides whether it matches), chosen by
+    /// `choice`, with its current wasmc bits.
+    fn pick(
+        &self,
+        ty: &wasmtime::RefType,
+        choice: u64,
+        theirs: &wasmtime::Store<wasmtime::StoreLimits>,
+        ours: &mut Store,
+    ) -> Option<(wasmtime::Val, Val)> {
+        let ty = wasmtime::ValType::Ref(ty.clone());
+        let fits: Vec<_> =
+            self.refs.iter().filter(|(t, _)| t.matches_ty(theirs, &ty).unwrap_or(false)).collect();
+        let (t, o) = fits.get(choice as usize % fits.len().max(1))?;
+        Some((t.clone(), ours.inner().raw(o).ok()?))
     }
 }
 
 /// Arguments for a function of type `fty`, the same on both engines, drawn from `u`:
-/// numbers by bits; references null or, where the type admits `i31` (`anyref`, `eqref`,
-/// `i31ref`), an `i31ref` of the same value (always, for non-nullable ones). `None` when a
-/// parameter needs a non-null reference of another kind (not passed, see the module docs).
+/// numbers by bits; references null, or a reference an earlier call returned ([`Pool`])
+/// where one has the type, or, where the type admits `i31` (`anyref`, `eqref`, `i31ref`),
+/// an `i31ref` of the same value; and how many came from the pool. `None` when a non-null
+/// parameter has no such value.
 fn arguments(
     fty: &wasmtime::FuncType,
     u: &mut Unstructured<'_>,
     theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
-) -> Option<(Vec<wasmtime::Val>, Vec<Val>)> {
+    ours: &mut Store,
+    pool: &Pool,
+) -> Option<(Vec<wasmtime::Val>, Vec<Val>, usize)> {
     use wasmtime::{HeapType as H, ValType as T};
     let mut t_args = Vec::new();
     let mut o_args = Vec::new();
+    let mut kept_args = 0;
     for p in fty.params() {
         let bits: u64 = u.arbitrary().unwrap_or(0);
         let (t, o) = match p {
@@ -350,10 +404,17 @@ fn arguments(
             T::F64 => (wasmtime::Val::F64(bits), Val::F64(bits)),
             T::Ref(r) => {
                 let admits_i31 = matches!(r.heap_type(), H::Any | H::Eq | H::I31);
-                // The top bit chooses null for nullable types; the low 31 bits the value.
-                let null = r.is_nullable() && (bits >> 63 == 1 || !admits_i31);
+                // The top bit chooses null for nullable types, the next one i31 over a kept
+                // reference; the low 31 bits the i31's value, the rest which kept reference.
+                let kept = (bits >> 62 & 1 == 0 || !admits_i31)
+                    .then(|| pool.pick(&r, bits >> 31, theirs, ours))
+                    .flatten();
+                let null = r.is_nullable() && (bits >> 63 == 1 || (!admits_i31 && kept.is_none()));
                 if null {
                     (wasmtime::Val::null_ref(r.heap_type()), Val::Ref(0))
+                } else if let Some(kept) = kept {
+                    kept_args += 1;
+                    kept
                 } else if admits_i31 {
                     let v = bits as u32 & 0x7fff_ffff;
                     let i31 =
@@ -368,7 +429,7 @@ fn arguments(
         t_args.push(t);
         o_args.push(o);
     }
-    Some((t_args, o_args))
+    Some((t_args, o_args, kept_args))
 }
 
 /// Compares the exported globals, tables and memories of the two instances.
@@ -388,7 +449,7 @@ fn compare_state(
                 };
                 let (v, gt) = (g.get(), g.ty.ty);
                 let ts = values::wasmtime(theirs, &t)?;
-                let os = values::wasmc(ours.inner(), bits(v), gt)?;
+                let os = values::wasmc(ours.inner(), v.to_bits(), gt)?;
                 if ts != os {
                     return Err(format!("global `{name}`: wasmtime {ts:?}, wasmc {os:?}"));
                 }
@@ -464,8 +525,9 @@ mod tests {
         let inst = ours.instantiate(&loaded.module, &mut |_| None).unwrap();
         let Some(Extern::Func(f)) = ours.instance(inst).export(name) else { panic!("export") };
         let ty = f.ty().results[0];
-        let v = ours.call(&f, &[]).unwrap()[0];
-        let o = values::wasmc(ours.inner(), bits(v), ty).unwrap();
+        let v = ours.call(&f, &[]).unwrap();
+        let raw = ours.inner().raw(&v[0]).unwrap();
+        let o = values::wasmc(ours.inner(), raw.to_bits(), ty).unwrap();
         (t, o)
     }
 
