@@ -15,10 +15,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasmc_filetests::wast::{Loaded, load_shared};
 use wasmc_gc::copying::GcConfig;
 use wasmc_runtime::abi::TrapCode;
-use wasmc_runtime::instance::{Extern, Func, HostFunc, RootedVal, Store, StoreInner, Val};
+use wasmc_runtime::instance::{Extern, Func, HostFunc, RootedVal, StoreInner, Val};
 use wasmc_runtime::meta::{FuncType, HeapType, RefType, ValType};
 use wasmc_runtime::registry;
 use wasmc_runtime::roots::RootError;
+use wasmc_runtime::store::Store;
 use wasmc_runtime::traps::TrapKind;
 
 /// Bytes of stack for Wasm code in these tests; the test threads get more.

@@ -1,7 +1,6 @@
 //! The runtime's knobs: every `WASMC_*` environment variable a compiled program reads, parsed
 //! once at start-up into a typed configuration (STYLE.md guide, rule 11).
 
-use crate::instance::DEFAULT_STACK_SIZE;
 use crate::printable::Printable;
 
 /// Configuration of a program run.
@@ -26,6 +25,10 @@ pub struct RuntimeConfig {
     pub deterministic: bool,
 }
 
+/// Default bytes of stack for Wasm code (`WASMC_STACK_SIZE` unset).
+pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
+/// Extra stack for host code beyond the Wasm stack on the thread that runs the program.
+pub const HOST_STACK: usize = 2 << 20;
 /// Least bytes of Wasm stack `WASMC_STACK_SIZE` accepts (64 KiB).
 pub const MIN_STACK_SIZE: usize = 64 << 10;
 /// Most bytes of Wasm stack `WASMC_STACK_SIZE` accepts (4 GiB): the program's thread gets
@@ -233,7 +236,7 @@ mod tests {
         };
         assert_eq!(ok("64K"), 65536);
         assert_eq!(ok("4G"), MAX_STACK_SIZE);
-        assert!(MAX_STACK_SIZE.checked_add(crate::entry::HOST_STACK).is_some());
+        assert!(MAX_STACK_SIZE.checked_add(HOST_STACK).is_some());
     }
 
     #[test]

@@ -5,19 +5,17 @@ use std::ffi::{CStr, c_char};
 use std::sync::Arc;
 
 use crate::abi::ModuleDescriptor;
-use crate::config::RuntimeConfig;
-use crate::instance::{Extern, InstantiateError, Store, Val};
+use crate::config::{HOST_STACK, RuntimeConfig};
+use crate::instance::{Extern, InstantiateError, Val};
 use crate::meta::{CompositeType, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
+use crate::store::Store;
 use crate::traps::{Trap, TrapKind};
 use crate::wasi::{WasiCtx, wasi_import};
 
 /// Exit status after a Wasm trap (as `wasmtime run`: abort's 128 + SIGABRT).
 pub const TRAP_EXIT_STATUS: i32 = 134;
-
-/// Extra stack for host code beyond the Wasm stack on the thread that runs the program.
-pub(crate) const HOST_STACK: usize = 2 << 20;
 
 /// Runs the module described by `module` as a program: instantiate with WASI, then call
 /// `_start` (or the export named by `WASMC_INVOKE`). Returns the exit status.
@@ -136,7 +134,7 @@ fn run_in(
             if config.deterministic {
                 w.set_deterministic();
             }
-            store.inner().wasi = Some(Box::new(w));
+            store.inner().set_data(w);
         }
         Err(e) => {
             eprintln!("error: {}", escape_line(&e.to_string()));

@@ -1,6 +1,7 @@
-//! Stores, instances, and calls from the host into Wasm.
+//! Instances, a store's shared state, and calls from the host into Wasm.
 //!
-//! A [`Store`] owns instances that may call each other (and share a stack limit). An
+//! A store ([`crate::store::Store`], which owns a [`StoreInner`]) holds instances that may
+//! call each other (and share a stack limit). An
 //! [`Instance`] owns its VM context and everything the context points to: memories, tables,
 //! global cells and `funcref`s of the functions it defines. Instances are boxed and never
 //! freed before their store, so raw pointers between instances of one store stay valid.
@@ -9,8 +10,8 @@ use std::any::Any;
 use std::sync::Arc;
 
 use crate::abi::{
-    ArrayToWasmTrampoline, VMContext, VMFuncRef, VMGlobal, VMHostFuncData, VMMemory,
-    VMStoreContext, VMTable, WASM_PAGE_SIZE,
+    ArrayToWasmTrampoline, BuiltinFunctions, VMContext, VMFuncRef, VMGlobal, VMHostFuncData,
+    VMMemory, VMStoreContext, VMTable, WASM_PAGE_SIZE,
 };
 use crate::host_values::HostBoxes;
 use crate::memory::Memory;
@@ -23,7 +24,6 @@ use crate::stack::ActivationInfo;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
 use crate::types;
-use crate::wasi::WasiCtx;
 use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError};
 use wasmc_gc::layout::Rtt;
 
@@ -72,7 +72,7 @@ impl Val {
     }
 }
 
-/// A value handed to the host by a call ([`Store::call`], [`Caller::call`]) that stays valid
+/// A value handed to the host by a call ([`Store::call`](crate::store::Store::call), [`Caller::call`]) that stays valid
 /// however many collections run: a reference into the GC heap is an owned root; everything
 /// else (numbers, null, `i31`s, `funcref`s, which never move) is its plain [`Val`].
 #[derive(Clone, Debug)]
@@ -129,23 +129,25 @@ impl Caller<'_> {
     /// which may collect. Afterwards, the raw reference arguments in the host function's
     /// value slots may be stale: read them through [`Caller::param_root`]; root any other
     /// reference the host keeps across this call ([`StoreInner::root`]). The results are
-    /// held as [`Store::call`]'s are.
+    /// held as [`Store::call`](crate::store::Store::call)'s are.
     ///
     /// # Errors
-    /// As [`Store::call`].
+    /// As [`Store::call`](crate::store::Store::call).
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         self.instance.store_mut().call(func, args)
     }
 
-    /// The caller's memory 0 and the store's WASI context.
-    pub fn memory_and_wasi(&mut self) -> (Option<&mut [u8]>, Option<&mut WasiCtx>) {
+    /// The caller's memory 0 and its store (whose data holds host state such as a WASI
+    /// context), borrowed together.
+    pub fn memory_and_store(&mut self) -> (Option<&mut [u8]>, &mut StoreInner) {
         let mem = self.instance.memories.first().map(|m| {
             // SAFETY: the memory belongs to this store and Wasm is suspended in this call.
             unsafe { crate::memory::vm_memory_bytes(*m) }
         });
-        // SAFETY: the store outlives its instances; only this host call uses it now.
+        // SAFETY: the store outlives its instances; only this host call uses it now, and
+        // the memory's bytes are not part of the `StoreInner` (they live in their mapping).
         let store = unsafe { &mut *self.instance.store };
-        (mem, store.wasi.as_deref_mut())
+        (mem, store)
     }
 }
 
@@ -282,19 +284,73 @@ pub struct StoreInner {
     instances: Vec<Box<Instance>>,
     /// Bytes of stack that Wasm code may use below the host frame that first enters it.
     pub stack_size: usize,
-    /// WASI state, if the store runs a WASI program.
-    pub wasi: Option<Box<WasiCtx>>,
+    /// The builtin functions every VM context of the store points to.
+    builtins: &'static BuiltinFunctions,
     /// The GC heap (taken out while a collection runs).
     pub(crate) heap: Option<Heap>,
     /// References held by the host (handles, host-call arguments).
     pub roots: RootTable,
     /// Host values boxed as `externref`.
     pub(crate) host_boxes: HostBoxes,
-    /// The embedding's own state (as `wasmtime::Store<T>`'s data), typed on access.
+    /// The embedding's own state (as `wasmtime::Store<T>`'s data), typed on access: the
+    /// store is reached untyped from compiled code (VM context to instance to store), so
+    /// its data is `dyn Any` rather than a type parameter. A WASI program's `WasiCtx` is
+    /// kept here (see `crate::wasi::wasi_import`).
     data: Option<Box<dyn Any>>,
 }
 
 impl StoreInner {
+    /// An empty store whose Wasm code may use `stack_size` bytes of stack and whose VM
+    /// contexts point to `builtins` (`crate::store::Store::new` gives the runtime's).
+    ///
+    /// # Errors
+    /// The GC heap's address space cannot be reserved.
+    pub(crate) fn new(
+        stack_size: usize,
+        gc: GcConfig,
+        builtins: &'static BuiltinFunctions,
+    ) -> Result<Box<StoreInner>, HeapError> {
+        let mut inner = Box::new(StoreInner {
+            ctx: VMStoreContext { stack_limit: 0, exit_fp: 0, alloc: AllocArea::default() },
+            instances: Vec::new(),
+            stack_size,
+            builtins,
+            heap: None,
+            roots: RootTable::new(),
+            host_boxes: HostBoxes::default(),
+            data: None,
+        });
+        let area: *mut AllocArea = &mut inner.ctx.alloc;
+        inner.heap = Some(Heap::new(gc, area)?);
+        Ok(inner)
+    }
+
+    /// Instantiates `module` in this store (see `crate::store::Store::instantiate`).
+    ///
+    /// # Errors
+    /// As `Store::instantiate`.
+    pub(crate) fn instantiate(
+        &mut self,
+        module: &Arc<LoadedModule>,
+        resolve: &mut dyn FnMut(&crate::meta::Import) -> Option<Extern>,
+    ) -> Result<usize, InstantiateError> {
+        let store_ptr: *mut StoreInner = self;
+        let mut inst = Box::new(Instance::empty(module.clone(), store_ptr));
+        inst.link(resolve)?;
+        inst.define()?;
+        self.instances.push(inst);
+        let index = self.instances.len() - 1;
+        let inst: *mut Instance = &mut *self.instances[index];
+        // SAFETY: the instance is boxed in this store and not otherwise borrowed.
+        unsafe { (*inst).initialize(self) }.map_err(InstantiateError::Trap)?;
+        Ok(index)
+    }
+
+    /// The instance at `index`.
+    pub(crate) fn instance(&mut self, index: usize) -> &mut Instance {
+        &mut self.instances[index]
+    }
+
     pub(crate) fn instances_mut(&mut self) -> impl Iterator<Item = &mut Instance> {
         self.instances.iter_mut().map(|b| &mut **b)
     }
@@ -324,92 +380,6 @@ impl StoreInner {
     }
 }
 
-/// A set of instances that may call each other, and the state they share.
-pub struct Store {
-    inner: Box<StoreInner>,
-}
-
-/// Default bytes of stack for Wasm code.
-pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
-
-impl Store {
-    /// An empty store whose Wasm code may use `stack_size` bytes of stack. The caller must
-    /// run calls on a thread with at least that much stack plus room for host code
-    /// (1 MiB is ample).
-    ///
-    /// # Errors
-    /// The GC heap's address space cannot be reserved.
-    pub fn new(stack_size: usize, gc: GcConfig) -> Result<Store, HeapError> {
-        let mut inner = Box::new(StoreInner {
-            ctx: VMStoreContext { stack_limit: 0, exit_fp: 0, alloc: AllocArea::default() },
-            instances: Vec::new(),
-            stack_size,
-            wasi: None,
-            heap: None,
-            roots: RootTable::new(),
-            host_boxes: HostBoxes::default(),
-            data: None,
-        });
-        let area: *mut AllocArea = &mut inner.ctx.alloc;
-        inner.heap = Some(Heap::new(gc, area)?);
-        Ok(Store { inner })
-    }
-
-    /// The store's shared state.
-    pub fn inner(&mut self) -> &mut StoreInner {
-        &mut self.inner
-    }
-
-    /// Instantiates `module`, resolving each import with `resolve`, and runs its start
-    /// function. Returns the index of the new instance.
-    ///
-    /// # Errors
-    /// See [`InstantiateError`]. On a trap during initialisation, the instance stays in the
-    /// store (its tables or memories may be shared and partly written, as the spec says).
-    pub fn instantiate(
-        &mut self,
-        module: &Arc<LoadedModule>,
-        resolve: &mut dyn FnMut(&crate::meta::Import) -> Option<Extern>,
-    ) -> Result<usize, InstantiateError> {
-        let store_ptr: *mut StoreInner = &mut *self.inner;
-        let mut inst = Box::new(Instance::empty(module.clone(), store_ptr));
-        inst.link(resolve)?;
-        inst.define()?;
-        self.inner.instances.push(inst);
-        let index = self.inner.instances.len() - 1;
-        let inst: *mut Instance = &mut *self.inner.instances[index];
-        // SAFETY: the instance is boxed in this store and not otherwise borrowed.
-        unsafe { (*inst).initialize(self) }.map_err(InstantiateError::Trap)?;
-        Ok(index)
-    }
-
-    /// The instance at `index`.
-    pub fn instance(&mut self, index: usize) -> &mut Instance {
-        &mut self.inner.instances[index]
-    }
-
-    /// Calls `func` with `args`; returns its results or the trap. A reference result that
-    /// points into the GC heap is returned as an owned root ([`RootedVal::Gc`]), so it stays
-    /// valid across later calls and collections (read its current bits with
-    /// [`StoreInner::raw`]); nothing the host gets from a call dangles. The arguments are
-    /// raw: read a rooted reference's bits just before the call (nothing collects between).
-    ///
-    /// # Errors
-    /// The trap, including argument count or type mismatches (as host traps).
-    pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
-        self.inner.call(func, args)
-    }
-
-    /// Runs `f` in a root scope: the scoped roots ([`StoreInner::root`]) made in it are
-    /// freed when it returns.
-    pub fn root_scope<R>(&mut self, f: impl FnOnce(&mut Store) -> R) -> R {
-        let mark = self.inner.roots.scope_mark();
-        let result = f(self);
-        self.inner.roots.end_scope(mark);
-        result
-    }
-}
-
 impl StoreInner {
     /// Identity of this store (its address; `ActivationInfo::store`).
     pub(crate) fn id(&self) -> usize {
@@ -432,7 +402,7 @@ impl StoreInner {
         self.data.as_deref_mut()?.downcast_mut()
     }
 
-    /// Roots the raw reference `r` until the current root scope ([`Store::root_scope`], or
+    /// Roots the raw reference `r` until the current root scope (`Store::root_scope`, or
     /// the host-function call in progress) ends; outside any scope, until the store is
     /// dropped.
     pub fn root(&mut self, r: usize) -> Rooted {
@@ -472,11 +442,11 @@ impl StoreInner {
         }
     }
 
-    /// Calls `func` with `args` (see [`Store::call`]); also the re-entry from a host
+    /// Calls `func` with `args` (see [`Store::call`](crate::store::Store::call)); also the re-entry from a host
     /// function ([`Caller::call`]).
     ///
     /// # Errors
-    /// As [`Store::call`].
+    /// As [`Store::call`](crate::store::Store::call).
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         let values = self.call_raw(func, args)?;
         let results = &func.ty().results;
@@ -497,7 +467,7 @@ impl StoreInner {
     /// made this call), so the thread's stack budget holds; nested entries keep it.
     ///
     /// # Errors
-    /// As [`Store::call`].
+    /// As [`Store::call`](crate::store::Store::call).
     fn call_raw(&mut self, func: &Func, args: &[Val]) -> Result<Vec<u64>, Trap> {
         let ft = func.ty().clone();
         if args.len() != ft.params.len() {
@@ -595,7 +565,8 @@ impl Instance {
             vmctx: VMContext {
                 // SAFETY: `store` is the boxed StoreInner that owns this instance.
                 store: unsafe { &raw mut (*store).ctx },
-                builtins: &crate::libcalls::BUILTINS,
+                // SAFETY: as above.
+                builtins: unsafe { (*store).builtins },
                 memories: core::ptr::null(),
                 tables: core::ptr::null(),
                 globals: core::ptr::null(),
@@ -968,7 +939,7 @@ impl Instance {
 
     /// Copies active segments (spec §4.5.4 "Instantiation": element segments first, then
     /// data, each bounds-checked before it is written) and runs the start function.
-    fn initialize(&mut self, store: &mut Store) -> Result<(), Trap> {
+    fn initialize(&mut self, store: &mut StoreInner) -> Result<(), Trap> {
         let module = self.module.clone();
         let meta = &module.meta;
         for (i, seg) in meta.elems.iter().enumerate() {

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod roots;
 pub mod spectest;
 pub mod stack;
+pub mod store;
 pub mod table;
 pub mod traps;
 pub mod types;

@@ -152,31 +152,6 @@ mod tests {
     }
 
     #[test]
-    fn a_forged_frame_name_stays_on_its_line() {
-        use crate::traps::{BacktraceFrame, Trap, TrapKind};
-        let frame = |name: &str| BacktraceFrame {
-            module: Some("m\x1b]0;title\x07".into()),
-            func_index: 0,
-            name: name.into(),
-        };
-        let trap = Trap {
-            kind: TrapKind::Exception("`t\nwasm trap: fake`".into()),
-            backtrace: vec![frame("inner\n     1: m!forged"), frame("outer")],
-            omitted_frames: 0,
-        };
-        let text = trap.to_string();
-        assert_eq!(
-            text,
-            "wasm exception: uncaught (tag `t\\nwasm trap: fake`)\nwasm backtrace:\n     0: \
-             m\\u{1b}]0;title\\u{7}!inner\\n     1: m!forged\n     1: \
-             m\\u{1b}]0;title\\u{7}!outer"
-        );
-        assert_eq!(text.lines().count(), 4);
-        let host = Trap::host("bad\nline");
-        assert_eq!(host.to_string(), "wasm trap: bad\\nline");
-    }
-
-    #[test]
     fn invalid_utf8_is_shown_as_bytes() {
         assert_eq!(PrintableBytes(b"ok\xff\xfe\n").to_string(), "ok\\xff\\xfe\\n");
         let long = vec![0xffu8; 1000];

@@ -30,8 +30,9 @@ pub mod values;
 
 use arbitrary::Unstructured;
 use wasmc_gc::copying::GcConfig;
-use wasmc_runtime::instance::{Extern, RootedVal, Store, Val};
+use wasmc_runtime::instance::{Extern, RootedVal, Val};
 use wasmc_runtime::meta::ValType;
+use wasmc_runtime::store::Store;
 
 use traps::{TrapClass, agree, wasmc_class, wasmtime_class};
 use values::Token;

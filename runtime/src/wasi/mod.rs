@@ -46,7 +46,7 @@ use std::sync::Arc;
 pub use ctx::{PreopenError, WasiCtx};
 use guest::{GuestMemory, GuestPtr};
 
-use crate::instance::{Caller, HostFunc};
+use crate::instance::{Caller, HostFunc, StoreInner};
 use crate::meta::{FuncType, ValType};
 use crate::traps::TrapKind;
 
@@ -203,9 +203,22 @@ struct Cx<'a> {
     wasi: &'a mut WasiCtx,
 }
 
-fn run(caller: &mut Caller<'_>, f: impl FnOnce(&mut Cx<'_>) -> Result<(), u32>) -> WasiResult {
-    let (mem, wasi) = caller.memory_and_wasi();
-    let Some(wasi) = wasi else {
+/// Where a store keeps its WASI context: a function of the store's state (typically a
+/// field of the embedding's data, `StoreInner::data_mut`), `None` for a store without one.
+pub type WasiAccess = fn(&mut StoreInner) -> Option<&mut WasiCtx>;
+
+/// The default [`WasiAccess`]: the store's data is the `WasiCtx` (as in a compiled program).
+pub fn wasi_ctx_is_store_data(store: &mut StoreInner) -> Option<&mut WasiCtx> {
+    store.data_mut::<WasiCtx>()
+}
+
+fn run(
+    caller: &mut Caller<'_>,
+    access: WasiAccess,
+    f: impl FnOnce(&mut Cx<'_>) -> Result<(), u32>,
+) -> WasiResult {
+    let (mem, store) = caller.memory_and_store();
+    let Some(wasi) = access(store) else {
         return Err(TrapKind::Host("WASI is not configured for this store".into()));
     };
     let Some(mem) = mem else {
@@ -229,12 +242,13 @@ fn ptr(v: u64) -> GuestPtr {
 }
 
 /// Implementations, by name: `(name, params, has i32 result, body)`.
-type Body = fn(&mut Caller<'_>, &[u64]) -> WasiResult;
+type Body = fn(&mut Caller<'_>, WasiAccess, &[u64]) -> WasiResult;
 
 macro_rules! wasi {
     ($name:literal, [$($p:ident),*], |$cx:ident, $a:ident| $body:expr) => {
-        ($name, &[$(ValType::$p),*] as &[ValType], true, (|caller: &mut Caller<'_>, $a: &[u64]| {
-            run(caller, |$cx| $body)
+        ($name, &[$(ValType::$p),*] as &[ValType], true,
+         (|caller: &mut Caller<'_>, access: WasiAccess, $a: &[u64]| {
+            run(caller, access, |$cx| $body)
         }) as Body)
     };
 }
@@ -309,7 +323,7 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
             "sched_yield",
             &[] as &[ValType],
             true,
-            (|_: &mut Caller<'_>, _: &[u64]| {
+            (|_: &mut Caller<'_>, _: WasiAccess, _: &[u64]| {
                 std::thread::yield_now();
                 Ok(errno::SUCCESS)
             }) as Body,
@@ -318,13 +332,14 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
             "proc_raise",
             &[ValType::I32] as &[ValType],
             true,
-            (|_: &mut Caller<'_>, a: &[u64]| process::proc_raise(a32(a[0]))) as Body,
+            (|_: &mut Caller<'_>, _: WasiAccess, a: &[u64]| process::proc_raise(a32(a[0]))) as Body,
         ),
         (
             "proc_exit",
             &[ValType::I32] as &[ValType],
             false,
-            (|_: &mut Caller<'_>, a: &[u64]| Err(TrapKind::Exit(a[0] as u32 as i32))) as Body,
+            (|_: &mut Caller<'_>, _: WasiAccess, a: &[u64]| Err(TrapKind::Exit(a[0] as u32 as i32)))
+                as Body,
         ),
     ]
 }
@@ -332,7 +347,14 @@ fn table() -> Vec<(&'static str, &'static [ValType], bool, Body)> {
 /// The host function for `wasi_snapshot_preview1.<name>` as a module imports it with type
 /// `declared`. Known functions carry their WASI type (so a mismatch is an "incompatible
 /// import type"); unknown ones return `ENOSYS` (or zeros if `declared` has no `i32` result).
+/// The functions find the WASI context as the store's data ([`wasi_ctx_is_store_data`]).
 pub fn wasi_import(name: &str, declared: &FuncType) -> Arc<HostFunc> {
+    wasi_import_with(name, declared, wasi_ctx_is_store_data)
+}
+
+/// [`wasi_import`] for a store that keeps its WASI context where `access` finds it (e.g. a
+/// field of the embedding's own data, as `wasmtime_wasi`'s `add_to_linker` closure).
+pub fn wasi_import_with(name: &str, declared: &FuncType, access: WasiAccess) -> Arc<HostFunc> {
     if let Some((_, params, has_result, body)) = table().into_iter().find(|e| e.0 == name) {
         let ty = FuncType {
             params: params.to_vec(),
@@ -341,7 +363,7 @@ pub fn wasi_import(name: &str, declared: &FuncType) -> Arc<HostFunc> {
         return Arc::new(HostFunc {
             ty,
             func: Box::new(move |caller, slots| {
-                let errno = body(caller, slots)?;
+                let errno = body(caller, access, slots)?;
                 slots[0] = errno as u64;
                 Ok(())
             }),
