@@ -369,6 +369,52 @@ fn verify_reports_a_misaligned_reference() {
     assert!(e.what.contains("misaligned"), "{e}");
 }
 
+/// Roots plus the addresses the embedder vouches for as host values.
+struct HostRoots(VecRoots, Vec<usize>);
+impl Roots for HostRoots {
+    fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
+        self.0.visit_roots(visit);
+    }
+    fn is_host_value(&self, p: usize) -> bool {
+        self.1.contains(&p)
+    }
+}
+
+/// A reference outside the heap is reported without being read (0x1000 is unmapped: a
+/// read would fault), unless the embedder vouches for it as a host value.
+#[test]
+fn verify_reports_a_wild_pointer_without_reading_it() {
+    let mut area = Box::new(AllocArea::default());
+    let (mut heap, roots, _) = two_cells(&mut area);
+    let mut roots = HostRoots(roots, vec![]);
+    set_next(roots.0.0[1], 0x1000);
+    let e = heap.check(&mut roots, "test").unwrap_err();
+    assert!(e.what.contains("0x1000, which points outside the heap"), "{e}");
+    roots.1.push(0x1000);
+    assert!(heap.check(&mut roots, "test").is_ok());
+}
+
+/// A corrupt array length in the heap walk is reported, not a panic.
+#[test]
+fn verify_reports_an_impossible_array_length() {
+    let mut area = Box::new(AllocArea::default());
+    let mut heap = heap(&mut area, 1 << 16, false);
+    let size = array_size(8, 2).unwrap() as usize;
+    let mut roots = VecRoots(vec![0]);
+    let a = heap.alloc_slow(size, &mut roots).expect("heap has room");
+    // SAFETY: a fresh array of two elements: header, length, zeroed elements.
+    unsafe {
+        *(a as *mut usize) = ref_array_rtt() as usize;
+        *((a + ARRAY_LENGTH_OFFSET as usize) as *mut u32) = 2;
+    }
+    roots.0[0] = a;
+    assert!(heap.check(&mut roots, "test").is_ok());
+    // SAFETY: as above; the length word is overwritten.
+    unsafe { *((a + ARRAY_LENGTH_OFFSET as usize) as *mut u32) = u32::MAX };
+    let e = heap.check(&mut roots, "test").unwrap_err();
+    assert!(e.what.contains("impossible length") || e.what.contains("overruns"), "{e}");
+}
+
 #[test]
 #[should_panic(expected = "GC verify (before): a root holds")]
 fn verify_panics_in_collect_when_asked_to() {

@@ -5,16 +5,20 @@
 //! (objects are contiguous, so the walk finds every object start and every header), then
 //! follows every reference from the roots through the fields of the objects they reach.
 //! A reference is accepted only if it is null, an i31, the start of an object of the
-//! current semispace, the start of a live large object, or a host box (outside the heap,
-//! with the host RTT). Everything else is reported: a pointer into the middle of an object
-//! or past the allocation pointer, into the other semispace (memory a collection freed),
-//! to a freed large object, a misaligned pointer, or an object whose header is not a known
-//! RTT of an object type.
+//! current semispace, the start of a live large object, or a host value the embedder
+//! vouches for (`Roots::is_host_value`; an address outside the heap is never read, so a
+//! wild pointer is reported, not dereferenced). Everything else is reported: a pointer
+//! into the middle of an object or past the allocation pointer, into the other semispace
+//! (memory a collection freed), to a freed large object, a misaligned pointer, an object
+//! whose header is not a known RTT of an object type, or an array whose length no
+//! allocation could have.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::copying::{for_each_field, object_size};
-use crate::layout::{FORWARDED, OBJECT_ALIGN, Rtt, RttKind, is_known_rtt, layout_of};
+use crate::copying::for_each_field;
+use crate::layout::{
+    ARRAY_LENGTH_OFFSET, FORWARDED, OBJECT_ALIGN, Rtt, RttKind, array_size, is_known_rtt, layout_of,
+};
 
 /// What the verifier needs to know about the heap's spaces, as address ranges `[start,
 /// end)`.
@@ -110,8 +114,10 @@ fn object_starts(
             return Err(format!("object {p:#x} in the heap walk has a bad header {header:#x}"));
         }
         starts.insert(p);
-        // SAFETY: the header is the RTT of an object type, so the object's size is known.
-        let size = unsafe { object_size(p) };
+        // SAFETY: the header is the RTT of an object type, so the object's size is known
+        // (an array's from its length word, which may be corrupt: checked).
+        let size = unsafe { checked_size(p, header) }
+            .ok_or_else(|| format!("array {p:#x} in the heap walk has an impossible length"))?;
         if size == 0 || p + size > bump {
             return Err(format!("object {p:#x} of {size} bytes overruns the allocation pointer"));
         }
@@ -120,18 +126,35 @@ fn object_starts(
     Ok(starts)
 }
 
-/// Checks the heap described by `view` from the root values `roots`.
+/// Bytes of the object at `p` whose header is `rtt`, or `None` for an array whose length
+/// word gives a size no allocation could have.
+///
+/// # Safety
+/// `p` is an object start of the heap walk and `rtt` (its header) a known RTT of an object
+/// type.
+unsafe fn checked_size(p: usize, rtt: usize) -> Option<usize> {
+    // SAFETY: see the function's contract.
+    let layout = unsafe { layout_of(rtt as *const Rtt) }?;
+    if !matches!(layout.kind, RttKind::Array) {
+        return Some(layout.size as usize);
+    }
+    // SAFETY: an array's length word follows its header (the heap walk saw room for it).
+    let len = unsafe { *((p + ARRAY_LENGTH_OFFSET as usize) as *const u32) };
+    array_size(layout.size, len).map(|s| s as usize)
+}
+
+/// Checks the heap described by `view` from the root values `roots`; an address outside
+/// the heap is accepted only where `is_host_value` says so, and never read.
 ///
 /// # Errors
 /// The first violation found (see the module docs).
 ///
 /// # Safety
-/// `view` must describe the heap's real spaces, and every reference that the roots reach
-/// and that is not inside those spaces must be readable (a host box, or garbage that is
-/// mapped memory: a wild pointer to unmapped memory faults).
+/// `view` must describe the heap's real spaces.
 pub(crate) unsafe fn check(
     view: &HeapView,
     roots: Vec<usize>,
+    is_host_value: &dyn Fn(usize) -> bool,
     when: &str,
 ) -> Result<(), VerifyError> {
     let err = |what: String| VerifyError { when: when.to_string(), what };
@@ -180,13 +203,8 @@ pub(crate) unsafe fn check(
             }
             let is_large = i > 0 && large[i - 1].0 == p;
             if !is_large {
-                // Outside the heap only host boxes (whose header is the host RTT) are valid.
-                // SAFETY: see the function's contract.
-                let rtt = unsafe { *(p as *const usize) };
-                let host = is_known_rtt(rtt as *const Rtt)
-                    // SAFETY: a known RTT is readable.
-                    && unsafe { (*(rtt as *const Rtt)).kind } == RttKind::Host as u32;
-                if !host {
+                // Outside the heap only the embedder's host values are valid.
+                if !is_host_value(p) {
                     return Err(err(format!("{from} holds {p:#x}, which points outside the heap")));
                 }
                 continue;
