@@ -342,6 +342,92 @@ fn call_results_are_rooted() {
     });
 }
 
+/// A function of one store can be neither called through nor imported into another: it
+/// would run on the other store's heap in an activation of this one, whose collections
+/// would not walk its frames.
+#[test]
+fn functions_of_another_store_are_refused() {
+    on_big_stack(|| {
+        let m = load(HOST_ROOTS);
+        let keep = || {
+            host(
+                vec![ValType::Ref(RefType { nullable: false, heap: HeapType::Concrete(0) })],
+                |_, _| Ok(()),
+            )
+        };
+        let mut a = Store::new(WASM_STACK, stress()).expect("a store");
+        let mut b = Store::new(WASM_STACK, stress()).expect("a store");
+        instantiate(&mut a, &m, &[("keep", keep())]);
+        let ib = instantiate(&mut b, &m, &[("keep", keep())]);
+        let b_churn = export_func(&mut b, ib, "churn");
+        let r = a.call(&b_churn, &[Val::I32(3)]);
+        assert_eq!(plain(r), Err(TrapKind::Host("the function belongs to another store".into())));
+        let wat = r#"(module (import "m" "f" (func (param i32))))"#;
+        let importer = load(wat);
+        let mut resolve = |_: &wasmc_runtime::meta::Import| Some(Extern::Func(b_churn.clone()));
+        let e = a.instantiate(&importer.loaded.module, &mut resolve).err().map(|e| e.to_string());
+        assert_eq!(e.as_deref(), Some("the function imported as `m::f` belongs to another store"));
+        // Its own store still calls it.
+        assert_eq!(plain(b.call(&b_churn, &[Val::I32(3)])), Ok(vec![]));
+    });
+}
+
+/// The WASI context is store data: by default the data itself
+/// (`wasi::wasi_import`), or wherever the embedder's accessor finds it in its own type
+/// (`wasi::wasi_import_with`). `fd_fdstat_get(1)` answers with stdout's filetype; without
+/// a context where the import looks, the call is a host trap.
+#[test]
+fn wasi_context_is_store_data() {
+    use wasmc_runtime::wasi::{WasiCtx, wasi_import, wasi_import_with};
+    struct Embedder {
+        calls: u32,
+        wasi: WasiCtx,
+    }
+    on_big_stack(|| {
+        let m = load(
+            r#"(module
+              (import "wasi_snapshot_preview1" "fd_fdstat_get"
+                (func $fdstat (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "stat") (result i32) (call $fdstat (i32.const 1) (i32.const 64))))"#,
+        );
+        let run = |data: Option<Embedder>, with_accessor: bool| {
+            let mut store = Store::new(WASM_STACK, stress()).expect("a store");
+            match data {
+                Some(e) if with_accessor => drop(store.inner().set_data(e)),
+                Some(e) => drop(store.inner().set_data(e.wasi)),
+                None => {}
+            }
+            let mut resolve = |i: &wasmc_runtime::meta::Import| {
+                let wasmc_runtime::meta::ImportKind::Func(ty) = i.kind else { return None };
+                let ft = m.loaded.module.meta.types[ty as usize].as_func()?;
+                Some(Extern::HostFunc(if with_accessor {
+                    wasi_import_with(&i.name, ft, |d| {
+                        d.downcast_mut::<Embedder>().map(|e| {
+                            e.calls += 1;
+                            &mut e.wasi
+                        })
+                    })
+                } else {
+                    wasi_import(&i.name, ft)
+                }))
+            };
+            let inst = store.instantiate(&m.loaded.module, &mut resolve).expect("it instantiates");
+            let stat = export_func(&mut store, inst, "stat");
+            let r = plain(store.call(&stat, &[]));
+            let calls = store.inner().data::<Embedder>().map(|e| e.calls);
+            (r, calls)
+        };
+        let ctx = || WasiCtx::new(vec![], vec![], &[]).expect("a WASI context");
+        let embedder = || Some(Embedder { calls: 0, wasi: ctx() });
+        assert_eq!(run(embedder(), false), (Ok(vec![Some(Val::I32(0))]), None));
+        assert_eq!(run(embedder(), true), (Ok(vec![Some(Val::I32(0))]), Some(1)));
+        let unconfigured = Err(TrapKind::Host("WASI is not configured for this store".into()));
+        assert_eq!(run(None, true), (unconfigured.clone(), None));
+        assert_eq!(run(None, false).0, unconfigured);
+    });
+}
+
 /// `list(n)` builds a list of `n` structs by recursion, keeping each in its frame, then
 /// sums their fields on the way back: collections at every allocation walk all frames.
 const DEEP_LIST: &str = r#"

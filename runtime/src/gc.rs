@@ -31,6 +31,10 @@ impl Roots for StoreRoots<'_> {
             inst.visit_roots(visit);
         }
     }
+
+    fn is_host_value(&self, p: usize) -> bool {
+        self.store.host_boxes.value_of(p).is_some()
+    }
 }
 
 impl Instance {

@@ -79,7 +79,8 @@ impl Val {
 pub enum RootedVal {
     /// A value whose raw bits stay valid.
     Plain(Val),
-    /// A non-null reference to a GC object (it moves: read it with [`StoreInner::raw`]).
+    /// A non-null reference of a GC-managed type (a heap object, or an `externref`'s host
+    /// box): it may move, so read it with [`StoreInner::raw`].
     Gc(OwnedRooted),
 }
 
@@ -137,17 +138,19 @@ impl Caller<'_> {
         self.instance.store_mut().call(func, args)
     }
 
-    /// The caller's memory 0 and its store (whose data holds host state such as a WASI
-    /// context), borrowed together.
-    pub fn memory_and_store(&mut self) -> (Option<&mut [u8]>, &mut StoreInner) {
+    /// The caller's memory 0 and the store's data (host state such as a WASI context),
+    /// borrowed together. Neither can run Wasm, so the memory cannot change under the slice.
+    pub fn memory_and_data(&mut self) -> (Option<&mut [u8]>, Option<&mut dyn Any>) {
         let mem = self.instance.memories.first().map(|m| {
-            // SAFETY: the memory belongs to this store and Wasm is suspended in this call.
+            // SAFETY: the memory belongs to this store and Wasm is suspended in this call;
+            // the slice lives while `self` is borrowed, during which nothing can re-enter
+            // Wasm or grow the memory (the data is a plain `dyn Any`).
             unsafe { crate::memory::vm_memory_bytes(*m) }
         });
         // SAFETY: the store outlives its instances; only this host call uses it now, and
-        // the memory's bytes are not part of the `StoreInner` (they live in their mapping).
+        // the data is a separate allocation from the memory's mapping.
         let store = unsafe { &mut *self.instance.store };
-        (mem, store)
+        (mem, store.data.as_deref_mut())
     }
 }
 
@@ -223,6 +226,14 @@ pub struct Func {
 }
 
 impl Func {
+    /// Whether the function belongs to the store whose shared context is `ctx` (a function
+    /// of another store runs with that store's heap and roots, which this store's
+    /// collections would not walk).
+    fn belongs_to(&self, ctx: *const VMStoreContext) -> bool {
+        // SAFETY: `caller_vmctx` is the VM context of the live instance that made this Func.
+        unsafe { (*self.caller_vmctx).store as *const VMStoreContext == ctx }
+    }
+
     /// The function's type.
     pub fn ty(&self) -> &FuncType {
         self.module.meta.types[self.ty as usize].as_func().expect("functions have function types")
@@ -469,6 +480,9 @@ impl StoreInner {
     /// # Errors
     /// As [`Store::call`](crate::store::Store::call).
     fn call_raw(&mut self, func: &Func, args: &[Val]) -> Result<Vec<u64>, Trap> {
+        if !func.belongs_to(&self.ctx) {
+            return Err(Trap::host("the function belongs to another store"));
+        }
         let ft = func.ty().clone();
         if args.len() != ft.params.len() {
             return Err(Trap::host(format!(
@@ -646,6 +660,12 @@ impl Instance {
             };
             match (&import.kind, ext) {
                 (ImportKind::Func(ty), Extern::Func(f)) => {
+                    // SAFETY: the instance's store outlives it.
+                    if !f.belongs_to(unsafe { &raw const (*self.store).ctx }) {
+                        return Err(InstantiateError::Link(format!(
+                            "the function imported as `{what}` belongs to another store"
+                        )));
+                    }
                     // SAFETY: exported funcrefs stay alive with their store.
                     let actual = unsafe { (*(*f.funcref).rtt).canonical_id };
                     if !types::is_subtype(actual, self.type_ids[*ty as usize]) {

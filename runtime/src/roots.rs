@@ -10,7 +10,8 @@
 //!   enclosing root scope ends (`Store::root_scope`, or the host function call it was made
 //!   in); using it afterwards is an error ([`RootError::ScopeEnded`]), never a stale read.
 //! - [`OwnedRooted`]: an owned handle, freed when its last clone is dropped (the table
-//!   forgets the slot at its next collection or owned-root creation).
+//!   forgets the slot at its next collection, or when creating an owned root prunes the
+//!   table).
 //!
 //! The reference arguments of a host-function call are scoped roots for the call's duration
 //! (`Caller::param_root`): a host function that re-enters Wasm (which may collect) reads

@@ -59,9 +59,12 @@ impl Store {
     /// valid across later calls and collections (read its current bits with
     /// [`StoreInner::raw`]); nothing the host gets from a call dangles. The arguments are
     /// raw: read a rooted reference's bits just before the call (nothing collects between).
+    /// Reference arguments are trusted to be references of this store (from its roots or
+    /// results) that match the parameter's type: only the argument count is checked.
     ///
     /// # Errors
-    /// The trap, including argument count or type mismatches (as host traps).
+    /// The trap, including an argument count mismatch or a function of another store (as
+    /// host traps).
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         self.inner.call(func, args)
     }

@@ -25,7 +25,9 @@ impl Deterministic {
     }
 
     fn read_clock(&mut self) -> u64 {
-        self.now += 1_000_000;
+        // Saturating: a guest may have moved the clock to the end of time (a timeout of
+        // u64::MAX); the clock then stands still rather than going backwards.
+        self.now = self.now.saturating_add(1_000_000);
         self.now
     }
 
@@ -84,8 +86,11 @@ pub(super) fn time_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 /// u64 at 0, tag u8 at 8, then for a clock: id u32 at 16, timeout u64 at 24, flags u16 at
 /// 40; for fd_read/fd_write: fd u32 at 16), `event`s 32 bytes (userdata u64 at 0, error u16
 /// at 8, type u8 at 10, nbytes u64 at 16). Clock subscriptions sleep until the earliest
-/// deadline; descriptor subscriptions are reported ready at once (host files and stdio
-/// never block indefinitely here), with `EBADF` for a descriptor that is not open.
+/// deadline (in deterministic mode virtual time jumps to it), and that subscription is
+/// reported; descriptor subscriptions are reported ready at once (host files and stdio
+/// never block indefinitely here), with `EBADF` for a descriptor that is not open. Events
+/// are written to the guest's (checked) output as they are found: host memory does not
+/// grow with the number of subscriptions.
 pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (input, output, n, nevents) = (ptr(a[0]), ptr(a[1]), a32(a[2]), ptr(a[3]));
     if n == 0 {
@@ -94,8 +99,9 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     cx.mem.check(input, u64::from(n) * 48)?;
     cx.mem.check(output, u64::from(n) * 32)?;
     cx.mem.check(nevents, 4)?;
-    let mut events = Vec::new();
-    let mut earliest: Option<(u64, u64)> = None; // (deadline ns on MONOTONIC, userdata)
+    let mut events = 0u32;
+    // (deadline ns on MONOTONIC, or virtual ns in deterministic mode; userdata)
+    let mut earliest: Option<(u64, u64)> = None;
     for i in 0..n {
         let s: GuestPtr = input.elem(u64::from(i), 48);
         let userdata = cx.mem.u64(s)?;
@@ -105,18 +111,13 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
                 let id = clock_id(cx.mem.u32(s.add(16))?)?;
                 let timeout = cx.mem.u64(s.add(24))?;
                 let abstime = cx.mem.u16(s.add(40))? & 1 != 0;
-                if let Some(d) = &mut cx.wasi.deterministic {
-                    // Virtual time: the timeout passes at once.
-                    let now = d.read_clock();
-                    d.now = if abstime { timeout.max(now) } else { now.saturating_add(timeout) };
-                    if earliest.is_none() {
-                        earliest = Some((0, userdata));
-                    }
-                    continue;
-                }
-                let now = now_ns(id)?;
-                let delay = if abstime { timeout.saturating_sub(now) } else { timeout };
-                let deadline = now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay);
+                let deadline = if let Some(d) = &cx.wasi.deterministic {
+                    if abstime { timeout } else { d.now.saturating_add(timeout) }
+                } else {
+                    let now = now_ns(id)?;
+                    let delay = if abstime { timeout.saturating_sub(now) } else { timeout };
+                    now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay)
+                };
                 if earliest.is_none_or(|(d, _)| deadline < d) {
                     earliest = Some((deadline, userdata));
                 }
@@ -127,32 +128,41 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
                     Ok(_) => 0,
                     Err(e) => e as u16,
                 };
-                events.push((userdata, tag, error));
+                put_event(cx, output.elem(u64::from(events), 32), userdata, tag, error)?;
+                events += 1;
             }
             _ => return Err(errno::INVAL),
         }
     }
-    if let (true, Some((deadline, userdata))) = (events.is_empty(), earliest) {
-        loop {
+    if let (0, Some((deadline, userdata))) = (events, earliest) {
+        if let Some(d) = &mut cx.wasi.deterministic {
+            // Virtual time: the earliest timeout passes at once.
+            let now = d.read_clock();
+            d.now = now.max(deadline);
+        }
+        while cx.wasi.deterministic.is_none() {
             let now = now_ns(libc::CLOCK_MONOTONIC)?;
             if now >= deadline {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_nanos(deadline - now));
         }
-        events.push((userdata, 0, 0));
+        put_event(cx, output, userdata, 0, 0)?;
+        events = 1;
     }
-    for (i, (userdata, tag, error)) in events.iter().enumerate() {
-        let mut e = [0u8; 32];
-        e[0..8].copy_from_slice(&userdata.to_le_bytes());
-        e[8..10].copy_from_slice(&error.to_le_bytes());
-        e[10] = *tag;
-        if *tag != 0 && *error == 0 {
-            e[16..24].copy_from_slice(&1u64.to_le_bytes());
-        }
-        cx.mem.write(output.elem(i as u64, 32), &e)?;
+    cx.mem.put_u32(nevents, events)
+}
+
+/// Writes one `event` (see [`poll_oneoff`]) at `at`: a ready descriptor reports 1 byte.
+fn put_event(cx: &mut Cx<'_>, at: GuestPtr, userdata: u64, tag: u8, error: u16) -> Result<(), u32> {
+    let mut e = [0u8; 32];
+    e[0..8].copy_from_slice(&userdata.to_le_bytes());
+    e[8..10].copy_from_slice(&error.to_le_bytes());
+    e[10] = tag;
+    if tag != 0 && error == 0 {
+        e[16..24].copy_from_slice(&1u64.to_le_bytes());
     }
-    cx.mem.put_u32(nevents, events.len() as u32)
+    cx.mem.write(at, &e)
 }
 
 #[cfg(test)]
@@ -191,5 +201,36 @@ mod tests {
         assert_eq!(poll(&mut bytes, 86), Err(errno::FAULT));
         assert_eq!(poll(&mut bytes, u32::MAX), Err(errno::FAULT));
         assert_eq!(poll(&mut bytes, 0), Err(errno::INVAL));
+    }
+
+    /// Deterministic mode: of clock timeouts of 10 s and 1 s, the 1 s one passes (virtual
+    /// time advances by it alone) and is reported; a timeout at the end of time leaves the
+    /// clock standing there, never wrapping back.
+    #[test]
+    fn virtual_time_jumps_to_the_earliest_timeout_and_saturates() {
+        let mut bytes = vec![0u8; 4096];
+        let clock = |bytes: &mut [u8], i: usize, userdata: u8, timeout: u64| {
+            bytes[48 * i] = userdata;
+            bytes[48 * i + 8] = 0;
+            bytes[48 * i + 16] = 1; // CLOCK_MONOTONIC
+            bytes[48 * i + 24..48 * i + 32].copy_from_slice(&timeout.to_le_bytes());
+        };
+        clock(&mut bytes, 0, 7, 10_000_000_000);
+        clock(&mut bytes, 1, 8, 1_000_000_000);
+        let mut wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        wasi.set_deterministic();
+        let read = |wasi: &mut WasiCtx| wasi.deterministic.as_mut().unwrap().read_clock();
+        let before = read(&mut wasi);
+        let mut cx = Cx { mem: GuestMemory::new(&mut bytes), wasi: &mut wasi };
+        assert_eq!(poll_oneoff(&mut cx, &[0, 1024, 2, 2000]), Ok(()));
+        assert_eq!((bytes[2000], bytes[1024], bytes[1034]), (1, 8, 0));
+        let after = read(&mut wasi);
+        assert!(after - before < 1_100_000_000, "advanced {} ns", after - before);
+        assert!(after - before >= 1_000_000_000);
+        clock(&mut bytes, 0, 9, u64::MAX);
+        let mut cx = Cx { mem: GuestMemory::new(&mut bytes), wasi: &mut wasi };
+        assert_eq!(poll_oneoff(&mut cx, &[0, 1024, 1, 2000]), Ok(()));
+        assert_eq!(read(&mut wasi), u64::MAX);
+        assert_eq!(read(&mut wasi), u64::MAX);
     }
 }

@@ -57,7 +57,10 @@ pub struct PreopenError {
 impl WasiCtx {
     /// A context with the given arguments (`args[0]` is the program name), environment
     /// (`NAME=VALUE` strings), and preopened directories `(host path, guest name)`, which get
-    /// descriptors 3, 4, ... in order. Every descriptor starts with all rights.
+    /// descriptors 3, 4, ... in order. Preopens start with all rights; stdio, which belongs
+    /// to the embedding (it may be the user's log file opened for append), only with what a
+    /// stream needs (`rights::STDIN`, `rights::STDOUT`): no truncating, allocating, setting
+    /// times or seeking (so wasi-libc's `isatty` can tell a terminal, as under Wasmtime).
     ///
     /// # Errors
     /// A preopened directory that cannot be opened.
@@ -67,7 +70,9 @@ impl WasiCtx {
         preopens: &[(String, String)],
     ) -> Result<WasiCtx, PreopenError> {
         let all = |fd| Some(Entry { fd, base: rights::ALL, inheriting: rights::ALL });
-        let mut fds = vec![all(Fd::Stdio(0)), all(Fd::Stdio(1)), all(Fd::Stdio(2))];
+        let stdio = |fd, base| Some(Entry { fd: Fd::Stdio(fd), base, inheriting: 0 });
+        let mut fds =
+            vec![stdio(0, rights::STDIN), stdio(1, rights::STDOUT), stdio(2, rights::STDOUT)];
         for (host, guest) in preopens {
             let dir =
                 File::open(host).map_err(|source| PreopenError { path: host.clone(), source })?;

@@ -10,26 +10,11 @@ use std::os::fd::AsRawFd;
 
 use super::ctx::{Entry, Fd};
 use super::guest::{GuestMemory, IoVecs};
-use super::host::{check, filetype, fstat, last_errno, read_dir_entries};
+use super::host::{check, filetype, fstat, last_errno, read_dir_entries, retry_eintr};
 use super::{Cx, a32, errno, fdflags, filetype::*, ptr, put_filestat, rights, timespecs};
 
 /// Transfers of one call stop at `u32::MAX` bytes: the count is returned as a `u32`.
 const MAX_TRANSFER: u64 = u32::MAX as u64;
-
-/// Runs the system call `op` (a `read`/`write`-style call returning a byte count or -1)
-/// until it is not interrupted; returns the byte count or the WASI errno.
-fn retry_eintr(mut op: impl FnMut() -> isize) -> Result<usize, u32> {
-    loop {
-        let n = op();
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = last_errno();
-        if e != errno::INTR {
-            return Err(e);
-        }
-    }
-}
 
 /// One `read`/`pread` (EINTR retried) into `buf`; returns the bytes read.
 fn read_once(fd: &Fd, buf: &mut [u8], offset: Option<u64>) -> Result<usize, u32> {
@@ -62,7 +47,9 @@ fn write_once(fd: &Fd, buf: &[u8], offset: Option<u64>) -> Result<usize, u32> {
 }
 
 /// Reads into the iovecs in order, straight into guest memory, until one is not filled;
-/// returns the total. An error after some bytes were read ends the call with those bytes.
+/// returns the total. An error after some bytes were read ends the call with those bytes:
+/// so does an iovec that no longer checks (the read itself may have rewritten it, when a
+/// buffer overlaps the iovec array), so consumed bytes are never lost.
 fn read_iovecs(
     fd: &Fd,
     mem: &mut GuestMemory<'_>,
@@ -71,12 +58,21 @@ fn read_iovecs(
 ) -> Result<u64, u32> {
     let mut total = 0u64;
     for i in 0..iovs.len() {
-        let (buf, len) = iovs.get(mem, i)?;
+        // Once bytes were read, a failed check ends the call with them.
+        let (buf, len) = match iovs.get(mem, i) {
+            Ok(v) => v,
+            Err(_) if total > 0 => break,
+            Err(e) => return Err(e),
+        };
         let len = len.min(MAX_TRANSFER - total);
         if len == 0 {
             continue;
         }
-        let dst = mem.slice_mut(buf, len)?;
+        let dst = match mem.slice_mut(buf, len) {
+            Ok(d) => d,
+            Err(_) if total > 0 => break,
+            Err(e) => return Err(e),
+        };
         let n = match read_once(fd, dst, offset.map(|o| o.saturating_add(total))) {
             Ok(n) => n as u64,
             Err(_) if total > 0 => break,

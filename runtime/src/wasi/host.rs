@@ -23,8 +23,8 @@ pub(super) fn host_errno(e: i32) -> u32 {
         libc::EFAULT => FAULT,
         libc::EBUSY => BUSY,
         libc::EEXIST => EXIST,
-        // openat2(RESOLVE_BENEATH) reports an escape as EXDEV.
-        libc::EXDEV => NOTCAPABLE,
+        // (`open_beneath` reads an EXDEV of its own as an escape: ENOTCAPABLE.)
+        libc::EXDEV => XDEV,
         libc::ENOTDIR => NOTDIR,
         libc::EISDIR => ISDIR,
         libc::EINVAL => INVAL,
@@ -78,6 +78,21 @@ pub(super) fn fstat(fd: i32) -> Result<libc::stat, u32> {
     }
 }
 
+/// Runs the system call `op` (a `read`/`write`-style call returning a byte count or -1)
+/// until it is not interrupted; returns the byte count or the WASI errno.
+pub(super) fn retry_eintr(mut op: impl FnMut() -> isize) -> Result<usize, u32> {
+    loop {
+        let n = op();
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let e = last_errno();
+        if e != errno::INTR {
+            return Err(e);
+        }
+    }
+}
+
 /// Opens `path` beneath directory `dir` with `openat2(RESOLVE_BENEATH)`.
 pub(super) fn open_beneath(
     dir: i32,
@@ -106,6 +121,10 @@ pub(super) fn open_beneath(
             return Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) });
         }
         let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        if e == libc::EXDEV {
+            // openat2(RESOLVE_BENEATH) reports an escape as EXDEV.
+            return Err(errno::NOTCAPABLE);
+        }
         if e != libc::EAGAIN && e != libc::EINTR {
             return Err(host_errno(e));
         }
@@ -113,9 +132,15 @@ pub(super) fn open_beneath(
 }
 
 /// Splits `path` into its parent directory (opened beneath `dir`) and last component, for
-/// the `*at` calls that cannot resolve beneath a directory themselves.
+/// the `*at` calls that cannot resolve beneath a directory themselves. The component keeps
+/// the path's trailing slashes, so the host call applies their meaning (`f/` names a
+/// directory: unlinking or renaming a file as `f/` is `ENOTDIR`). An empty path is
+/// `ENOENT`.
 pub(super) fn parent_and_name(dir: i32, path: &CString) -> Result<(OwnedFd, CString), u32> {
     let bytes = path.as_bytes();
+    if bytes.is_empty() {
+        return Err(errno::NOENT);
+    }
     let trimmed = {
         let mut end = bytes.len();
         while end > 1 && bytes[end - 1] == b'/' {
@@ -130,9 +155,10 @@ pub(super) fn parent_and_name(dir: i32, path: &CString) -> Result<(OwnedFd, CStr
     if name.is_empty() || name == b"." || name == b".." {
         return Err(errno::INVAL);
     }
+    let slashes = &bytes[trimmed.len()..];
     let parent = CString::new(parent).map_err(|_| errno::INVAL)?;
     let pfd = open_beneath(dir, &parent, libc::O_PATH | libc::O_DIRECTORY, 0)?;
-    Ok((pfd, CString::new(name).map_err(|_| errno::INVAL)?))
+    Ok((pfd, CString::new([name, slashes].concat()).map_err(|_| errno::INVAL)?))
 }
 
 pub(super) fn check(r: i32) -> Result<(), u32> {
@@ -196,7 +222,10 @@ mod tests {
         let fd = dir.as_raw_fd();
         let c = |s: &str| CString::new(s).unwrap();
         assert_eq!(parent_and_name(fd, &c("a")).unwrap().1, c("a"));
-        assert_eq!(parent_and_name(fd, &c("src/x/")).unwrap().1, c("x"));
+        // Trailing slashes stay on the name, for the host call to apply.
+        assert_eq!(parent_and_name(fd, &c("src/x/")).unwrap().1, c("x/"));
+        assert_eq!(parent_and_name(fd, &c("x//")).unwrap().1, c("x//"));
+        assert_eq!(parent_and_name(fd, &c("")).unwrap_err(), errno::NOENT);
         assert_eq!(parent_and_name(fd, &c("..")).unwrap_err(), errno::INVAL);
         assert_eq!(parent_and_name(fd, &c("../x")).unwrap_err(), errno::NOTCAPABLE);
         assert_eq!(parent_and_name(fd, &c("/etc/passwd")).unwrap_err(), errno::NOTCAPABLE);

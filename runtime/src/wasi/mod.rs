@@ -41,12 +41,13 @@ mod host;
 mod path;
 mod process;
 
+use std::any::Any;
 use std::sync::Arc;
 
 pub use ctx::{PreopenError, WasiCtx};
 use guest::{GuestMemory, GuestPtr};
 
-use crate::instance::{Caller, HostFunc, StoreInner};
+use crate::instance::{Caller, HostFunc};
 use crate::meta::{FuncType, ValType};
 use crate::traps::TrapKind;
 
@@ -143,6 +144,12 @@ mod rights {
     pub(super) const SOCK_ACCEPT: u64 = 1 << 29;
     /// Every right.
     pub(super) const ALL: u64 = (1 << 30) - 1;
+    /// Rights of standard input (a stream the embedding owns).
+    pub(super) const STDIN: u64 =
+        FD_READ | FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET | POLL_FD_READWRITE;
+    /// Rights of standard output and error.
+    pub(super) const STDOUT: u64 =
+        FD_WRITE | FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET | POLL_FD_READWRITE;
     /// Rights that need the file opened for writing.
     pub(super) const WRITE_LIKE: u64 = FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE;
 }
@@ -203,13 +210,14 @@ struct Cx<'a> {
     wasi: &'a mut WasiCtx,
 }
 
-/// Where a store keeps its WASI context: a function of the store's state (typically a
-/// field of the embedding's data, `StoreInner::data_mut`), `None` for a store without one.
-pub type WasiAccess = fn(&mut StoreInner) -> Option<&mut WasiCtx>;
+/// Where a store keeps its WASI context: a function of the store's data
+/// (`StoreInner::set_data`; typically a field of the embedding's own type), `None` for a
+/// store without one.
+pub type WasiAccess = fn(&mut dyn Any) -> Option<&mut WasiCtx>;
 
 /// The default [`WasiAccess`]: the store's data is the `WasiCtx` (as in a compiled program).
-pub fn wasi_ctx_is_store_data(store: &mut StoreInner) -> Option<&mut WasiCtx> {
-    store.data_mut::<WasiCtx>()
+pub fn wasi_ctx_is_store_data(data: &mut dyn Any) -> Option<&mut WasiCtx> {
+    data.downcast_mut::<WasiCtx>()
 }
 
 fn run(
@@ -217,12 +225,12 @@ fn run(
     access: WasiAccess,
     f: impl FnOnce(&mut Cx<'_>) -> Result<(), u32>,
 ) -> WasiResult {
-    let (mem, store) = caller.memory_and_store();
-    let Some(wasi) = access(store) else {
+    let (mem, data) = caller.memory_and_data();
+    let Some(wasi) = data.and_then(access) else {
         return Err(TrapKind::Host("WASI is not configured for this store".into()));
     };
     let Some(mem) = mem else {
-        return Err(TrapKind::Host("WASI functions need an exported memory".into()));
+        return Err(TrapKind::Host("WASI functions need the caller to have a memory".into()));
     };
     let mut cx = Cx { mem: GuestMemory::new(mem), wasi };
     Ok(match f(&mut cx) {

@@ -1,6 +1,6 @@
 //! Arguments, environment, randomness, process control and sockets.
 
-use super::host::last_errno;
+use super::host::retry_eintr;
 use super::{Cx, a32, errno, ptr};
 use crate::traps::TrapKind;
 
@@ -41,24 +41,20 @@ pub(super) fn random_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     }
     let mut done = 0;
     while done < buf.len() {
-        // SAFETY: getrandom fills the remaining part of a live buffer.
-        let n = unsafe { libc::getrandom(buf[done..].as_mut_ptr().cast(), buf.len() - done, 0) };
-        if n < 0 {
-            let e = last_errno();
-            if e == errno::INTR {
-                continue;
-            }
-            return Err(e);
-        }
-        done += n as usize;
+        let rest = &mut buf[done..];
+        // SAFETY: getrandom fills at most `rest.len()` bytes of a live buffer.
+        done +=
+            retry_eintr(|| unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) })?;
     }
     Ok(())
 }
 
 /// `proc_raise(sig)`: a signal (preview1 `signal`: 0 none, 1 HUP ... 30 SYS) whose default
 /// action is to be ignored (`CHLD` 16, `CONT` 17, `URG` 22, `WINCH` 27) or none does nothing;
-/// every other one ends the program as its default action would, reported like a trap
-/// (status 134). Real host signals are not raised: the guest must not stop or kill the
+/// every other one ends the program, reported like a trap (status 134): those whose default
+/// action terminates as it would, and the stop signals (`STOP`, `TSTP`, `TTIN`, `TTOU`,
+/// whose default action would only suspend the process) too, since a guest cannot be
+/// suspended here. Real host signals are not raised: the guest must not stop or kill the
 /// process in ways the runtime cannot report.
 pub(super) fn proc_raise(sig: u32) -> Result<u32, TrapKind> {
     const NAMES: [&str; 31] = [
