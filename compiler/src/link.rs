@@ -207,11 +207,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file()
-        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+    // Made with mode 0666 less the umask, as `cc` or a shell redirection would make it
+    // (tempfile's default is 0600).
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".wasmc-out")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(&dir)
         .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
     refuse_non_regular(path)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())

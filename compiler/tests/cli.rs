@@ -218,6 +218,28 @@ fn outputs_are_written_in_every_mode() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), clif);
 }
 
+/// Outputs get mode 0666 less the umask (an object once got 0644 whatever the umask, so
+/// replacing a private 0600 object made it world-readable).
+#[test]
+fn outputs_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = dir_with(&[("x.wat", HELLO)]);
+    let d = dir.path();
+    for (umask, object) in [("077", 0o600), ("022", 0o644)] {
+        let status = Command::new("sh")
+            .current_dir(d)
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" -c x.wat"))
+            .arg(wasmc())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mode = |f: &str| std::fs::metadata(d.join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("x.o"), object, "umask {umask}");
+        std::fs::remove_file(d.join("x.o")).unwrap();
+    }
+}
+
 // ---- 3. names from the module are data ----
 
 /// Function names were printed raw in trap backtraces: a newline forged frames, ANSI

@@ -162,6 +162,10 @@ pub fn check(directives: &[Directive], output: &str) -> Result<(), String> {
     };
     for d in directives {
         let pat = normalize(&d.pattern);
+        if pat.is_empty() {
+            // It would match anything (or, as `not:`, fail everything): a mistake.
+            return fail(d, "empty pattern", None);
+        }
         let found = match d.kind {
             Kind::Not => {
                 pending_not.push(d);
@@ -260,6 +264,16 @@ mod tests {
 
     fn d(src: &str) -> Vec<Directive> {
         parse(src).directives
+    }
+
+    #[test]
+    fn an_empty_pattern_is_an_error() {
+        for kind in ["check:", "nextln:", "sameln:", "not:"] {
+            let src = format!(";; check: a\n;; {kind}  \n");
+            let e = parse(&src);
+            let err = check(&e.directives, "a\nb\n").expect_err("an empty pattern");
+            assert!(err.starts_with("line 2: empty pattern"), "{kind}: {err}");
+        }
     }
 
     #[test]

@@ -178,6 +178,15 @@ impl Runner<'_> {
         self.report.failures.push(format!("{}:{line}: {what}", self.file));
     }
 
+    /// Counts a module assertion: `result` is `Ok` when the module failed as expected
+    /// (`expected`, with the script's `message`), else what happened instead.
+    fn expect(&mut self, line: usize, result: Result<(), String>, expected: &str, message: &str) {
+        match result {
+            Ok(()) => self.pass(),
+            Err(e) => self.fail(line, format!("expected {expected} (`{message}`), {e}")),
+        }
+    }
+
     fn directive(&mut self, d: WastDirective<'_>) {
         let line = self.line(d.span());
         if let Some(reason) = self.skips.reason(&self.file, line) {
@@ -296,38 +305,20 @@ impl Runner<'_> {
                 Err(e) => self.fail(line, format!("expected exhaustion `{message}`, got: {e}")),
             },
             WastDirective::AssertInvalid { mut module, message, .. } => {
-                match assert::invalid(&mut module) {
-                    Ok(()) => self.pass(),
-                    Err(e) => {
-                        self.fail(line, format!("expected an invalid module (`{message}`), {e}"))
-                    }
-                }
+                let r = assert::invalid(&mut module);
+                self.expect(line, r, "an invalid module", message);
             }
             WastDirective::AssertMalformed { mut module, message, .. } => {
-                match assert::malformed(&mut module) {
-                    Ok(()) => self.pass(),
-                    Err(e) => {
-                        self.fail(line, format!("expected a malformed module (`{message}`), {e}"))
-                    }
-                }
+                let r = assert::malformed(&mut module);
+                self.expect(line, r, "a malformed module", message);
             }
             WastDirective::AssertMalformedCustom { mut module, message, .. } => {
-                match assert::malformed_custom(&mut module) {
-                    Ok(()) => self.pass(),
-                    Err(e) => self.fail(
-                        line,
-                        format!("expected a malformed custom section (`{message}`), {e}"),
-                    ),
-                }
+                let r = assert::malformed_custom(&mut module);
+                self.expect(line, r, "a malformed custom section", message);
             }
             WastDirective::AssertInvalidCustom { mut module, message, .. } => {
-                match assert::invalid_custom(&mut module) {
-                    Ok(()) => self.pass(),
-                    Err(e) => self.fail(
-                        line,
-                        format!("expected an invalid custom section (`{message}`), {e}"),
-                    ),
-                }
+                let r = assert::invalid_custom(&mut module);
+                self.expect(line, r, "an invalid custom section", message);
             }
             WastDirective::AssertUnlinkable { module, message, .. } => {
                 let mut q = QuoteWat::Wat(module);

@@ -20,8 +20,14 @@ use crate::decode;
 enum Stage {
     /// The text does not parse or encode.
     Text(String),
-    /// The binary does not decode.
-    Decode(String),
+    /// The binary does not decode (by the runner's decoder); `wasmc_accepts` when wasmc's
+    /// own parser took it nonetheless (a wasmc bug: malformed input must be rejected).
+    Decode {
+        /// The runner's decoder's error.
+        error: String,
+        /// Whether `wasmc::module::parse` accepted the binary.
+        wasmc_accepts: bool,
+    },
     /// It decodes; validation fails.
     Validate(String),
     /// It validates, but wasmc does not compile something in it.
@@ -35,8 +41,11 @@ fn stage(module: &mut QuoteWat<'_>) -> (Stage, Vec<u8>) {
         Ok(b) => b,
         Err(e) => return (Stage::Text(e.to_string()), Vec::new()),
     };
-    if let Err(e) = decode::decode(&bytes) {
-        return (Stage::Decode(e), bytes);
+    if let Err(error) = decode::decode(&bytes) {
+        // wasmc sees the binary too: what the spec's decoder rejects, wasmc must reject (and
+        // without panicking).
+        let wasmc_accepts = wasmc::module::parse(&bytes).is_ok();
+        return (Stage::Decode { error, wasmc_accepts }, bytes);
     }
     let s = match wasmc::module::parse(&bytes) {
         Ok(_) => Stage::Valid,
@@ -58,7 +67,7 @@ pub fn invalid(module: &mut QuoteWat<'_>) -> Result<(), String> {
     match stage(module).0 {
         Stage::Validate(_) => Ok(()),
         Stage::Text(e) => Err(format!("but the runner cannot encode its text: {e}")),
-        Stage::Decode(e) => Err(format!("but it is malformed: {e}")),
+        Stage::Decode { error, .. } => Err(format!("but it is malformed: {error}")),
         Stage::Unsupported(e) => Err(format!("but it validated (unsupported by wasmc: {e})")),
         Stage::Valid => Err("but it validated".into()),
     }
@@ -72,7 +81,10 @@ pub fn malformed(module: &mut QuoteWat<'_>) -> Result<(), String> {
     let quote = is_quote(module);
     match stage(module).0 {
         Stage::Text(_) if quote => Ok(()),
-        Stage::Decode(_) => Ok(()),
+        Stage::Decode { wasmc_accepts: false, .. } => Ok(()),
+        Stage::Decode { error, wasmc_accepts: true } => {
+            Err(format!("and the runner's decoder rejects it ({error}), but wasmc accepts it"))
+        }
         Stage::Text(e) => Err(format!("but the runner cannot encode its (unquoted) text: {e}")),
         Stage::Validate(e) => Err(format!("but it decodes (and fails validation: {e})")),
         Stage::Unsupported(_) | Stage::Valid => Err("but it decodes and validates".into()),
@@ -85,20 +97,7 @@ pub fn malformed(module: &mut QuoteWat<'_>) -> Result<(), String> {
 /// # Errors
 /// What happened instead.
 pub fn malformed_custom(module: &mut QuoteWat<'_>) -> Result<(), String> {
-    let quote = is_quote(module);
-    let (s, bytes) = stage(module);
-    match s {
-        Stage::Text(_) if quote => Ok(()),
-        Stage::Text(e) => Err(format!("but the runner cannot encode its (unquoted) text: {e}")),
-        Stage::Decode(e) => Err(format!("but the module itself is malformed: {e}")),
-        _ => match decode::custom_sections(&bytes) {
-            Err(decode::CustomError::Malformed(_)) => Ok(()),
-            Err(decode::CustomError::Invalid(e)) => {
-                Err(format!("but its custom sections decode (one is invalid: {e})"))
-            }
-            Ok(()) => Err("but its custom sections decode".into()),
-        },
-    }
+    custom(module, true)
 }
 
 /// `assert_invalid_custom`: the module and its custom sections decode, but a custom
@@ -107,16 +106,33 @@ pub fn malformed_custom(module: &mut QuoteWat<'_>) -> Result<(), String> {
 /// # Errors
 /// What happened instead.
 pub fn invalid_custom(module: &mut QuoteWat<'_>) -> Result<(), String> {
+    custom(module, false)
+}
+
+/// The custom-section assertions: the module itself decodes and wasmc takes it (a custom
+/// section's errors must not make wasmc reject a module), and a custom section is
+/// malformed (`want_malformed`) or decodes but is invalid.
+fn custom(module: &mut QuoteWat<'_>, want_malformed: bool) -> Result<(), String> {
+    use decode::CustomError::{Invalid, Malformed};
+    let quote = is_quote(module);
     let (s, bytes) = stage(module);
     match s {
+        Stage::Text(_) if quote && want_malformed => Ok(()),
         Stage::Text(e) => Err(format!("but the runner cannot encode its text: {e}")),
-        Stage::Decode(e) => Err(format!("but the module itself is malformed: {e}")),
-        _ => match decode::custom_sections(&bytes) {
-            Err(decode::CustomError::Invalid(_)) => Ok(()),
-            Err(decode::CustomError::Malformed(e)) => {
-                Err(format!("but a custom section is malformed: {e}"))
+        Stage::Decode { error, .. } => Err(format!("but the module itself is malformed: {error}")),
+        Stage::Validate(e) => Err(format!("but wasmc rejects the module: {e}")),
+        Stage::Unsupported(_) | Stage::Valid => {
+            match (decode::custom_sections(&bytes), want_malformed) {
+                (Err(Malformed(_)), true) | (Err(Invalid(_)), false) => Ok(()),
+                (Err(Invalid(e)), true) => {
+                    Err(format!("but its custom sections decode (one is invalid: {e})"))
+                }
+                (Err(Malformed(e)), false) => {
+                    Err(format!("but a custom section is malformed: {e}"))
+                }
+                (Ok(()), true) => Err("but its custom sections decode".into()),
+                (Ok(()), false) => Err("but its custom sections are valid".into()),
             }
-            Ok(()) => Err("but its custom sections are valid".into()),
-        },
+        }
     }
 }

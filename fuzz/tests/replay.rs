@@ -20,6 +20,10 @@ const DIFFERENTIAL_CONCLUSIVE_FLOOR: f64 = 0.90;
 /// Least number of calls the differential corpus compares (many random modules export no
 /// callable function). Measured: 189.
 const DIFFERENTIAL_CALLS_FLOOR: usize = 170;
+/// Least number of reference arguments, over the differential corpus, that earlier calls
+/// had returned (the oracle holds them across collections and passes them back). Measured:
+/// 6, all from `host-held.wat`.
+const DIFFERENTIAL_KEPT_ARGS_FLOOR: usize = 6;
 /// Most spiller corpus inputs whose interpretation may give up (fuel or liveness rounds
 /// exhausted) instead of comparing results. Measured: 0 of 200.
 const SPILLER_GAVE_UP_CEILING: f64 = 0.05;
@@ -64,7 +68,16 @@ fn differential() -> Result<(), Failed> {
         let data = std::fs::read(f)?;
         let r = wasmc_fuzz::differential::run(&data);
         tally.add(&r);
-        r.map_err(|e| format!("{}: {e}", f.display()))?;
+        let r = r.map_err(|e| format!("{}: {e}", f.display()))?;
+        // A hand-written module must be one (a typo would make it a random input) and must
+        // run to the end on both engines.
+        if f.extension().is_some_and(|e| e == "wat") {
+            let agreed =
+                matches!(r, wasmc_fuzz::differential::Verdict::Agreed { calls, .. } if calls > 0);
+            if wasmc_fuzz::differential::given_module(&data).is_none() || !agreed {
+                return Err(format!("{}: a hand-written module gave {r:?}", f.display()).into());
+            }
+        }
     }
     println!("differential corpus: {tally}");
     if tally.conclusive_fraction() < DIFFERENTIAL_CONCLUSIVE_FLOOR {
@@ -72,6 +85,13 @@ fn differential() -> Result<(), Failed> {
             "only {:.1}% of the runs are conclusive (floor {:.0}%): {tally}",
             100.0 * tally.conclusive_fraction(),
             100.0 * DIFFERENTIAL_CONCLUSIVE_FLOOR
+        )
+        .into());
+    }
+    if tally.kept_args < DIFFERENTIAL_KEPT_ARGS_FLOOR {
+        return Err(format!(
+            "only {} kept references passed back (floor {DIFFERENTIAL_KEPT_ARGS_FLOOR}): {tally}",
+            tally.kept_args
         )
         .into());
     }
@@ -101,6 +121,7 @@ fn planted_child(from: usize) -> ! {
     let mut out = std::io::stdout().lock();
     for (i, f) in files.iter().enumerate().skip(from) {
         let data = std::fs::read(f).expect("a corpus input");
+        writeln!(out, "begin {i}").and_then(|()| out.flush()).expect("stdout");
         let verdict = match wasmc_fuzz::differential::run_with(&data, &planted()) {
             Ok(_) => "agreed",
             Err(_) => "reported",
@@ -123,17 +144,27 @@ fn differential_catches_planted_bug() -> Result<(), Failed> {
             .stderr(Stdio::null())
             .spawn()?;
         let mut next = from;
+        // The input the child is running, between its `begin i` and `i verdict` lines.
+        let mut running = None;
         for line in BufReader::new(child.stdout.take().ok_or("child stdout")?).lines() {
             let line = line?;
-            let (i, verdict) = line.split_once(' ').ok_or("a malformed child line")?;
-            reported += usize::from(verdict == "reported");
-            next = i.parse::<usize>()? + 1;
+            let (first, second) = line.split_once(' ').ok_or("a malformed child line")?;
+            if first == "begin" {
+                running = Some(second.parse::<usize>()?);
+                continue;
+            }
+            reported += usize::from(second == "reported");
+            next = first.parse::<usize>()? + 1;
+            running = None;
         }
         let status = child.wait()?;
         if !status.success() {
-            // Input `next` killed the child.
+            // Only a death while running an input is that input's finding.
+            let Some(i) = running else {
+                return Err(format!("the child died outside any input ({status})").into());
+            };
             crashed += 1;
-            next += 1;
+            next = i + 1;
         }
         from = next;
     }

@@ -34,7 +34,7 @@ use wasmc_runtime::instance::{Extern, RootedVal, Val};
 use wasmc_runtime::meta::ValType;
 use wasmc_runtime::store::Store;
 
-use traps::{TrapClass, agree, wasmc_class, wasmtime_class};
+use traps::{TrapClass, agree, both_unclassified, wasmc_class, wasmtime_class};
 use values::Token;
 
 /// What a call did on one engine.
@@ -317,7 +317,9 @@ pub fn run_module(
         if o_out == Outcome::Trapped(TrapClass::Fault) {
             return Err(format!("`{name}`: wasmc faults (wasmtime {t_out:?})"));
         }
-        if inconclusive(&t_out) || inconclusive(&o_out) {
+        let unclassified = matches!((&t_out, &o_out),
+            (Outcome::Trapped(a), Outcome::Trapped(b)) if both_unclassified(*a, *b));
+        if inconclusive(&t_out) || inconclusive(&o_out) || unclassified {
             return Ok(Verdict::Inconclusive { calls, kept_args });
         }
         let agreed = match (&t_out, &o_out) {

@@ -102,9 +102,16 @@ pub fn wasmtime_class(e: &wasmtime::Error) -> TrapClass {
 }
 
 /// Whether a call that trapped with `theirs` on Wasmtime and `ours` on wasmc agrees.
-/// A [`TrapClass::Fault`] agrees with nothing, not even another fault.
+/// A [`TrapClass::Fault`] agrees with nothing, not even another fault; two
+/// [`TrapClass::Other`]s do not agree either (two unclassified errors say nothing about
+/// each other: the oracle calls that pair inconclusive, see [`both_unclassified`]).
 pub fn agree(theirs: TrapClass, ours: TrapClass) -> bool {
-    theirs == ours && ours != TrapClass::Fault
+    theirs == ours && !matches!(ours, TrapClass::Fault | TrapClass::Other)
+}
+
+/// Whether both engines failed with errors neither classifies: no verdict.
+pub fn both_unclassified(theirs: TrapClass, ours: TrapClass) -> bool {
+    theirs == TrapClass::Other && ours == TrapClass::Other
 }
 
 #[cfg(test)]
@@ -114,7 +121,7 @@ mod tests {
     #[test]
     fn a_fault_agrees_with_nothing() {
         let fault = wasmc_class(&Trap {
-            kind: TrapKind::Fault { signal: 11, addr: 0xdbdb_dbdb },
+            kind: TrapKind::Fault { signal: 11, addr: 0xdada_dada },
             ..Trap::host("")
         });
         assert_eq!(fault, TrapClass::Fault);
@@ -122,6 +129,8 @@ mod tests {
         assert_eq!(other, TrapClass::Other);
         assert!(!agree(other, fault));
         assert!(!agree(TrapClass::Fault, fault));
-        assert!(agree(TrapClass::Other, TrapClass::Other));
+        assert!(!agree(TrapClass::Other, TrapClass::Other));
+        assert!(both_unclassified(TrapClass::Other, TrapClass::Other));
+        assert!(agree(TrapClass::Cast, TrapClass::Cast));
     }
 }

@@ -139,16 +139,29 @@ impl Gen<'_, '_, '_> {
         let join = self.b.create_block();
         let c = self.b.ins().iconst(I64, self.u.int_in_range(0..=1)?);
         self.b.ins().brif(c, then_b, &[], else_b, &[]);
-        self.b.seal_block(then_b);
-        self.b.seal_block(else_b);
-        self.b.switch_to_block(then_b);
-        self.stmts(depth + 1)?;
-        self.b.ins().jump(join, &[]);
-        self.b.switch_to_block(else_b);
-        if self.u.arbitrary()? {
-            self.stmts(depth + 1)?;
+        self.arms(&[then_b, else_b], join, depth, true)
+    }
+
+    /// Fills the arm blocks `arms` of a branch (all of whose predecessors exist): each runs
+    /// statements (the first always when `first_always`, the others when the input says
+    /// so) and jumps to `join`, where building goes on.
+    fn arms(
+        &mut self,
+        arms: &[ir::Block],
+        join: ir::Block,
+        depth: u32,
+        first_always: bool,
+    ) -> ArbResult<()> {
+        for b in arms {
+            self.b.seal_block(*b);
         }
-        self.b.ins().jump(join, &[]);
+        for (i, b) in arms.iter().enumerate() {
+            self.b.switch_to_block(*b);
+            if (i == 0 && first_always) || self.u.arbitrary()? {
+                self.stmts(depth + 1)?;
+            }
+            self.b.ins().jump(join, &[]);
+        }
         self.b.seal_block(join);
         self.b.switch_to_block(join);
         Ok(())
@@ -197,19 +210,7 @@ impl Gen<'_, '_, '_> {
             blocks.iter().map(|b| self.b.func.dfg.block_call(*b, &[])).collect();
         let jt = self.b.create_jump_table(ir::JumpTableData::new(calls[0], &calls[1..]));
         self.b.ins().br_table(index, jt);
-        for b in &blocks {
-            self.b.seal_block(*b);
-        }
-        for b in blocks {
-            self.b.switch_to_block(b);
-            if self.u.arbitrary()? {
-                self.stmts(depth + 1)?;
-            }
-            self.b.ins().jump(join, &[]);
-        }
-        self.b.seal_block(join);
-        self.b.switch_to_block(join);
-        Ok(())
+        self.arms(&blocks, join, depth, false)
     }
 
     fn counted_loop(&mut self, depth: u32) -> ArbResult<()> {
