@@ -12,7 +12,8 @@
 //!
 //! A wasmc memory fault (under poisoning, the symptom of a stale reference) agrees with
 //! nothing. Stack or heap exhaustion on either side ends the comparison without a verdict
-//! (the engines' limits differ: both heaps are capped at [`HEAP_LIMIT`] bytes), as does an
+//! (the engines' limits differ: both heaps are capped at [`HEAP_LIMIT`] bytes, both tables
+//! at wasmc's `MAX_TABLE_ELEMENTS`), as does an
 //! instantiation that fails on both sides with an unclassified or inconclusive error: such
 //! runs are [`Verdict::Inconclusive`], and the corpus replay fails when too few runs are
 //! conclusive.
@@ -235,7 +236,14 @@ pub fn run_module(
         ..GcConfig::default()
     };
     let mut ours = Store::new(512 << 10, gc).map_err(|e| e.to_string())?;
-    let limits = wasmtime::StoreLimitsBuilder::new().memory_size(HEAP_LIMIT).build();
+    // Wasmtime's tables grow without bound unless told otherwise; wasmc's stop at
+    // `MAX_TABLE_ELEMENTS` (a `table.grow` past it returns -1). The same limit on both
+    // sides keeps such modules comparable (a fuzz finding: a module doubling a table at
+    // every call drove Wasmtime to 24 GB).
+    let limits = wasmtime::StoreLimitsBuilder::new()
+        .memory_size(HEAP_LIMIT)
+        .table_elements(wasmc_runtime::table::MAX_TABLE_ELEMENTS as usize)
+        .build();
     let mut theirs = wasmtime::Store::new(&engine, limits);
     theirs.limiter(|l| l);
     let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]);
