@@ -471,13 +471,17 @@ fn compare_state(
                     return Err(format!("wasmc lost the table `{name}`"));
                 };
                 // SAFETY: exported tables live as long as their store; nothing runs while
-                // this reads them.
-                let (elements, element_ty) = unsafe { ((*o).elements().to_vec(), (*o).ty.element) };
+                // this reads them. Only the compared prefix is copied (a table may hold
+                // millions of elements).
+                let (len, elements, element_ty) = unsafe {
+                    let all = (*o).elements();
+                    (all.len(), all[..all.len().min(TABLE_ELEMENTS)].to_vec(), (*o).ty.element)
+                };
                 let size = t.size(&*theirs);
-                if size != elements.len() as u64 {
-                    return Err(format!("table `{name}`: sizes {size} / {}", elements.len()));
+                if size != len as u64 {
+                    return Err(format!("table `{name}`: sizes {size} / {len}"));
                 }
-                for (i, e) in elements.iter().enumerate().take(TABLE_ELEMENTS) {
+                for (i, e) in elements.iter().enumerate() {
                     let tv: wasmtime::Val =
                         t.get(&mut *theirs, i as u64).ok_or("table element")?.into();
                     let ts = values::wasmtime(theirs, &tv)?;
