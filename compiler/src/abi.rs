@@ -2,7 +2,7 @@
 
 use cranelift_codegen::ir::{AbiParam, ArgumentPurpose, Signature, Type, types};
 use cranelift_codegen::isa::CallConv;
-use wasmc_runtime::meta::{FuncType, ValType};
+use wasmc_abi::meta::{FuncType, ValType};
 
 /// CLIF type of pointers and of references (`funcref`, `externref`, GC references).
 pub const POINTER: Type = types::I64;
@@ -54,6 +54,8 @@ pub enum Builtin {
     ArrayInitData,
     ArrayInitElem,
     Throw,
+    GcRemember,
+    GcRememberRange,
 }
 
 #[allow(non_upper_case_globals)]
@@ -69,7 +71,7 @@ macro_rules! builtin_signatures_lower {
         ];
     };
 }
-wasmc_runtime::foreach_builtin!(builtin_signatures_lower);
+wasmc_abi::foreach_builtin!(builtin_signatures_lower);
 
 impl Builtin {
     /// Index of the builtin in `BuiltinFunctions`.
@@ -90,7 +92,7 @@ impl Builtin {
     }
 
     /// Every builtin, in order.
-    pub const ALL: [Builtin; 15] = [
+    pub const ALL: [Builtin; 17] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -106,6 +108,8 @@ impl Builtin {
         Builtin::ArrayInitData,
         Builtin::ArrayInitElem,
         Builtin::Throw,
+        Builtin::GcRemember,
+        Builtin::GcRememberRange,
     ];
 
     /// Its native (System V) signature.
@@ -140,6 +144,8 @@ mod tests {
             (Builtin::ArrayInitData, "array_init_data"),
             (Builtin::ArrayInitElem, "array_init_elem"),
             (Builtin::Throw, "throw"),
+            (Builtin::GcRemember, "gc_remember"),
+            (Builtin::GcRememberRange, "gc_remember_range"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

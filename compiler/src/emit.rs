@@ -1,8 +1,8 @@
 //! Code generation and object emission: CLIF -> machine code -> ELF object.
 //!
 //! Besides the translated Wasm functions the object holds, per function type, a host-to-Wasm
-//! trampoline and a Wasm-to-host adapter (see `wasmc_runtime::abi`), the postcard-encoded
-//! [`ModuleMeta`] and the [`ModuleDescriptor`](wasmc_runtime::abi::ModuleDescriptor) that ties
+//! trampoline and a Wasm-to-host adapter (see `wasmc_abi::vm`), the postcard-encoded
+//! [`ModuleMeta`] and the [`ModuleDescriptor`](wasmc_abi::vm::ModuleDescriptor) that ties
 //! them together. Executables also get a `main` that calls the runtime's `wasmc_main`.
 
 use cranelift_codegen::Context;
@@ -25,8 +25,8 @@ use crate::module::{ModuleInfo, parse};
 use crate::safepoints::{SpillStats, Spiller};
 use crate::translate::{ModuleEnv, translate_function, trap};
 use cranelift_codegen::FinalizedMachExceptionHandler;
-use wasmc_runtime::abi::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
-use wasmc_runtime::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
+use wasmc_abi::vm::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
+use wasmc_abi::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
 
 /// Cranelift optimisation level.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -56,6 +56,9 @@ pub struct Config {
     /// ([`crate::safepoints::Spiller::drop_stack_map_entry`]), a planted bug for the fuzz
     /// oracles' self-tests. Produces wrong code for any reference live across a safepoint.
     pub drop_stack_map_entry: bool,
+    /// Debug only: emit no write barriers (`--debug-drop-write-barriers`), a planted bug
+    /// that the generational collector's verifier must catch (issue 12).
+    pub drop_write_barriers: bool,
     /// Check every function after the spiller with [`crate::safepoints::verify`] (an
     /// independent oracle; on in the filetests and the spec runner).
     pub verify_spills: bool,
@@ -219,6 +222,7 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         frontend,
         gc_adapter: gc_adapter.as_u32(),
         throw_adapter: throw_adapter.as_u32(),
+        drop_barriers: config.drop_write_barriers,
     };
     let (funcs, stats) = translate_module(&env, config, Stage::Spill, &mut fctx)?;
     let mut code = Vec::with_capacity(func_ids.len());
@@ -379,6 +383,7 @@ pub fn clif(
         frontend,
         gc_adapter: n,
         throw_adapter: n + 1,
+        drop_barriers: config.drop_write_barriers,
     };
     let mut fctx = FunctionBuilderContext::new();
     let (funcs, _) = translate_module(&env, config, stage, &mut fctx)?;

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use wasmc_runtime::printable::escape_line;
+use wasmc_abi::printable::escape_line;
 
 use crate::error::CompileError;
 

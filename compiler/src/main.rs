@@ -6,7 +6,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use wasmc::{Config, OptLevel, link};
-use wasmc_runtime::printable::{Printable, escape_line};
+use wasmc_abi::printable::{Printable, escape_line};
 
 const ENV_HELP: &str = "\
 ENVIRONMENT (wasmc):
@@ -100,6 +100,10 @@ struct CodegenArgs {
     /// planted bug for the fuzz oracles' self-tests).
     #[arg(long, hide = true)]
     debug_drop_stack_map_entry: bool,
+    /// Debug: emit no GC write barriers (miscompiles under the generational collector; a
+    /// planted bug its verifier must catch).
+    #[arg(long, hide = true)]
+    debug_drop_write_barriers: bool,
     /// Debug: check every function after the spiller with an independent oracle
     /// (`wasmc::safepoints::verify`); a violation is a compile error.
     #[arg(long, hide = true)]
@@ -115,6 +119,7 @@ impl CodegenArgs {
             no_gc_analysis: self.no_gc_analysis,
             no_alias_resolution: self.debug_no_alias_resolution,
             drop_stack_map_entry: self.debug_drop_stack_map_entry,
+            drop_write_barriers: self.debug_drop_write_barriers,
             verify_spills: self.debug_verify_spills,
         }
     }

@@ -14,7 +14,7 @@
 //!
 //! With the analysis off (`wasmc --no-gc-analysis`) every call is a safepoint.
 
-use wasmc_runtime::meta::{ConstOp, ExportKind, ImportKind, SegmentMode};
+use wasmc_abi::meta::{ConstOp, ExportKind, ImportKind, SegmentMode};
 
 use crate::module::ModuleInfo;
 use crate::translate::{CallSite, TranslatedFunc};

@@ -5,7 +5,7 @@
 //! collected straight into the runtime's [`ModuleMeta`] (the compiler fills in the machine
 //! code facts later); function bodies are kept as borrowed readers for the translator.
 
-use wasmc_runtime::meta::{
+use wasmc_abi::meta::{
     CompositeType, ConstExpr, ConstOp, DataSegment, ElemSegment, Export, ExportKind, FieldType,
     FuncType, GlobalDef, GlobalType, HeapType, Import, ImportKind, MemoryType, ModuleMeta, RefType,
     SegmentMode, StorageType, SubType, TableDef, TableType, ValType,
@@ -33,7 +33,7 @@ pub struct ModuleInfo<'a> {
     /// index).
     pub type_depth: Vec<u32>,
     /// Per module type index: the object layout of struct and array types.
-    pub layouts: Vec<Option<wasmc_gc::layout::ObjectLayout>>,
+    pub layouts: Vec<Option<wasmc_abi::layout::ObjectLayout>>,
     /// Every tag's function type index, imported ones first (tag index space).
     pub tags: Vec<u32>,
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use wasmc_gc::copying::GcConfig;
+use wasmc_gc::GcConfig;
 use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor};
 use wasmc_runtime::gc::RefClass;
 use wasmc_runtime::instance::{Extern, InstantiateError, StoreInner, Val};

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasmc_filetests::wast::{Loaded, load_shared};
-use wasmc_gc::copying::GcConfig;
+use wasmc_gc::GcConfig;
 use wasmc_runtime::abi::TrapCode;
 use wasmc_runtime::instance::{Extern, Func, HostFunc, RootedVal, StoreInner, Val};
 use wasmc_runtime::meta::{FuncType, HeapType, RefType, ValType};

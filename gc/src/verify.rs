@@ -1,38 +1,64 @@
 //! Heap verification (`WASMC_GC_VERIFY=1`): an independent check of what the collector and
 //! compiled code must maintain, run before and after each collection.
 //!
-//! The check first walks the allocated part of the current semispace object by object
-//! (objects are contiguous, so the walk finds every object start and every header), then
-//! follows every reference from the roots through the fields of the objects they reach.
-//! A reference is accepted only if it is null, an i31, the start of an object of the
-//! current semispace, the start of a live large object, or a host value the embedder
-//! vouches for (`Roots::is_host_value`; an address outside the heap is never read, so a
-//! wild pointer is reported, not dereferenced). Everything else is reported: a pointer
-//! into the middle of an object or past the allocation pointer, into the other semispace
-//! (memory a collection freed), to a freed large object, a misaligned pointer, an object
-//! whose header is not a known RTT of an object type, or an array whose length no
-//! allocation could have.
+//! The check first walks the allocated part of every space that holds objects (the
+//! semispace in use; or the nursery and the old generation's semispace in use) object by
+//! object (objects are contiguous, so the walk finds every object start and every header),
+//! then follows every reference from the roots through the fields of the objects they
+//! reach. A reference is accepted only if it is null, an i31, the start of an object of a
+//! walked space, the start of a live large object, or a host value the embedder vouches for
+//! (`Roots::is_host_value`; an address outside the heap is never read, so a wild pointer is
+//! reported, not dereferenced). Everything else is reported: a pointer into the middle of
+//! an object or past a space's allocation pointer, into freed memory (the other semispace),
+//! to a freed large object, a misaligned pointer, an object whose header is not a known RTT
+//! of an object type, or an array whose length no allocation could have.
+//!
+//! For the generational collector it also checks the remembered-set invariant (V8's
+//! `VerifyRememberedSetFor`): every reference field of every old object (walked old space
+//! and large objects, reachable or not) that points into the nursery is in the remembered
+//! set, or its object is one the next minor collection scans whole. A missing write barrier
+//! shows up here before the minor collection that would have left the field dangling.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::copying::for_each_field;
+use crate::object::for_each_field;
 use crate::layout::{
     ARRAY_LENGTH_OFFSET, FORWARDED, OBJECT_ALIGN, Rtt, RttKind, array_size, is_known_rtt, layout_of,
 };
 
+/// A space that holds objects, walked by the verifier: its allocated part is `[base, bump)`
+/// and `[bump, end)` holds no object.
+pub(crate) struct WalkedSpace {
+    pub base: usize,
+    pub bump: usize,
+    pub end: usize,
+    /// Whether its objects are old (their fields are subject to the remembered-set check).
+    pub old: bool,
+}
+
+/// The remembered state of a generational heap.
+pub(crate) struct RememberedView {
+    /// The nursery, `[start, end)`.
+    pub young: (usize, usize),
+    /// Remembered slot addresses.
+    pub slots: HashSet<usize>,
+    /// Objects outside the nursery whose fields the next minor collection scans whole.
+    pub objects: HashSet<usize>,
+}
+
 /// What the verifier needs to know about the heap's spaces, as address ranges `[start,
 /// end)`.
 pub(crate) struct HeapView {
-    /// The allocated part of the semispace objects live in: `[base, bump)`.
-    pub current: (usize, usize),
-    /// The end of that semispace's reservation (`bump..end` holds no object).
-    pub current_end: usize,
-    /// The whole reservation of the other semispace (nothing there is live).
-    pub other: (usize, usize),
+    /// The spaces objects live in.
+    pub spaces: Vec<WalkedSpace>,
+    /// Reservations where nothing is live (the other semispace).
+    pub dead: Vec<(usize, usize)>,
     /// Live large objects, as `(start, end)`.
     pub large: Vec<(usize, usize)>,
     /// Large objects a collection freed but has not returned to the allocator yet.
     pub freed_large: Vec<(usize, usize)>,
+    /// The remembered set, for a generational heap.
+    pub remembered: Option<RememberedView>,
 }
 
 /// A heap invariant violation found by [`check`].
@@ -159,7 +185,17 @@ pub(crate) unsafe fn check(
 ) -> Result<(), VerifyError> {
     let err = |what: String| VerifyError { when: when.to_string(), what };
     let mut rtts = RttCache::default();
-    let starts = object_starts(view.current, &mut rtts).map_err(err)?;
+    let starts: Vec<ObjectStarts> = view
+        .spaces
+        .iter()
+        .map(|s| object_starts((s.base, s.bump), &mut rtts))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    if let Some(r) = &view.remembered {
+        // SAFETY: the walk above found every object of the old spaces whole; live large
+        // objects are intact.
+        unsafe { check_remembered(view, r) }.map_err(err)?;
+    }
     let mut large = view.large.clone();
     large.sort_unstable();
     let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
@@ -177,14 +213,14 @@ pub(crate) unsafe fn check(
         if p % OBJECT_ALIGN as usize != 0 {
             return Err(err(format!("{from} holds the misaligned reference {p:#x}")));
         }
-        if in_range(p, (view.current.0, view.current_end)) {
-            if !starts.contains(p) {
+        if let Some(i) = view.spaces.iter().position(|s| in_range(p, (s.base, s.end))) {
+            if !starts[i].contains(p) {
                 return Err(err(format!(
                     "{from} holds {p:#x}, which points into the middle of an object or past \
                      the allocation pointer"
                 )));
             }
-        } else if in_range(p, view.other) {
+        } else if view.dead.iter().any(|r| in_range(p, *r)) {
             return Err(err(format!(
                 "{from} holds {p:#x}, which points into the other semispace (freed memory)"
             )));
@@ -219,4 +255,45 @@ pub(crate) unsafe fn check(
         unsafe { for_each_field(p, |f| work.push((*f, Some(p)))) };
     }
     Ok(())
+}
+
+/// The remembered-set invariant (see the module docs).
+///
+/// # Safety
+/// `view`'s old spaces hold whole objects in `[base, bump)` and its large objects are live.
+unsafe fn check_remembered(view: &HeapView, r: &RememberedView) -> Result<(), String> {
+    let young = |v: usize| v >= r.young.0 && v < r.young.1;
+    let mut bad = None;
+    let mut check_object = |obj: usize| {
+        if bad.is_some() || r.objects.contains(&obj) {
+            return;
+        }
+        // SAFETY: `obj` is a whole object (see the function's contract).
+        unsafe {
+            for_each_field(obj, |f| {
+                let v = *f;
+                if bad.is_none() && young(v) && !r.slots.contains(&(f as usize)) {
+                    bad = Some((obj, f as usize, v));
+                }
+            })
+        };
+    };
+    for s in view.spaces.iter().filter(|s| s.old) {
+        let mut p = s.base;
+        while p < s.bump {
+            check_object(p);
+            // SAFETY: the heap walk checked every header and size of this space.
+            p += unsafe { crate::object::object_size(p) };
+        }
+    }
+    for &(p, _) in &view.large {
+        check_object(p);
+    }
+    match bad {
+        Some((obj, f, v)) => Err(format!(
+            "old object {obj:#x} holds the young reference {v:#x} in its field {f:#x}, which \
+             is not in the remembered set (a missing write barrier)"
+        )),
+        None => Ok(()),
+    }
 }

@@ -2,7 +2,9 @@
 //! executable reserved 2 x 2 GiB for a GC heap, so `hello`, which has no GC types, failed to
 //! start under `ulimit -v 9000000`).
 
-use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError, MAX_SEMISPACE, Roots};
+use wasmc_gc::collector::{Collector, CollectorKind, MAX_SEMISPACE};
+use wasmc_gc::semispace::Semispace;
+use wasmc_gc::{AllocArea, Collection, GcConfig, HeapError, Roots, YoungRange, new_collector};
 
 struct NoRoots;
 impl Roots for NoRoots {
@@ -20,16 +22,17 @@ fn vm_size() -> u64 {
 #[test]
 fn issue_11_a_heap_reserves_nothing_until_it_is_used() {
     // 2 x 4 GiB: more than anything else this test process maps.
-    let config = GcConfig { initial: 1 << 20, max: 4 << 30, ..Default::default() };
+    let kind = CollectorKind::Semispace;
+    let config = GcConfig { kind, initial: 1 << 20, max: 4 << 30, ..Default::default() };
     let mut area = Box::new(AllocArea { bump: 123, limit: 456 });
     let before = vm_size();
-    let mut heap = Heap::new(config, &mut *area).expect("a heap");
+    let mut heap = Semispace::new(config, &mut *area).expect("a heap");
     assert!(!heap.is_reserved());
     assert!(vm_size() < before + (1 << 30), "Heap::new reserved address space");
     // No window: compiled code's inline bump fails and calls the slow path.
     assert_eq!((area.bump, area.limit), (0, 0));
     // Collecting and reporting before any allocation touch nothing.
-    heap.collect(&mut NoRoots);
+    heap.collect(Collection::Major, &mut NoRoots);
     assert!(!heap.stats_report().is_empty());
     assert!(!heap.contains(0) && !heap.contains(8));
 
@@ -45,7 +48,26 @@ fn issue_11_a_heap_reserves_nothing_until_it_is_used() {
 fn issue_11_a_semispace_over_the_limit_is_refused() {
     let mut area = Box::new(AllocArea::default());
     let config = GcConfig { initial: 1 << 20, max: MAX_SEMISPACE + 1, ..Default::default() };
-    assert!(matches!(Heap::new(config, &mut *area), Err(HeapError::TooLarge(_))));
+    assert!(matches!(Semispace::new(config, &mut *area), Err(HeapError::TooLarge(_))));
     let config = GcConfig { initial: usize::MAX, max: 1 << 20, ..Default::default() };
-    assert!(matches!(Heap::new(config, &mut *area), Err(HeapError::TooLarge(_))));
+    assert!(matches!(Semispace::new(config, &mut *area), Err(HeapError::TooLarge(_))));
+}
+
+/// The generational heap reserves only its nursery up front (its bounds are fixed for the
+/// store's lifetime, so compiled code hoists them); the old generation waits for the first
+/// minor collection.
+#[test]
+fn a_generational_heap_reserves_only_its_nursery_until_it_collects() {
+    let config = GcConfig { initial: 1 << 20, max: 4 << 30, ..Default::default() };
+    let mut area = Box::new(AllocArea::default());
+    let mut young = Box::new(YoungRange::default());
+    let before = vm_size();
+    let mut heap = new_collector(config, &mut *area, &mut *young).expect("a heap");
+    assert!(!heap.is_reserved());
+    assert!(vm_size() < before + (1 << 30), "the nursery only");
+    assert_eq!((young.size, area.bump), (4 << 20, young.start), "the window is the nursery");
+    let p = heap.alloc_slow(32, &mut NoRoots).expect("an allocation in the nursery");
+    assert_eq!(p, young.start);
+    heap.collect(Collection::Minor, &mut NoRoots);
+    assert!(heap.is_reserved() && vm_size() >= before + (8 << 30), "the old generation");
 }

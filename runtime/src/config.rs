@@ -15,10 +15,14 @@ pub struct RuntimeConfig {
     pub invoke: Option<String>,
     /// Bytes of stack for Wasm code (`WASMC_STACK_SIZE`, default 8 MiB).
     pub stack_size: usize,
-    /// The collector's knobs: `WASMC_GC_HEAP=INITIAL[:MAX]` (bytes, with an optional K/M/G
-    /// suffix; per semispace), `WASMC_GC_STRESS=N` (collect at every N-th allocation),
-    /// `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`.
-    pub gc: wasmc_gc::copying::GcConfig,
+    /// The collector's knobs: `WASMC_GC=generational|semispace`,
+    /// `WASMC_GC_HEAP=INITIAL[:MAX]` (bytes, with an optional K/M/G suffix: the semispace
+    /// size, or the old generation's budget), `WASMC_GC_NURSERY=BYTES`,
+    /// `WASMC_GC_STRESS=N` (collect at every N-th allocation: a minor collection under the
+    /// generational collector), `WASMC_GC_STRESS_MAJOR=N` (every N-th stress collection is
+    /// major), `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`, and for testing
+    /// the verifier `WASMC_GC_DROP_BARRIER=N` (forget the N-th remembered slot).
+    pub gc: wasmc_gc::GcConfig,
     /// `WASMC_DETERMINISTIC=1`: fixed virtual clocks and random bytes (DESIGN.md
     /// "Determinism"; the collector's points depend only on the allocation sequence in
     /// every mode).
@@ -39,8 +43,8 @@ pub const MAX_STACK_SIZE: usize = 4 << 30;
 pub const MIN_GC_HEAP: usize = 4 << 10;
 /// Most bytes per semispace `WASMC_GC_HEAP` accepts (1 TiB): two semispaces of it are
 /// reserved, which must fit the 47-bit user address space with room to spare
-/// ([`wasmc_gc::copying::MAX_SEMISPACE`]).
-pub const MAX_GC_HEAP: usize = wasmc_gc::copying::MAX_SEMISPACE;
+/// ([`wasmc_gc::collector::MAX_SEMISPACE`]).
+pub const MAX_GC_HEAP: usize = wasmc_gc::collector::MAX_SEMISPACE;
 
 /// A byte count as printed in messages: exact, and with a binary suffix when it is a
 /// whole number of KiB, MiB or GiB (`65536 (64K)`).
@@ -90,6 +94,12 @@ fn size_in(
         let range = format!("from {} to {}", show_size(min), show_size(max));
         bad_knob(k, v, &format!("expected {what}a byte count {range}, K/M/G/T suffixes allowed"))
     })
+}
+
+/// A count from 1 to `u32::MAX`.
+fn count(k: &str, v: &str) -> Result<u32, String> {
+    let n = v.parse::<u32>().ok().filter(|n| *n >= 1);
+    n.ok_or_else(|| bad_knob(k, v, &format!("expected a count from 1 to {}", u32::MAX)))
 }
 
 fn flag(k: &str, v: &str) -> Result<bool, String> {
@@ -143,7 +153,7 @@ impl RuntimeConfig {
         vars: impl Iterator<Item = (String, String)>,
     ) -> Result<RuntimeConfig, String> {
         let mut c = RuntimeConfig { stack_size: DEFAULT_STACK_SIZE, ..Default::default() };
-        c.gc = wasmc_gc::copying::GcConfig::default();
+        c.gc = wasmc_gc::GcConfig::default();
         for (k, v) in vars {
             if let Some(name) = k.strip_prefix("WASMC_ENV_") {
                 c.env.push(format!("{name}={v}").into_bytes());
@@ -158,12 +168,20 @@ impl RuntimeConfig {
                 }
                 "WASMC_INVOKE" => c.invoke = Some(v),
                 "WASMC_GC_HEAP" => (c.gc.initial, c.gc.max) = gc_heap(&k, &v, c.gc.max)?,
-                "WASMC_GC_STRESS" => {
-                    let n = v.parse::<u32>().ok().filter(|n| *n >= 1);
-                    c.gc.stress = Some(n.ok_or_else(|| {
-                        bad_knob(&k, &v, &format!("expected a count from 1 to {}", u32::MAX))
-                    })?);
+                "WASMC_GC_STRESS" => c.gc.stress = Some(count(&k, &v)?),
+                "WASMC_GC" => {
+                    c.gc.kind = match v.as_str() {
+                        "generational" => wasmc_gc::CollectorKind::Generational,
+                        "semispace" => wasmc_gc::CollectorKind::Semispace,
+                        _ => return Err(bad_knob(&k, &v, "expected generational or semispace")),
+                    }
                 }
+                "WASMC_GC_NURSERY" => {
+                    use wasmc_gc::collector::{MAX_NURSERY, MIN_NURSERY};
+                    c.gc.nursery = size_in(&k, &v, &v, "", MIN_NURSERY, MAX_NURSERY)?;
+                }
+                "WASMC_GC_STRESS_MAJOR" => c.gc.stress_major = count(&k, &v)?,
+                "WASMC_GC_DROP_BARRIER" => c.gc.drop_barrier = Some(count(&k, &v)?.into()),
                 "WASMC_GC_POISON" => c.gc.poison = flag(&k, &v)?,
                 "WASMC_GC_VERIFY" => c.gc.verify = flag(&k, &v)?,
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
@@ -206,6 +224,13 @@ mod tests {
         assert_eq!(
             (c.gc.initial, c.gc.max, c.gc.stress, c.gc.poison),
             (1 << 20, 64 << 20, Some(3), true)
+        );
+        let knobs = [("WASMC_GC", "semispace"), ("WASMC_GC_NURSERY", "2M"), ("WASMC_GC_STRESS_MAJOR", "5")];
+        let c = RuntimeConfig::from_vars(knobs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .unwrap();
+        assert_eq!(
+            (c.gc.kind, c.gc.nursery, c.gc.stress_major),
+            (wasmc_gc::CollectorKind::Semispace, 2 << 20, 5)
         );
         let bad = [("WASMC_GC_HEAP".to_string(), "64M:1M".to_string())];
         assert!(RuntimeConfig::from_vars(bad.into_iter()).is_err());
@@ -250,6 +275,10 @@ mod tests {
             ("WASMC_GC_STRESS", "0", "from 1 to 4294967295"),
             ("WASMC_GC_STRESS", "4294967296", "from 1 to 4294967295"),
             ("WASMC_GC_POISON", "2", "expected 0 or 1"),
+            ("WASMC_GC", "copying", "expected generational or semispace"),
+            ("WASMC_GC_NURSERY", "64K", "from 262144 (256K) to 1073741824 (1G)"),
+            ("WASMC_GC_STRESS_MAJOR", "0", "from 1 to 4294967295"),
+            ("WASMC_GC_DROP_BARRIER", "x", "from 1 to 4294967295"),
             ("WASMC_GC_VERIFY", "on", "expected 0 or 1"),
             ("WASMC_GC_STATS", "11", "expected 0 or 1"),
             ("WASMC_DETERMINISTIC", "maybe", "expected 0 or 1"),

@@ -9,8 +9,8 @@ use crate::instance::{Instance, StoreInner};
 use crate::registry;
 use crate::stack;
 use crate::traps;
-use wasmc_gc::copying::Roots;
-use wasmc_gc::layout::Rtt;
+use wasmc_gc::{Collection, Roots};
+use wasmc_abi::layout::Rtt;
 
 /// The roots of one store: the Wasm frames of its own activations on this thread, the
 /// handles and host-call arguments of its root table, and what its instances own.
@@ -61,6 +61,34 @@ pub(crate) unsafe extern "C" fn gc_alloc(vmctx: i64, _rtt: i64, size: i64) -> i6
     p.map_or(0, |p| p as i64)
 }
 
+/// `gc_remember`: the write barrier's slow path (see `foreach_builtin!`). Never collects.
+///
+/// # Safety
+/// Called by compiled code with its own VM context and the address of a reference field of
+/// a live object, just stored to.
+pub(crate) unsafe extern "C" fn gc_remember(vmctx: i64, slot: i64) -> i32 {
+    // SAFETY: see the function's contract.
+    let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
+    if let Some(heap) = inst.store_mut().heap.as_mut() {
+        heap.remember(slot as *mut usize);
+    }
+    0
+}
+
+/// `gc_remember_range`: the bulk write barrier's slow path (see `foreach_builtin!`).
+///
+/// # Safety
+/// Called by compiled code with its own VM context and `count` reference fields of one
+/// live array from address `first`, just stored to.
+pub(crate) unsafe extern "C" fn gc_remember_range(vmctx: i64, first: i64, count: i64) -> i32 {
+    // SAFETY: see the function's contract.
+    let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
+    if let Some(heap) = inst.store_mut().heap.as_mut() {
+        heap.remember_range(first as *mut usize, count as usize);
+    }
+    0
+}
+
 pub use crate::host_values::{HostBox, host_rtt};
 
 impl StoreInner {
@@ -77,7 +105,7 @@ impl StoreInner {
     /// Runs a full collection now (for tests and `WASMC_GC_*` diagnostics).
     pub fn collect_garbage(&mut self) {
         if let Some(mut heap) = self.heap.take() {
-            heap.collect(&mut StoreRoots { store: self });
+            heap.collect(Collection::Major, &mut StoreRoots { store: self });
             self.heap = Some(heap);
         }
     }

@@ -3,7 +3,7 @@
 //! spaces). Their header is the process-wide host RTT, so casts and `ref.test` see an
 //! ordinary object of kind `Host`.
 
-use wasmc_gc::layout::{Rtt, RttKind, new_rtt};
+use wasmc_abi::layout::{Rtt, RttKind, new_rtt};
 
 /// A host value boxed for `externref`. Its header is [`host_rtt`].
 #[repr(C)]

@@ -24,8 +24,8 @@ use crate::stack::ActivationInfo;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
 use crate::types;
-use wasmc_gc::copying::{AllocArea, GcConfig, Heap, HeapError};
-use wasmc_gc::layout::Rtt;
+use wasmc_gc::{Collector, GcConfig, HeapError};
+use wasmc_abi::layout::Rtt;
 
 /// A Wasm value crossing the host boundary. References are raw bits: a `funcref` is a
 /// `*const VMFuncRef` (0 is null), an `externref` is whatever the host stored.
@@ -298,7 +298,7 @@ pub struct StoreInner {
     /// The builtin functions every VM context of the store points to.
     builtins: &'static BuiltinFunctions,
     /// The GC heap (taken out while a collection runs).
-    pub(crate) heap: Option<Heap>,
+    pub(crate) heap: Option<Box<dyn Collector>>,
     /// References held by the host (handles, host-call arguments).
     pub roots: RootTable,
     /// Host values boxed as `externref`.
@@ -322,7 +322,12 @@ impl StoreInner {
         builtins: &'static BuiltinFunctions,
     ) -> Result<Box<StoreInner>, HeapError> {
         let mut inner = Box::new(StoreInner {
-            ctx: VMStoreContext { stack_limit: 0, exit_fp: 0, alloc: AllocArea::default() },
+            ctx: VMStoreContext {
+                stack_limit: 0,
+                exit_fp: 0,
+                alloc: Default::default(),
+                young: Default::default(),
+            },
             instances: Vec::new(),
             stack_size,
             builtins,
@@ -331,8 +336,8 @@ impl StoreInner {
             host_boxes: HostBoxes::default(),
             data: None,
         });
-        let area: *mut AllocArea = &mut inner.ctx.alloc;
-        inner.heap = Some(Heap::new(gc, area)?);
+        let (area, young) = (&raw mut inner.ctx.alloc, &raw mut inner.ctx.young);
+        inner.heap = Some(wasmc_gc::new_collector(gc, area, young)?);
         Ok(inner)
     }
 
@@ -371,7 +376,7 @@ impl StoreInner {
     /// name when known).
     pub(crate) fn describe_tag(&self, exn: usize) -> String {
         // SAFETY: `exn` is a live exception object; its tag word holds a `VMTag` address.
-        let tag = unsafe { *((exn + wasmc_gc::layout::EXN_TAG_OFFSET as usize) as *const usize) };
+        let tag = unsafe { *((exn + wasmc_abi::layout::EXN_TAG_OFFSET as usize) as *const usize) };
         for inst in &self.instances {
             let first = inst.tags.len() - inst.owned_tags.len();
             let Some(i) = inst.owned_tags.iter().position(|t| &**t as *const _ as usize == tag)
@@ -926,7 +931,7 @@ impl Instance {
     fn const_struct(&self, ty: u32, values: &[u64]) -> Result<u64, Trap> {
         let types = &self.module.meta.types;
         // SAFETY: RTTs of struct types carry their layout.
-        let layout = unsafe { wasmc_gc::layout::layout_of(self.rtts[ty as usize]) }
+        let layout = unsafe { wasmc_abi::layout::layout_of(self.rtts[ty as usize]) }
             .ok_or_else(|| Trap::host("struct type without layout"))?;
         let p = self.alloc_const(ty, layout.size as usize)?;
         for ((f, off), v) in self.struct_fields(ty).iter().zip(&layout.field_offsets).zip(values) {
@@ -940,16 +945,16 @@ impl Instance {
     /// Builds an array of type `ty` with `len` elements, element `i` being `value(i)`.
     fn const_array(&self, ty: u32, len: u32, value: impl Fn(usize) -> u64) -> Result<u64, Trap> {
         // SAFETY: RTTs of array types carry their layout.
-        let layout = unsafe { wasmc_gc::layout::layout_of(self.rtts[ty as usize]) }
+        let layout = unsafe { wasmc_abi::layout::layout_of(self.rtts[ty as usize]) }
             .ok_or_else(|| Trap::host("array type without layout"))?;
         let elem = layout.size;
-        let size = wasmc_gc::layout::array_size(elem, len)
+        let size = wasmc_abi::layout::array_size(elem, len)
             .ok_or_else(|| trap_now(crate::abi::TrapCode::OutOfMemory))?;
         let p = self.alloc_const(ty, size as usize)?;
         // SAFETY: the length field and `len` elements lie inside the object.
         unsafe {
-            *((p + wasmc_gc::layout::ARRAY_LENGTH_OFFSET as usize) as *mut u32) = len;
-            let data = p + wasmc_gc::layout::ARRAY_DATA_OFFSET as usize;
+            *((p + wasmc_abi::layout::ARRAY_LENGTH_OFFSET as usize) as *mut u32) = len;
+            let data = p + wasmc_abi::layout::ARRAY_DATA_OFFSET as usize;
             for i in 0..len as usize {
                 write_field(data + i * elem as usize, elem, value(i));
             }

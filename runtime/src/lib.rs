@@ -6,7 +6,8 @@
 #![warn(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-pub mod abi;
+/// The binary contract with compiled code (`wasmc_abi::vm`).
+pub use wasmc_abi::vm as abi;
 pub mod config;
 pub mod entry;
 pub mod exceptions;
@@ -15,8 +16,7 @@ pub mod host_values;
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
-pub mod meta;
-pub mod printable;
+pub use wasmc_abi::{meta, printable};
 pub mod registry;
 pub mod roots;
 pub mod spectest;

@@ -24,6 +24,8 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     array_init_data,
     array_init_elem,
     throw: crate::exceptions::throw,
+    gc_remember: crate::gc::gc_remember,
+    gc_remember_range: crate::gc::gc_remember_range,
 };
 
 /// The length field and element data of the array at `array`.
@@ -31,7 +33,7 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
 /// # Safety
 /// `array` must be a live array object.
 unsafe fn array_parts(array: i64) -> (u32, usize) {
-    use wasmc_gc::layout::{ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET};
+    use wasmc_abi::layout::{ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET};
     // SAFETY: see the function's contract.
     let len = unsafe { *((array + ARRAY_LENGTH_OFFSET as i64) as *const u32) };
     (len, (array + ARRAY_DATA_OFFSET as i64) as usize)
@@ -114,6 +116,11 @@ unsafe extern "C" fn array_init_elem(
             let (_, data) = array_parts(array);
             let to = (data as *mut usize).add(dst as usize);
             core::ptr::copy_nonoverlapping(seg[src as usize..].as_ptr(), to, len as usize);
+            // The bulk write barrier: the segment's references may be young and the array
+            // old (the collector filters both).
+            if let Some(heap) = inst.store_mut().heap.as_mut() {
+                heap.remember_range(to, len as usize);
+            }
         }
     }
     0

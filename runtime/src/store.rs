@@ -12,7 +12,7 @@ use crate::instance::{Extern, Func, Instance, InstantiateError, RootedVal, Store
 use crate::meta::Import;
 use crate::registry::LoadedModule;
 use crate::traps::Trap;
-use wasmc_gc::copying::{GcConfig, HeapError};
+use wasmc_gc::{GcConfig, HeapError};
 
 /// A set of instances that may call each other, and the state they share.
 pub struct Store {

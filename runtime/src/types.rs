@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use wasmc_gc::layout::{Rtt, RttKind, free_rtt, new_rtt};
+use wasmc_abi::layout::{Rtt, RttKind, free_rtt, new_rtt};
 
 use crate::meta::{
     CompositeType, FieldType, HeapType, ModuleMeta, RefType, StorageType, SubType, ValType,
@@ -108,7 +108,7 @@ impl Registry {
                     // SAFETY: registry RTTs come from `new_rtt` and are live.
                     let d = unsafe { (*sr).depth };
                     // SAFETY: as above; entries 0..=d exist.
-                    (0..=d).map(|i| unsafe { wasmc_gc::layout::display(sr, i) }).collect()
+                    (0..=d).map(|i| unsafe { wasmc_abi::layout::display(sr, i) }).collect()
                 }
                 None => Vec::new(),
             };
@@ -121,7 +121,7 @@ impl Registry {
             let module_type = &meta.types[pos as usize + k];
             if let Some(layout) = module_type.object_layout(&meta.types) {
                 // SAFETY: the RTT was just created and is not shared yet.
-                unsafe { wasmc_gc::layout::set_layout(rtt, layout) };
+                unsafe { wasmc_abi::layout::set_layout(rtt, layout) };
             }
             self.types[ids[k] as usize] = Some(Entry { sub, rtt, exn_rtt: None, group: g });
         }
@@ -265,7 +265,7 @@ pub fn rtt(id: u32) -> *const Rtt {
 }
 
 /// The shape of canonical type `id` (its concrete heap types are canonical ids), for hosts
-/// that read objects through `wasmc_gc::layout` (the differential fuzzing oracle). `id`
+/// that read objects through `wasmc_abi::layout` (the differential fuzzing oracle). `id`
 /// must be held (see [`TypeIds`]).
 pub fn composite(id: u32) -> CompositeType {
     with_registry(|reg| reg.entry(id).sub.composite.clone())
@@ -276,7 +276,7 @@ pub fn composite(id: u32) -> CompositeType {
 /// depends only on the type, so every tag of it in every instance shares the RTT).
 pub fn exception_rtt(
     id: u32,
-    layout: impl FnOnce() -> wasmc_gc::layout::ObjectLayout,
+    layout: impl FnOnce() -> wasmc_abi::layout::ObjectLayout,
 ) -> *const Rtt {
     with_registry(|reg| {
         let entry =
@@ -284,7 +284,7 @@ pub fn exception_rtt(
         *entry.exn_rtt.get_or_insert_with(|| {
             let rtt = new_rtt(RttKind::Exn, u32::MAX, true, &[]);
             // SAFETY: the RTT was just created and is not shared yet.
-            unsafe { wasmc_gc::layout::set_layout(rtt, layout()) };
+            unsafe { wasmc_abi::layout::set_layout(rtt, layout()) };
             rtt
         })
     })
@@ -431,7 +431,7 @@ mod tests {
         assert_eq!(&*first, &*second);
         let sub = rtt(first[1]);
         // SAFETY: registry RTTs come from `new_rtt`; the type is held.
-        assert_eq!(unsafe { wasmc_gc::layout::display(sub, 0) }, rtt(first[0]));
+        assert_eq!(unsafe { wasmc_abi::layout::display(sub, 0) }, rtt(first[0]));
         drop(first);
         assert!(interned(&m), "still held by the second instance");
         assert!(is_subtype(second[1], second[0]));

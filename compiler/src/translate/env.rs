@@ -1,5 +1,5 @@
 //! Operators that touch the VM context: linear memory, tables, globals, calls, and the
-//! runtime's builtins. Every offset comes from `wasmc_runtime::abi`.
+//! runtime's builtins. Every offset comes from `wasmc_abi::vm`.
 
 use cranelift_codegen::ir::{
     Endianness, InstBuilder, MemFlagsData, Type, Value,
@@ -13,7 +13,7 @@ use super::exceptions::Callee;
 use super::{CallSite, FuncTranslator, trap};
 use crate::abi::{Builtin, POINTER};
 use crate::error::CompileError;
-use wasmc_runtime::abi::{TrapCode, WASM_PAGE_SIZE, funcref, memory, table, vmctx};
+use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, table, vmctx};
 
 /// Flags of loads of VM data that never changes after instantiation: the VM context's
 /// fields, the pointer arrays they point to, and memory base addresses.
@@ -114,6 +114,13 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Calls a runtime builtin through `VMContext::builtins`; returns its result.
+    /// Records a call that may be a safepoint (for the may-GC analysis and the spiller);
+    /// objects allocated before it are no longer fresh.
+    pub(super) fn record_call_site(&mut self, call: cranelift_codegen::ir::Inst, site: CallSite) {
+        self.call_sites.push((call, site));
+        self.safepoint_epoch += 1;
+    }
+
     pub(super) fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Value {
         let sig = match self.builtin_sigs.get(&b) {
             Some(s) => *s,
@@ -179,7 +186,7 @@ impl FuncTranslator<'_, '_, '_> {
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
         let (call, results) = self.emit_call(Callee::Indirect(sig, code), &args, tail);
-        self.call_sites.push((call, site));
+        self.record_call_site(call, site);
         if !tail {
             self.push_call_results(&results, ty);
         }
@@ -229,7 +236,7 @@ impl FuncTranslator<'_, '_, '_> {
         args.extend_from_slice(self.peekn(n));
         self.stack.truncate(self.stack.len() - n);
         let (call, results) = self.emit_call(Callee::Direct(func_ref), &args, tail);
-        self.call_sites.push((call, CallSite::Direct(f)));
+        self.record_call_site(call, CallSite::Direct(f));
         if !tail {
             self.push_call_results(&results, ty);
         }
@@ -295,12 +302,12 @@ impl FuncTranslator<'_, '_, '_> {
         let ro = MemFlagsData::trusted().with_readonly();
         if depth > 0 {
             let actual_depth =
-                self.builder.ins().load(I32, ro, actual, wasmc_gc::layout::rtt::DEPTH);
+                self.builder.ins().load(I32, ro, actual, wasmc_abi::layout::rtt::DEPTH);
             let short =
                 self.builder.ins().icmp_imm_u(IntCC::UnsignedLessThan, actual_depth, depth as i64);
             self.builder.ins().trapnz(short, trap(code));
         }
-        let entry = wasmc_gc::layout::rtt::display_entry(depth);
+        let entry = wasmc_abi::layout::rtt::display_entry(depth);
         let ancestor = self.builder.ins().load(POINTER, ro, actual, entry);
         let ne = self.builder.ins().icmp(IntCC::NotEqual, ancestor, expected);
         self.builder.ins().trapnz(ne, trap(code));
@@ -417,7 +424,7 @@ impl FuncTranslator<'_, '_, '_> {
                 let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
                 let v = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
                 let elem =
-                    wasmc_runtime::meta::ValType::Ref(self.env.info.tables[t as usize].element);
+                    wasmc_abi::meta::ValType::Ref(self.env.info.tables[t as usize].element);
                 if self.is_gc(elem) {
                     self.mark_ref(v);
                 }

@@ -16,9 +16,9 @@ use cranelift_codegen::ir::{
     self, BlockArg, BlockCall, ExceptionTableData, ExceptionTableItem, InstBuilder, Value,
     types::I64,
 };
-use wasmc_gc::layout::{EXN_TAG_OFFSET, ObjectLayout};
-use wasmc_runtime::abi::{TrapCode, tag, vmctx};
-use wasmc_runtime::meta::StorageType;
+use wasmc_abi::layout::{EXN_TAG_OFFSET, ObjectLayout};
+use wasmc_abi::vm::{TrapCode, tag, vmctx};
+use wasmc_abi::meta::StorageType;
 use wasmparser::{Catch, TryTable};
 
 use super::{FrameKind, FuncTranslator, trap};
@@ -120,7 +120,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// The payload types of tag `t` and the layout of its exception objects.
-    fn tag_payload(&self, t: u32) -> (Vec<wasmc_runtime::meta::ValType>, ObjectLayout) {
+    fn tag_payload(&self, t: u32) -> (Vec<wasmc_abi::meta::ValType>, ObjectLayout) {
         let info = self.env.info;
         let ty = info.tags[t as usize];
         let layout = info.meta.types[ty as usize]

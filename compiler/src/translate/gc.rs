@@ -12,12 +12,12 @@ use cranelift_codegen::ir::{
     condcodes::IntCC,
     types::{I8, I32, I64},
 };
-use wasmc_gc::layout::{
+use wasmc_abi::layout::{
     self, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, HEADER_OFFSET, LARGE_OBJECT_THRESHOLD,
     OBJECT_ALIGN, ObjectLayout,
 };
-use wasmc_runtime::abi::{TrapCode, store, vmctx};
-use wasmc_runtime::meta::{CompositeType, FieldType, HeapType, RefType, StorageType};
+use wasmc_abi::vm::{TrapCode, store, vmctx};
+use wasmc_abi::meta::{CompositeType, FieldType, HeapType, RefType, StorageType};
 use wasmparser::Operator;
 
 use super::{CallSite, FuncTranslator, trap};
@@ -141,7 +141,7 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.set_cold_block(slow);
         let adapter = self.gc_adapter_ref();
         let call = self.builder.ins().call(adapter, &[vmctx, rtt, size]);
-        self.call_sites.push((call, CallSite::GcBuiltin));
+        self.record_call_site(call, CallSite::GcBuiltin);
         let p = self.builder.inst_results(call)[0];
         self.builder.ins().jump(done, &[BlockArg::Value(p)]);
 
@@ -149,7 +149,105 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.switch_to_block(done);
         self.builder.ins().store(GC_MEM, rtt, obj, HEADER_OFFSET);
         self.mark_ref(obj);
+        let here = self.builder.current_block().expect("translating a block");
+        self.fresh.insert(obj, (here, self.safepoint_epoch));
         obj
+    }
+
+    /// Whether `obj` was allocated in the current block with no safepoint since, so that a
+    /// store into it needs no write barrier: it is in the nursery, or (a large object)
+    /// scanned whole by the next minor collection (GC-NOTES.md §2, V8's initializing-store
+    /// elision).
+    fn is_fresh(&self, obj: Value) -> bool {
+        let here = self.builder.current_block();
+        self.fresh.get(&obj).is_some_and(|&(b, e)| Some(b) == here && e == self.safepoint_epoch)
+    }
+
+    /// Whether the reference `v` is provably below 2³² (null, an `i31ref`, any value
+    /// zero-extended from 32 bits), hence never young (`wasmc_abi::attrs::YoungRange`): a
+    /// store of it needs no write barrier.
+    fn is_never_young(&self, v: Value) -> bool {
+        use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
+        let dfg = &self.builder.func.dfg;
+        let ValueDef::Result(inst, _) = dfg.value_def(dfg.resolve_aliases(v)) else { return false };
+        match dfg.insts[inst] {
+            InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => {
+                (imm.bits() as u64) < (1 << 32)
+            }
+            InstructionData::Unary { opcode: Opcode::Uextend, arg } => dfg.value_type(arg) == I32,
+            _ => false,
+        }
+    }
+
+    /// The young generation's bounds `(start, size)` from the store context (read-only
+    /// for the store's lifetime, so these loads may be hoisted and shared).
+    fn young_range(&mut self) -> (Value, Value) {
+        let vmctx = self.vmctx;
+        let st = self.vm_const(vmctx, vmctx::STORE);
+        (self.vm_const(st, store::YOUNG_START), self.vm_const(st, store::YOUNG_SIZE))
+    }
+
+    /// `p - start <u size`: whether `p` is in the nursery.
+    fn is_young(&mut self, p: Value, (start, size): (Value, Value)) -> Value {
+        let off = self.builder.ins().isub(p, start);
+        self.builder.ins().icmp(IntCC::UnsignedLessThan, off, size)
+    }
+
+    /// The write barrier after a store of reference `value` into the field at `addr +
+    /// offset` of `obj` (`wasmc_abi::attrs::BarrierKind::StoreBuffer`): if `value` is
+    /// young and `obj` is not, the cold, non-safepoint builtin `gc_remember` records the
+    /// slot. Elided for a fresh `obj` and a `value` that is never young.
+    fn write_barrier(&mut self, obj: Value, addr: Value, offset: i32, value: Value) {
+        if self.env.drop_barriers || self.is_fresh(obj) || self.is_never_young(value) {
+            return;
+        }
+        let young = self.young_range();
+        let value_young = self.is_young(value, young);
+        let check_obj = self.builder.create_block();
+        let slow = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.ins().brif(value_young, check_obj, &[], done, &[]);
+        self.builder.seal_block(check_obj);
+        self.builder.switch_to_block(check_obj);
+        let obj_young = self.is_young(obj, young);
+        self.builder.ins().brif(obj_young, done, &[], slow, &[]);
+        self.builder.seal_block(slow);
+        self.builder.switch_to_block(slow);
+        self.builder.set_cold_block(slow);
+        let slot = self.builder.ins().iadd_imm_u(addr, offset as i64);
+        self.call_builtin(crate::abi::Builtin::GcRemember, &[slot]);
+        self.builder.ins().jump(done, &[]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+    }
+
+    /// The bulk write barrier after `count` (i64) reference elements of array `arr` from
+    /// address `first` were stored (`array.fill` of `value`, or `array.copy` with `value`
+    /// unknown): if `arr` is not young (and `value`, when known, is), the cold builtin
+    /// `gc_remember_range` records the slots that now hold young references.
+    fn bulk_write_barrier(&mut self, arr: Value, first: Value, count: Value, value: Option<Value>) {
+        if self.env.drop_barriers || value.is_some_and(|v| self.is_never_young(v)) {
+            return;
+        }
+        let young = self.young_range();
+        let slow = self.builder.create_block();
+        let done = self.builder.create_block();
+        if let Some(v) = value {
+            let value_young = self.is_young(v, young);
+            let check_arr = self.builder.create_block();
+            self.builder.ins().brif(value_young, check_arr, &[], done, &[]);
+            self.builder.seal_block(check_arr);
+            self.builder.switch_to_block(check_arr);
+        }
+        let arr_young = self.is_young(arr, young);
+        self.builder.ins().brif(arr_young, done, &[], slow, &[]);
+        self.builder.seal_block(slow);
+        self.builder.switch_to_block(slow);
+        self.builder.set_cold_block(slow);
+        self.call_builtin(crate::abi::Builtin::GcRememberRange, &[first, count]);
+        self.builder.ins().jump(done, &[]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
     }
 
     fn null_check(&mut self, r: Value, code: TrapCode) {
@@ -308,7 +406,7 @@ impl FuncTranslator<'_, '_, '_> {
                     POINTER,
                     MemFlagsData::trusted().with_readonly(),
                     r,
-                    wasmc_runtime::abi::funcref::RTT,
+                    wasmc_abi::vm::funcref::RTT,
                 );
                 self.rtt_is_subtype(rtt, t)
             }
@@ -458,6 +556,9 @@ impl FuncTranslator<'_, '_, '_> {
                 let s = self.struct_fields(t)[f as usize].storage;
                 let off = self.layout(t).field_offsets[f as usize] as i32;
                 self.store_field(s, v, obj, off);
+                if self.storage_is_gc(s) {
+                    self.write_barrier(obj, obj, off, v);
+                }
             }
             O::ArrayNew { array_type_index: t } => {
                 let (init, len) = self.pop2();
@@ -511,6 +612,9 @@ impl FuncTranslator<'_, '_, '_> {
                 let esize = self.layout(t).size;
                 let addr = self.elem_addr(arr, i, esize);
                 self.store_field(elem.storage, v, addr, ARRAY_DATA_OFFSET as i32);
+                if self.storage_is_gc(elem.storage) {
+                    self.write_barrier(arr, addr, ARRAY_DATA_OFFSET as i32, v);
+                }
             }
             O::ArrayLen => {
                 let arr = self.pop();
@@ -529,6 +633,12 @@ impl FuncTranslator<'_, '_, '_> {
                 let elem = self.array_elem(t);
                 let esize = self.layout(t).size;
                 self.fill_loop(arr, elem.storage, esize, start, n, v);
+                if self.storage_is_gc(elem.storage) && !self.is_fresh(arr) {
+                    let first = self.elem_addr(arr, start, esize);
+                    let first = self.builder.ins().iadd_imm_u(first, ARRAY_DATA_OFFSET as i64);
+                    let count = self.builder.ins().uextend(I64, n);
+                    self.bulk_write_barrier(arr, first, count, Some(v));
+                }
             }
             O::ArrayCopy { array_type_index_dst: t, .. } => {
                 let (src, soff, n) = self.pop3();
@@ -548,6 +658,9 @@ impl FuncTranslator<'_, '_, '_> {
                 let n64 = self.builder.ins().uextend(I64, n);
                 let bytes = self.builder.ins().imul_imm_u(n64, esize as i64);
                 self.call_builtin(crate::abi::Builtin::Memmove, &[d, s, bytes]);
+                if self.storage_is_gc(self.array_elem(t).storage) && !self.is_fresh(dst) {
+                    self.bulk_write_barrier(dst, d, n64, None);
+                }
             }
             O::ArrayNewData { array_type_index: t, array_data_index: d } => {
                 let (src, len) = self.pop2();

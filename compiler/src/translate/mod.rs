@@ -25,8 +25,8 @@ use wasmparser::{BlockType, Operator};
 use crate::abi::{POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
 use crate::error::CompileError;
 use crate::module::{ModuleInfo, val_type};
-use wasmc_runtime::abi::{TrapCode, store, vmctx};
-use wasmc_runtime::meta::ValType;
+use wasmc_abi::vm::{TrapCode, store, vmctx};
+use wasmc_abi::meta::ValType;
 
 /// Converts a runtime trap code to Cranelift's.
 pub fn trap(code: TrapCode) -> ir::TrapCode {
@@ -46,6 +46,8 @@ pub struct ModuleEnv<'m, 'a> {
     pub gc_adapter: u32,
     /// The `UserExternalName` index of the module's throw adapter (see `emit`).
     pub throw_adapter: u32,
+    /// Debug only: emit no write barriers (`Config::drop_write_barriers`).
+    pub drop_barriers: bool,
 }
 
 /// What a call instruction calls, for the may-GC analysis (`crate::may_gc`).
@@ -131,6 +133,12 @@ pub(crate) struct FuncTranslator<'m, 'a, 'b> {
     landing_pads: Vec<ir::Block>,
     gc_refs: cranelift_entity::EntitySet<Value>,
     call_sites: Vec<(ir::Inst, CallSite)>,
+    /// Counts the safepoints emitted so far: an object allocated at epoch `e` in block `b`
+    /// is still fresh (in the nursery, or scanned whole by the next minor collection) while
+    /// the translator is in `b` at epoch `e`, so stores into it need no write barrier.
+    safepoint_epoch: u32,
+    /// Objects allocated by this function: value -> (block, epoch) of the allocation.
+    fresh: HashMap<Value, (ir::Block, u32)>,
     tables_written: Vec<u32>,
     /// Byte offset of the operator being translated (for error messages).
     offset: u64,
@@ -190,6 +198,8 @@ pub fn translate_function(
         landing_pads: Vec::new(),
         gc_refs: cranelift_entity::EntitySet::new(),
         call_sites: Vec::new(),
+        safepoint_epoch: 0,
+        fresh: HashMap::new(),
         tables_written: Vec::new(),
         offset: body.range().start as u64,
     };

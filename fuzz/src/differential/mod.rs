@@ -30,7 +30,7 @@ pub mod traps;
 pub mod values;
 
 use arbitrary::Unstructured;
-use wasmc_gc::copying::GcConfig;
+use wasmc_gc::GcConfig;
 use wasmc_runtime::instance::{Extern, RootedVal, Val};
 use wasmc_runtime::meta::ValType;
 use wasmc_runtime::store::Store;

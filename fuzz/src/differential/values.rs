@@ -3,12 +3,12 @@
 //! (pre-order, with an explicit worklist: object graphs are heap-sized and may be cyclic).
 //! Two values agree when their token sequences are equal.
 //!
-//! wasmc objects are read through `wasmc_gc::layout` (header RTT, field offsets, array
+//! wasmc objects are read through `wasmc_abi::layout` (header RTT, field offsets, array
 //! length and elements) with the field types of the canonical type registry; Wasmtime's
 //! through its `StructRef`/`ArrayRef` API. Reading wasmc objects from the host is sound
 //! only while nothing collects, so a description is made right after a call returns.
 
-use wasmc_gc::layout::{ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, I31_TAG, Rtt};
+use wasmc_abi::layout::{ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, I31_TAG, Rtt};
 use wasmc_runtime::gc::RefClass;
 use wasmc_runtime::instance::StoreInner;
 use wasmc_runtime::meta::{CompositeType, HeapType, StorageType, ValType};
@@ -157,7 +157,7 @@ fn wasmc_object(
     if !matches!(class, RefClass::Struct | RefClass::Array) {
         return Ok(match class {
             RefClass::Null => (Token::Null, vec![]),
-            RefClass::I31 => (Token::I31(wasmc_gc::layout::i31_value(r)), vec![]),
+            RefClass::I31 => (Token::I31(wasmc_abi::layout::i31_value(r)), vec![]),
             _ => (Token::NonNull, vec![]),
         });
     }
@@ -166,7 +166,7 @@ fn wasmc_object(
     // the store's instances hold.
     let rtt: *const Rtt = unsafe { *(r as *const *const Rtt) };
     // SAFETY: as above.
-    let (id, layout) = unsafe { ((*rtt).canonical_id, wasmc_gc::layout::layout_of(rtt)) };
+    let (id, layout) = unsafe { ((*rtt).canonical_id, wasmc_abi::layout::layout_of(rtt)) };
     let layout = layout.ok_or_else(|| format!("wasmc object {r:#x} has no layout"))?;
     match wasmc_runtime::types::composite(id) {
         CompositeType::Struct(fields) => {
@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn i31_bits_round_trip() {
         for v in [0u32, 1, 0x3fff_ffff, 0x7fff_ffff] {
-            assert_eq!(wasmc_gc::layout::i31_value(wasmc_i31(v)), v);
+            assert_eq!(wasmc_abi::layout::i31_value(wasmc_i31(v)), v);
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use core::mem::offset_of;
 
-pub use wasmc_gc::layout::Rtt;
+pub use crate::layout::Rtt;
 
 /// Bytes in one WebAssembly page (spec §2.3.8 "Memory Types": 64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -34,7 +34,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0007;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0008;
 
 /// Name of the symbol through which a compiled shared object exports its
 /// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
@@ -103,7 +103,10 @@ pub struct VMStoreContext {
     /// (a GC builtin or a host function): the stack walk for roots starts there.
     pub exit_fp: usize,
     /// The GC heap's inline allocation window.
-    pub alloc: wasmc_gc::copying::AllocArea,
+    pub alloc: crate::attrs::AllocArea,
+    /// The young generation's bounds, for the inline write barrier (fixed for the store's
+    /// lifetime).
+    pub young: crate::attrs::YoungRange,
 }
 
 /// Offsets of [`VMStoreContext`] fields, in bytes.
@@ -115,10 +118,16 @@ pub mod store {
     pub const EXIT_FP: i32 = offset_of!(VMStoreContext, exit_fp) as i32;
     /// Offset of the allocation bump pointer.
     pub const ALLOC_BUMP: i32 =
-        offset_of!(VMStoreContext, alloc) as i32 + wasmc_gc::copying::ALLOC_BUMP_OFFSET;
+        offset_of!(VMStoreContext, alloc) as i32 + crate::attrs::ALLOC_BUMP_OFFSET;
     /// Offset of the allocation limit.
     pub const ALLOC_LIMIT: i32 =
-        offset_of!(VMStoreContext, alloc) as i32 + wasmc_gc::copying::ALLOC_LIMIT_OFFSET;
+        offset_of!(VMStoreContext, alloc) as i32 + crate::attrs::ALLOC_LIMIT_OFFSET;
+    /// Offset of the nursery's first byte (read-only for compiled code).
+    pub const YOUNG_START: i32 =
+        offset_of!(VMStoreContext, young) as i32 + crate::attrs::YOUNG_START_OFFSET;
+    /// Offset of the nursery's size in bytes (read-only for compiled code).
+    pub const YOUNG_SIZE: i32 =
+        offset_of!(VMStoreContext, young) as i32 + crate::attrs::YOUNG_SIZE_OFFSET;
 }
 
 /// A linear memory as compiled code sees it.
@@ -462,6 +471,14 @@ macro_rules! foreach_builtin {
             /// ends the activation with an uncaught exception. Never returns. Called
             /// through the module's throw adapter.
             throw(vmctx: i64, exn: i64) -> i32;
+            /// Write-barrier slow path ([`crate::attrs::BarrierKind::StoreBuffer`]): the
+            /// reference slot at address `slot`, of an object outside the nursery, now holds
+            /// a young reference; the collector remembers it. Never collects; always 0.
+            gc_remember(vmctx: i64, slot: i64) -> i32;
+            /// Bulk write-barrier slow path: the `count` reference slots from address
+            /// `first` (of one array outside the nursery) were stored to; the collector
+            /// remembers those now holding young references. Never collects; always 0.
+            gc_remember_range(vmctx: i64, first: i64, count: i64) -> i32;
         }
     };
 }

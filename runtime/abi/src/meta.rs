@@ -148,8 +148,8 @@ impl ValType {
 
 impl StorageType {
     /// Size and tracing of a field of this type (`gc::layout`).
-    pub fn repr(&self, types: &[SubType]) -> wasmc_gc::layout::FieldRepr {
-        use wasmc_gc::layout::FieldRepr;
+    pub fn repr(&self, types: &[SubType]) -> crate::layout::FieldRepr {
+        use crate::layout::FieldRepr;
         match self {
             StorageType::I8 => FieldRepr { size: 1, gc_ref: false },
             StorageType::I16 => FieldRepr { size: 2, gc_ref: false },
@@ -163,23 +163,23 @@ impl StorageType {
 impl SubType {
     /// The object layout of a struct or array type (the one definition, from
     /// `gc::layout`; the compiler and the runtime's RTTs both use it).
-    pub fn object_layout(&self, types: &[SubType]) -> Option<wasmc_gc::layout::ObjectLayout> {
+    pub fn object_layout(&self, types: &[SubType]) -> Option<crate::layout::ObjectLayout> {
         match &self.composite {
             CompositeType::Func(_) => None,
             CompositeType::Struct(fields) => {
                 let reprs: Vec<_> = fields.iter().map(|f| f.storage.repr(types)).collect();
-                Some(wasmc_gc::layout::struct_layout(&reprs))
+                Some(crate::layout::struct_layout(&reprs))
             }
-            CompositeType::Array(e) => Some(wasmc_gc::layout::array_layout(e.storage.repr(types))),
+            CompositeType::Array(e) => Some(crate::layout::array_layout(e.storage.repr(types))),
         }
     }
 
     /// The layout of the exception objects of a tag of this (function) type: its
     /// parameters are the payload (`gc::layout::exception_layout`).
-    pub fn exception_layout(&self, types: &[SubType]) -> Option<wasmc_gc::layout::ObjectLayout> {
+    pub fn exception_layout(&self, types: &[SubType]) -> Option<crate::layout::ObjectLayout> {
         let f = self.as_func()?;
         let reprs: Vec<_> = f.params.iter().map(|v| StorageType::Val(*v).repr(types)).collect();
-        Some(wasmc_gc::layout::exception_layout(&reprs))
+        Some(crate::layout::exception_layout(&reprs))
     }
 
     /// The function type, if this is one.
@@ -202,7 +202,7 @@ pub struct TableType {
     pub max: Option<u64>,
 }
 
-/// A memory type; sizes in pages of [`crate::abi::WASM_PAGE_SIZE`] bytes.
+/// A memory type; sizes in pages of [`crate::vm::WASM_PAGE_SIZE`] bytes.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 pub struct MemoryType {
     /// Minimum pages.
@@ -383,7 +383,7 @@ pub struct DataSegment {
 pub struct TrapSite {
     /// Offset of the trapping instruction from the function's start, in bytes.
     pub offset: u32,
-    /// Raw [`crate::abi::TrapCode`].
+    /// Raw [`crate::vm::TrapCode`].
     pub code: u8,
 }
 

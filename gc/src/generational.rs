@@ -1,0 +1,460 @@
+//! The generational collector (the default, `WASMC_GC=generational`): a nursery in which
+//! compiled code bump-allocates, minor collections that evacuate its survivors directly into
+//! the old generation (no aging: GC-NOTES.md measured 0–10% of young bytes surviving, and
+//! direct promotion empties the nursery at every minor collection, so the remembered set is
+//! simply cleared), and major collections that run Cheney over the nursery and the old
+//! generation together, from one old semispace into the other.
+//!
+//! Old-to-young references are found through a value-filtered remembered set
+//! (`wasmc_abi::attrs::BarrierKind::StoreBuffer`): compiled code calls
+//! [`Collector::remember`] when it stores a young reference into an object outside the
+//! nursery. Objects that are allocated outside the nursery without a barrier on their
+//! initializing stores (large objects, constant-expression objects that did not fit in the
+//! nursery) are scanned whole by the next minor collection. Globals, tables and the other
+//! runtime roots are scanned at every minor collection (no barrier on `global.set` or
+//! `table.set`).
+//!
+//! Sizing: a major collection runs when the old generation (promoted bytes plus large
+//! objects) would grow past its budget; after one, the budget is [`HEAP_GROWTH`] times the
+//! live bytes, at least `GcConfig::initial` and at most `GcConfig::max`, so the work of
+//! major collections is a bounded fraction of the bytes promoted.
+
+use std::time::Instant;
+
+use crate::collector::{Collector, GcConfig, HeapError, MAX_SEMISPACE, NoGcGuard, Roots};
+use crate::evacuate::Evacuation;
+use crate::large::LargeSpace;
+use crate::layout::{LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN};
+use crate::space::Space;
+use crate::stats::{Collection, GcStats};
+use crate::verify::{HeapView, RememberedView, VerifyError, WalkedSpace};
+use wasmc_abi::attrs::{AllocArea, MIN_NURSERY_ADDRESS, YoungRange};
+
+/// After a major collection the old generation may grow to this many times its live bytes
+/// before the next one.
+pub const HEAP_GROWTH: usize = 2;
+
+/// Remembered-set entries per nursery byte at which a full store buffer requests a minor
+/// collection (1 entry per 64 bytes: 64 Ki entries, 512 KiB, for a 4 MiB nursery).
+const REMEMBERED_PER_NURSERY_BYTE: usize = 64;
+
+/// The generational heap of one store.
+pub struct Generational {
+    nursery: Space,
+    old: [Space; 2],
+    /// Index of the old semispace in use.
+    current: usize,
+    /// Next free byte of the old semispace in use (promotion appends here).
+    old_free: usize,
+    /// Bytes the old generation (promoted plus large objects) may hold before a major
+    /// collection.
+    budget: usize,
+    large: LargeSpace,
+    /// Remembered slots: addresses of reference fields, outside the nursery, that held a
+    /// young reference when they were stored to.
+    remembered: Vec<usize>,
+    /// Entries at which the store buffer requests a minor collection.
+    remembered_limit: usize,
+    /// Objects outside the nursery allocated since the last minor collection, whose
+    /// fields the next one scans whole.
+    pretenured: Vec<usize>,
+    area: *mut AllocArea,
+    config: GcConfig,
+    allocations: u64,
+    /// Collections run under stress (every `stress_major`-th is major).
+    stress_collections: u64,
+    /// Slots reported to the barrier's slow path (for `drop_barrier`).
+    barrier_calls: u64,
+    collecting: bool,
+    stats: GcStats,
+}
+
+// SAFETY: the heap is used by one thread at a time (its store's).
+unsafe impl Send for Generational {}
+
+impl Generational {
+    /// Creates a heap whose inline allocation window is `*area` and writes the nursery's
+    /// bounds to `*young`. It reserves the nursery now (its bounds never change, so compiled
+    /// code may hoist them) and opens the window in it; the old generation's two
+    /// semispaces (`config.max` plus the nursery's size each) are reserved at the first
+    /// minor collection or by [`Collector::reserve`].
+    ///
+    /// # Errors
+    /// [`HeapError::TooLarge`] for a maximum over [`MAX_SEMISPACE`];
+    /// [`HeapError::Nursery`] if the nursery cannot be reserved above 4 GiB.
+    pub fn new(
+        config: GcConfig,
+        area: *mut AllocArea,
+        young: *mut YoungRange,
+    ) -> Result<Generational, HeapError> {
+        let max = config.max.max(config.initial);
+        if max > MAX_SEMISPACE {
+            return Err(HeapError::TooLarge(max));
+        }
+        let size = config.nursery.next_multiple_of(4096);
+        let nursery = Space::new(size)
+            .map_err(|e| HeapError::Nursery { size, reason: e.to_string() })?;
+        if nursery.base < MIN_NURSERY_ADDRESS {
+            return Err(HeapError::Nursery {
+                size,
+                reason: format!("the OS placed it at {:#x}", nursery.base),
+            });
+        }
+        let heap = Generational {
+            old: [Space::NONE, Space::NONE],
+            current: 0,
+            old_free: 0,
+            budget: config.initial.min(max),
+            large: LargeSpace::default(),
+            remembered: Vec::new(),
+            remembered_limit: (size / REMEMBERED_PER_NURSERY_BYTE).max(1024),
+            pretenured: Vec::new(),
+            area,
+            config: GcConfig { max, nursery: size, ..config },
+            allocations: 0,
+            stress_collections: 0,
+            barrier_calls: 0,
+            collecting: false,
+            stats: GcStats::default(),
+            nursery,
+        };
+        // SAFETY: the runtime passes its store's allocation area and young range, which
+        // outlive the heap; compiled code has not run yet.
+        unsafe {
+            *young = YoungRange { start: heap.nursery.base, size };
+            *heap.area = AllocArea { bump: heap.nursery.base, limit: heap.window_limit(heap.nursery.base) };
+        }
+        Ok(heap)
+    }
+
+    fn area(&mut self) -> &mut AllocArea {
+        // SAFETY: `area` is valid for the heap's lifetime (see `new`); nothing else
+        // borrows it while the collector runs.
+        unsafe { &mut *self.area }
+    }
+
+    /// Where the window ends for a bump pointer at `bump`: the nursery's end, or `bump`
+    /// itself when every allocation must take the slow path (stress) or the next one must
+    /// collect (a full store buffer).
+    fn window_limit(&self, bump: usize) -> usize {
+        if self.config.stress.is_some() || self.remembered.len() >= self.remembered_limit {
+            bump
+        } else {
+            self.nursery.end()
+        }
+    }
+
+    fn young_used(&mut self) -> usize {
+        let base = self.nursery.base;
+        self.area().bump - base
+    }
+
+    /// Bytes of the old generation: promoted (and pretenured) objects plus large objects.
+    fn old_used(&self) -> usize {
+        let promoted = if self.old[0].is_reserved() { self.old_free - self.old[self.current].base } else { 0 };
+        promoted + self.large.bytes()
+    }
+
+    fn is_young(&self, p: usize) -> bool {
+        self.nursery.contains(p)
+    }
+
+    fn bump(&mut self, size: usize) -> Option<usize> {
+        let (end, p) = (self.nursery.end(), self.area().bump);
+        if p + size > end {
+            return None;
+        }
+        let limit = self.window_limit(p + size);
+        *self.area() = AllocArea { bump: p + size, limit };
+        Some(p)
+    }
+
+    /// Makes room in the nursery: a minor collection, or a major one when the survivors
+    /// might not fit in the old generation's budget. `false` when the heap is exhausted.
+    fn make_room(&mut self, roots: &mut dyn Roots) -> bool {
+        self.collect(Collection::Minor, roots);
+        self.old_used() <= self.config.max
+    }
+
+    fn alloc_large(&mut self, size: usize, roots: &mut dyn Roots) -> Option<usize> {
+        if self.old_used() + size > self.budget {
+            self.collect(Collection::Major, roots);
+        }
+        if self.old_used() + size > self.config.max {
+            return None;
+        }
+        self.alloc_large_now(size)
+    }
+
+    fn alloc_large_now(&mut self, size: usize) -> Option<usize> {
+        let p = self.large.alloc(size)?;
+        self.stats.large_objects += 1;
+        self.stats.bytes_allocated += size as u64;
+        self.pretenured.push(p);
+        Some(p)
+    }
+
+    fn minor(&mut self, roots: &mut dyn Roots) {
+        let start = Instant::now();
+        if self.config.verify {
+            self.verify(roots, "before a minor collection");
+        }
+        let young_used = self.young_used();
+        self.stats.bytes_allocated += young_used as u64;
+        let guard = NoGcGuard::new(&mut self.collecting);
+        let scan = self.old_free;
+        let from = (self.nursery.base, self.nursery.base + young_used);
+        // SAFETY: the nursery holds whole objects up to the bump pointer; the old space in
+        // use has room for all of them past `old_free` (`collect` checked the budget, which
+        // the reservation exceeds by the nursery's size).
+        let mut evac = unsafe { Evacuation::new([from, (0, 0)], scan, None) };
+        roots.visit_roots(&mut |slot| {
+            // SAFETY: the runtime reports valid root slots.
+            unsafe { evac.forward_slot(slot) };
+        });
+        for slot in self.remembered.drain(..) {
+            // SAFETY: a remembered slot is a reference field of an old or large object,
+            // which does not move or die before the next major collection (which clears
+            // the set).
+            unsafe { evac.forward_slot(slot as *mut usize) };
+        }
+        for obj in self.pretenured.drain(..) {
+            // SAFETY: an object allocated outside the nursery since the last collection,
+            // its header written by its allocator.
+            unsafe { evac.forward_fields(obj) };
+        }
+        let free = evac.drain(scan);
+        drop(guard);
+        self.stats.bytes_promoted += (free - scan) as u64;
+        self.old_free = free;
+        if self.config.poison {
+            self.nursery.poison(young_used);
+        }
+        let base = self.nursery.base;
+        let limit = self.window_limit(base);
+        *self.area() = AllocArea { bump: base, limit };
+        if self.config.verify {
+            self.verify(roots, "after a minor collection");
+        }
+        self.stats.record(Collection::Minor, start.elapsed());
+    }
+
+    fn major(&mut self, roots: &mut dyn Roots) {
+        let start = Instant::now();
+        if self.config.verify {
+            self.verify(roots, "before a major collection");
+        }
+        let young_used = self.young_used();
+        self.stats.bytes_allocated += young_used as u64;
+        let (from, to) = (self.current, 1 - self.current);
+        let old_used = self.old_free - self.old[from].base;
+        if self.config.poison {
+            self.old[to].protect(libc::PROT_READ | libc::PROT_WRITE);
+        }
+        let guard = NoGcGuard::new(&mut self.collecting);
+        let to_base = self.old[to].base;
+        let ranges = [
+            (self.nursery.base, self.nursery.base + young_used),
+            (self.old[from].base, self.old_free),
+        ];
+        // SAFETY: both ranges hold whole objects; the to-space reservation (`max` plus the
+        // nursery's size) holds all of them, since the old generation is kept within `max`.
+        let mut evac = unsafe { Evacuation::new(ranges, to_base, Some(&mut self.large)) };
+        roots.visit_roots(&mut |slot| {
+            // SAFETY: the runtime reports valid root slots.
+            unsafe { evac.forward_slot(slot) };
+        });
+        let free = evac.drain(to_base);
+        drop(guard);
+        // Every live object was reached from the roots: the remembered set is moot.
+        self.remembered.clear();
+        self.pretenured.clear();
+        self.large.sweep(self.config.poison);
+        let live = free - to_base;
+        self.stats.bytes_copied += live as u64;
+        self.current = to;
+        self.old_free = free;
+        self.budget = (HEAP_GROWTH * (live + self.large.bytes()))
+            .clamp(self.config.initial.min(self.config.max), self.config.max);
+        if self.config.poison {
+            self.nursery.poison(young_used);
+            self.old[from].poison(old_used);
+            self.old[from].protect(libc::PROT_NONE);
+        } else {
+            // The emptied from-space keeps no resident memory until the next major
+            // collection copies into it.
+            self.old[from].decommit(old_used);
+        }
+        let base = self.nursery.base;
+        let limit = self.window_limit(base);
+        *self.area() = AllocArea { bump: base, limit };
+        if self.config.verify {
+            self.verify(roots, "after a major collection");
+        }
+        self.stats.record(Collection::Major, start.elapsed());
+    }
+}
+
+impl Collector for Generational {
+    fn config(&self) -> &GcConfig {
+        &self.config
+    }
+
+    fn is_reserved(&self) -> bool {
+        self.old[0].is_reserved()
+    }
+
+    fn reserve(&mut self) -> Result<(), HeapError> {
+        if self.is_reserved() {
+            return Ok(());
+        }
+        let semispace = self.config.max + self.config.nursery;
+        let err = |error| HeapError::Reserve { semispace, error };
+        let a = Space::new(semispace).map_err(err)?;
+        let b = Space::new(semispace).map_err(err)?;
+        self.old_free = a.base;
+        self.old = [a, b];
+        self.current = 0;
+        Ok(())
+    }
+
+    fn alloc_slow(&mut self, size: usize, roots: &mut dyn Roots) -> Option<usize> {
+        debug_assert!(!self.collecting, "allocation during a collection");
+        debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
+        self.reserve().ok()?;
+        self.allocations += 1;
+        self.stats.slow_allocations += 1;
+        if let Some(n) = self.config.stress
+            && self.allocations % n as u64 == 0
+        {
+            self.stress_collections += 1;
+            let kind = if self.stress_collections % self.config.stress_major.max(1) as u64 == 0 {
+                Collection::Major
+            } else {
+                Collection::Minor
+            };
+            self.collect(kind, roots);
+        } else if self.remembered.len() >= self.remembered_limit {
+            self.collect(Collection::Minor, roots);
+        }
+        if size > LARGE_OBJECT_THRESHOLD as usize {
+            return self.alloc_large(size, roots);
+        }
+        if let Some(p) = self.bump(size) {
+            return Some(p);
+        }
+        if !self.make_room(roots) {
+            return None;
+        }
+        self.bump(size)
+    }
+
+    fn alloc_no_collect(&mut self, size: usize) -> Option<usize> {
+        debug_assert!(!self.collecting, "allocation during a collection");
+        debug_assert_eq!(size % OBJECT_ALIGN as usize, 0);
+        self.reserve().ok()?;
+        self.allocations += 1;
+        if self.old_used() + size > self.config.max {
+            return None;
+        }
+        if size > LARGE_OBJECT_THRESHOLD as usize {
+            return self.alloc_large_now(size);
+        }
+        if let Some(p) = self.bump(size) {
+            return Some(p);
+        }
+        // The nursery is full and nothing may move: allocate in the old generation.
+        let p = self.old_free;
+        if p + size > self.old[self.current].end() {
+            return None;
+        }
+        self.old_free += size;
+        self.stats.bytes_allocated += size as u64;
+        self.pretenured.push(p);
+        Some(p)
+    }
+
+    fn collect(&mut self, kind: Collection, roots: &mut dyn Roots) {
+        if self.reserve().is_err() {
+            // Without an old generation nothing can be promoted; the nursery stays as it
+            // is and the allocation that asked reports "out of memory".
+            return;
+        }
+        let young_used = self.young_used();
+        if kind == Collection::Major || self.old_used() + young_used > self.budget {
+            self.major(roots);
+        } else {
+            self.minor(roots);
+        }
+    }
+
+    fn remember(&mut self, slot: *mut usize) {
+        let s = slot as usize;
+        // SAFETY: the barrier reports a reference slot it has just stored to.
+        let v = unsafe { *slot };
+        if self.is_young(s) || !self.is_young(v) {
+            return;
+        }
+        self.barrier_calls += 1;
+        if self.config.drop_barrier == Some(self.barrier_calls) {
+            return;
+        }
+        self.remembered.push(s);
+        if self.remembered.len() >= self.remembered_limit {
+            // Request a minor collection at the next allocation (never collect here).
+            let bump = self.area().bump;
+            self.area().limit = bump;
+        }
+    }
+
+    fn remember_range(&mut self, first: *mut usize, count: usize) {
+        for i in 0..count {
+            // Each slot is checked by `remember` (value filter).
+            self.remember(first.wrapping_add(i));
+        }
+    }
+
+    fn contains(&self, p: usize) -> bool {
+        self.nursery.contains(p) || self.old.iter().any(|s| s.contains(p)) || self.large.contains(p)
+    }
+
+    fn check(&mut self, roots: &mut dyn Roots, when: &str) -> Result<(), VerifyError> {
+        let mut values = Vec::new();
+        roots.visit_roots(&mut |slot| {
+            // SAFETY: the runtime reports valid root slots.
+            values.push(unsafe { *slot });
+        });
+        let bump = self.area().bump;
+        let n = &self.nursery;
+        let mut spaces = vec![WalkedSpace { base: n.base, bump, end: n.end(), old: false }];
+        let mut dead = Vec::new();
+        if self.is_reserved() {
+            let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
+            spaces.push(WalkedSpace { base: cur.base, bump: self.old_free, end: cur.end(), old: true });
+            dead.push((other.base, other.end()));
+        }
+        let view = HeapView {
+            spaces,
+            dead,
+            large: self.large.ranges().collect(),
+            freed_large: self.large.quarantine.iter().map(|(p, size)| (*p, *p + size)).collect(),
+            remembered: Some(RememberedView {
+                young: (n.base, n.end()),
+                slots: self.remembered.iter().copied().collect(),
+                objects: self.pretenured.iter().copied().collect(),
+            }),
+        };
+        // SAFETY: the view describes this heap; references outside it are not read (the
+        // embedder's `is_host_value` vouches for them).
+        unsafe { crate::verify::check(&view, values, &|p| roots.is_host_value(p), when) }
+    }
+
+    fn stats(&self) -> &GcStats {
+        &self.stats
+    }
+
+    fn stats_report(&mut self) -> String {
+        let allocated = self.stats.bytes_allocated + self.young_used() as u64;
+        self.stats.report("generational", allocated, self.budget)
+    }
+}
