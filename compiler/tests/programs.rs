@@ -127,10 +127,11 @@ fn long_linked_list() -> Result<(), Failed> {
     let out = invoke(&[], "linked_list.wat", "run", &["10000000"], &[("WASMC_GC_STATS", "1")]);
     expect_result(&out, "0")?;
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // `gc: <collector>: N collections (...)`
     let collections: u64 = stderr
-        .split("gc: ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
+        .split(" collections")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| format!("no GC statistics in stderr:\n{stderr}"))?;
     if collections < 3 {

@@ -156,13 +156,20 @@ pub trait Collector: Send {
     /// when a minor one was asked for but the old generation is full).
     fn collect(&mut self, kind: Collection, roots: &mut dyn Roots);
 
-    /// Write-barrier slow path: the reference slot `slot` of an object outside the nursery
-    /// holds a young reference. Never collects.
-    fn remember(&mut self, slot: *mut usize);
+    /// Write-barrier slow path: the reference slot `slot` was just stored to (the
+    /// collector remembers it if it lies outside the nursery and now holds a young
+    /// reference). Never collects.
+    ///
+    /// # Safety
+    /// `slot` is a reference field of a live object of this heap.
+    unsafe fn remember(&mut self, slot: *mut usize);
 
     /// Bulk write-barrier slow path: `count` consecutive reference slots from `first` (of
-    /// one object outside the nursery) were stored to. Never collects.
-    fn remember_range(&mut self, first: *mut usize, count: usize);
+    /// one object) were stored to. Never collects.
+    ///
+    /// # Safety
+    /// The `count` slots from `first` are reference fields of one live object of this heap.
+    unsafe fn remember_range(&mut self, first: *mut usize, count: usize);
 
     /// Whether `p` is the address of memory the heap manages (a space or a large object).
     fn contains(&self, p: usize) -> bool;
@@ -197,18 +204,21 @@ pub trait Collector: Send {
 ///
 /// # Errors
 /// A maximum over [`MAX_SEMISPACE`], or a nursery the OS refuses.
-pub fn new_collector(
+///
+/// # Safety
+/// `area` and `young` are valid for writes and outlive the collector.
+pub unsafe fn new_collector(
     config: GcConfig,
     area: *mut AllocArea,
     young: *mut YoungRange,
 ) -> Result<Box<dyn Collector>, HeapError> {
     Ok(match config.kind {
         CollectorKind::Generational => {
-            Box::new(crate::generational::Generational::new(config, area, young)?)
+            // SAFETY: see the function's contract.
+            Box::new(unsafe { crate::generational::Generational::new(config, area, young) }?)
         }
         CollectorKind::Semispace => {
-            // SAFETY: the caller passes the store's young range, valid and not read by
-            // compiled code yet.
+            // SAFETY: see the function's contract.
             unsafe { *young = YoungRange { start: 0, size: 0 } };
             Box::new(crate::semispace::Semispace::new(config, area)?)
         }

@@ -82,7 +82,10 @@ impl Generational {
     /// # Errors
     /// [`HeapError::TooLarge`] for a maximum over [`MAX_SEMISPACE`];
     /// [`HeapError::Nursery`] if the nursery cannot be reserved above 4 GiB.
-    pub fn new(
+    ///
+    /// # Safety
+    /// `area` and `young` are valid for writes and outlive the heap.
+    pub unsafe fn new(
         config: GcConfig,
         area: *mut AllocArea,
         young: *mut YoungRange,
@@ -118,8 +121,7 @@ impl Generational {
             stats: GcStats::default(),
             nursery,
         };
-        // SAFETY: the runtime passes its store's allocation area and young range, which
-        // outlive the heap; compiled code has not run yet.
+        // SAFETY: see the function's contract.
         unsafe {
             *young = YoungRange { start: heap.nursery.base, size };
             *heap.area = AllocArea { bump: heap.nursery.base, limit: heap.window_limit(heap.nursery.base) };
@@ -325,10 +327,10 @@ impl Collector for Generational {
         self.allocations += 1;
         self.stats.slow_allocations += 1;
         if let Some(n) = self.config.stress
-            && self.allocations % n as u64 == 0
+            && self.allocations.is_multiple_of(n as u64)
         {
             self.stress_collections += 1;
-            let kind = if self.stress_collections % self.config.stress_major.max(1) as u64 == 0 {
+            let kind = if self.stress_collections.is_multiple_of(self.config.stress_major.max(1) as u64) {
                 Collection::Major
             } else {
                 Collection::Minor
@@ -388,9 +390,9 @@ impl Collector for Generational {
         }
     }
 
-    fn remember(&mut self, slot: *mut usize) {
+    unsafe fn remember(&mut self, slot: *mut usize) {
         let s = slot as usize;
-        // SAFETY: the barrier reports a reference slot it has just stored to.
+        // SAFETY: a reference field of a live object (see the trait).
         let v = unsafe { *slot };
         if self.is_young(s) || !self.is_young(v) {
             return;
@@ -407,10 +409,10 @@ impl Collector for Generational {
         }
     }
 
-    fn remember_range(&mut self, first: *mut usize, count: usize) {
+    unsafe fn remember_range(&mut self, first: *mut usize, count: usize) {
         for i in 0..count {
-            // Each slot is checked by `remember` (value filter).
-            self.remember(first.wrapping_add(i));
+            // SAFETY: slot `i` of the range (see the trait); `remember` filters by value.
+            unsafe { self.remember(first.add(i)) };
         }
     }
 

@@ -160,7 +160,7 @@ impl Collector for Semispace {
         self.allocations += 1;
         self.stats.slow_allocations += 1;
         if let Some(n) = self.config.stress
-            && self.allocations % n as u64 == 0
+            && self.allocations.is_multiple_of(n as u64)
         {
             self.collect(Collection::Major, roots);
         }
@@ -237,9 +237,9 @@ impl Collector for Semispace {
         self.stats.record(Collection::Major, start.elapsed());
     }
 
-    fn remember(&mut self, _slot: *mut usize) {}
+    unsafe fn remember(&mut self, _slot: *mut usize) {}
 
-    fn remember_range(&mut self, _first: *mut usize, _count: usize) {}
+    unsafe fn remember_range(&mut self, _first: *mut usize, _count: usize) {}
 
     fn contains(&self, p: usize) -> bool {
         self.spaces.iter().any(|s| s.contains(p)) || self.large.contains(p)

@@ -64,7 +64,8 @@ impl Heap {
     fn new(config: GcConfig) -> Heap {
         let mut area = Box::new(AllocArea::default());
         let mut young = Box::new(YoungRange::default());
-        let gc = new_collector(config, &mut *area, &mut *young).expect("create the test heap");
+        // SAFETY: the boxes live as long as the heap (fields of the same struct, dropped after).
+        let gc = unsafe { new_collector(config, &mut *area, &mut *young) }.expect("create the test heap");
         Heap { area, young, gc }
     }
 
@@ -278,7 +279,8 @@ fn arrays_of_references_are_traced_null_and_i31_untouched() {
         // SAFETY: the array is live (reloaded from its root after each allocation).
         unsafe { *elem(roots.0[0], i) = v };
         // The write barrier's slow path (a no-op for a young or semispace array).
-        heap.remember(elem(roots.0[0], i));
+        // SAFETY: a reference field of a live object.
+        unsafe { heap.remember(elem(roots.0[0], i)) };
     }
     for kind in [Collection::Minor, Collection::Major] {
         heap.collect(kind, &mut roots);
@@ -322,8 +324,10 @@ fn large_objects_are_swept_poisoned_and_their_fields_updated() {
     }
     // The write barrier (the first array may have become old when the second one's
     // allocation collected).
-    heap.remember(elem(roots.0[0], len as usize - 1));
-    heap.remember(elem(roots.0[1], 0));
+    // SAFETY: a reference field of a live object.
+    unsafe { heap.remember(elem(roots.0[0], len as usize - 1)) };
+    // SAFETY: a reference field of a live object.
+    unsafe { heap.remember(elem(roots.0[1], 0)) };
     let (kept, dropped) = (roots.0[0], roots.0[1]);
     assert!(heap.contains(kept) && heap.contains(dropped));
     roots.0[1] = 0;
@@ -572,7 +576,8 @@ fn remembered_slots_keep_young_objects_alive_and_are_updated() {
     old_and_young(&mut heap, &mut roots);
     let (old, young) = (roots.0[0], roots.0[1]);
     set_next(old, young);
-    heap.remember((old + 16) as *mut usize);
+    // SAFETY: a reference field of a live object.
+    unsafe { heap.remember((old + 16) as *mut usize) };
     assert!(heap.check(&mut roots, "test").is_ok());
     roots.0[1] = 0; // only the old object refers to the young one now
     heap.collect(Collection::Minor, &mut roots);
@@ -607,7 +612,8 @@ fn drop_barrier_forgets_exactly_the_nth_slot() {
     for i in 0..3 {
         // SAFETY: the array is live with three elements.
         unsafe { *elem(roots.0[0], i) = roots.0[1] };
-        heap.remember(elem(roots.0[0], i));
+        // SAFETY: a reference field of a live object.
+        unsafe { heap.remember(elem(roots.0[0], i)) };
     }
     let e = heap.check(&mut roots, "test").unwrap_err();
     assert!(e.what.contains(&format!("field {:#x}", elem(roots.0[0], 1) as usize)), "{e}");
@@ -623,7 +629,8 @@ fn stores_of_old_or_non_references_are_not_remembered() {
     // does inline), so the next minor collection has nothing to update.
     for v in [old, i31(5), 0] {
         set_next(old, v);
-        heap.remember((old + 16) as *mut usize);
+        // SAFETY: a reference field of a live object.
+        unsafe { heap.remember((old + 16) as *mut usize) };
         assert!(heap.check(&mut roots, "test").is_ok());
     }
 }
@@ -683,7 +690,8 @@ fn a_full_store_buffer_requests_a_minor_collection() {
         // SAFETY: the array is live.
         unsafe { *elem(roots.0[0], i) = roots.0[1] };
     }
-    heap.remember_range(elem(roots.0[0], 0), n as usize);
+    // SAFETY: the array's live elements.
+    unsafe { heap.remember_range(elem(roots.0[0], 0), n as usize) };
     assert_eq!(heap.area.limit, heap.area.bump, "the window is closed");
     let minors = heap.stats().minor;
     alloc_cons(&mut heap, &mut roots, rtt, 2, 1);

@@ -62,7 +62,8 @@ fn a_generational_heap_reserves_only_its_nursery_until_it_collects() {
     let mut area = Box::new(AllocArea::default());
     let mut young = Box::new(YoungRange::default());
     let before = vm_size();
-    let mut heap = new_collector(config, &mut *area, &mut *young).expect("a heap");
+    // SAFETY: the boxes outlive the heap.
+    let mut heap = unsafe { new_collector(config, &mut *area, &mut *young) }.expect("a heap");
     assert!(!heap.is_reserved());
     assert!(vm_size() < before + (1 << 30), "the nursery only");
     assert_eq!((young.size, area.bump), (4 << 20, young.start), "the window is the nursery");

@@ -70,7 +70,8 @@ pub(crate) unsafe extern "C" fn gc_remember(vmctx: i64, slot: i64) -> i32 {
     // SAFETY: see the function's contract.
     let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
     if let Some(heap) = inst.store_mut().heap.as_mut() {
-        heap.remember(slot as *mut usize);
+        // SAFETY: see the function's contract.
+        unsafe { heap.remember(slot as *mut usize) };
     }
     0
 }
@@ -84,7 +85,8 @@ pub(crate) unsafe extern "C" fn gc_remember_range(vmctx: i64, first: i64, count:
     // SAFETY: see the function's contract.
     let inst = unsafe { &mut *((*(vmctx as *mut VMContext)).instance as *mut Instance) };
     if let Some(heap) = inst.store_mut().heap.as_mut() {
-        heap.remember_range(first as *mut usize, count as usize);
+        // SAFETY: see the function's contract.
+        unsafe { heap.remember_range(first as *mut usize, count as usize) };
     }
     0
 }

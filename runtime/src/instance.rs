@@ -337,7 +337,8 @@ impl StoreInner {
             data: None,
         });
         let (area, young) = (&raw mut inner.ctx.alloc, &raw mut inner.ctx.young);
-        inner.heap = Some(wasmc_gc::new_collector(gc, area, young)?);
+        // SAFETY: the store context is part of the boxed store, which outlives its heap.
+        inner.heap = Some(unsafe { wasmc_gc::new_collector(gc, area, young) }?);
         Ok(inner)
     }
 

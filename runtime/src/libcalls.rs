@@ -119,6 +119,7 @@ unsafe extern "C" fn array_init_elem(
             // The bulk write barrier: the segment's references may be young and the array
             // old (the collector filters both).
             if let Some(heap) = inst.store_mut().heap.as_mut() {
+                // SAFETY: the `len` elements just written, of the live array.
                 heap.remember_range(to, len as usize);
             }
         }
