@@ -107,7 +107,8 @@ pub enum HeapError {
          WASMC_GC_HEAP maximum needs less)"
     )]
     Reserve {
-        /// Bytes of each semispace.
+        /// Bytes of each semispace (`max`; the generational collector reserves a
+        /// nursery's size more, for the survivors of a minor collection).
         semispace: usize,
         /// The OS error.
         error: std::io::Error,

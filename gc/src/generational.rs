@@ -40,7 +40,14 @@ const REMEMBERED_PER_NURSERY_BYTE: usize = 64;
 
 /// The generational heap of one store.
 pub struct Generational {
+    /// The nursery's reservation: one half of `half` bytes, or under poisoning two, of
+    /// which compiled code allocates in the one at `active` while the other, evacuated
+    /// last, is poisoned and protected (so a stale reference into it faults at once).
     nursery: Space,
+    /// Bytes of the half compiled code allocates in.
+    half: usize,
+    /// Start of that half.
+    active: usize,
     old: [Space; 2],
     /// Index of the old semispace in use.
     current: usize,
@@ -95,7 +102,8 @@ impl Generational {
             return Err(HeapError::TooLarge(max));
         }
         let size = config.nursery.next_multiple_of(4096);
-        let nursery = Space::new(size)
+        let reserved = if config.poison { 2 * size } else { size };
+        let nursery = Space::new(reserved)
             .map_err(|e| HeapError::Nursery { size, reason: e.to_string() })?;
         if nursery.base < MIN_NURSERY_ADDRESS {
             return Err(HeapError::Nursery {
@@ -119,12 +127,18 @@ impl Generational {
             barrier_calls: 0,
             collecting: false,
             stats: GcStats::default(),
+            half: size,
+            active: nursery.base,
             nursery,
         };
+        if heap.config.poison {
+            heap.nursery.protect(libc::PROT_NONE);
+            heap.protect_active(libc::PROT_READ | libc::PROT_WRITE);
+        }
         // SAFETY: see the function's contract.
         unsafe {
-            *young = YoungRange { start: heap.nursery.base, size };
-            *heap.area = AllocArea { bump: heap.nursery.base, limit: heap.window_limit(heap.nursery.base) };
+            *young = YoungRange { start: heap.nursery.base, size: reserved };
+            *heap.area = AllocArea { bump: heap.active, limit: heap.window_limit(heap.active) };
         }
         Ok(heap)
     }
@@ -142,13 +156,35 @@ impl Generational {
         if self.config.stress.is_some() || self.remembered.len() >= self.remembered_limit {
             bump
         } else {
-            self.nursery.end()
+            self.active + self.half
         }
     }
 
     fn young_used(&mut self) -> usize {
-        let base = self.nursery.base;
+        let base = self.active;
         self.area().bump - base
+    }
+
+    fn protect_active(&self, prot: libc::c_int) {
+        // SAFETY: changes the protection of one half of our own nursery reservation.
+        unsafe { libc::mprotect(self.active as *mut libc::c_void, self.half, prot) };
+    }
+
+    /// Empties the nursery after its `used` bytes were evacuated and opens the window at
+    /// its start; under poisoning the evacuated half is filled with poison and protected,
+    /// and allocation moves to the other half.
+    fn reset_nursery(&mut self, used: usize) {
+        if self.config.poison {
+            // SAFETY: the evacuated part of the active half, holding no live object.
+            unsafe { core::ptr::write_bytes(self.active as *mut u8, crate::space::POISON, used) };
+            self.protect_active(libc::PROT_NONE);
+            let base = self.nursery.base;
+            self.active = if self.active == base { base + self.half } else { base };
+            self.protect_active(libc::PROT_READ | libc::PROT_WRITE);
+        }
+        let base = self.active;
+        let limit = self.window_limit(base);
+        *self.area() = AllocArea { bump: base, limit };
     }
 
     /// Bytes of the old generation: promoted (and pretenured) objects plus large objects.
@@ -162,7 +198,7 @@ impl Generational {
     }
 
     fn bump(&mut self, size: usize) -> Option<usize> {
-        let (end, p) = (self.nursery.end(), self.area().bump);
+        let (end, p) = (self.active + self.half, self.area().bump);
         if p + size > end {
             return None;
         }
@@ -205,7 +241,7 @@ impl Generational {
         self.stats.bytes_allocated += young_used as u64;
         let guard = NoGcGuard::new(&mut self.collecting);
         let scan = self.old_free;
-        let from = (self.nursery.base, self.nursery.base + young_used);
+        let from = (self.active, self.active + young_used);
         // SAFETY: the nursery holds whole objects up to the bump pointer; the old space in
         // use has room for all of them past `old_free` (`collect` checked the budget, which
         // the reservation exceeds by the nursery's size).
@@ -229,12 +265,7 @@ impl Generational {
         drop(guard);
         self.stats.bytes_promoted += (free - scan) as u64;
         self.old_free = free;
-        if self.config.poison {
-            self.nursery.poison(young_used);
-        }
-        let base = self.nursery.base;
-        let limit = self.window_limit(base);
-        *self.area() = AllocArea { bump: base, limit };
+        self.reset_nursery(young_used);
         if self.config.verify {
             self.verify(roots, "after a minor collection");
         }
@@ -256,7 +287,7 @@ impl Generational {
         let guard = NoGcGuard::new(&mut self.collecting);
         let to_base = self.old[to].base;
         let ranges = [
-            (self.nursery.base, self.nursery.base + young_used),
+            (self.active, self.active + young_used),
             (self.old[from].base, self.old_free),
         ];
         // SAFETY: both ranges hold whole objects; the to-space reservation (`max` plus the
@@ -279,7 +310,6 @@ impl Generational {
         self.budget = (HEAP_GROWTH * (live + self.large.bytes()))
             .clamp(self.config.initial.min(self.config.max), self.config.max);
         if self.config.poison {
-            self.nursery.poison(young_used);
             self.old[from].poison(old_used);
             self.old[from].protect(libc::PROT_NONE);
         } else {
@@ -287,9 +317,7 @@ impl Generational {
             // collection copies into it.
             self.old[from].decommit(old_used);
         }
-        let base = self.nursery.base;
-        let limit = self.window_limit(base);
-        *self.area() = AllocArea { bump: base, limit };
+        self.reset_nursery(young_used);
         if self.config.verify {
             self.verify(roots, "after a major collection");
         }
@@ -310,10 +338,11 @@ impl Collector for Generational {
         if self.is_reserved() {
             return Ok(());
         }
-        let semispace = self.config.max + self.config.nursery;
-        let err = |error| HeapError::Reserve { semispace, error };
-        let a = Space::new(semispace).map_err(err)?;
-        let b = Space::new(semispace).map_err(err)?;
+        // Room for a budget of `max` plus a full nursery's survivors.
+        let bytes = self.config.max + self.half;
+        let err = |error| HeapError::Reserve { semispace: self.config.max, error };
+        let a = Space::new(bytes).map_err(err)?;
+        let b = Space::new(bytes).map_err(err)?;
         self.old_free = a.base;
         self.old = [a, b];
         self.current = 0;
@@ -428,8 +457,11 @@ impl Collector for Generational {
         });
         let bump = self.area().bump;
         let n = &self.nursery;
-        let mut spaces = vec![WalkedSpace { base: n.base, bump, end: n.end(), old: false }];
-        let mut dead = Vec::new();
+        let (active, end) = (self.active, self.active + self.half);
+        let mut spaces = vec![WalkedSpace { base: active, bump, end, old: false }];
+        // The other half of a poisoned nursery holds no object.
+        let mut dead: Vec<(usize, usize)> =
+            [(n.base, active), (end, n.end())].into_iter().filter(|(a, b)| a < b).collect();
         if self.is_reserved() {
             let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
             spaces.push(WalkedSpace { base: cur.base, bump: self.old_free, end: cur.end(), old: true });

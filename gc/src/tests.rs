@@ -549,9 +549,13 @@ fn a_minor_collection_promotes_survivors_and_empties_the_nursery() {
     assert_eq!((heap.stats().minor, heap.stats().major), (1, 0));
     assert_eq!(heap.stats().bytes_promoted, 10 * 24);
     assert!(!heap.is_young(roots.0[0]) && heap.contains(roots.0[0]), "promoted to the old generation");
-    assert_eq!(heap.area.bump, heap.young.start, "the nursery is empty");
-    // SAFETY: the evacuated nursery is still mapped (poisoned).
-    assert_eq!(unsafe { *(stale as *const u8) }, POISON);
+    let half = 256 << 10;
+    assert_eq!(heap.young.size, 2 * half, "poisoning reserves two halves");
+    assert_eq!(heap.area.bump, heap.young.start + half, "allocation moved to the other half");
+    // The evacuated half is poisoned and protected: a stale reference is reported.
+    let mut stale_roots = VecRoots(vec![stale]);
+    let e = heap.check(&mut stale_roots, "test").unwrap_err();
+    assert!(e.what.contains("freed memory"), "{e}");
     let mut p = roots.0[0];
     for i in (0..10).rev() {
         assert_eq!(value(p), i);
@@ -658,7 +662,7 @@ fn large_and_no_collect_objects_are_scanned_by_the_next_minor_collection() {
     // generation and is scanned whole too.
     let young = alloc_cons(&mut heap, &mut roots, rtt, 4, 1);
     roots.0[1] = young;
-    while heap.area.bump + 24 <= heap.young.start + heap.young.size {
+    while heap.area.bump + 24 <= heap.area.limit {
         alloc_cons(&mut heap, &mut roots, rtt, 0, 1);
     }
     assert_eq!(roots.0[1], young, "no collection while filling");
