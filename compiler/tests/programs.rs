@@ -159,6 +159,23 @@ fn poison_catches_stale_reference() -> Result<(), Failed> {
     expect_trap(&bad, &["wasm trap: internal error: SIGSEGV", "0: f"])
 }
 
+/// The planted missing barrier (issue 12): with every write barrier dropped at compile
+/// time, the generational collector's verifier reports the old-to-young field that is not in
+/// the remembered set; compiled normally the program returns 42, under the generational and
+/// the semispace collector.
+fn verifier_catches_a_missing_barrier() -> Result<(), Failed> {
+    let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1"), ("WASMC_GC_VERIFY", "1")];
+    expect_result(&invoke(&[], "missing_barrier.wat", "run", &[], &env), "42")?;
+    let semi = [env.as_slice(), &[("WASMC_GC", "semispace")]].concat();
+    expect_result(&invoke(&[], "missing_barrier.wat", "run", &[], &semi), "42")?;
+    let bad = invoke(&["--debug-drop-write-barriers"], "missing_barrier.wat", "run", &[], &env);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    if bad.status.success() || !stderr.contains("not in the remembered set (a missing write barrier)") {
+        return Err(format!("status {:?}; stderr:\n{stderr}", bad.status.code()).into());
+    }
+    Ok(())
+}
+
 /// Tail recursion 100,000,000 deep through `return_call`, `return_call_indirect` and
 /// `return_call_ref` (the last under GC stress) in a 128 KiB Wasm stack: constant stack.
 fn tail_calls_run_in_constant_stack() -> Result<(), Failed> {
@@ -241,6 +258,7 @@ fn main() {
     trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
+    trials.push(Trial::test("gc::verifier-catches-a-missing-barrier", verifier_catches_a_missing_barrier));
     trials.push(Trial::test(
         "tail-calls::constant-stack-100-million",
         tail_calls_run_in_constant_stack,

@@ -12,21 +12,19 @@
     (struct.set $cell 1 (local.get $c) (local.get $v))))
 
 ;; check: ;; function set
-;; check: store notrap aligned v3, v1+8
-;; not: readonly v
-;; check: store notrap aligned v2, v1+16
-;; check: load.i64 notrap aligned readonly can_move v0
-;; check: load.i64 notrap aligned readonly can_move
-;; sameln: +32
-;; check: load.i64 notrap aligned readonly can_move
-;; sameln: +40
-;; check: isub v2,
-;; nextln: icmp ult
-;; nextln: brif
-;; check: isub v1,
-;; nextln: icmp ult
-;; nextln: brif
-;; check: cold:
-;; check: iadd_imm v1, 16
+;; check: store notrap aligned v4, v2+8
+;; not: readonly
+;; check: store notrap aligned v3, v2+16
+;; nextln: v5 = load.i64 notrap aligned readonly can_move v0
+;; nextln: v6 = load.i64 notrap aligned readonly can_move v5+32
+;; nextln: v7 = load.i64 notrap aligned readonly can_move v5+40
+;; nextln: v8 = isub v3, v6
+;; nextln: v9 = icmp ult v8, v7
+;; nextln: brif v9, block2, block4
+;; check: block2:
+;; nextln: v10 = isub.i64 v2, v6
+;; nextln: v11 = icmp ult v10, v7
+;; nextln: brif v11, block4, block3
+;; check: block3 cold:
 ;; check: +120
 ;; check: call_indirect
