@@ -74,6 +74,21 @@ pub struct Generational {
     barrier_calls: u64,
     collecting: bool,
     stats: GcStats,
+    /// `WASMC_GC_VERIFY` bookkeeping (see [`Generational::verify_now`]).
+    verifier: VerifierState,
+}
+
+/// What the amortised verification of `WASMC_GC_VERIFY` remembers between collections.
+#[derive(Default)]
+struct VerifierState {
+    /// The old space's object starts, walked incrementally (reset by a major collection).
+    old_starts: Option<crate::verify::ObjectStarts>,
+    /// Old objects below this address had their fields checked.
+    checked_to: usize,
+    /// Bytes allocated since the last full check.
+    unchecked_bytes: usize,
+    /// Bytes of the heap at the last full check.
+    heap_at_full: usize,
 }
 
 // SAFETY: the heap is used by one thread at a time (its store's).
@@ -127,6 +142,7 @@ impl Generational {
             barrier_calls: 0,
             collecting: false,
             stats: GcStats::default(),
+            verifier: VerifierState::default(),
             half: size,
             active: nursery.base,
             nursery,
@@ -235,10 +251,11 @@ impl Generational {
     fn minor(&mut self, roots: &mut dyn Roots) {
         let start = Instant::now();
         if self.config.verify {
-            self.verify(roots, "before a minor collection");
+            self.verify_now(roots, "before a minor collection", false);
         }
         let young_used = self.young_used();
         self.stats.bytes_allocated += young_used as u64;
+        self.verifier.unchecked_bytes += young_used;
         let guard = NoGcGuard::new(&mut self.collecting);
         let scan = self.old_free;
         let from = (self.active, self.active + young_used);
@@ -267,18 +284,105 @@ impl Generational {
         self.old_free = free;
         self.reset_nursery(young_used);
         if self.config.verify {
-            self.verify(roots, "after a minor collection");
+            self.verify_now(roots, "after a minor collection", false);
         }
         self.stats.record(Collection::Minor, start.elapsed());
+    }
+
+    /// The heap view of the verifier.
+    fn view(&mut self) -> HeapView {
+        let bump = self.area().bump;
+        let n = &self.nursery;
+        let (active, end) = (self.active, self.active + self.half);
+        let mut spaces = vec![WalkedSpace { base: active, bump, end, old: false }];
+        // The other half of a poisoned nursery holds no object.
+        let mut dead: Vec<(usize, usize)> =
+            [(n.base, active), (end, n.end())].into_iter().filter(|(a, b)| a < b).collect();
+        if self.is_reserved() {
+            let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
+            spaces.push(WalkedSpace { base: cur.base, bump: self.old_free, end: cur.end(), old: true });
+            dead.push((other.base, other.end()));
+        }
+        HeapView {
+            spaces,
+            dead,
+            large: self.large.ranges().collect(),
+            freed_large: self.large.quarantine.iter().map(|(p, size)| (*p, *p + size)).collect(),
+            remembered: Some(RememberedView {
+                young: (n.base, n.end()),
+                slots: self.remembered.iter().copied().collect(),
+                objects: self.pretenured.iter().copied().collect(),
+            }),
+        }
+    }
+
+    /// `WASMC_GC_VERIFY` at a collection, amortised: the full check ([`Collector::check`])
+    /// runs around every major collection and whenever the bytes allocated since the last
+    /// full check reach the heap it walked; otherwise `verify::check_recent` checks the
+    /// roots, the remembered slots and what was allocated or promoted since the last check,
+    /// at a cost proportional to those. So verification costs at most about as much as
+    /// allocation, even with a collection at every allocation.
+    ///
+    /// # Panics
+    /// On a violation, naming it.
+    fn verify_now(&mut self, roots: &mut dyn Roots, when: &str, major: bool) {
+        let full = major
+            || !self.is_reserved()
+            || self.verifier.unchecked_bytes >= self.verifier.heap_at_full;
+        let result = if full {
+            let r = self.check(roots, when);
+            self.verifier.unchecked_bytes = 0;
+            self.verifier.heap_at_full = self.old_used() + self.young_used();
+            self.verifier.old_starts = None;
+            self.verifier.checked_to = self.old_free;
+            r
+        } else {
+            let base = self.old[self.current].base;
+            let old_free = self.old_free;
+            let starts = self.verifier.old_starts.get_or_insert_with(|| {
+                crate::verify::ObjectStarts::new(base)
+            });
+            // SAFETY: the old space in use holds whole objects up to `old_free`.
+            let walked = unsafe { starts.walk(old_free) };
+            let recent = (self.verifier.checked_to.max(base), old_free);
+            let mut values = Vec::new();
+            roots.visit_roots(&mut |slot| {
+                // SAFETY: the runtime reports valid root slots.
+                values.push(unsafe { *slot });
+            });
+            let view = self.view();
+            let starts = self.verifier.old_starts.as_ref().expect("set above");
+            self.verifier.checked_to = old_free;
+            match walked {
+                Err(what) => Err(VerifyError { when: when.to_string(), what }),
+                // SAFETY: the view describes this heap, `starts` its old space walked to
+                // `old_free`; `recent` is part of it; pretenured objects are live.
+                Ok(()) => unsafe {
+                    crate::verify::check_recent(
+                        &view,
+                        starts,
+                        recent,
+                        &self.pretenured,
+                        values,
+                        &|p| roots.is_host_value(p),
+                        when,
+                    )
+                },
+            }
+        };
+        if let Err(e) = result {
+            panic!("{e}");
+        }
     }
 
     fn major(&mut self, roots: &mut dyn Roots) {
         let start = Instant::now();
         if self.config.verify {
-            self.verify(roots, "before a major collection");
+            self.verify_now(roots, "before a major collection", true);
         }
         let young_used = self.young_used();
         self.stats.bytes_allocated += young_used as u64;
+        self.verifier.unchecked_bytes += young_used;
         let (from, to) = (self.current, 1 - self.current);
         let old_used = self.old_free - self.old[from].base;
         if self.config.poison {
@@ -307,19 +411,21 @@ impl Generational {
         self.stats.bytes_copied += live as u64;
         self.current = to;
         self.old_free = free;
+        self.verifier.old_starts = None;
         self.budget = (HEAP_GROWTH * (live + self.large.bytes()))
             .clamp(self.config.initial.min(self.config.max), self.config.max);
         if self.config.poison {
             self.old[from].poison(old_used);
             self.old[from].protect(libc::PROT_NONE);
-        } else {
+        } else if self.config.stress.is_none() {
             // The emptied from-space keeps no resident memory until the next major
-            // collection copies into it.
+            // collection copies into it. (Not under stress, where majors come so often that
+            // refaulting the pages would dominate.)
             self.old[from].decommit(old_used);
         }
         self.reset_nursery(young_used);
         if self.config.verify {
-            self.verify(roots, "after a major collection");
+            self.verify_now(roots, "after a major collection", true);
         }
         self.stats.record(Collection::Major, start.elapsed());
     }
@@ -455,29 +561,7 @@ impl Collector for Generational {
             // SAFETY: the runtime reports valid root slots.
             values.push(unsafe { *slot });
         });
-        let bump = self.area().bump;
-        let n = &self.nursery;
-        let (active, end) = (self.active, self.active + self.half);
-        let mut spaces = vec![WalkedSpace { base: active, bump, end, old: false }];
-        // The other half of a poisoned nursery holds no object.
-        let mut dead: Vec<(usize, usize)> =
-            [(n.base, active), (end, n.end())].into_iter().filter(|(a, b)| a < b).collect();
-        if self.is_reserved() {
-            let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
-            spaces.push(WalkedSpace { base: cur.base, bump: self.old_free, end: cur.end(), old: true });
-            dead.push((other.base, other.end()));
-        }
-        let view = HeapView {
-            spaces,
-            dead,
-            large: self.large.ranges().collect(),
-            freed_large: self.large.quarantine.iter().map(|(p, size)| (*p, *p + size)).collect(),
-            remembered: Some(RememberedView {
-                young: (n.base, n.end()),
-                slots: self.remembered.iter().copied().collect(),
-                objects: self.pretenured.iter().copied().collect(),
-            }),
-        };
+        let view = self.view();
         // SAFETY: the view describes this heap; references outside it are not read (the
         // embedder's `is_host_value` vouches for them).
         unsafe { crate::verify::check(&view, values, &|p| roots.is_host_value(p), when) }

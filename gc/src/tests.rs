@@ -748,3 +748,29 @@ fn stress_collects_at_every_allocation_with_periodic_majors() {
         p = next(p);
     }
 }
+
+/// Under stress with verification most collections run the cheap check of what is new,
+/// which does not walk old objects checked before; a missing barrier on such an object is
+/// found by the next full check, which comes once as many bytes were allocated as the heap
+/// held at the last one (here: the dangling field into the evacuated nursery).
+#[test]
+#[should_panic(expected = "GC verify")]
+fn amortised_verification_still_catches_a_missing_barrier() {
+    let rtt = cons_rtt();
+    let mut c = config(CollectorKind::Generational, 1 << 20, false);
+    c.stress = Some(1);
+    c.stress_major = u32::MAX;
+    let mut heap = Heap::new(c);
+    let mut roots = VecRoots(vec![0, 0, 0]);
+    for i in 0..4096 {
+        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
+    }
+    let old = alloc_cons(&mut heap, &mut roots, rtt, 1, 2);
+    roots.0[1] = old;
+    alloc_cons(&mut heap, &mut roots, rtt, 0, 2); // promotes `old`
+    let young = alloc_cons(&mut heap, &mut roots, rtt, 2, 2);
+    set_next(roots.0[1], young); // no barrier
+    for _ in 0..2 * 4096 {
+        alloc_cons(&mut heap, &mut roots, rtt, 0, 2);
+    }
+}

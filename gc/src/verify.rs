@@ -95,18 +95,22 @@ impl RttCache {
     }
 }
 
-/// The object starts of the allocated part `[base, bump)` of a semispace, one bit per
-/// [`OBJECT_ALIGN`] bytes.
-struct ObjectStarts {
+/// The object starts of a space from `base`, one bit per [`OBJECT_ALIGN`] bytes; it grows
+/// as a space that only appends (the old generation between major collections) is walked
+/// further ([`ObjectStarts::walk`]).
+pub(crate) struct ObjectStarts {
     base: usize,
+    /// End of the part walked so far.
+    walked: usize,
     bits: Vec<u64>,
+    rtts: RttCache,
 }
 
 impl ObjectStarts {
-    fn new(base: usize, bump: usize) -> ObjectStarts {
-        let granules = (bump - base) / OBJECT_ALIGN as usize;
-        ObjectStarts { base, bits: vec![0; granules.div_ceil(64)] }
+    pub(crate) fn new(base: usize) -> ObjectStarts {
+        ObjectStarts { base, walked: base, bits: Vec::new(), rtts: RttCache::default() }
     }
+
 
     fn index(&self, p: usize) -> Option<usize> {
         let off = p.checked_sub(self.base)?;
@@ -115,40 +119,56 @@ impl ObjectStarts {
 
     fn insert(&mut self, p: usize) {
         let i = self.index(p).expect("object starts are aligned and inside the walk");
+        if i / 64 >= self.bits.len() {
+            self.bits.resize(i / 64 + 1, 0);
+        }
         self.bits[i / 64] |= 1 << (i % 64);
     }
 
-    fn contains(&self, p: usize) -> bool {
-        self.index(p)
-            .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
-            .unwrap_or(false)
+    pub(crate) fn contains(&self, p: usize) -> bool {
+        p < self.walked
+            && self
+                .index(p)
+                .and_then(|i| self.bits.get(i / 64).map(|w| w & (1 << (i % 64)) != 0))
+                .unwrap_or(false)
+    }
+
+    /// Walks on from the end of the last walk to `bump`, recording every object start.
+    ///
+    /// # Errors
+    /// A bad header or an object overrunning `bump`.
+    ///
+    /// # Safety
+    /// `[walked, bump)` is allocated memory of the space holding whole objects.
+    pub(crate) unsafe fn walk(&mut self, bump: usize) -> Result<(), String> {
+        let mut p = self.walked;
+        while p < bump {
+            // SAFETY: `p` is inside the allocated part of the space, at an object boundary
+            // (the previous object's size was added), so it holds a header word.
+            let header = unsafe { *(p as *const usize) };
+            if !self.rtts.object_rtt(header) {
+                return Err(format!("object {p:#x} in the heap walk has a bad header {header:#x}"));
+            }
+            self.insert(p);
+            // SAFETY: the header is the RTT of an object type, so the object's size is
+            // known (an array's from its length word, which may be corrupt: checked).
+            let size = unsafe { checked_size(p, header) }
+                .ok_or_else(|| format!("array {p:#x} in the heap walk has an impossible length"))?;
+            if size == 0 || p + size > bump {
+                return Err(format!("object {p:#x} of {size} bytes overruns the allocation pointer"));
+            }
+            p += size;
+        }
+        self.walked = p.max(self.walked);
+        Ok(())
     }
 }
 
 /// Walks `[base, bump)` and returns the start of every object in it.
-fn object_starts(
-    (base, bump): (usize, usize),
-    rtts: &mut RttCache,
-) -> Result<ObjectStarts, String> {
-    let mut starts = ObjectStarts::new(base, bump);
-    let mut p = base;
-    while p < bump {
-        // SAFETY: `p` is inside the allocated part of the current semispace, at an object
-        // boundary (the previous object's size was added), so it holds a header word.
-        let header = unsafe { *(p as *const usize) };
-        if !rtts.object_rtt(header) {
-            return Err(format!("object {p:#x} in the heap walk has a bad header {header:#x}"));
-        }
-        starts.insert(p);
-        // SAFETY: the header is the RTT of an object type, so the object's size is known
-        // (an array's from its length word, which may be corrupt: checked).
-        let size = unsafe { checked_size(p, header) }
-            .ok_or_else(|| format!("array {p:#x} in the heap walk has an impossible length"))?;
-        if size == 0 || p + size > bump {
-            return Err(format!("object {p:#x} of {size} bytes overruns the allocation pointer"));
-        }
-        p += size;
-    }
+fn object_starts((base, bump): (usize, usize)) -> Result<ObjectStarts, String> {
+    let mut starts = ObjectStarts::new(base);
+    // SAFETY: the caller's view says `[base, bump)` holds whole objects.
+    unsafe { starts.walk(bump) }?;
     Ok(starts)
 }
 
@@ -169,6 +189,76 @@ unsafe fn checked_size(p: usize, rtt: usize) -> Option<usize> {
     array_size(layout.size, len).map(|s| s as usize)
 }
 
+/// Decides whether one reference value is valid (see the module docs), given the object
+/// starts of every walked space.
+struct Validator<'a> {
+    view: &'a HeapView,
+    starts: Vec<&'a ObjectStarts>,
+    /// Live large objects, sorted by start.
+    large: Vec<(usize, usize)>,
+    is_host_value: &'a dyn Fn(usize) -> bool,
+    rtts: RttCache,
+}
+
+impl Validator<'_> {
+    /// `Ok(true)` if `p` is a heap object (whose fields are then the caller's to check),
+    /// `Ok(false)` for null, an i31 or a host value; `holder` names where `p` was found.
+    fn validate(&mut self, p: usize, holder: Option<usize>) -> Result<bool, String> {
+        if p == 0 || p & 1 == 1 {
+            return Ok(false);
+        }
+        let from = match holder {
+            Some(h) => format!("a field of object {h:#x}"),
+            None => "a root".to_string(),
+        };
+        let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
+        if p % OBJECT_ALIGN as usize != 0 {
+            return Err(format!("{from} holds the misaligned reference {p:#x}"));
+        }
+        let view = self.view;
+        if let Some(i) = view.spaces.iter().position(|s| in_range(p, (s.base, s.end))) {
+            if !self.starts[i].contains(p) {
+                return Err(format!(
+                    "{from} holds {p:#x}, which points into the middle of an object or past \
+                     the allocation pointer"
+                ));
+            }
+        } else if view.dead.iter().any(|r| in_range(p, *r)) {
+            return Err(format!(
+                "{from} holds {p:#x}, which points into the other semispace (freed memory)"
+            ));
+        } else if view.freed_large.iter().any(|r| in_range(p, *r)) {
+            return Err(format!("{from} holds {p:#x}, a freed large object"));
+        } else {
+            // The last live large object starting at or before `p`.
+            let large = &self.large;
+            let i = large.partition_point(|(s, _)| *s <= p);
+            if let Some(&(s, e)) = i.checked_sub(1).map(|i| &large[i])
+                && p < e
+                && p != s
+            {
+                return Err(format!(
+                    "{from} holds {p:#x}, which points into the middle of large object {s:#x}"
+                ));
+            }
+            let is_large = i > 0 && large[i - 1].0 == p;
+            if !is_large {
+                // Outside the heap only the embedder's host values are valid.
+                if !(self.is_host_value)(p) {
+                    return Err(format!("{from} holds {p:#x}, which points outside the heap"));
+                }
+                return Ok(false);
+            }
+        }
+        // SAFETY: `p` is the start of a live object (heap walk or large-object table).
+        let rtt = unsafe { *(p as *const usize) };
+        if !self.rtts.object_rtt(rtt) {
+            return Err(format!("object {p:#x} has a bad header {rtt:#x}"));
+        }
+        Ok(true)
+    }
+}
+
 /// Checks the heap described by `view` from the root values `roots`; an address outside
 /// the heap is accepted only where `is_host_value` says so, and never read.
 ///
@@ -184,21 +274,26 @@ pub(crate) unsafe fn check(
     when: &str,
 ) -> Result<(), VerifyError> {
     let err = |what: String| VerifyError { when: when.to_string(), what };
-    let mut rtts = RttCache::default();
     let starts: Vec<ObjectStarts> = view
         .spaces
         .iter()
-        .map(|s| object_starts((s.base, s.bump), &mut rtts))
+        .map(|s| object_starts((s.base, s.bump)))
         .collect::<Result<_, _>>()
         .map_err(err)?;
     if let Some(r) = &view.remembered {
         // SAFETY: the walk above found every object of the old spaces whole; live large
         // objects are intact.
-        unsafe { check_remembered(view, r) }.map_err(err)?;
+        unsafe { check_remembered(view, r, None) }.map_err(err)?;
     }
     let mut large = view.large.clone();
     large.sort_unstable();
-    let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
+    let mut v = Validator {
+        view,
+        starts: starts.iter().collect(),
+        large,
+        is_host_value,
+        rtts: RttCache::default(),
+    };
     let mut seen = HashSet::new();
     // (reference, where it was found) pairs still to check.
     let mut work: Vec<(usize, Option<usize>)> = roots.into_iter().map(|r| (r, None)).collect();
@@ -206,53 +301,76 @@ pub(crate) unsafe fn check(
         if p == 0 || p & 1 == 1 || !seen.insert(p) {
             continue;
         }
-        let from = match holder {
-            Some(h) => format!("a field of object {h:#x}"),
-            None => "a root".to_string(),
-        };
-        if p % OBJECT_ALIGN as usize != 0 {
-            return Err(err(format!("{from} holds the misaligned reference {p:#x}")));
+        if v.validate(p, holder).map_err(err)? {
+            // SAFETY: a live object with the RTT of an object type.
+            unsafe { for_each_field(p, |f| work.push((*f, Some(p)))) };
         }
-        if let Some(i) = view.spaces.iter().position(|s| in_range(p, (s.base, s.end))) {
-            if !starts[i].contains(p) {
-                return Err(err(format!(
-                    "{from} holds {p:#x}, which points into the middle of an object or past \
-                     the allocation pointer"
-                )));
-            }
-        } else if view.dead.iter().any(|r| in_range(p, *r)) {
-            return Err(err(format!(
-                "{from} holds {p:#x}, which points into the other semispace (freed memory)"
-            )));
-        } else if view.freed_large.iter().any(|r| in_range(p, *r)) {
-            return Err(err(format!("{from} holds {p:#x}, a freed large object")));
-        } else {
-            // The last live large object starting at or before `p`.
-            let i = large.partition_point(|(s, _)| *s <= p);
-            if let Some(&(s, e)) = i.checked_sub(1).map(|i| &large[i])
-                && p < e
-                && p != s
-            {
-                return Err(err(format!(
-                    "{from} holds {p:#x}, which points into the middle of large object {s:#x}"
-                )));
-            }
-            let is_large = i > 0 && large[i - 1].0 == p;
-            if !is_large {
-                // Outside the heap only the embedder's host values are valid.
-                if !is_host_value(p) {
-                    return Err(err(format!("{from} holds {p:#x}, which points outside the heap")));
-                }
-                continue;
-            }
+    }
+    Ok(())
+}
+
+/// The cheap check a generational heap runs at most minor collections (the full [`check`]
+/// runs at major ones and whenever the bytes allocated since the last full check reach the
+/// heap it walked): every root and remembered slot, and every field of the objects made
+/// since the last check — the nursery's, those promoted or allocated in the old generation
+/// in `recent`, and `pretenured` ones — must hold a valid reference; the remembered-set
+/// invariant is checked for the old objects in `recent`. Its cost is proportional to the
+/// roots and to what was allocated since the last check, so a collection at every
+/// allocation (`WASMC_GC_STRESS=1`) stays affordable.
+///
+/// `view.spaces` must be `[nursery, old]`; `old` holds the old space's object starts,
+/// walked by the caller up to its bump pointer.
+///
+/// # Errors
+/// The first violation found.
+///
+/// # Safety
+/// `view` must describe the heap's real spaces, `old` the old space's objects, `recent`
+/// a range of whole old objects and `pretenured` live objects.
+pub(crate) unsafe fn check_recent(
+    view: &HeapView,
+    old: &ObjectStarts,
+    recent: (usize, usize),
+    pretenured: &[usize],
+    roots: Vec<usize>,
+    is_host_value: &dyn Fn(usize) -> bool,
+    when: &str,
+) -> Result<(), VerifyError> {
+    let err = |what: String| VerifyError { when: when.to_string(), what };
+    let nursery = &view.spaces[0];
+    let young = object_starts((nursery.base, nursery.bump)).map_err(err)?;
+    if let Some(r) = &view.remembered {
+        // SAFETY: `recent` holds whole old objects (the caller's walk checked them).
+        unsafe { check_remembered(view, r, Some(recent)) }.map_err(err)?;
+    }
+    let mut large = view.large.clone();
+    large.sort_unstable();
+    let mut v = Validator { view, starts: vec![&young, old], large, is_host_value, rtts: RttCache::default() };
+    for r in roots {
+        v.validate(r, None).map_err(err)?;
+    }
+    if let Some(r) = &view.remembered {
+        for &slot in &r.slots {
+            // SAFETY: a remembered slot is a reference field of a live old object.
+            v.validate(unsafe { *(slot as *const usize) }, None).map_err(err)?;
         }
-        // SAFETY: `p` is the start of a live object (heap walk or large-object table).
-        let rtt = unsafe { *(p as *const usize) };
-        if !rtts.object_rtt(rtt) {
-            return Err(err(format!("object {p:#x} has a bad header {rtt:#x}")));
+    }
+    let mut objects: Vec<usize> = pretenured.to_vec();
+    for (base, bump) in [(nursery.base, nursery.bump), recent] {
+        let mut p = base;
+        while p < bump {
+            objects.push(p);
+            // SAFETY: the walks checked every header and size of these ranges.
+            p += unsafe { crate::object::object_size(p) };
         }
-        // SAFETY: a live object with the RTT of an object type.
-        unsafe { for_each_field(p, |f| work.push((*f, Some(p)))) };
+    }
+    for obj in objects {
+        let mut fields = Vec::new();
+        // SAFETY: a live, whole object (see above).
+        unsafe { for_each_field(obj, |f| fields.push(*f)) };
+        for value in fields {
+            v.validate(value, Some(obj)).map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -261,7 +379,12 @@ pub(crate) unsafe fn check(
 ///
 /// # Safety
 /// `view`'s old spaces hold whole objects in `[base, bump)` and its large objects are live.
-unsafe fn check_remembered(view: &HeapView, r: &RememberedView) -> Result<(), String> {
+/// With `only`, just the old objects in that range (and the large objects) are checked.
+unsafe fn check_remembered(
+    view: &HeapView,
+    r: &RememberedView,
+    only: Option<(usize, usize)>,
+) -> Result<(), String> {
     let young = |v: usize| v >= r.young.0 && v < r.young.1;
     let mut bad = None;
     let mut check_object = |obj: usize| {
@@ -278,9 +401,13 @@ unsafe fn check_remembered(view: &HeapView, r: &RememberedView) -> Result<(), St
             })
         };
     };
-    for s in view.spaces.iter().filter(|s| s.old) {
-        let mut p = s.base;
-        while p < s.bump {
+    let ranges: Vec<(usize, usize)> = match only {
+        Some(r) => vec![r],
+        None => view.spaces.iter().filter(|s| s.old).map(|s| (s.base, s.bump)).collect(),
+    };
+    for (base, bump) in ranges {
+        let mut p = base;
+        while p < bump {
             check_object(p);
             // SAFETY: the heap walk checked every header and size of this space.
             p += unsafe { crate::object::object_size(p) };

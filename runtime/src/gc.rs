@@ -41,9 +41,7 @@ impl Instance {
     /// Visits the root slots this instance owns: GC-typed globals and table elements, and
     /// evaluated element segments.
     fn visit_roots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
-        for slot in self.gc_root_slots() {
-            visit(slot);
-        }
+        self.visit_gc_root_slots(visit);
     }
 }
 

@@ -560,6 +560,9 @@ pub struct Instance {
     globals: Vec<*mut VMGlobal>,
     global_types: Vec<GlobalType>,
     owned_globals: Vec<Box<VMGlobal>>,
+    /// Which owned globals, tables and element segments hold GC references (computed
+    /// once: asking the type registry at every collection dominated stressed runs).
+    root_plan: Option<RootPlan>,
     funcrefs: Vec<*const VMFuncRef>,
     owned_funcrefs: Vec<Box<VMFuncRef>>,
     host_data: Vec<Box<HostFuncData>>,
@@ -604,6 +607,7 @@ impl Instance {
             owned_tables: Vec::new(),
             globals: Vec::new(),
             global_types: Vec::new(),
+            root_plan: None,
             owned_globals: Vec::new(),
             funcrefs: Vec::new(),
             owned_funcrefs: Vec::new(),
@@ -623,29 +627,44 @@ impl Instance {
         unsafe { &mut *self.store }
     }
 
-    /// Root slots owned by this instance: GC-typed defined globals, elements of its tables
-    /// of GC references, and evaluated element segments of GC references.
-    pub(crate) fn gc_root_slots(&mut self) -> Vec<*mut usize> {
-        let module = self.module.clone();
-        let meta = &module.meta;
-        let mut out = Vec::new();
+    /// Calls `visit` with every root slot owned by this instance: GC-typed defined globals,
+    /// elements of its tables of GC references, and evaluated element segments of GC
+    /// references.
+    pub(crate) fn visit_gc_root_slots(&mut self, visit: &mut dyn FnMut(*mut usize)) {
+        let sizes = (self.owned_globals.len(), self.owned_tables.len(), self.elem_values.len());
+        if self.root_plan.as_ref().is_none_or(|p| p.sizes != sizes) {
+            self.root_plan = Some(self.root_plan());
+        }
+        let plan = self.root_plan.as_ref().expect("computed above");
+        for &g in &plan.globals {
+            visit(&mut self.owned_globals[g].bits as *mut u64 as *mut usize);
+        }
+        for &t in &plan.tables {
+            for e in self.owned_tables[t].elements_mut() {
+                visit(e as *mut usize);
+            }
+        }
+        for &seg in &plan.elems {
+            for e in &mut self.elem_values[seg] {
+                visit(e as *mut usize);
+            }
+        }
+    }
+
+    fn root_plan(&self) -> RootPlan {
+        let meta = &self.module.meta;
         let first_global = self.globals.len() - self.owned_globals.len();
-        for (i, g) in self.owned_globals.iter_mut().enumerate() {
-            if types::is_gc_ref(self.global_types[first_global + i].ty) {
-                out.push(&mut g.bits as *mut u64 as *mut usize);
-            }
-        }
-        for t in &mut self.owned_tables {
-            if types::is_gc_ref(ValType::Ref(t.ty.element)) {
-                out.extend(t.elements_mut().iter_mut().map(|e| e as *mut usize));
-            }
-        }
-        for (seg, values) in meta.elems.iter().zip(&mut self.elem_values) {
-            if ValType::Ref(seg.ty).is_gc_ref(&meta.types) {
-                out.extend(values.iter_mut().map(|e| e as *mut usize));
-            }
-        }
-        out
+        let globals = (0..self.owned_globals.len())
+            .filter(|i| types::is_gc_ref(self.global_types[first_global + i].ty))
+            .collect();
+        let tables = (0..self.owned_tables.len())
+            .filter(|&t| types::is_gc_ref(ValType::Ref(self.owned_tables[t].ty.element)))
+            .collect();
+        let elems = (0..self.elem_values.len().min(meta.elems.len()))
+            .filter(|&i| ValType::Ref(meta.elems[i].ty).is_gc_ref(&meta.types))
+            .collect();
+        let sizes = (self.owned_globals.len(), self.owned_tables.len(), self.elem_values.len());
+        RootPlan { sizes, globals, tables, elems }
     }
 
     /// The VM context (for host functions and builtins).
@@ -1110,3 +1129,12 @@ fn trap_now(code: crate::abi::TrapCode) -> Trap {
 
 /// Bytes of a memory page (re-exported for host code).
 pub const PAGE_SIZE: u64 = WASM_PAGE_SIZE;
+
+/// Indices of an instance's owned globals, owned tables and element segments that hold GC
+/// references; `sizes` are the three lengths it was computed for.
+struct RootPlan {
+    sizes: (usize, usize, usize),
+    globals: Vec<usize>,
+    tables: Vec<usize>,
+    elems: Vec<usize>,
+}
