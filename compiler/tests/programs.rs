@@ -13,25 +13,34 @@ use std::process::Output;
 use common::{copy_dir, programs_dir, run_wasmc};
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// The collection interval (`WASMC_GC_STRESS=N`) of each GC program's stress run, which
-/// also sets `WASMC_GC_POISON=1` (from-space poisoned and protected) and
-/// `WASMC_GC_VERIFY=1` (heap verified before and after every collection).
+/// Every GC program runs once more under `WASMC_GC_STRESS=1` (a collection at every
+/// allocation: a minor one under the generational collector, a major one every
+/// `WASMC_GC_STRESS_MAJOR`), `WASMC_GC_POISON=1` (evacuated memory poisoned and protected)
+/// and `WASMC_GC_VERIFY=1` (heap verified around every collection, amortised).
 ///
-/// A stress collection copies the whole live heap, so `N = 1` costs (allocations x live
-/// bytes): fine for the small programs, hours to days for the allocation-heavy ones (Kotlin
-/// binarytrees: 15 million allocations over a live heap of 3 to 6 MB, over 100 TB copied).
-/// Those run with the smallest interval that keeps the run near half a minute on a busy
-/// 2-core machine; the intervals are primes, so collections fall on ever different
-/// allocation sites. Programs not listed run with `N = 1`.
-const GC_STRESS: &[(&str, u32)] = &[
-    ("kotlin-wasi/binarytrees", 20011),
-    ("kotlin-wasi/collections", 101),
-    ("kotlin-wasi-noeh/binarytrees", 20011),
-    ("kotlin-wasi-noeh/collections", 101),
-    ("moonbit-wasmgc/avltree", 1009),
-    ("moonbit-wasmgc/binarytrees", 80021),
-    ("moonbit-wasmgc/interpreter", 11),
+/// The programs listed here allocate millions of objects, so their `N = 1` run takes minutes
+/// on a 2-core machine (issue 12 measured them: see the note of stop 13 and
+/// docs/architecture.md): it is an on-demand trial (`cargo nextest run --release -p wasmc
+/// --test programs --run-ignored ignored-only`), and the test command runs them at the
+/// interval given instead.
+const SLOW_AT_N1: &[(&str, u32)] = &[
+    ("kotlin-wasi/binarytrees", 997),
+    ("kotlin-wasi/collections", 31),
+    ("kotlin-wasi-noeh/binarytrees", 997),
+    ("kotlin-wasi-noeh/collections", 31),
+    ("moonbit-wasmgc/binarytrees", 997),
+    ("moonbit-wasmgc/interpreter", 7),
 ];
+
+/// A stress run of a GC program at interval `n` (see [`SLOW_AT_N1`]).
+fn stress_trial(program: &str, dir: std::path::PathBuf, n: u32) -> Trial {
+    Trial::test(format!("{}::gc-stress-{n}", program.replace('/', "::")), move || {
+        let n = n.to_string();
+        let env =
+            [("WASMC_GC_STRESS", n.as_str()), ("WASMC_GC_POISON", "1"), ("WASMC_GC_VERIFY", "1")];
+        run_program(&dir, &env)
+    })
+}
 
 /// Runs one program folder as its `run.txt` says, with `env` added.
 fn run_program(dir: &Path, env: &[(&str, &str)]) -> Result<(), Failed> {
@@ -164,9 +173,14 @@ fn poison_catches_stale_reference() -> Result<(), Failed> {
 /// the remembered set; compiled normally the program returns 42, under the generational and
 /// the semispace collector.
 fn verifier_catches_a_missing_barrier() -> Result<(), Failed> {
-    let env = [("WASMC_GC_STRESS", "1"), ("WASMC_GC_POISON", "1"), ("WASMC_GC_VERIFY", "1")];
+    let env = [
+        ("WASMC_GC", "generational"),
+        ("WASMC_GC_STRESS", "1"),
+        ("WASMC_GC_POISON", "1"),
+        ("WASMC_GC_VERIFY", "1"),
+    ];
     expect_result(&invoke(&[], "missing_barrier.wat", "run", &[], &env), "42")?;
-    let semi = [env.as_slice(), &[("WASMC_GC", "semispace")]].concat();
+    let semi = [&env[1..], &[("WASMC_GC", "semispace")]].concat();
     expect_result(&invoke(&[], "missing_barrier.wat", "run", &[], &semi), "42")?;
     let bad = invoke(&["--debug-drop-write-barriers"], "missing_barrier.wat", "run", &[], &env);
     let stderr = String::from_utf8_lossy(&bad.stderr);
@@ -239,19 +253,13 @@ fn main() {
             let plain = dir.clone();
             trials.push(Trial::test(program.replace('/', "::"), move || run_program(&plain, &[])));
             if suite != "c-wasi" {
-                let n = GC_STRESS.iter().find(|(p, _)| *p == program).map_or(1, |(_, n)| *n);
-                trials.push(Trial::test(
-                    format!("{}::gc-stress-{n}", program.replace('/', "::")),
-                    move || {
-                        let n = n.to_string();
-                        let env = [
-                            ("WASMC_GC_STRESS", n.as_str()),
-                            ("WASMC_GC_POISON", "1"),
-                            ("WASMC_GC_VERIFY", "1"),
-                        ];
-                        run_program(&dir, &env)
-                    },
-                ));
+                match SLOW_AT_N1.iter().find(|(p, _)| *p == program) {
+                    Some(&(_, n)) => {
+                        trials.push(stress_trial(&program, dir.clone(), n));
+                        trials.push(stress_trial(&program, dir, 1).with_ignored_flag(true));
+                    }
+                    None => trials.push(stress_trial(&program, dir, 1)),
+                }
             }
         }
     }

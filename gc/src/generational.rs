@@ -89,6 +89,8 @@ struct VerifierState {
     unchecked_bytes: usize,
     /// Bytes of the heap at the last full check.
     heap_at_full: usize,
+    /// Which header words are object RTTs (kept between cheap checks).
+    rtts: crate::verify::RttCache,
 }
 
 // SAFETY: the heap is used by one thread at a time (its store's).
@@ -223,8 +225,8 @@ impl Generational {
         Some(p)
     }
 
-    /// Makes room in the nursery: a minor collection, or a major one when the survivors
-    /// might not fit in the old generation's budget. `false` when the heap is exhausted.
+    /// Makes room in the nursery: a minor collection, or a major one when the old
+    /// generation is over its budget. `false` when the heap is exhausted.
     fn make_room(&mut self, roots: &mut dyn Roots) -> bool {
         self.collect(Collection::Minor, roots);
         self.old_used() <= self.config.max
@@ -260,8 +262,9 @@ impl Generational {
         let scan = self.old_free;
         let from = (self.active, self.active + young_used);
         // SAFETY: the nursery holds whole objects up to the bump pointer; the old space in
-        // use has room for all of them past `old_free` (`collect` checked the budget, which
-        // the reservation exceeds by the nursery's size).
+        // use has room for all of them past `old_free` (`collect` checked that the old
+        // generation plus the nursery in use fit in `max`; the reservation is `max` plus a
+        // nursery).
         let mut evac = unsafe { Evacuation::new([from, (0, 0)], scan, None) };
         roots.visit_roots(&mut |slot| {
             // SAFETY: the runtime reports valid root slots.
@@ -351,8 +354,9 @@ impl Generational {
                 values.push(unsafe { *slot });
             });
             let view = self.view();
-            let starts = self.verifier.old_starts.as_ref().expect("set above");
             self.verifier.checked_to = old_free;
+            let v = &mut self.verifier;
+            let starts = v.old_starts.as_ref().expect("set above");
             match walked {
                 Err(what) => Err(VerifyError { when: when.to_string(), what }),
                 // SAFETY: the view describes this heap, `starts` its old space walked to
@@ -363,6 +367,7 @@ impl Generational {
                         starts,
                         recent,
                         &self.pretenured,
+                        &mut v.rtts,
                         values,
                         &|p| roots.is_host_value(p),
                         when,
@@ -517,8 +522,12 @@ impl Collector for Generational {
             // is and the allocation that asked reports "out of memory".
             return;
         }
+        // A major collection when asked, when the old generation has outgrown its budget,
+        // or when the nursery's survivors might not fit the reservation (`max` plus one
+        // nursery: only when the old generation is already near `max`).
         let young_used = self.young_used();
-        if kind == Collection::Major || self.old_used() + young_used > self.budget {
+        let old = self.old_used();
+        if kind == Collection::Major || old > self.budget || old + young_used > self.config.max {
             self.major(roots);
         } else {
             self.minor(roots);

@@ -19,7 +19,7 @@
 //! set, or its object is one the next minor collection scans whole. A missing write barrier
 //! shows up here before the minor collection that would have left the field dangling.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::object::for_each_field;
 use crate::layout::{
@@ -87,7 +87,7 @@ fn object_rtt(rtt: usize) -> bool {
 /// [`is_known_rtt`] takes a process-wide lock, which made verification of a large heap
 /// dominate a stressed run.
 #[derive(Default)]
-struct RttCache(HashMap<usize, bool>);
+pub(crate) struct RttCache(HashMap<usize, bool>);
 
 impl RttCache {
     fn object_rtt(&mut self, rtt: usize) -> bool {
@@ -193,11 +193,11 @@ unsafe fn checked_size(p: usize, rtt: usize) -> Option<usize> {
 /// starts of every walked space.
 struct Validator<'a> {
     view: &'a HeapView,
+    rtts: &'a mut RttCache,
     starts: Vec<&'a ObjectStarts>,
     /// Live large objects, sorted by start.
     large: Vec<(usize, usize)>,
     is_host_value: &'a dyn Fn(usize) -> bool,
-    rtts: RttCache,
 }
 
 impl Validator<'_> {
@@ -207,28 +207,31 @@ impl Validator<'_> {
         if p == 0 || p & 1 == 1 {
             return Ok(false);
         }
-        let from = match holder {
+        // Named only for a message (formatting it for every value dominated stressed runs).
+        let from = || match holder {
             Some(h) => format!("a field of object {h:#x}"),
             None => "a root".to_string(),
         };
         let in_range = |p: usize, (s, e): (usize, usize)| p >= s && p < e;
         if p % OBJECT_ALIGN as usize != 0 {
-            return Err(format!("{from} holds the misaligned reference {p:#x}"));
+            return Err(format!("{} holds the misaligned reference {p:#x}", from()));
         }
         let view = self.view;
         if let Some(i) = view.spaces.iter().position(|s| in_range(p, (s.base, s.end))) {
             if !self.starts[i].contains(p) {
                 return Err(format!(
-                    "{from} holds {p:#x}, which points into the middle of an object or past \
-                     the allocation pointer"
+                    "{} holds {p:#x}, which points into the middle of an object or past \
+                     the allocation pointer",
+                    from()
                 ));
             }
         } else if view.dead.iter().any(|r| in_range(p, *r)) {
             return Err(format!(
-                "{from} holds {p:#x}, which points into the other semispace (freed memory)"
+                "{} holds {p:#x}, which points into the other semispace (freed memory)",
+                from()
             ));
         } else if view.freed_large.iter().any(|r| in_range(p, *r)) {
-            return Err(format!("{from} holds {p:#x}, a freed large object"));
+            return Err(format!("{} holds {p:#x}, a freed large object", from()));
         } else {
             // The last live large object starting at or before `p`.
             let large = &self.large;
@@ -238,14 +241,15 @@ impl Validator<'_> {
                 && p != s
             {
                 return Err(format!(
-                    "{from} holds {p:#x}, which points into the middle of large object {s:#x}"
+                    "{} holds {p:#x}, which points into the middle of large object {s:#x}",
+                    from()
                 ));
             }
             let is_large = i > 0 && large[i - 1].0 == p;
             if !is_large {
                 // Outside the heap only the embedder's host values are valid.
                 if !(self.is_host_value)(p) {
-                    return Err(format!("{from} holds {p:#x}, which points outside the heap"));
+                    return Err(format!("{} holds {p:#x}, which points outside the heap", from()));
                 }
                 return Ok(false);
             }
@@ -287,14 +291,9 @@ pub(crate) unsafe fn check(
     }
     let mut large = view.large.clone();
     large.sort_unstable();
-    let mut v = Validator {
-        view,
-        starts: starts.iter().collect(),
-        large,
-        is_host_value,
-        rtts: RttCache::default(),
-    };
-    let mut seen = HashSet::new();
+    let mut rtts = RttCache::default();
+    let mut v = Validator { view, rtts: &mut rtts, starts: starts.iter().collect(), large, is_host_value };
+    let mut seen = HashSet::default();
     // (reference, where it was found) pairs still to check.
     let mut work: Vec<(usize, Option<usize>)> = roots.into_iter().map(|r| (r, None)).collect();
     while let Some((p, holder)) = work.pop() {
@@ -319,7 +318,8 @@ pub(crate) unsafe fn check(
 /// allocation (`WASMC_GC_STRESS=1`) stays affordable.
 ///
 /// `view.spaces` must be `[nursery, old]`; `old` holds the old space's object starts,
-/// walked by the caller up to its bump pointer.
+/// walked by the caller up to its bump pointer; `rtts` is kept by the caller between checks
+/// (RTTs are immortal while objects of this heap use them).
 ///
 /// # Errors
 /// The first violation found.
@@ -332,6 +332,7 @@ pub(crate) unsafe fn check_recent(
     old: &ObjectStarts,
     recent: (usize, usize),
     pretenured: &[usize],
+    rtts: &mut RttCache,
     roots: Vec<usize>,
     is_host_value: &dyn Fn(usize) -> bool,
     when: &str,
@@ -345,7 +346,7 @@ pub(crate) unsafe fn check_recent(
     }
     let mut large = view.large.clone();
     large.sort_unstable();
-    let mut v = Validator { view, starts: vec![&young, old], large, is_host_value, rtts: RttCache::default() };
+    let mut v = Validator { view, rtts, starts: vec![&young, old], large, is_host_value };
     for r in roots {
         v.validate(r, None).map_err(err)?;
     }
@@ -364,11 +365,12 @@ pub(crate) unsafe fn check_recent(
             p += unsafe { crate::object::object_size(p) };
         }
     }
+    let mut fields = Vec::new();
     for obj in objects {
-        let mut fields = Vec::new();
+        fields.clear();
         // SAFETY: a live, whole object (see above).
         unsafe { for_each_field(obj, |f| fields.push(*f)) };
-        for value in fields {
+        for &value in &fields {
             v.validate(value, Some(obj)).map_err(err)?;
         }
     }
