@@ -25,8 +25,8 @@ use crate::module::{ModuleInfo, parse};
 use crate::safepoints::{SpillStats, Spiller};
 use crate::translate::{ModuleEnv, translate_function, trap};
 use cranelift_codegen::FinalizedMachExceptionHandler;
-use wasmc_abi::vm::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
 use wasmc_abi::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
+use wasmc_abi::vm::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
 
 /// Cranelift optimisation level.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]

@@ -197,7 +197,9 @@ fn verifier_catches_a_missing_barrier() -> Result<(), Failed> {
     expect_result(&invoke(&[], "missing_barrier.wat", "run", &[], &semi), "42")?;
     let bad = invoke(&["--debug-drop-write-barriers"], "missing_barrier.wat", "run", &[], &env);
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    if bad.status.success() || !stderr.contains("not in the remembered set (a missing write barrier)") {
+    if bad.status.success()
+        || !stderr.contains("not in the remembered set (a missing write barrier)")
+    {
         return Err(format!("status {:?}; stderr:\n{stderr}", bad.status.code()).into());
     }
     Ok(())
@@ -281,7 +283,10 @@ fn main() {
     trials.push(Trial::test("gc::linked-list-10-million", long_linked_list));
     trials.push(Trial::test("gc::heap-exhaustion-traps", heap_exhaustion_traps));
     trials.push(Trial::test("gc::poison-catches-stale-reference", poison_catches_stale_reference));
-    trials.push(Trial::test("gc::verifier-catches-a-missing-barrier", verifier_catches_a_missing_barrier));
+    trials.push(Trial::test(
+        "gc::verifier-catches-a-missing-barrier",
+        verifier_catches_a_missing_barrier,
+    ));
     trials.push(Trial::test(
         "tail-calls::constant-stack-100-million",
         tail_calls_run_in_constant_stack,

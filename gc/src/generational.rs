@@ -120,8 +120,8 @@ impl Generational {
         }
         let size = config.nursery.next_multiple_of(4096);
         let reserved = if config.poison { 2 * size } else { size };
-        let nursery = Space::new(reserved)
-            .map_err(|e| HeapError::Nursery { size, reason: e.to_string() })?;
+        let nursery =
+            Space::new(reserved).map_err(|e| HeapError::Nursery { size, reason: e.to_string() })?;
         if nursery.base < MIN_NURSERY_ADDRESS {
             return Err(HeapError::Nursery {
                 size,
@@ -207,7 +207,8 @@ impl Generational {
 
     /// Bytes of the old generation: promoted (and pretenured) objects plus large objects.
     fn old_used(&self) -> usize {
-        let promoted = if self.old[0].is_reserved() { self.old_free - self.old[self.current].base } else { 0 };
+        let promoted =
+            if self.old[0].is_reserved() { self.old_free - self.old[self.current].base } else { 0 };
         promoted + self.large.bytes()
     }
 
@@ -303,7 +304,12 @@ impl Generational {
             [(n.base, active), (end, n.end())].into_iter().filter(|(a, b)| a < b).collect();
         if self.is_reserved() {
             let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
-            spaces.push(WalkedSpace { base: cur.base, bump: self.old_free, end: cur.end(), old: true });
+            spaces.push(WalkedSpace {
+                base: cur.base,
+                bump: self.old_free,
+                end: cur.end(),
+                old: true,
+            });
             dead.push((other.base, other.end()));
         }
         HeapView {
@@ -342,9 +348,10 @@ impl Generational {
         } else {
             let base = self.old[self.current].base;
             let old_free = self.old_free;
-            let starts = self.verifier.old_starts.get_or_insert_with(|| {
-                crate::verify::ObjectStarts::new(base)
-            });
+            let starts = self
+                .verifier
+                .old_starts
+                .get_or_insert_with(|| crate::verify::ObjectStarts::new(base));
             // SAFETY: the old space in use holds whole objects up to `old_free`.
             let walked = unsafe { starts.walk(old_free) };
             let recent = (self.verifier.checked_to.max(base), old_free);
@@ -395,10 +402,8 @@ impl Generational {
         }
         let guard = NoGcGuard::new(&mut self.collecting);
         let to_base = self.old[to].base;
-        let ranges = [
-            (self.active, self.active + young_used),
-            (self.old[from].base, self.old_free),
-        ];
+        let ranges =
+            [(self.active, self.active + young_used), (self.old[from].base, self.old_free)];
         // SAFETY: both ranges hold whole objects; the to-space reservation (`max` plus the
         // nursery's size) holds all of them, since the old generation is kept within `max`.
         let mut evac = unsafe { Evacuation::new(ranges, to_base, Some(&mut self.large)) };
@@ -470,11 +475,12 @@ impl Collector for Generational {
             && self.allocations.is_multiple_of(n as u64)
         {
             self.stress_collections += 1;
-            let kind = if self.stress_collections.is_multiple_of(self.config.stress_major.max(1) as u64) {
-                Collection::Major
-            } else {
-                Collection::Minor
-            };
+            let kind =
+                if self.stress_collections.is_multiple_of(self.config.stress_major.max(1) as u64) {
+                    Collection::Major
+                } else {
+                    Collection::Minor
+                };
             self.collect(kind, roots);
         } else if self.remembered.len() >= self.remembered_limit {
             self.collect(Collection::Minor, roots);

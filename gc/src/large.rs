@@ -31,7 +31,6 @@ impl LargeSpace {
         self.bytes
     }
 
-
     pub(crate) fn contains(&self, p: usize) -> bool {
         self.objects.contains_key(&p)
     }

@@ -209,7 +209,8 @@ impl Collector for Semispace {
         let to_base = self.spaces[to].base;
         // SAFETY: from-space holds whole objects up to the bump pointer; to-space is as
         // large as from-space's reservation, which holds all of them.
-        let mut evac = unsafe { Evacuation::new([from_range, (0, 0)], to_base, Some(&mut self.large)) };
+        let mut evac =
+            unsafe { Evacuation::new([from_range, (0, 0)], to_base, Some(&mut self.large)) };
         roots.visit_roots(&mut |slot| {
             // SAFETY: the runtime reports valid root slots.
             unsafe { evac.forward_slot(slot) };

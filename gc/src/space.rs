@@ -80,7 +80,13 @@ impl Space {
             return;
         }
         // SAFETY: our own private anonymous mapping, holding no live object.
-        unsafe { libc::madvise(self.base as *mut libc::c_void, len.min(self.reserved), libc::MADV_DONTNEED) };
+        unsafe {
+            libc::madvise(
+                self.base as *mut libc::c_void,
+                len.min(self.reserved),
+                libc::MADV_DONTNEED,
+            )
+        };
     }
 }
 

@@ -65,7 +65,8 @@ impl Heap {
         let mut area = Box::new(AllocArea::default());
         let mut young = Box::new(YoungRange::default());
         // SAFETY: the boxes live as long as the heap (fields of the same struct, dropped after).
-        let gc = unsafe { new_collector(config, &mut *area, &mut *young) }.expect("create the test heap");
+        let gc = unsafe { new_collector(config, &mut *area, &mut *young) }
+            .expect("create the test heap");
         Heap { area, young, gc }
     }
 
@@ -151,222 +152,228 @@ fn i31(v: u32) -> usize {
 
 #[test]
 fn a_long_list_survives_collections() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let mut heap = heap(kind, 1 << 16, false);
-    let mut roots = VecRoots(vec![0]);
-    let n = 200_000;
-    for i in 0..n {
-        let p = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-        roots.0[0] = p;
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let mut heap = heap(kind, 1 << 16, false);
+        let mut roots = VecRoots(vec![0]);
+        let n = 200_000;
+        for i in 0..n {
+            let p = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
+            roots.0[0] = p;
+        }
+        heap.collect(Collection::Major, &mut roots);
+        assert!(heap.stats().collections() > 1);
+        let mut p = roots.0[0];
+        let mut expect = n - 1;
+        while p != 0 {
+            assert_eq!(value(p), expect);
+            p = next(p);
+            expect -= 1;
+        }
+        assert_eq!(expect, -1);
+        heap.verify(&mut roots, "test");
     }
-    heap.collect(Collection::Major, &mut roots);
-    assert!(heap.stats().collections() > 1);
-    let mut p = roots.0[0];
-    let mut expect = n - 1;
-    while p != 0 {
-        assert_eq!(value(p), expect);
-        p = next(p);
-        expect -= 1;
-    }
-    assert_eq!(expect, -1);
-    heap.verify(&mut roots, "test");
-  }
 }
 
 #[test]
 fn exhaustion_is_reported() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let config = GcConfig { kind, initial: 4096, max: 1 << 16, nursery: 256 << 10, ..Default::default() };
-    let mut heap = Heap::new(config);
-    let mut roots = VecRoots(vec![0]);
-    let mut failed = false;
-    for i in 0..100_000 {
-        match heap.alloc_slow(24, &mut roots) {
-            Some(p) => {
-                // SAFETY: fresh object.
-                unsafe {
-                    *(p as *mut usize) = rtt as usize;
-                    *((p + 8) as *mut i64) = i;
-                    *((p + 16) as *mut usize) = roots.0[0];
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let config = GcConfig {
+            kind,
+            initial: 4096,
+            max: 1 << 16,
+            nursery: 256 << 10,
+            ..Default::default()
+        };
+        let mut heap = Heap::new(config);
+        let mut roots = VecRoots(vec![0]);
+        let mut failed = false;
+        for i in 0..100_000 {
+            match heap.alloc_slow(24, &mut roots) {
+                Some(p) => {
+                    // SAFETY: fresh object.
+                    unsafe {
+                        *(p as *mut usize) = rtt as usize;
+                        *((p + 8) as *mut i64) = i;
+                        *((p + 16) as *mut usize) = roots.0[0];
+                    }
+                    roots.0[0] = p;
                 }
-                roots.0[0] = p;
-            }
-            None => {
-                failed = true;
-                break;
+                None => {
+                    failed = true;
+                    break;
+                }
             }
         }
+        assert!(failed, "a heap of 64 KiB cannot hold 100000 live cells");
     }
-    assert!(failed, "a heap of 64 KiB cannot hold 100000 live cells");
-  }
 }
 
 #[test]
 fn cycles_are_copied_once_and_stay_closed() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let mut heap = heap(kind, 1 << 16, true);
-    // roots: [a, s]; a -> b -> a (a two-cycle), s -> s (a self-cycle).
-    let mut roots = VecRoots(vec![0, 0]);
-    let a = alloc_cons(&mut heap, &mut roots, rtt, 1, 0);
-    roots.0[0] = a;
-    let b = alloc_cons(&mut heap, &mut roots, rtt, 2, 0);
-    set_next(a, b);
-    let s = alloc_cons(&mut heap, &mut roots, rtt, 3, 1);
-    set_next(s, s);
-    roots.0[1] = s;
-    for round in 0..3 {
-        heap.collect(Collection::Major, &mut roots);
-        let (a, s) = (roots.0[0], roots.0[1]);
-        let b = next(a);
-        assert_eq!((value(a), value(b), value(s)), (1, 2, 3), "round {round}");
-        assert_eq!(next(b), a, "the cycle closes on the copy of `a`");
-        assert_eq!(next(s), s, "the self-cycle points at its own copy");
-        assert!(heap.check(&mut roots, "test").is_ok());
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let mut heap = heap(kind, 1 << 16, true);
+        // roots: [a, s]; a -> b -> a (a two-cycle), s -> s (a self-cycle).
+        let mut roots = VecRoots(vec![0, 0]);
+        let a = alloc_cons(&mut heap, &mut roots, rtt, 1, 0);
+        roots.0[0] = a;
+        let b = alloc_cons(&mut heap, &mut roots, rtt, 2, 0);
+        set_next(a, b);
+        let s = alloc_cons(&mut heap, &mut roots, rtt, 3, 1);
+        set_next(s, s);
+        roots.0[1] = s;
+        for round in 0..3 {
+            heap.collect(Collection::Major, &mut roots);
+            let (a, s) = (roots.0[0], roots.0[1]);
+            let b = next(a);
+            assert_eq!((value(a), value(b), value(s)), (1, 2, 3), "round {round}");
+            assert_eq!(next(b), a, "the cycle closes on the copy of `a`");
+            assert_eq!(next(s), s, "the self-cycle points at its own copy");
+            assert!(heap.check(&mut roots, "test").is_ok());
+        }
+        // Each collection copied exactly the three cells.
+        assert_eq!(heap.stats().bytes_copied, 3 * 3 * 24);
     }
-    // Each collection copied exactly the three cells.
-    assert_eq!(heap.stats().bytes_copied, 3 * 3 * 24);
-  }
 }
 
 #[test]
 fn shared_referents_stay_shared() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let arr = ref_array_rtt();
-    let mut heap = heap(kind, 1 << 16, false);
-    // roots: [shared, x, y, array]; x.next, y.next, array[0], array[1] all refer to shared.
-    let mut roots = VecRoots(vec![0; 4]);
-    roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, 7, 1);
-    roots.0[1] = alloc_cons(&mut heap, &mut roots, rtt, 8, 0);
-    roots.0[2] = alloc_cons(&mut heap, &mut roots, rtt, 9, 0);
-    roots.0[3] = alloc_array(&mut heap, &mut roots, arr, 2);
-    // SAFETY: a live two-element array.
-    unsafe { (*elem(roots.0[3], 0), *elem(roots.0[3], 1)) = (roots.0[0], roots.0[0]) };
-    let old = roots.0[0];
-    heap.collect(Collection::Major, &mut roots);
-    let shared = roots.0[0];
-    assert_ne!(shared, old, "the object moved");
-    assert_eq!(value(shared), 7);
-    assert_eq!(next(roots.0[1]), shared);
-    assert_eq!(next(roots.0[2]), shared);
-    // SAFETY: the array is live.
-    unsafe { assert_eq!((*elem(roots.0[3], 0), *elem(roots.0[3], 1)), (shared, shared)) };
-    // One copy of each object: three cells and the array (16 + 2 * 8 bytes).
-    assert_eq!(heap.stats().bytes_copied, 3 * 24 + 32);
-    assert!(heap.check(&mut roots, "test").is_ok());
-  }
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let arr = ref_array_rtt();
+        let mut heap = heap(kind, 1 << 16, false);
+        // roots: [shared, x, y, array]; x.next, y.next, array[0], array[1] all refer to shared.
+        let mut roots = VecRoots(vec![0; 4]);
+        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, 7, 1);
+        roots.0[1] = alloc_cons(&mut heap, &mut roots, rtt, 8, 0);
+        roots.0[2] = alloc_cons(&mut heap, &mut roots, rtt, 9, 0);
+        roots.0[3] = alloc_array(&mut heap, &mut roots, arr, 2);
+        // SAFETY: a live two-element array.
+        unsafe { (*elem(roots.0[3], 0), *elem(roots.0[3], 1)) = (roots.0[0], roots.0[0]) };
+        let old = roots.0[0];
+        heap.collect(Collection::Major, &mut roots);
+        let shared = roots.0[0];
+        assert_ne!(shared, old, "the object moved");
+        assert_eq!(value(shared), 7);
+        assert_eq!(next(roots.0[1]), shared);
+        assert_eq!(next(roots.0[2]), shared);
+        // SAFETY: the array is live.
+        unsafe { assert_eq!((*elem(roots.0[3], 0), *elem(roots.0[3], 1)), (shared, shared)) };
+        // One copy of each object: three cells and the array (16 + 2 * 8 bytes).
+        assert_eq!(heap.stats().bytes_copied, 3 * 24 + 32);
+        assert!(heap.check(&mut roots, "test").is_ok());
+    }
 }
 
 #[test]
 fn arrays_of_references_are_traced_null_and_i31_untouched() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let arr = ref_array_rtt();
-    let mut heap = heap(kind, 1 << 16, true);
-    // roots: [array, null, i31]; the array holds cells, nulls and i31s in turn.
-    let mut roots = VecRoots(vec![0, 0, i31(0x7fff_ffff)]);
-    let n = 300;
-    roots.0[0] = alloc_array(&mut heap, &mut roots, arr, n);
-    for i in 0..n as usize {
-        let v = match i % 3 {
-            0 => alloc_cons(&mut heap, &mut roots, rtt, i as i64, 1),
-            1 => 0,
-            _ => i31(i as u32),
-        };
-        // SAFETY: the array is live (reloaded from its root after each allocation).
-        unsafe { *elem(roots.0[0], i) = v };
-        // The write barrier's slow path (a no-op for a young or semispace array).
-        // SAFETY: a reference field of a live object.
-        unsafe { heap.remember(elem(roots.0[0], i)) };
-    }
-    for kind in [Collection::Minor, Collection::Major] {
-        heap.collect(kind, &mut roots);
-    }
-    assert_eq!(roots.0[1], 0, "a null root stays null");
-    assert_eq!(roots.0[2], i31(0x7fff_ffff), "an i31 root is not a reference");
-    for i in 0..n as usize {
-        // SAFETY: the array is live.
-        let v = unsafe { *elem(roots.0[0], i) };
-        match i % 3 {
-            0 => {
-                assert!(heap.contains(v));
-                assert_eq!(value(v), i as i64);
-                assert_eq!(next(v), 0);
-            }
-            1 => assert_eq!(v, 0),
-            _ => assert_eq!(v, i31(i as u32)),
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let arr = ref_array_rtt();
+        let mut heap = heap(kind, 1 << 16, true);
+        // roots: [array, null, i31]; the array holds cells, nulls and i31s in turn.
+        let mut roots = VecRoots(vec![0, 0, i31(0x7fff_ffff)]);
+        let n = 300;
+        roots.0[0] = alloc_array(&mut heap, &mut roots, arr, n);
+        for i in 0..n as usize {
+            let v = match i % 3 {
+                0 => alloc_cons(&mut heap, &mut roots, rtt, i as i64, 1),
+                1 => 0,
+                _ => i31(i as u32),
+            };
+            // SAFETY: the array is live (reloaded from its root after each allocation).
+            unsafe { *elem(roots.0[0], i) = v };
+            // The write barrier's slow path (a no-op for a young or semispace array).
+            // SAFETY: a reference field of a live object.
+            unsafe { heap.remember(elem(roots.0[0], i)) };
         }
+        for kind in [Collection::Minor, Collection::Major] {
+            heap.collect(kind, &mut roots);
+        }
+        assert_eq!(roots.0[1], 0, "a null root stays null");
+        assert_eq!(roots.0[2], i31(0x7fff_ffff), "an i31 root is not a reference");
+        for i in 0..n as usize {
+            // SAFETY: the array is live.
+            let v = unsafe { *elem(roots.0[0], i) };
+            match i % 3 {
+                0 => {
+                    assert!(heap.contains(v));
+                    assert_eq!(value(v), i as i64);
+                    assert_eq!(next(v), 0);
+                }
+                1 => assert_eq!(v, 0),
+                _ => assert_eq!(v, i31(i as u32)),
+            }
+        }
+        assert!(heap.check(&mut roots, "test").is_ok());
     }
-    assert!(heap.check(&mut roots, "test").is_ok());
-  }
 }
 
 #[test]
 fn large_objects_are_swept_poisoned_and_their_fields_updated() {
-  for kind in KINDS {
-    let rtt = cons_rtt();
-    let arr = ref_array_rtt();
-    let mut heap = heap(kind, 1 << 16, true);
-    let len = LARGE_OBJECT_THRESHOLD / 8 + 1;
-    let size = array_size(8, len).unwrap() as usize;
-    // roots: [kept large array, dropped large array, cell].
-    let mut roots = VecRoots(vec![0; 3]);
-    roots.0[0] = alloc_array(&mut heap, &mut roots, arr, len);
-    roots.0[1] = alloc_array(&mut heap, &mut roots, arr, len);
-    roots.0[2] = alloc_cons(&mut heap, &mut roots, rtt, 5, 2);
-    // SAFETY: both arrays are live.
-    unsafe {
-        *elem(roots.0[0], len as usize - 1) = roots.0[2];
-        *elem(roots.0[1], 0) = roots.0[2];
+    for kind in KINDS {
+        let rtt = cons_rtt();
+        let arr = ref_array_rtt();
+        let mut heap = heap(kind, 1 << 16, true);
+        let len = LARGE_OBJECT_THRESHOLD / 8 + 1;
+        let size = array_size(8, len).unwrap() as usize;
+        // roots: [kept large array, dropped large array, cell].
+        let mut roots = VecRoots(vec![0; 3]);
+        roots.0[0] = alloc_array(&mut heap, &mut roots, arr, len);
+        roots.0[1] = alloc_array(&mut heap, &mut roots, arr, len);
+        roots.0[2] = alloc_cons(&mut heap, &mut roots, rtt, 5, 2);
+        // SAFETY: both arrays are live.
+        unsafe {
+            *elem(roots.0[0], len as usize - 1) = roots.0[2];
+            *elem(roots.0[1], 0) = roots.0[2];
+        }
+        // The write barrier (the first array may have become old when the second one's
+        // allocation collected).
+        // SAFETY: a reference field of a live object.
+        unsafe { heap.remember(elem(roots.0[0], len as usize - 1)) };
+        // SAFETY: a reference field of a live object.
+        unsafe { heap.remember(elem(roots.0[1], 0)) };
+        let (kept, dropped) = (roots.0[0], roots.0[1]);
+        assert!(heap.contains(kept) && heap.contains(dropped));
+        roots.0[1] = 0;
+        roots.0[2] = 0;
+        heap.collect(Collection::Major, &mut roots);
+        assert_eq!(roots.0[0], kept, "large objects do not move");
+        assert!(heap.contains(kept) && !heap.contains(dropped));
+        // SAFETY: the kept array is live.
+        let cell = unsafe { *elem(kept, len as usize - 1) };
+        assert_eq!(value(cell), 5, "a large object's fields are traced and updated");
+        // The dropped array is poisoned and quarantined until the next collection.
+        // SAFETY: quarantined memory stays allocated until the next sweep.
+        let bytes = unsafe { core::slice::from_raw_parts(dropped as *const u8, size) };
+        assert!(bytes.iter().all(|b| *b == POISON), "a freed large object is poisoned");
+        // A stale reference to it is reported.
+        roots.0[1] = dropped;
+        let e = heap.check(&mut roots, "test").unwrap_err();
+        assert!(e.what.contains("freed large object"), "{e}");
+        roots.0[1] = 0;
+        heap.collect(Collection::Major, &mut roots);
+        // The next sweep returned the quarantine: the address is no longer known at all.
+        roots.0[1] = dropped;
+        let e = heap.check(&mut roots, "test").unwrap_err();
+        assert!(e.what.contains("outside the heap"), "{e}");
     }
-    // The write barrier (the first array may have become old when the second one's
-    // allocation collected).
-    // SAFETY: a reference field of a live object.
-    unsafe { heap.remember(elem(roots.0[0], len as usize - 1)) };
-    // SAFETY: a reference field of a live object.
-    unsafe { heap.remember(elem(roots.0[1], 0)) };
-    let (kept, dropped) = (roots.0[0], roots.0[1]);
-    assert!(heap.contains(kept) && heap.contains(dropped));
-    roots.0[1] = 0;
-    roots.0[2] = 0;
-    heap.collect(Collection::Major, &mut roots);
-    assert_eq!(roots.0[0], kept, "large objects do not move");
-    assert!(heap.contains(kept) && !heap.contains(dropped));
-    // SAFETY: the kept array is live.
-    let cell = unsafe { *elem(kept, len as usize - 1) };
-    assert_eq!(value(cell), 5, "a large object's fields are traced and updated");
-    // The dropped array is poisoned and quarantined until the next collection.
-    // SAFETY: quarantined memory stays allocated until the next sweep.
-    let bytes = unsafe { core::slice::from_raw_parts(dropped as *const u8, size) };
-    assert!(bytes.iter().all(|b| *b == POISON), "a freed large object is poisoned");
-    // A stale reference to it is reported.
-    roots.0[1] = dropped;
-    let e = heap.check(&mut roots, "test").unwrap_err();
-    assert!(e.what.contains("freed large object"), "{e}");
-    roots.0[1] = 0;
-    heap.collect(Collection::Major, &mut roots);
-    // The next sweep returned the quarantine: the address is no longer known at all.
-    roots.0[1] = dropped;
-    let e = heap.check(&mut roots, "test").unwrap_err();
-    assert!(e.what.contains("outside the heap"), "{e}");
-  }
 }
 
 #[test]
 fn large_objects_are_freed_at_once_without_poison() {
-  for kind in KINDS {
-    let arr = ref_array_rtt();
-    let mut heap = heap(kind, 1 << 16, false);
-    let mut roots = VecRoots(vec![0]);
-    let a = alloc_array(&mut heap, &mut roots, arr, LARGE_OBJECT_THRESHOLD / 8 + 1);
-    heap.collect(Collection::Major, &mut roots);
-    assert!(!heap.contains(a));
-    roots.0[0] = a;
-    assert!(heap.check(&mut roots, "test").unwrap_err().what.contains("outside the heap"));
-  }
+    for kind in KINDS {
+        let arr = ref_array_rtt();
+        let mut heap = heap(kind, 1 << 16, false);
+        let mut roots = VecRoots(vec![0]);
+        let a = alloc_array(&mut heap, &mut roots, arr, LARGE_OBJECT_THRESHOLD / 8 + 1);
+        heap.collect(Collection::Major, &mut roots);
+        assert!(!heap.contains(a));
+        roots.0[0] = a;
+        assert!(heap.check(&mut roots, "test").unwrap_err().what.contains("outside the heap"));
+    }
 }
 
 /// A heap with roots `[a, b]`, `a.next == b`, after one collection (so the other
@@ -548,7 +555,10 @@ fn a_minor_collection_promotes_survivors_and_empties_the_nursery() {
     heap.collect(Collection::Minor, &mut roots);
     assert_eq!((heap.stats().minor, heap.stats().major), (1, 0));
     assert_eq!(heap.stats().bytes_promoted, 10 * 24);
-    assert!(!heap.is_young(roots.0[0]) && heap.contains(roots.0[0]), "promoted to the old generation");
+    assert!(
+        !heap.is_young(roots.0[0]) && heap.contains(roots.0[0]),
+        "promoted to the old generation"
+    );
     let half = 256 << 10;
     assert_eq!(heap.young.size, 2 * half, "poisoning reserves two halves");
     assert_eq!(heap.area.bump, heap.young.start + half, "allocation moved to the other half");
@@ -723,7 +733,8 @@ fn the_old_generation_budget_follows_the_live_bytes() {
     assert!(heap.stats().major >= 1, "the old generation outgrew its initial 1 MiB budget");
     assert!(heap.stats().minor > heap.stats().major);
     let report = heap.stats_report();
-    let budget: usize = report.split("heap ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let budget: usize =
+        report.split("heap ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     let last_live = heap.stats().bytes_copied as usize; // one major: what it copied
     assert!(heap.stats().major > 1 || budget == 2 * last_live, "{report}");
     assert!((2 << 20..=8 << 20).contains(&budget), "2 x the live bytes, within max: {report}");

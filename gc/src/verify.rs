@@ -21,10 +21,10 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::object::for_each_field;
 use crate::layout::{
     ARRAY_LENGTH_OFFSET, FORWARDED, OBJECT_ALIGN, Rtt, RttKind, array_size, is_known_rtt, layout_of,
 };
+use crate::object::for_each_field;
 
 /// A space that holds objects, walked by the verifier: its allocated part is `[base, bump)`
 /// and `[bump, end)` holds no object.
@@ -111,7 +111,6 @@ impl ObjectStarts {
         ObjectStarts { base, walked: base, bits: Vec::new(), rtts: RttCache::default() }
     }
 
-
     fn index(&self, p: usize) -> Option<usize> {
         let off = p.checked_sub(self.base)?;
         (off % OBJECT_ALIGN as usize == 0).then_some(off / OBJECT_ALIGN as usize)
@@ -155,7 +154,9 @@ impl ObjectStarts {
             let size = unsafe { checked_size(p, header) }
                 .ok_or_else(|| format!("array {p:#x} in the heap walk has an impossible length"))?;
             if size == 0 || p + size > bump {
-                return Err(format!("object {p:#x} of {size} bytes overruns the allocation pointer"));
+                return Err(format!(
+                    "object {p:#x} of {size} bytes overruns the allocation pointer"
+                ));
             }
             p += size;
         }
@@ -292,7 +293,8 @@ pub(crate) unsafe fn check(
     let mut large = view.large.clone();
     large.sort_unstable();
     let mut rtts = RttCache::default();
-    let mut v = Validator { view, rtts: &mut rtts, starts: starts.iter().collect(), large, is_host_value };
+    let mut v =
+        Validator { view, rtts: &mut rtts, starts: starts.iter().collect(), large, is_host_value };
     let mut seen = HashSet::default();
     // (reference, where it was found) pairs still to check.
     let mut work: Vec<(usize, Option<usize>)> = roots.into_iter().map(|r| (r, None)).collect();

@@ -225,7 +225,8 @@ mod tests {
             (c.gc.initial, c.gc.max, c.gc.stress, c.gc.poison),
             (1 << 20, 64 << 20, Some(3), true)
         );
-        let knobs = [("WASMC_GC", "semispace"), ("WASMC_GC_NURSERY", "2M"), ("WASMC_GC_STRESS_MAJOR", "5")];
+        let knobs =
+            [("WASMC_GC", "semispace"), ("WASMC_GC_NURSERY", "2M"), ("WASMC_GC_STRESS_MAJOR", "5")];
         let c = RuntimeConfig::from_vars(knobs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
             .unwrap();
         assert_eq!(

@@ -9,8 +9,8 @@ use crate::instance::{Instance, StoreInner};
 use crate::registry;
 use crate::stack;
 use crate::traps;
-use wasmc_gc::{Collection, Roots};
 use wasmc_abi::layout::Rtt;
+use wasmc_gc::{Collection, Roots};
 
 /// The roots of one store: the Wasm frames of its own activations on this thread, the
 /// handles and host-call arguments of its root table, and what its instances own.

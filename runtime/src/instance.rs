@@ -24,8 +24,8 @@ use crate::stack::ActivationInfo;
 use crate::table::Table;
 use crate::traps::{self, Trap, TrapKind};
 use crate::types;
-use wasmc_gc::{Collector, GcConfig, HeapError};
 use wasmc_abi::layout::Rtt;
+use wasmc_gc::{Collector, GcConfig, HeapError};
 
 /// A Wasm value crossing the host boundary. References are raw bits: a `funcref` is a
 /// `*const VMFuncRef` (0 is null), an `externref` is whatever the host stored.

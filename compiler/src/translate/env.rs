@@ -423,8 +423,7 @@ impl FuncTranslator<'_, '_, '_> {
                 let index = self.pop();
                 let addr = self.table_elem_addr(t, index, TrapCode::TableOutOfBounds);
                 let v = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
-                let elem =
-                    wasmc_abi::meta::ValType::Ref(self.env.info.tables[t as usize].element);
+                let elem = wasmc_abi::meta::ValType::Ref(self.env.info.tables[t as usize].element);
                 if self.is_gc(elem) {
                     self.mark_ref(v);
                 }

@@ -17,8 +17,8 @@ use cranelift_codegen::ir::{
     types::I64,
 };
 use wasmc_abi::layout::{EXN_TAG_OFFSET, ObjectLayout};
-use wasmc_abi::vm::{TrapCode, tag, vmctx};
 use wasmc_abi::meta::StorageType;
+use wasmc_abi::vm::{TrapCode, tag, vmctx};
 use wasmparser::{Catch, TryTable};
 
 use super::{FrameKind, FuncTranslator, trap};

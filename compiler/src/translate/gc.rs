@@ -16,8 +16,8 @@ use wasmc_abi::layout::{
     self, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, HEADER_OFFSET, LARGE_OBJECT_THRESHOLD,
     OBJECT_ALIGN, ObjectLayout,
 };
-use wasmc_abi::vm::{TrapCode, store, vmctx};
 use wasmc_abi::meta::{CompositeType, FieldType, HeapType, RefType, StorageType};
+use wasmc_abi::vm::{TrapCode, store, vmctx};
 use wasmparser::Operator;
 
 use super::{CallSite, FuncTranslator, trap};

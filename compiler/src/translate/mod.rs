@@ -25,8 +25,8 @@ use wasmparser::{BlockType, Operator};
 use crate::abi::{POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
 use crate::error::CompileError;
 use crate::module::{ModuleInfo, val_type};
-use wasmc_abi::vm::{TrapCode, store, vmctx};
 use wasmc_abi::meta::ValType;
+use wasmc_abi::vm::{TrapCode, store, vmctx};
 
 /// Converts a runtime trap code to Cranelift's.
 pub fn trap(code: TrapCode) -> ir::TrapCode {
