@@ -455,12 +455,8 @@ impl Collector for Generational {
             return Ok(());
         }
         // Room for a budget of `max` plus a full nursery's survivors.
-        let bytes = self.config.max + self.half;
-        let err = |error| HeapError::Reserve { semispace: self.config.max, error };
-        let a = Space::new(bytes).map_err(err)?;
-        let b = Space::new(bytes).map_err(err)?;
-        self.old_free = a.base;
-        self.old = [a, b];
+        self.old = Space::semispaces(self.config.max + self.half, self.config.max)?;
+        self.old_free = self.old[0].base;
         self.current = 0;
         Ok(())
     }

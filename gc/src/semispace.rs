@@ -142,11 +142,7 @@ impl Collector for Semispace {
         if self.is_reserved() {
             return Ok(());
         }
-        let semispace = self.config.max;
-        let err = |error| HeapError::Reserve { semispace, error };
-        let a = Space::new(semispace).map_err(err)?;
-        let b = Space::new(semispace).map_err(err)?;
-        self.spaces = [a, b];
+        self.spaces = Space::semispaces(self.config.max, self.config.max)?;
         let base = self.spaces[self.current].base;
         let limit = self.window_limit(base);
         *self.area() = AllocArea { bump: base, limit };

@@ -41,6 +41,16 @@ impl Space {
         Ok(Space { base: p as usize, reserved: bytes })
     }
 
+    /// Reserves two semispaces of `bytes` each; a refusal is reported as a heap of
+    /// `max` bytes per semispace (the `WASMC_GC_HEAP` maximum the user set).
+    ///
+    /// # Errors
+    /// [`HeapError::Reserve`](crate::HeapError::Reserve) with the OS error.
+    pub(crate) fn semispaces(bytes: usize, max: usize) -> Result<[Space; 2], crate::HeapError> {
+        let err = |error| crate::HeapError::Reserve { semispace: max, error };
+        Ok([Space::new(bytes).map_err(err)?, Space::new(bytes).map_err(err)?])
+    }
+
     pub(crate) fn is_reserved(&self) -> bool {
         self.reserved != 0
     }

@@ -11,6 +11,10 @@ impl Roots for NoRoots {
     fn visit_roots(&mut self, _visit: &mut dyn FnMut(*mut usize)) {}
 }
 
+/// The tests that read this process's `VmSize` run one at a time (under `cargo test`
+/// they share a process, and one's reservation would show in the other's figures).
+static VM_SIZE_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Bytes of address space this process has mapped (`VmSize` in `/proc/self/status`).
 fn vm_size() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
@@ -21,6 +25,7 @@ fn vm_size() -> u64 {
 
 #[test]
 fn issue_11_a_heap_reserves_nothing_until_it_is_used() {
+    let _serial = VM_SIZE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     // 2 x 4 GiB: more than anything else this test process maps.
     let kind = CollectorKind::Semispace;
     let config = GcConfig { kind, initial: 1 << 20, max: 4 << 30, ..Default::default() };
@@ -58,6 +63,7 @@ fn issue_11_a_semispace_over_the_limit_is_refused() {
 /// minor collection.
 #[test]
 fn a_generational_heap_reserves_only_its_nursery_until_it_collects() {
+    let _serial = VM_SIZE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let config = GcConfig { initial: 1 << 20, max: 4 << 30, ..Default::default() };
     let mut area = Box::new(AllocArea::default());
     let mut young = Box::new(YoungRange::default());
