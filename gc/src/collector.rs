@@ -10,8 +10,8 @@ use wasmc_abi::attrs::{AllocArea, YoungRange};
 /// Which collector a store uses (`WASMC_GC`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CollectorKind {
-    /// A nursery with minor collections that promote survivors directly into a Cheney old
-    /// generation ([`crate::generational`]). The default.
+    /// A nursery with minor collections that age survivors once and then promote them
+    /// into a Cheney old generation ([`crate::generational`]). The default.
     #[default]
     Generational,
     /// Cheney's semispace collector over the whole heap ([`crate::semispace`]).
@@ -29,8 +29,12 @@ pub struct GcConfig {
     /// Maximum heap budget in bytes (semispace size, or old generation plus large objects):
     /// the heap never grows past it ("out of memory").
     pub max: usize,
-    /// Bytes of the nursery (generational only).
+    /// Bytes of the nursery's allocation area, eden (generational only).
     pub nursery: usize,
+    /// Whether a minor collection ages first-time survivors in a survivor semispace of
+    /// eden's size instead of promoting them at once (generational only;
+    /// `WASMC_GC_AGING`).
+    pub aging: bool,
     /// Collect at every N-th allocation (a minor collection under the generational
     /// collector).
     pub stress: Option<u32>,
@@ -66,6 +70,7 @@ impl Default for GcConfig {
             initial: 16 << 20,
             max: 2 << 30,
             nursery: DEFAULT_NURSERY,
+            aging: true,
             stress: None,
             stress_major: DEFAULT_STRESS_MAJOR,
             poison: false,

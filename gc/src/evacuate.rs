@@ -1,22 +1,47 @@
 //! Cheney evacuation, shared by every collection of both collectors: objects in the
 //! from-ranges are copied to a bump pointer (`free`), leaving a forwarding pointer in their
-//! header; an explicit scan pointer over the copies and a worklist of large objects replace
+//! header; explicit scan pointers over the copies and a worklist of large objects replace
 //! recursion, so arbitrarily deep object graphs are collected in constant native stack.
 //!
-//! A minor collection evacuates the nursery into the old generation (large objects are not
-//! traced: they are old); a major one evacuates the nursery and the old from-space into the
-//! old to-space and marks the large objects it reaches.
+//! A minor collection evacuates the nursery: objects of the allocation area (eden) that
+//! survive their first collection are copied into the survivor to-space (aging once), the
+//! rest (the survivors' survivors, and eden objects that do not fit) into the old generation;
+//! large objects are not traced (they are old). Because survivors stay young, every slot of
+//! an old object that the evacuation leaves pointing at a survivor is logged, to become the
+//! next remembered set (Whippet's pcc logs these promoted-to-survivor edges the same way). A
+//! major collection evacuates the nursery and the old from-space into the old to-space and
+//! marks the large objects it reaches.
 
 use crate::large::LargeSpace;
 use crate::layout::FORWARDED;
 use crate::object::{copy_object, for_each_field, object_size};
 
+/// Where a minor collection with aging copies first-time survivors.
+#[derive(Clone, Copy)]
+pub(crate) struct Aging {
+    /// The eden range `[start, end)`, whose objects are aged (one of the from-ranges).
+    pub eden: (usize, usize),
+    /// The survivor to-space `[start, end)`, empty when the evacuation begins.
+    pub to: (usize, usize),
+}
+
 /// The state of one evacuation.
 pub(crate) struct Evacuation<'a> {
     /// Address ranges `[start, end)` whose objects move (at most two).
     from: [(usize, usize); 2],
-    /// Next free byte of the to-space.
+    /// Next free byte of the to-space (the old generation's, for a generational heap).
     pub(crate) free: usize,
+    /// Objects of this range are copied to the survivor space while it has room
+    /// (`(0, 0)` without aging).
+    eden: (usize, usize),
+    /// Start of the survivor to-space (0 without aging).
+    survivor_base: usize,
+    /// Next free byte of the survivor to-space.
+    pub(crate) survivor_free: usize,
+    /// End of the survivor to-space.
+    survivor_end: usize,
+    /// Slots outside the nursery left holding a survivor (the next remembered set).
+    pub(crate) remembered: Vec<usize>,
     /// The large-object space when this collection marks it (full collections).
     large: Option<&'a mut LargeSpace>,
     large_worklist: Vec<usize>,
@@ -35,7 +60,32 @@ impl<'a> Evacuation<'a> {
         free: usize,
         large: Option<&'a mut LargeSpace>,
     ) -> Evacuation<'a> {
-        Evacuation { from, free, large, large_worklist: Vec::new() }
+        Evacuation {
+            from,
+            free,
+            eden: (0, 0),
+            survivor_base: 0,
+            survivor_free: 0,
+            survivor_end: 0,
+            remembered: Vec::new(),
+            large,
+            large_worklist: Vec::new(),
+        }
+    }
+
+    /// The same evacuation, but objects of `aging.eden` are copied to `aging.to` while it
+    /// has room, and slots of old objects left pointing there are logged in `remembered`
+    /// (appended to `log`, whose allocation is reused).
+    ///
+    /// # Safety
+    /// As [`Evacuation::new`]; `aging.to` is writable, empty, outside the from-ranges and
+    /// outside the memory at `free`.
+    pub(crate) unsafe fn with_aging(mut self, aging: Aging, log: Vec<usize>) -> Evacuation<'a> {
+        self.eden = aging.eden;
+        (self.survivor_base, self.survivor_free, self.survivor_end) =
+            (aging.to.0, aging.to.0, aging.to.1);
+        self.remembered = log;
+        self
     }
 
     #[inline(always)]
@@ -69,15 +119,24 @@ impl<'a> Evacuation<'a> {
                 return header & !FORWARDED;
             }
             let size = object_size(p);
-            let new = self.free;
+            let new = if p.wrapping_sub(self.eden.0) < self.eden.1 - self.eden.0
+                && self.survivor_free + size <= self.survivor_end
+            {
+                let new = self.survivor_free;
+                self.survivor_free += size;
+                new
+            } else {
+                let new = self.free;
+                self.free += size;
+                new
+            };
             copy_object(p, new, size);
-            self.free += size;
             *(p as *mut usize) = new | FORWARDED;
             new
         }
     }
 
-    /// Forwards the reference in `slot`.
+    /// Forwards the reference in `slot`, a root or a field of a young object.
     ///
     /// # Safety
     /// `slot` is a valid reference slot (as [`Evacuation::forward`] for its value).
@@ -87,27 +146,58 @@ impl<'a> Evacuation<'a> {
         unsafe { *slot = self.forward(*slot) };
     }
 
-    /// Forwards every reference field of the object at `obj`, which does not move.
+    /// Forwards the reference in `slot`, a field of an object outside the nursery, and
+    /// logs the slot if it now points at a survivor.
+    ///
+    /// # Safety
+    /// As [`Evacuation::forward_slot`].
+    #[inline]
+    pub(crate) unsafe fn forward_old_slot(&mut self, slot: *mut usize) {
+        // SAFETY: see the function's contract.
+        let new = unsafe { self.forward(*slot) };
+        // SAFETY: as above.
+        unsafe { *slot = new };
+        if new.wrapping_sub(self.survivor_base) < self.survivor_end - self.survivor_base {
+            self.remembered.push(slot as usize);
+        }
+    }
+
+    /// Forwards every reference field of the object at `obj`, which lies outside the
+    /// nursery and does not move.
     ///
     /// # Safety
     /// `obj` is a live object outside the from-ranges.
     pub(crate) unsafe fn forward_fields(&mut self, obj: usize) {
         // SAFETY: see the function's contract.
-        unsafe { for_each_field(obj, |f| self.forward_slot(f)) };
+        unsafe { for_each_field(obj, |f| self.forward_old_slot(f)) };
     }
 
-    /// Scans the copies from `scan` (the to-space bump pointer when the evacuation began)
-    /// and the large-object worklist until both are exhausted; returns the final `free`.
+    /// Scans the copies from `scan` (the to-space bump pointer when the evacuation began),
+    /// the survivor to-space and the large-object worklist until all are exhausted;
+    /// returns the final `free`.
     pub(crate) fn drain(&mut self, mut scan: usize) -> usize {
+        let mut survivor_scan = self.survivor_base;
         loop {
             while scan < self.free {
                 // SAFETY: objects in [scan, free) were copied whole; their fields hold
                 // references not yet forwarded.
                 unsafe {
                     let size = object_size(scan);
-                    for_each_field(scan, |f| self.forward_slot(f));
+                    for_each_field(scan, |f| self.forward_old_slot(f));
                     scan += size;
                 }
+            }
+            while survivor_scan < self.survivor_free {
+                // SAFETY: as above, for the survivor to-space; survivors are young, so
+                // their fields need no logging.
+                unsafe {
+                    let size = object_size(survivor_scan);
+                    for_each_field(survivor_scan, |f| self.forward_slot(f));
+                    survivor_scan += size;
+                }
+            }
+            if scan < self.free {
+                continue;
             }
             match self.large_worklist.pop() {
                 // SAFETY: a marked large object is live and intact.

@@ -1,9 +1,16 @@
 //! The generational collector (the default, `WASMC_GC=generational`): a nursery in which
-//! compiled code bump-allocates, minor collections that evacuate its survivors directly into
-//! the old generation (no aging: GC-NOTES.md measured 0–10% of young bytes surviving, and
-//! direct promotion empties the nursery at every minor collection, so the remembered set is
-//! simply cleared), and major collections that run Cheney over the nursery and the old
-//! generation together, from one old semispace into the other.
+//! compiled code bump-allocates (eden), minor collections that evacuate its survivors, and
+//! major collections that run Cheney over the nursery and the old generation together, from
+//! one old semispace into the other.
+//!
+//! Aging (`GcConfig::aging`, the default): an object surviving its first minor collection
+//! is copied into a survivor semispace of the nursery (as large as eden) and promoted into
+//! the old generation by the second. Direct promotion (`WASMC_GC_AGING=0`) tenured 13% of
+//! the bytes Kotlin binarytrees allocates — every tree under construction at a minor
+//! collection — and that garbage then had to be copied by major collections; aging lets
+//! those trees die young (issue 12 measured both; see docs/architecture.md). The price is
+//! that survivors stay young, so the old slots that point at them after a minor collection
+//! are logged by the evacuation and become the next remembered set.
 //!
 //! Old-to-young references are found through a value-filtered remembered set
 //! (`wasmc_abi::attrs::BarrierKind::StoreBuffer`): compiled code calls
@@ -22,7 +29,7 @@
 use std::time::Instant;
 
 use crate::collector::{Collector, GcConfig, HeapError, MAX_SEMISPACE, NoGcGuard, Roots};
-use crate::evacuate::Evacuation;
+use crate::evacuate::{Aging, Evacuation};
 use crate::large::LargeSpace;
 use crate::layout::{LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN};
 use crate::space::Space;
@@ -48,6 +55,14 @@ pub struct Generational {
     half: usize,
     /// Start of that half.
     active: usize,
+    /// The two survivor semispaces (after the eden half or halves), `survivor_size` bytes
+    /// each (0 without aging).
+    survivor: [usize; 2],
+    survivor_size: usize,
+    /// Index of the survivor semispace that holds the survivors of the last minor
+    /// collection, and its first free byte.
+    survivor_current: usize,
+    survivor_free: usize,
     old: [Space; 2],
     /// Index of the old semispace in use.
     current: usize,
@@ -58,8 +73,11 @@ pub struct Generational {
     budget: usize,
     large: LargeSpace,
     /// Remembered slots: addresses of reference fields, outside the nursery, that held a
-    /// young reference when they were stored to.
+    /// young reference when they were stored to (or, after a minor collection, that the
+    /// evacuation left pointing at a survivor).
     remembered: Vec<usize>,
+    /// An empty vector whose allocation a minor collection reuses for the next set.
+    remembered_spare: Vec<usize>,
     /// Entries at which the store buffer requests a minor collection.
     remembered_limit: usize,
     /// Objects outside the nursery allocated since the last minor collection, whose
@@ -119,7 +137,9 @@ impl Generational {
             return Err(HeapError::TooLarge(max));
         }
         let size = config.nursery.next_multiple_of(4096);
-        let reserved = if config.poison { 2 * size } else { size };
+        let eden = if config.poison { 2 * size } else { size };
+        let survivor_size = if config.aging { size } else { 0 };
+        let reserved = eden + 2 * survivor_size;
         let nursery =
             Space::new(reserved).map_err(|e| HeapError::Nursery { size, reason: e.to_string() })?;
         if nursery.base < MIN_NURSERY_ADDRESS {
@@ -135,6 +155,7 @@ impl Generational {
             budget: config.initial.min(max),
             large: LargeSpace::default(),
             remembered: Vec::new(),
+            remembered_spare: Vec::new(),
             remembered_limit: (size / REMEMBERED_PER_NURSERY_BYTE).max(1024),
             pretenured: Vec::new(),
             area,
@@ -147,6 +168,10 @@ impl Generational {
             verifier: VerifierState::default(),
             half: size,
             active: nursery.base,
+            survivor: [nursery.base + eden, nursery.base + eden + survivor_size],
+            survivor_size,
+            survivor_current: 0,
+            survivor_free: nursery.base + eden,
             nursery,
         };
         if heap.config.poison {
@@ -184,8 +209,24 @@ impl Generational {
     }
 
     fn protect_active(&self, prot: libc::c_int) {
-        // SAFETY: changes the protection of one half of our own nursery reservation.
-        unsafe { libc::mprotect(self.active as *mut libc::c_void, self.half, prot) };
+        protect(self.active, self.half, prot);
+    }
+
+    /// Bytes in the survivor semispace in use.
+    fn survivor_used(&self) -> usize {
+        self.survivor_free - self.survivor[self.survivor_current]
+    }
+
+    /// Under poisoning, fills the `used` bytes of survivor semispace `i` with poison and
+    /// protects it.
+    fn poison_survivor(&self, i: usize, used: usize) {
+        if self.config.poison && self.survivor_size > 0 {
+            // SAFETY: the evacuated part of a survivor semispace, holding no live object.
+            unsafe {
+                core::ptr::write_bytes(self.survivor[i] as *mut u8, crate::space::POISON, used)
+            };
+            protect(self.survivor[i], self.survivor_size, libc::PROT_NONE);
+        }
     }
 
     /// Empties the nursery after its `used` bytes were evacuated and opens the window at
@@ -212,6 +253,7 @@ impl Generational {
         promoted + self.large.bytes()
     }
 
+    /// Whether `p` lies in the nursery (eden or a survivor semispace).
     fn is_young(&self, p: usize) -> bool {
         self.nursery.contains(p)
     }
@@ -261,21 +303,32 @@ impl Generational {
         self.verifier.unchecked_bytes += young_used;
         let guard = NoGcGuard::new(&mut self.collecting);
         let scan = self.old_free;
-        let from = (self.active, self.active + young_used);
-        // SAFETY: the nursery holds whole objects up to the bump pointer; the old space in
-        // use has room for all of them past `old_free` (`collect` checked that the old
-        // generation plus the nursery in use fit in `max`; the reservation is `max` plus a
-        // nursery).
-        let mut evac = unsafe { Evacuation::new([from, (0, 0)], scan, None) };
+        let eden = (self.active, self.active + young_used);
+        let (from_survivor, to_survivor) = (self.survivor_current, 1 - self.survivor_current);
+        let survivors = (self.survivor[from_survivor], self.survivor_free);
+        let to = (self.survivor[to_survivor], self.survivor[to_survivor] + self.survivor_size);
+        if self.config.poison && self.survivor_size > 0 {
+            protect(to.0, self.survivor_size, libc::PROT_READ | libc::PROT_WRITE);
+        }
+        let remembered = std::mem::take(&mut self.remembered);
+        let log = std::mem::take(&mut self.remembered_spare);
+        // SAFETY: eden and the survivor semispace in use hold whole objects up to their
+        // bump pointers; the old space in use has room for all of them past `old_free`
+        // (`collect` checked that the old generation plus the nursery in use fit in `max`;
+        // the reservation is `max` plus eden plus a survivor semispace); the survivor
+        // to-space is empty and writable.
+        let mut evac = unsafe {
+            Evacuation::new([eden, survivors], scan, None).with_aging(Aging { eden, to }, log)
+        };
         roots.visit_roots(&mut |slot| {
             // SAFETY: the runtime reports valid root slots.
             unsafe { evac.forward_slot(slot) };
         });
-        for slot in self.remembered.drain(..) {
+        for &slot in &remembered {
             // SAFETY: a remembered slot is a reference field of an old or large object,
             // which does not move or die before the next major collection (which clears
             // the set).
-            unsafe { evac.forward_slot(slot as *mut usize) };
+            unsafe { evac.forward_old_slot(slot as *mut usize) };
         }
         for obj in self.pretenured.drain(..) {
             // SAFETY: an object allocated outside the nursery since the last collection,
@@ -283,9 +336,17 @@ impl Generational {
             unsafe { evac.forward_fields(obj) };
         }
         let free = evac.drain(scan);
+        let survivor_free = evac.survivor_free;
+        self.remembered = std::mem::take(&mut evac.remembered);
+        drop(evac);
         drop(guard);
+        self.remembered_spare = remembered;
+        self.remembered_spare.clear();
         self.stats.bytes_promoted += (free - scan) as u64;
+        self.stats.bytes_aged += (survivor_free - to.0) as u64;
         self.old_free = free;
+        self.poison_survivor(from_survivor, survivors.1 - survivors.0);
+        (self.survivor_current, self.survivor_free) = (to_survivor, survivor_free);
         self.reset_nursery(young_used);
         if self.config.verify {
             self.verify_now(roots, "after a minor collection", false);
@@ -299,9 +360,30 @@ impl Generational {
         let n = &self.nursery;
         let (active, end) = (self.active, self.active + self.half);
         let mut spaces = vec![WalkedSpace { base: active, bump, end, old: false }];
-        // The other half of a poisoned nursery holds no object.
-        let mut dead: Vec<(usize, usize)> =
-            [(n.base, active), (end, n.end())].into_iter().filter(|(a, b)| a < b).collect();
+        let survivor = self.survivor[self.survivor_current];
+        if self.survivor_size > 0 {
+            spaces.push(WalkedSpace {
+                base: survivor,
+                bump: self.survivor_free,
+                end: survivor + self.survivor_size,
+                old: false,
+            });
+        }
+        // The rest of the nursery (the other eden half of a poisoned nursery, the survivor
+        // to-space) holds no object.
+        let mut dead: Vec<(usize, usize)> = Vec::new();
+        let mut p = n.base;
+        let mut live: Vec<(usize, usize)> = spaces.iter().map(|s| (s.base, s.end)).collect();
+        live.sort_unstable();
+        for (a, b) in live {
+            if p < a {
+                dead.push((p, a));
+            }
+            p = b;
+        }
+        if p < n.end() {
+            dead.push((p, n.end()));
+        }
         if self.is_reserved() {
             let (cur, other) = (&self.old[self.current], &self.old[1 - self.current]);
             spaces.push(WalkedSpace {
@@ -400,12 +482,16 @@ impl Generational {
         if self.config.poison {
             self.old[to].protect(libc::PROT_READ | libc::PROT_WRITE);
         }
+        let survivors = self.survivor_used();
         let guard = NoGcGuard::new(&mut self.collecting);
         let to_base = self.old[to].base;
+        // The whole nursery moves: eden and the survivors in use, and no reference points
+        // into the rest of it (the verifier checks that).
         let ranges =
-            [(self.active, self.active + young_used), (self.old[from].base, self.old_free)];
-        // SAFETY: both ranges hold whole objects; the to-space reservation (`max` plus the
-        // nursery's size) holds all of them, since the old generation is kept within `max`.
+            [(self.nursery.base, self.nursery.end()), (self.old[from].base, self.old_free)];
+        // SAFETY: both ranges hold whole objects where references point; the to-space
+        // reservation (`max` plus eden plus a survivor semispace) holds all of them, since
+        // the old generation is kept within `max`.
         let mut evac = unsafe { Evacuation::new(ranges, to_base, Some(&mut self.large)) };
         roots.visit_roots(&mut |slot| {
             // SAFETY: the runtime reports valid root slots.
@@ -433,6 +519,8 @@ impl Generational {
             // refaulting the pages would dominate.)
             self.old[from].decommit(old_used);
         }
+        self.poison_survivor(self.survivor_current, survivors);
+        self.survivor_free = self.survivor[self.survivor_current];
         self.reset_nursery(young_used);
         if self.config.verify {
             self.verify_now(roots, "after a major collection", true);
@@ -454,8 +542,10 @@ impl Collector for Generational {
         if self.is_reserved() {
             return Ok(());
         }
-        // Room for a budget of `max` plus a full nursery's survivors.
-        self.old = Space::semispaces(self.config.max + self.half, self.config.max)?;
+        // Room for a budget of `max` plus a full nursery's survivors (eden's and the
+        // survivor semispace's).
+        let room = self.config.max + self.half + self.survivor_size;
+        self.old = Space::semispaces(room, self.config.max)?;
         self.old_free = self.old[0].base;
         self.current = 0;
         Ok(())
@@ -527,7 +617,7 @@ impl Collector for Generational {
         // A major collection when asked, when the old generation has outgrown its budget,
         // or when the nursery's survivors might not fit the reservation (`max` plus one
         // nursery: only when the old generation is already near `max`).
-        let young_used = self.young_used();
+        let young_used = self.young_used() + self.survivor_used();
         let old = self.old_used();
         if kind == Collection::Major || old > self.budget || old + young_used > self.config.max {
             self.major(roots);
@@ -586,4 +676,11 @@ impl Collector for Generational {
         let allocated = self.stats.bytes_allocated + self.young_used() as u64;
         self.stats.report("generational", allocated, self.budget)
     }
+}
+
+/// Changes the protection of `len` bytes at `base`, part of a nursery reservation.
+fn protect(base: usize, len: usize, prot: libc::c_int) {
+    // SAFETY: the range is page-aligned memory of our own reservation, holding no object
+    // compiled code may touch while it is protected.
+    unsafe { libc::mprotect(base as *mut libc::c_void, len, prot) };
 }

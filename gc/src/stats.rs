@@ -28,6 +28,8 @@ pub struct GcStats {
     pub bytes_allocated: u64,
     /// Bytes minor collections copied from the nursery into the old generation.
     pub bytes_promoted: u64,
+    /// Bytes minor collections copied from eden into a survivor semispace (aging).
+    pub bytes_aged: u64,
     /// Bytes major collections copied.
     pub bytes_copied: u64,
     /// Large objects allocated.
@@ -46,6 +48,7 @@ impl Default for GcStats {
             slow_allocations: 0,
             bytes_allocated: 0,
             bytes_promoted: 0,
+            bytes_aged: 0,
             bytes_copied: 0,
             large_objects: 0,
             pause: Duration::ZERO,
@@ -92,12 +95,13 @@ impl GcStats {
     pub(crate) fn report(&self, collector: &str, allocated: u64, heap: usize) -> String {
         format!(
             "gc: {collector}: {} collections ({} minor, {} major), {allocated} bytes allocated, \
-             {} bytes promoted, {} bytes copied by major collections, {} large objects, heap {heap} bytes, \
+             {} bytes promoted, {} bytes aged, {} bytes copied by major collections, {} large objects, heap {heap} bytes, \
              pause total {:?} p50 {:?} p99 {:?} max {:?}",
             self.collections(),
             self.minor,
             self.major,
             self.bytes_promoted,
+            self.bytes_aged,
             self.bytes_copied,
             self.large_objects,
             self.pause,

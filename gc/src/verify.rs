@@ -319,7 +319,8 @@ pub(crate) unsafe fn check(
 /// roots and to what was allocated since the last check, so a collection at every
 /// allocation (`WASMC_GC_STRESS=1`) stays affordable.
 ///
-/// `view.spaces` must be `[nursery, old]`; `old` holds the old space's object starts,
+/// `view.spaces` must be the nursery's spaces (eden, survivors), walked here whole, then
+/// one old space; `old` holds the old space's object starts,
 /// walked by the caller up to its bump pointer; `rtts` is kept by the caller between checks
 /// (RTTs are immortal while objects of this heap use them).
 ///
@@ -340,15 +341,21 @@ pub(crate) unsafe fn check_recent(
     when: &str,
 ) -> Result<(), VerifyError> {
     let err = |what: String| VerifyError { when: when.to_string(), what };
-    let nursery = &view.spaces[0];
-    let young = object_starts((nursery.base, nursery.bump)).map_err(err)?;
+    let (old_space, nursery) = view.spaces.split_last().expect("an old space");
+    debug_assert!(old_space.old && nursery.iter().all(|s| !s.old));
+    let young: Vec<ObjectStarts> = nursery
+        .iter()
+        .map(|s| object_starts((s.base, s.bump)))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
     if let Some(r) = &view.remembered {
         // SAFETY: `recent` holds whole old objects (the caller's walk checked them).
         unsafe { check_remembered(view, r, Some(recent)) }.map_err(err)?;
     }
     let mut large = view.large.clone();
     large.sort_unstable();
-    let mut v = Validator { view, rtts, starts: vec![&young, old], large, is_host_value };
+    let starts = young.iter().chain([old]).collect();
+    let mut v = Validator { view, rtts, starts, large, is_host_value };
     for r in roots {
         v.validate(r, None).map_err(err)?;
     }
@@ -359,7 +366,7 @@ pub(crate) unsafe fn check_recent(
         }
     }
     let mut objects: Vec<usize> = pretenured.to_vec();
-    for (base, bump) in [(nursery.base, nursery.bump), recent] {
+    for (base, bump) in nursery.iter().map(|s| (s.base, s.bump)).chain([recent]) {
         let mut p = base;
         while p < bump {
             objects.push(p);

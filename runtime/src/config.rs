@@ -17,7 +17,8 @@ pub struct RuntimeConfig {
     pub stack_size: usize,
     /// The collector's knobs: `WASMC_GC=generational|semispace`,
     /// `WASMC_GC_HEAP=INITIAL[:MAX]` (bytes, with an optional K/M/G suffix: the semispace
-    /// size, or the old generation's budget), `WASMC_GC_NURSERY=BYTES`,
+    /// size, or the old generation's budget), `WASMC_GC_NURSERY=BYTES`, `WASMC_GC_AGING=0|1`
+    /// (age survivors once in the nursery, default 1, or promote them at once),
     /// `WASMC_GC_STRESS=N` (collect at every N-th allocation: a minor collection under the
     /// generational collector), `WASMC_GC_STRESS_MAJOR=N` (every N-th stress collection is
     /// major), `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`, and for testing
@@ -181,6 +182,7 @@ impl RuntimeConfig {
                     c.gc.nursery = size_in(&k, &v, &v, "", MIN_NURSERY, MAX_NURSERY)?;
                 }
                 "WASMC_GC_STRESS_MAJOR" => c.gc.stress_major = count(&k, &v)?,
+                "WASMC_GC_AGING" => c.gc.aging = flag(&k, &v)?,
                 "WASMC_GC_DROP_BARRIER" => c.gc.drop_barrier = Some(count(&k, &v)?.into()),
                 "WASMC_GC_POISON" => c.gc.poison = flag(&k, &v)?,
                 "WASMC_GC_VERIFY" => c.gc.verify = flag(&k, &v)?,
@@ -230,9 +232,11 @@ mod tests {
         let c = RuntimeConfig::from_vars(knobs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
             .unwrap();
         assert_eq!(
-            (c.gc.kind, c.gc.nursery, c.gc.stress_major),
-            (wasmc_gc::CollectorKind::Semispace, 2 << 20, 5)
+            (c.gc.kind, c.gc.nursery, c.gc.stress_major, c.gc.aging),
+            (wasmc_gc::CollectorKind::Semispace, 2 << 20, 5, true)
         );
+        let c = RuntimeConfig::from_vars([("WASMC_GC_AGING".into(), "0".into())].into_iter());
+        assert_eq!(c.map(|c| c.gc.aging), Ok(false));
         let bad = [("WASMC_GC_HEAP".to_string(), "64M:1M".to_string())];
         assert!(RuntimeConfig::from_vars(bad.into_iter()).is_err());
     }
@@ -281,6 +285,7 @@ mod tests {
             ("WASMC_GC_STRESS_MAJOR", "0", "from 1 to 4294967295"),
             ("WASMC_GC_DROP_BARRIER", "x", "from 1 to 4294967295"),
             ("WASMC_GC_VERIFY", "on", "expected 0 or 1"),
+            ("WASMC_GC_AGING", "on", "expected 0 or 1"),
             ("WASMC_GC_STATS", "11", "expected 0 or 1"),
             ("WASMC_DETERMINISTIC", "maybe", "expected 0 or 1"),
         ];
