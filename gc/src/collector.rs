@@ -39,13 +39,22 @@ pub struct GcConfig {
     /// collector).
     pub stress: Option<u32>,
     /// Under stress, every N-th collection is a major one (generational only).
-    pub stress_major: u32,
+    ///
+    /// `None` (the default): a stress collection is major when the bytes allocated since
+    /// the last major collection reach the live bytes it left, at least
+    /// [`STRESS_MAJOR_MIN_BYTES`]: majors then copy about as many bytes as the program
+    /// allocates, so a collection at every allocation costs in proportion to the
+    /// allocations (a major every 1024 minor collections had Kotlin binarytrees run about
+    /// 15,000 majors, each verified twice, for over half an hour).
+    pub stress_major: Option<u32>,
     /// Poison evacuated memory (and protect from-space) after each collection.
     pub poison: bool,
     /// Verify the heap before and after each collection.
     pub verify: bool,
     /// Print statistics at exit.
     pub stats: bool,
+    /// Print one line per collection to stderr (`WASMC_GC_TRACE`).
+    pub trace: bool,
     /// Debugging the verifier: the N-th slot the write barrier reports is not remembered
     /// (as if compiled code had omitted that barrier); `WASMC_GC_DROP_BARRIER`.
     pub drop_barrier: Option<u64>,
@@ -57,11 +66,10 @@ pub const DEFAULT_NURSERY: usize = 4 << 20;
 pub const MIN_NURSERY: usize = 256 << 10;
 /// Largest nursery.
 pub const MAX_NURSERY: usize = 1 << 30;
-/// Default of [`GcConfig::stress_major`]: a major collection copies the whole live heap, so
-/// under `WASMC_GC_STRESS=1` one every 1024 allocations keeps the allocation-heavy programs'
-/// stress runs to minutes (Kotlin binarytrees: about 15,000 majors of a 3–6 MB heap), while
-/// majors the heap budget asks for still run as usual.
-pub const DEFAULT_STRESS_MAJOR: u32 = 1024;
+/// Under stress with the default [`GcConfig::stress_major`], the fewest bytes allocated
+/// between two major collections (64 KiB: a small program still has a major collection
+/// every few thousand allocations).
+pub const STRESS_MAJOR_MIN_BYTES: u64 = 64 << 10;
 
 impl Default for GcConfig {
     fn default() -> GcConfig {
@@ -72,10 +80,11 @@ impl Default for GcConfig {
             nursery: DEFAULT_NURSERY,
             aging: true,
             stress: None,
-            stress_major: DEFAULT_STRESS_MAJOR,
+            stress_major: None,
             poison: false,
             verify: false,
             stats: false,
+            trace: false,
             drop_barrier: None,
         }
     }

@@ -16,6 +16,30 @@ use crate::large::LargeSpace;
 use crate::layout::FORWARDED;
 use crate::object::{copy_object, for_each_field, object_size};
 
+/// How far ahead of the scan pointer (in bytes of copies) [`Evacuation::scan`] prefetches
+/// the referents: about 16 two-field objects, enough to cover a cache miss to L3 at a few
+/// nanoseconds of work per object. (Measured on Kotlin binarytrees, issue 12.)
+const PREFETCH_AHEAD: usize = 512;
+
+/// A scan pointer over copies, and the prefetching pointer in front of it.
+struct Scan {
+    at: usize,
+    ahead: usize,
+}
+
+/// Hints the CPU to bring the cache line at `p` into the cache. A hint only: it never
+/// faults, so `p` may be null, an i31 or any address.
+#[inline(always)]
+fn prefetch(p: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `prefetcht0` reads nothing architecturally and cannot fault.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p as *const i8)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Where a minor collection with aging copies first-time survivors.
 #[derive(Clone, Copy)]
 pub(crate) struct Aging {
@@ -175,34 +199,66 @@ impl<'a> Evacuation<'a> {
     /// Scans the copies from `scan` (the to-space bump pointer when the evacuation began),
     /// the survivor to-space and the large-object worklist until all are exhausted;
     /// returns the final `free`.
-    pub(crate) fn drain(&mut self, mut scan: usize) -> usize {
-        let mut survivor_scan = self.survivor_base;
+    pub(crate) fn drain(&mut self, scan: usize) -> usize {
+        let mut old = Scan { at: scan, ahead: scan };
+        let mut survivors = Scan { at: self.survivor_base, ahead: self.survivor_base };
         loop {
-            while scan < self.free {
-                // SAFETY: objects in [scan, free) were copied whole; their fields hold
-                // references not yet forwarded.
-                unsafe {
-                    let size = object_size(scan);
-                    for_each_field(scan, |f| self.forward_old_slot(f));
-                    scan += size;
-                }
-            }
-            while survivor_scan < self.survivor_free {
-                // SAFETY: as above, for the survivor to-space; survivors are young, so
-                // their fields need no logging.
-                unsafe {
-                    let size = object_size(survivor_scan);
-                    for_each_field(survivor_scan, |f| self.forward_slot(f));
-                    survivor_scan += size;
-                }
-            }
-            if scan < self.free {
+            // Fields of old objects are logged if left pointing at a survivor; survivors
+            // are young, so theirs need no logging.
+            // SAFETY: objects in [scan, free) were copied whole; their fields hold
+            // references not yet forwarded.
+            unsafe { self.scan(&mut old, false) };
+            // SAFETY: as above, for the survivor to-space.
+            unsafe { self.scan(&mut survivors, true) };
+            if old.at < self.free {
                 continue;
             }
             match self.large_worklist.pop() {
                 // SAFETY: a marked large object is live and intact.
                 Some(obj) => unsafe { self.forward_fields(obj) },
                 None => return self.free,
+            }
+        }
+    }
+
+    /// Forwards the fields of the copies from `scan.at` to the end of the old to-space (or,
+    /// with `survivors`, the survivor to-space), which grows as they are forwarded.
+    ///
+    /// The copies are scanned in the order they were made, which is breadth-first: the
+    /// objects they refer to lie scattered over the from-space (a tree built depth-first
+    /// is evacuated level by level), so nearly every forward would miss the cache.
+    /// `scan.ahead` runs [`PREFETCH_AHEAD`] bytes in front and prefetches the objects the
+    /// copies there refer to, so their headers arrive before they are forwarded.
+    ///
+    /// # Safety
+    /// The space holds whole copied objects from `scan.at` to its bump pointer.
+    #[inline]
+    unsafe fn scan(&mut self, scan: &mut Scan, survivors: bool) {
+        loop {
+            let end = if survivors { self.survivor_free } else { self.free };
+            if scan.at >= end {
+                return;
+            }
+            while scan.ahead < end && scan.ahead < scan.at + PREFETCH_AHEAD {
+                // SAFETY: `ahead` is an object boundary in [at, end) (see the contract).
+                unsafe {
+                    for_each_field(scan.ahead, |f| {
+                        if self.moves(*f) {
+                            prefetch(*f)
+                        }
+                    });
+                    scan.ahead += object_size(scan.ahead);
+                }
+            }
+            // SAFETY: `at` is the start of a whole copy (see the contract).
+            unsafe {
+                let size = object_size(scan.at);
+                if survivors {
+                    for_each_field(scan.at, |f| self.forward_slot(f));
+                } else {
+                    for_each_field(scan.at, |f| self.forward_old_slot(f));
+                }
+                scan.at += size;
             }
         }
     }

@@ -28,7 +28,9 @@
 
 use std::time::Instant;
 
-use crate::collector::{Collector, GcConfig, HeapError, MAX_SEMISPACE, NoGcGuard, Roots};
+use crate::collector::{
+    Collector, GcConfig, HeapError, MAX_SEMISPACE, NoGcGuard, Roots, STRESS_MAJOR_MIN_BYTES,
+};
 use crate::evacuate::{Aging, Evacuation};
 use crate::large::LargeSpace;
 use crate::layout::{LARGE_OBJECT_THRESHOLD, OBJECT_ALIGN};
@@ -86,8 +88,12 @@ pub struct Generational {
     area: *mut AllocArea,
     config: GcConfig,
     allocations: u64,
-    /// Collections run under stress (every `stress_major`-th is major).
+    /// Collections run under stress (see `GcConfig::stress_major` for which are major).
     stress_collections: u64,
+    /// `stats.bytes_allocated` at the end of the last major collection, and the bytes it
+    /// left live (old generation and large objects).
+    allocated_at_major: u64,
+    live_at_major: u64,
     /// Slots reported to the barrier's slow path (for `drop_barrier`).
     barrier_calls: u64,
     collecting: bool,
@@ -162,6 +168,8 @@ impl Generational {
             config: GcConfig { max, nursery: size, ..config },
             allocations: 0,
             stress_collections: 0,
+            allocated_at_major: 0,
+            live_at_major: 0,
             barrier_calls: 0,
             collecting: false,
             stats: GcStats::default(),
@@ -351,7 +359,18 @@ impl Generational {
         if self.config.verify {
             self.verify_now(roots, "after a minor collection", false);
         }
-        self.stats.record(Collection::Minor, start.elapsed());
+        let pause = start.elapsed();
+        self.stats.record(Collection::Minor, pause);
+        if self.config.trace {
+            eprintln!(
+                "gc: minor {}: {pause:?}, {young_used} bytes in eden, {} aged, {} promoted, old \
+                 generation {} bytes",
+                self.stats.minor,
+                survivor_free - to.0,
+                free - scan,
+                self.old_used()
+            );
+        }
     }
 
     /// The heap view of the verifier.
@@ -508,6 +527,8 @@ impl Generational {
         self.current = to;
         self.old_free = free;
         self.verifier.old_starts = None;
+        self.allocated_at_major = self.stats.bytes_allocated;
+        self.live_at_major = (live + self.large.bytes()) as u64;
         self.budget = (HEAP_GROWTH * (live + self.large.bytes()))
             .clamp(self.config.initial.min(self.config.max), self.config.max);
         if self.config.poison {
@@ -525,7 +546,16 @@ impl Generational {
         if self.config.verify {
             self.verify_now(roots, "after a major collection", true);
         }
-        self.stats.record(Collection::Major, start.elapsed());
+        let pause = start.elapsed();
+        self.stats.record(Collection::Major, pause);
+        if self.config.trace {
+            eprintln!(
+                "gc: major {}: {pause:?}, {live} bytes live, {} in large objects, budget {} bytes",
+                self.stats.major,
+                self.large.bytes(),
+                self.budget
+            );
+        }
     }
 }
 
@@ -561,13 +591,15 @@ impl Collector for Generational {
             && self.allocations.is_multiple_of(n as u64)
         {
             self.stress_collections += 1;
-            let kind =
-                if self.stress_collections.is_multiple_of(self.config.stress_major.max(1) as u64) {
-                    Collection::Major
-                } else {
-                    Collection::Minor
-                };
-            self.collect(kind, roots);
+            let major = match self.config.stress_major {
+                Some(n) => self.stress_collections.is_multiple_of(n.max(1) as u64),
+                None => {
+                    let since = self.stats.bytes_allocated + self.young_used() as u64
+                        - self.allocated_at_major;
+                    since >= self.live_at_major.max(STRESS_MAJOR_MIN_BYTES)
+                }
+            };
+            self.collect(if major { Collection::Major } else { Collection::Minor }, roots);
         } else if self.remembered.len() >= self.remembered_limit {
             self.collect(Collection::Minor, roots);
         }

@@ -231,7 +231,15 @@ impl Collector for Semispace {
         if self.config.verify {
             self.verify(roots, "after");
         }
-        self.stats.record(Collection::Major, start.elapsed());
+        let pause = start.elapsed();
+        self.stats.record(Collection::Major, pause);
+        if self.config.trace {
+            eprintln!(
+                "gc: collection {}: {pause:?}, {} bytes live",
+                self.stats.major,
+                free - to_base
+            );
+        }
     }
 
     unsafe fn remember(&mut self, _slot: *mut usize) {}

@@ -805,7 +805,7 @@ fn stress_collects_at_every_allocation_with_periodic_majors() {
     let rtt = cons_rtt();
     let mut c = config(CollectorKind::Generational, 1 << 20, true);
     c.stress = Some(1);
-    c.stress_major = 4;
+    c.stress_major = Some(4);
     let mut heap = Heap::new(c);
     let mut roots = VecRoots(vec![0]);
     for i in 0..40 {
@@ -830,7 +830,7 @@ fn amortised_verification_still_catches_a_missing_barrier() {
     let rtt = cons_rtt();
     let mut c = config(CollectorKind::Generational, 1 << 20, false);
     c.stress = Some(1);
-    c.stress_major = u32::MAX;
+    c.stress_major = Some(u32::MAX);
     let mut heap = Heap::new(c);
     let mut roots = VecRoots(vec![0, 0, 0]);
     for i in 0..4096 {
@@ -844,4 +844,24 @@ fn amortised_verification_still_catches_a_missing_barrier() {
     for _ in 0..2 * 4096 {
         alloc_cons(&mut heap, &mut roots, rtt, 0, 2);
     }
+}
+
+/// By default a stress collection is major once the bytes allocated since the last major
+/// reach the bytes it left live (at least 64 KiB), so majors stay in proportion to the
+/// allocations.
+#[test]
+fn default_stress_majors_follow_the_bytes_allocated() {
+    let rtt = cons_rtt();
+    let mut c = config(CollectorKind::Generational, 1 << 20, false);
+    c.stress = Some(1);
+    c.verify = false;
+    let mut heap = Heap::new(c);
+    let mut roots = VecRoots(vec![0]);
+    let cells = (1 << 20) / 24; // 1 MiB of garbage: about 16 windows of 64 KiB
+    for i in 0..cells {
+        alloc_cons(&mut heap, &mut roots, rtt, i as i64, 0);
+    }
+    let (minor, major) = (heap.stats().minor, heap.stats().major);
+    assert_eq!(minor + major, cells as u64, "a collection at every allocation");
+    assert!((14..=17).contains(&major), "{major} majors for 1 MiB allocated");
 }

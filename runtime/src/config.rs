@@ -21,7 +21,8 @@ pub struct RuntimeConfig {
     /// (age survivors once in the nursery, default 1, or promote them at once),
     /// `WASMC_GC_STRESS=N` (collect at every N-th allocation: a minor collection under the
     /// generational collector), `WASMC_GC_STRESS_MAJOR=N` (every N-th stress collection is
-    /// major), `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`, and for testing
+    /// major; by default a stress collection is major once the bytes allocated since the
+    /// last major reach the live bytes it left), `WASMC_GC_POISON=1`, `WASMC_GC_VERIFY=1`, `WASMC_GC_STATS=1`, `WASMC_GC_TRACE=1` (a line per collection), and for testing
     /// the verifier `WASMC_GC_DROP_BARRIER=N` (forget the N-th remembered slot).
     pub gc: wasmc_gc::GcConfig,
     /// `WASMC_DETERMINISTIC=1`: fixed virtual clocks and random bytes (DESIGN.md
@@ -181,12 +182,13 @@ impl RuntimeConfig {
                     use wasmc_gc::collector::{MAX_NURSERY, MIN_NURSERY};
                     c.gc.nursery = size_in(&k, &v, &v, "", MIN_NURSERY, MAX_NURSERY)?;
                 }
-                "WASMC_GC_STRESS_MAJOR" => c.gc.stress_major = count(&k, &v)?,
+                "WASMC_GC_STRESS_MAJOR" => c.gc.stress_major = Some(count(&k, &v)?),
                 "WASMC_GC_AGING" => c.gc.aging = flag(&k, &v)?,
                 "WASMC_GC_DROP_BARRIER" => c.gc.drop_barrier = Some(count(&k, &v)?.into()),
                 "WASMC_GC_POISON" => c.gc.poison = flag(&k, &v)?,
                 "WASMC_GC_VERIFY" => c.gc.verify = flag(&k, &v)?,
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
+                "WASMC_GC_TRACE" => c.gc.trace = flag(&k, &v)?,
                 "WASMC_DETERMINISTIC" => c.deterministic = flag(&k, &v)?,
                 "WASMC_STACK_SIZE" => {
                     c.stack_size = size_in(&k, &v, &v, "", MIN_STACK_SIZE, MAX_STACK_SIZE)?;
@@ -233,7 +235,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             (c.gc.kind, c.gc.nursery, c.gc.stress_major, c.gc.aging),
-            (wasmc_gc::CollectorKind::Semispace, 2 << 20, 5, true)
+            (wasmc_gc::CollectorKind::Semispace, 2 << 20, Some(5), true)
         );
         let c = RuntimeConfig::from_vars([("WASMC_GC_AGING".into(), "0".into())].into_iter());
         assert_eq!(c.map(|c| c.gc.aging), Ok(false));
