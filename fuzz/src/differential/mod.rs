@@ -30,7 +30,7 @@ pub mod traps;
 pub mod values;
 
 use arbitrary::Unstructured;
-use wasmc_gc::GcConfig;
+use wasmc_gc::{CollectorKind, GcConfig};
 use wasmc_runtime::instance::{Extern, RootedVal, Val};
 use wasmc_runtime::meta::ValType;
 use wasmc_runtime::store::Store;
@@ -185,12 +185,30 @@ pub fn run(data: &[u8]) -> Result<Verdict, String> {
 /// As [`run`].
 pub fn run_with(data: &[u8], config: &wasmc::Config) -> Result<Verdict, String> {
     if let Some(wasm) = given_module(data) {
-        // A hand-written corpus module: arguments from an empty stream (zeros, nulls).
-        return run_module(&wasm, &mut Unstructured::new(&[]), config);
+        // A hand-written corpus module: arguments from an empty stream (zeros, nulls), run
+        // under both collectors.
+        let run = |kind| {
+            run_module(&wasm, &mut Unstructured::new(&[]), config, kind)
+                .map_err(|e| format!("{kind:?} collector: {e}"))
+        };
+        run(CollectorKind::Semispace)?;
+        return run(CollectorKind::Generational);
     }
+    let kind = collector_for(data);
     let mut u = Unstructured::new(data);
     let Ok(wasm) = module(&mut u) else { return Ok(Verdict::NoModule) };
-    run_module(&wasm, &mut u, config)
+    run_module(&wasm, &mut u, config, kind).map_err(|e| format!("{kind:?} collector: {e}"))
+}
+
+/// The collector wasmc runs a random input with: the generational one (the default) for
+/// three inputs in four, the semispace one for the rest, chosen by a hash of the input so
+/// a finding replays with the same one. Both are checked against the same oracle, so
+/// where they would disagree, one of them disagrees with Wasmtime.
+pub fn collector_for(data: &[u8]) -> CollectorKind {
+    let h = data
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    if h % 4 == 3 { CollectorKind::Semispace } else { CollectorKind::Generational }
 }
 
 /// The module an input *is*, rather than one wasm-smith makes of it: a binary module, or a
@@ -207,7 +225,8 @@ pub fn given_module(data: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// Runs the oracle on `wasm`, compiled with `config`, drawing call arguments from `u`.
+/// Runs the oracle on `wasm`, compiled with `config`, drawing call arguments from `u`, with
+/// wasmc's heap run by `collector` (at a collection per allocation, poisoned).
 ///
 /// # Errors
 /// As [`run`].
@@ -215,6 +234,7 @@ pub fn run_module(
     wasm: &[u8],
     u: &mut Unstructured<'_>,
     config: &wasmc::Config,
+    collector: CollectorKind,
 ) -> Result<Verdict, String> {
     thread_local! {
         static ENGINE: wasmtime::Engine = wasmtime_engine();
@@ -229,6 +249,7 @@ pub fn run_module(
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let loaded = wasmc_filetests::wast::load_shared(&compiled.object, dir.path(), "m")?;
     let gc = GcConfig {
+        kind: collector,
         stress: Some(1),
         poison: true,
         initial: 1 << 20,
