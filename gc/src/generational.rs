@@ -57,6 +57,9 @@ pub struct Generational {
     half: usize,
     /// Start of that half.
     active: usize,
+    /// Under poisoning: each nursery part (eden halves, survivor semispaces) by its start,
+    /// with the length of its protected prefix.
+    closed: Vec<(usize, usize)>,
     /// The two survivor semispaces (after the eden half or halves), `survivor_size` bytes
     /// each (0 without aging).
     survivor: [usize; 2],
@@ -154,7 +157,7 @@ impl Generational {
                 reason: format!("the OS placed it at {:#x}", nursery.base),
             });
         }
-        let heap = Generational {
+        let mut heap = Generational {
             old: [Space::NONE, Space::NONE],
             current: 0,
             old_free: 0,
@@ -176,6 +179,7 @@ impl Generational {
             verifier: VerifierState::default(),
             half: size,
             active: nursery.base,
+            closed: Vec::new(),
             survivor: [nursery.base + eden, nursery.base + eden + survivor_size],
             survivor_size,
             survivor_current: 0,
@@ -184,7 +188,12 @@ impl Generational {
         };
         if heap.config.poison {
             heap.nursery.protect(libc::PROT_NONE);
-            heap.protect_active(libc::PROT_READ | libc::PROT_WRITE);
+            let (base, half) = (heap.nursery.base, heap.half);
+            heap.closed = vec![(base, half), (base + half, half)];
+            for s in heap.survivor {
+                heap.closed.push((s, survivor_size));
+            }
+            heap.open(heap.active);
         }
         // SAFETY: see the function's contract.
         unsafe {
@@ -216,8 +225,32 @@ impl Generational {
         self.area().bump - base
     }
 
-    fn protect_active(&self, prot: libc::c_int) {
-        protect(self.active, self.half, prot);
+    /// Under poisoning, makes the nursery part at `base` (an eden half or a survivor
+    /// semispace) writable again: the prefix [`Generational::close`] protected.
+    fn open(&mut self, base: usize) {
+        if let Some(entry) = self.closed.iter_mut().find(|(b, _)| *b == base)
+            && entry.1 > 0
+        {
+            protect(base, entry.1, libc::PROT_READ | libc::PROT_WRITE);
+            entry.1 = 0;
+        }
+    }
+
+    /// Under poisoning, fills the `used` evacuated bytes of the nursery part at `base` with
+    /// poison and protects the pages they cover (only those: under stress a minor
+    /// collection evacuates a few objects, and protecting whole halves made `mprotect`'s
+    /// page-table walk a tenth of a stressed run), so a stale reference faults at once.
+    fn close(&mut self, base: usize, used: usize) {
+        if !self.config.poison || used == 0 {
+            return;
+        }
+        // SAFETY: the evacuated part of a nursery part, holding no live object.
+        unsafe { core::ptr::write_bytes(base as *mut u8, crate::space::POISON, used) };
+        let len = used.next_multiple_of(4096);
+        protect(base, len, libc::PROT_NONE);
+        if let Some(entry) = self.closed.iter_mut().find(|(b, _)| *b == base) {
+            entry.1 = entry.1.max(len);
+        }
     }
 
     /// Bytes in the survivor semispace in use.
@@ -225,29 +258,15 @@ impl Generational {
         self.survivor_free - self.survivor[self.survivor_current]
     }
 
-    /// Under poisoning, fills the `used` bytes of survivor semispace `i` with poison and
-    /// protects it.
-    fn poison_survivor(&self, i: usize, used: usize) {
-        if self.config.poison && self.survivor_size > 0 {
-            // SAFETY: the evacuated part of a survivor semispace, holding no live object.
-            unsafe {
-                core::ptr::write_bytes(self.survivor[i] as *mut u8, crate::space::POISON, used)
-            };
-            protect(self.survivor[i], self.survivor_size, libc::PROT_NONE);
-        }
-    }
-
     /// Empties the nursery after its `used` bytes were evacuated and opens the window at
     /// its start; under poisoning the evacuated half is filled with poison and protected,
     /// and allocation moves to the other half.
     fn reset_nursery(&mut self, used: usize) {
         if self.config.poison {
-            // SAFETY: the evacuated part of the active half, holding no live object.
-            unsafe { core::ptr::write_bytes(self.active as *mut u8, crate::space::POISON, used) };
-            self.protect_active(libc::PROT_NONE);
+            self.close(self.active, used);
             let base = self.nursery.base;
             self.active = if self.active == base { base + self.half } else { base };
-            self.protect_active(libc::PROT_READ | libc::PROT_WRITE);
+            self.open(self.active);
         }
         let base = self.active;
         let limit = self.window_limit(base);
@@ -309,15 +328,13 @@ impl Generational {
         let young_used = self.young_used();
         self.stats.bytes_allocated += young_used as u64;
         self.verifier.unchecked_bytes += young_used;
-        let guard = NoGcGuard::new(&mut self.collecting);
         let scan = self.old_free;
         let eden = (self.active, self.active + young_used);
         let (from_survivor, to_survivor) = (self.survivor_current, 1 - self.survivor_current);
         let survivors = (self.survivor[from_survivor], self.survivor_free);
         let to = (self.survivor[to_survivor], self.survivor[to_survivor] + self.survivor_size);
-        if self.config.poison && self.survivor_size > 0 {
-            protect(to.0, self.survivor_size, libc::PROT_READ | libc::PROT_WRITE);
-        }
+        self.open(to.0);
+        let guard = NoGcGuard::new(&mut self.collecting);
         let remembered = std::mem::take(&mut self.remembered);
         let log = std::mem::take(&mut self.remembered_spare);
         // SAFETY: eden and the survivor semispace in use hold whole objects up to their
@@ -353,7 +370,7 @@ impl Generational {
         self.stats.bytes_promoted += (free - scan) as u64;
         self.stats.bytes_aged += (survivor_free - to.0) as u64;
         self.old_free = free;
-        self.poison_survivor(from_survivor, survivors.1 - survivors.0);
+        self.close(survivors.0, survivors.1 - survivors.0);
         (self.survivor_current, self.survivor_free) = (to_survivor, survivor_free);
         self.reset_nursery(young_used);
         if self.config.verify {
@@ -540,7 +557,7 @@ impl Generational {
             // refaulting the pages would dominate.)
             self.old[from].decommit(old_used);
         }
-        self.poison_survivor(self.survivor_current, survivors);
+        self.close(self.survivor[self.survivor_current], survivors);
         self.survivor_free = self.survivor[self.survivor_current];
         self.reset_nursery(young_used);
         if self.config.verify {
