@@ -44,7 +44,7 @@ use wasmc_abi::attrs::{AllocArea, MIN_NURSERY_ADDRESS, YoungRange};
 pub const HEAP_GROWTH: usize = 2;
 
 /// Remembered-set entries per nursery byte at which a full store buffer requests a minor
-/// collection (1 entry per 64 bytes: 64 Ki entries, 512 KiB, for a 4 MiB nursery).
+/// collection (1 entry per 64 bytes: 128 Ki entries, 1 MiB, for an 8 MiB nursery).
 const REMEMBERED_PER_NURSERY_BYTE: usize = 64;
 
 /// The generational heap of one store.

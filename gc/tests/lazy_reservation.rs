@@ -72,8 +72,8 @@ fn a_generational_heap_reserves_only_its_nursery_until_it_collects() {
     let mut heap = unsafe { new_collector(config, &mut *area, &mut *young) }.expect("a heap");
     assert!(!heap.is_reserved());
     assert!(vm_size() < before + (1 << 30), "the nursery only");
-    assert_eq!(young.size, 3 * (4 << 20), "eden and two survivor semispaces");
-    assert_eq!((area.bump, area.limit), (young.start, young.start + (4 << 20)), "eden");
+    assert_eq!(young.size, 3 * (8 << 20), "eden and two survivor semispaces");
+    assert_eq!((area.bump, area.limit), (young.start, young.start + (8 << 20)), "eden");
     let p = heap.alloc_slow(32, &mut NoRoots).expect("an allocation in the nursery");
     assert_eq!(p, young.start);
     heap.collect(Collection::Minor, &mut NoRoots);
