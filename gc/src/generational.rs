@@ -43,6 +43,13 @@ use wasmc_abi::attrs::{AllocArea, MIN_NURSERY_ADDRESS, YoungRange};
 /// before the next one.
 pub const HEAP_GROWTH: usize = 2;
 
+/// A minor collection after one in which at least this percentage of the nursery's bytes
+/// survived (and they were at least a quarter of eden: not the few objects of a stressed
+/// or forced collection) promotes every survivor instead of aging it (V8's fast promotion mode, at the
+/// same 90%): when objects outlive the nursery, aging only copies them twice. Measured in
+/// issue 12 on the mutation benchmark, whose boxes live about four nurseries.
+pub const FAST_PROMOTION_PERCENT: usize = 90;
+
 /// Remembered-set entries per nursery byte at which a full store buffer requests a minor
 /// collection (1 entry per 64 bytes: 128 Ki entries, 1 MiB, for an 8 MiB nursery).
 const REMEMBERED_PER_NURSERY_BYTE: usize = 64;
@@ -64,6 +71,9 @@ pub struct Generational {
     /// each (0 without aging).
     survivor: [usize; 2],
     survivor_size: usize,
+    /// Whether the next minor collection promotes every survivor (see
+    /// [`FAST_PROMOTION_PERCENT`]).
+    fast_promotion: bool,
     /// Index of the survivor semispace that holds the survivors of the last minor
     /// collection, and its first free byte.
     survivor_current: usize,
@@ -183,6 +193,7 @@ impl Generational {
             survivor: [nursery.base + eden, nursery.base + eden + survivor_size],
             survivor_size,
             survivor_current: 0,
+            fast_promotion: false,
             survivor_free: nursery.base + eden,
             nursery,
         };
@@ -332,7 +343,11 @@ impl Generational {
         let eden = (self.active, self.active + young_used);
         let (from_survivor, to_survivor) = (self.survivor_current, 1 - self.survivor_current);
         let survivors = (self.survivor[from_survivor], self.survivor_free);
-        let to = (self.survivor[to_survivor], self.survivor[to_survivor] + self.survivor_size);
+        // Fast promotion: after a minor collection where nearly everything survived, the
+        // survivors of the next one go straight to the old generation (an empty survivor
+        // to-space), so objects that outlive the nursery are not copied twice.
+        let room = if self.fast_promotion { 0 } else { self.survivor_size };
+        let to = (self.survivor[to_survivor], self.survivor[to_survivor] + room);
         self.open(to.0);
         let guard = NoGcGuard::new(&mut self.collecting);
         let remembered = std::mem::take(&mut self.remembered);
@@ -369,6 +384,10 @@ impl Generational {
         self.remembered_spare.clear();
         self.stats.bytes_promoted += (free - scan) as u64;
         self.stats.bytes_aged += (survivor_free - to.0) as u64;
+        let evacuated = young_used + (survivors.1 - survivors.0);
+        let survived = (free - scan) + (survivor_free - to.0);
+        self.fast_promotion =
+            evacuated >= self.half / 4 && survived * 100 >= evacuated * FAST_PROMOTION_PERCENT;
         self.old_free = free;
         self.close(survivors.0, survivors.1 - survivors.0);
         (self.survivor_current, self.survivor_free) = (to_survivor, survivor_free);

@@ -865,3 +865,29 @@ fn default_stress_majors_follow_the_bytes_allocated() {
     assert_eq!(minor + major, cells as u64, "a collection at every allocation");
     assert!((14..=17).contains(&major), "{major} majors for 1 MiB allocated");
 }
+
+/// After a minor collection in which nearly everything survived, the next one promotes its
+/// survivors at once (fast promotion) instead of aging them.
+#[test]
+fn high_survival_switches_to_fast_promotion() {
+    let rtt = cons_rtt();
+    let mut heap = generational(false);
+    let mut roots = VecRoots(vec![0]);
+    // 72 KB live: over a quarter of the 256 KiB eden.
+    for i in 0..3000 {
+        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
+    }
+    heap.collect(Collection::Minor, &mut roots);
+    assert_eq!((heap.stats().bytes_aged, heap.stats().bytes_promoted), (72_000, 0), "all aged");
+    let aged_list = roots.0[0];
+    roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, 3000, 0);
+    heap.collect(Collection::Minor, &mut roots);
+    assert_eq!(heap.stats().bytes_aged, 72_000, "nothing aged the second time");
+    assert_eq!(heap.stats().bytes_promoted, 72_024, "the new cell and the aged list promoted");
+    assert!(!heap.is_young(roots.0[0]) && next(roots.0[0]) != aged_list);
+    let mut p = roots.0[0];
+    for i in (0..=3000).rev() {
+        assert_eq!(value(p), i);
+        p = next(p);
+    }
+}
