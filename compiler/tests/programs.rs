@@ -14,13 +14,13 @@ use common::{copy_dir, programs_dir, run_wasmc};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// Every GC program runs once more under `WASMC_GC_STRESS=1` (a collection at every
-/// allocation: a minor one under the generational collector, a major one every
-/// `WASMC_GC_STRESS_MAJOR`), `WASMC_GC_POISON=1` (evacuated memory poisoned and protected)
+/// allocation: a minor one under the generational collector, a major one whenever the
+/// bytes allocated since the last reach its live bytes), `WASMC_GC_POISON=1` (evacuated memory poisoned and protected)
 /// and `WASMC_GC_VERIFY=1` (heap verified around every collection, amortised).
 ///
 /// The programs listed here allocate millions of objects, so their `N = 1` run takes minutes
-/// on a 2-core machine (issue 12 measured them: see the note of stop 13 and
-/// docs/architecture.md): it is an on-demand trial (`cargo nextest run --release -p wasmc
+/// on a 2-core machine (issue 12 measured them: see docs/architecture.md; Kotlin
+/// binarytrees, 15 M collections, 1022 s): it is an on-demand trial (`cargo nextest run --release -p wasmc
 /// --test programs --run-ignored ignored-only`), and the test command runs them at the
 /// interval given instead (the intervals are primes, so collections fall on ever different
 /// allocation sites).
