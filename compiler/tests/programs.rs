@@ -20,7 +20,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 ///
 /// The programs listed here allocate millions of objects, so their `N = 1` run takes minutes
 /// on a 2-core machine (issue 12 measured them: see docs/architecture.md; Kotlin
-/// binarytrees, 15 M collections, 1022 s): it is an on-demand trial (`cargo nextest run --release -p wasmc
+/// binarytrees, 15 M collections, 714 s): it is an on-demand trial (`cargo nextest run --release -p wasmc
 /// --test programs --run-ignored ignored-only`), and the test command runs them at the
 /// interval given instead (the intervals are primes, so collections fall on ever different
 /// allocation sites).
