@@ -137,6 +137,23 @@ fn next(p: usize) -> usize {
     unsafe { *((p + 16) as *const usize) }
 }
 
+/// Allocates cells with values `0..n`, each pointing at the one before, as root 0.
+fn alloc_list(heap: &mut Heap, roots: &mut VecRoots, rtt: *const Rtt, n: i64) {
+    for i in 0..n {
+        roots.0[0] = alloc_cons(heap, roots, rtt, i, 0);
+    }
+}
+
+/// Asserts that `head` is the list [`alloc_list`] made of `n` cells, ending in null.
+fn assert_list(head: usize, n: i64) {
+    let mut p = head;
+    for i in (0..n).rev() {
+        assert_eq!(value(p), i);
+        p = next(p);
+    }
+    assert_eq!(p, 0);
+}
+
 fn set_next(p: usize, to: usize) {
     // SAFETY: `p` is a live cons cell.
     unsafe { *((p + 16) as *mut usize) = to };
@@ -549,9 +566,7 @@ fn a_minor_collection_promotes_survivors_and_empties_the_nursery() {
     let mut heap =
         Heap::new(GcConfig { aging: false, ..config(CollectorKind::Generational, 1 << 20, true) });
     let mut roots = VecRoots(vec![0]);
-    for i in 0..10 {
-        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-    }
+    alloc_list(&mut heap, &mut roots, rtt, 10);
     assert!(heap.is_young(roots.0[0]));
     let stale = roots.0[0];
     heap.collect(Collection::Minor, &mut roots);
@@ -568,12 +583,7 @@ fn a_minor_collection_promotes_survivors_and_empties_the_nursery() {
     let mut stale_roots = VecRoots(vec![stale]);
     let e = heap.check(&mut stale_roots, "test").unwrap_err();
     assert!(e.what.contains("freed memory"), "{e}");
-    let mut p = roots.0[0];
-    for i in (0..10).rev() {
-        assert_eq!(value(p), i);
-        p = next(p);
-    }
-    assert_eq!(p, 0);
+    assert_list(roots.0[0], 10);
 }
 
 /// With aging, the first minor collection copies survivors into a survivor semispace (they
@@ -584,9 +594,7 @@ fn survivors_age_once_then_are_promoted() {
     let rtt = cons_rtt();
     let mut heap = generational(true);
     let mut roots = VecRoots(vec![0]);
-    for i in 0..10 {
-        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-    }
+    alloc_list(&mut heap, &mut roots, rtt, 10);
     let in_eden = roots.0[0];
     heap.collect(Collection::Minor, &mut roots);
     assert_eq!((heap.stats().bytes_aged, heap.stats().bytes_promoted), (10 * 24, 0));
@@ -601,12 +609,7 @@ fn survivors_age_once_then_are_promoted() {
     assert!(!heap.is_young(roots.0[0]) && heap.contains(roots.0[0]), "promoted");
     let e = heap.check(&mut VecRoots(vec![in_survivor]), "test").unwrap_err();
     assert!(e.what.contains("freed memory"), "{e}");
-    let mut p = roots.0[0];
-    for i in (0..10).rev() {
-        assert_eq!(value(p), i);
-        p = next(p);
-    }
-    assert_eq!(p, 0);
+    assert_list(roots.0[0], 10);
 }
 
 /// Two minor collections: what survives both is old.
@@ -813,11 +816,7 @@ fn stress_collects_at_every_allocation_with_periodic_majors() {
         assert_eq!(heap.area.limit, heap.area.bump, "no inline window under stress");
     }
     assert_eq!((heap.stats().minor, heap.stats().major), (30, 10));
-    let mut p = roots.0[0];
-    for i in (0..40).rev() {
-        assert_eq!(value(p), i);
-        p = next(p);
-    }
+    assert_list(roots.0[0], 40);
 }
 
 /// Under stress with verification most collections run the cheap check of what is new,
@@ -833,9 +832,7 @@ fn amortised_verification_still_catches_a_missing_barrier() {
     c.stress_major = Some(u32::MAX);
     let mut heap = Heap::new(c);
     let mut roots = VecRoots(vec![0, 0, 0]);
-    for i in 0..4096 {
-        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-    }
+    alloc_list(&mut heap, &mut roots, rtt, 4096);
     let old = alloc_cons(&mut heap, &mut roots, rtt, 1, 2);
     roots.0[1] = old;
     alloc_cons(&mut heap, &mut roots, rtt, 0, 2); // promotes `old`
@@ -874,9 +871,7 @@ fn high_survival_switches_to_fast_promotion() {
     let mut heap = generational(false);
     let mut roots = VecRoots(vec![0]);
     // 72 KB live: over a quarter of the 256 KiB eden.
-    for i in 0..3000 {
-        roots.0[0] = alloc_cons(&mut heap, &mut roots, rtt, i, 0);
-    }
+    alloc_list(&mut heap, &mut roots, rtt, 3000);
     heap.collect(Collection::Minor, &mut roots);
     assert_eq!((heap.stats().bytes_aged, heap.stats().bytes_promoted), (72_000, 0), "all aged");
     let aged_list = roots.0[0];
@@ -885,9 +880,5 @@ fn high_survival_switches_to_fast_promotion() {
     assert_eq!(heap.stats().bytes_aged, 72_000, "nothing aged the second time");
     assert_eq!(heap.stats().bytes_promoted, 72_024, "the new cell and the aged list promoted");
     assert!(!heap.is_young(roots.0[0]) && next(roots.0[0]) != aged_list);
-    let mut p = roots.0[0];
-    for i in (0..=3000).rev() {
-        assert_eq!(value(p), i);
-        p = next(p);
-    }
+    assert_list(roots.0[0], 3001);
 }
