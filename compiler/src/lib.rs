@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod abi;
+pub mod cache;
 pub mod emit;
 pub mod error;
 pub mod exec;

@@ -201,17 +201,27 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
 /// # Errors
 /// I/O errors, naming the file; [`CompileError::Output`] for a non-regular `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
+    write_output(path, bytes, false)
+}
+
+/// [`write_atomically`], made executable (mode 0777 less the umask, as a linker makes it)
+/// when `executable` is set.
+///
+/// # Errors
+/// As [`write_atomically`].
+pub fn write_output(path: &Path, bytes: &[u8], executable: bool) -> Result<(), CompileError> {
     use std::io::Write;
     let io = |source| CompileError::Io { path: path.to_path_buf(), source };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    // Made with mode 0666 less the umask, as `cc` or a shell redirection would make it
-    // (tempfile's default is 0600).
+    // Made with mode 0666 (0777 for an executable) less the umask, as `cc` or a shell
+    // redirection would make it (tempfile's default is 0600).
+    let mode = if executable { 0o777 } else { 0o666 };
     let mut tmp = tempfile::Builder::new()
         .prefix(".wasmc-out")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
         .tempfile_in(&dir)
         .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;

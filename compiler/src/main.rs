@@ -5,6 +5,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use wasmc::cache::{Artifact, Cache, Key};
 use wasmc::{Config, OptLevel, link};
 use wasmc_abi::printable::{Printable, escape_line};
 
@@ -12,6 +13,12 @@ const ENV_HELP: &str = "\
 ENVIRONMENT (wasmc):
   CC                   C compiler driver used to link executables (default: cc)
   WASMC_RUNTIME_LIB    path of libwasmc_runtime.a (default: next to the wasmc binary)
+  WASMC_CACHE          0 or 1: the compilation cache of `wasmc run` and `wasmc --cache`
+                       (default 1; `wasmc run --no-cache` also switches it off)
+  WASMC_CACHE_DIR      where the cache lives (default $XDG_CACHE_HOME/wasmc, else
+                       ~/.cache/wasmc)
+  WASMC_CACHE_MAX      total bytes of cache entries; least recently used ones are removed
+                       beyond it (default 1G)
 
 ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   WASMC_PREOPEN        directories the program may open: HOST[::GUEST] entries separated
@@ -167,6 +174,11 @@ struct CompileArgs {
     /// What to produce.
     #[arg(long, value_enum)]
     emit: Option<Emit>,
+    /// Take the object or executable from the compilation cache when this module was
+    /// built before with the same flags and the same wasmc, and store it there otherwise
+    /// (see WASMC_CACHE_DIR).
+    #[arg(long)]
+    cache: bool,
     /// With `--emit clif`: after which pass to print the CLIF.
     #[arg(long, value_enum, default_value = "translate")]
     clif_stage: ClifStage,
@@ -185,6 +197,10 @@ struct RunArgs {
     /// Call this export instead of `_start`; ARGS are its parameters.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
+    /// Compile and link even if the compilation cache holds this module, and store nothing
+    /// (same as WASMC_CACHE=0).
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     codegen: CodegenArgs,
     /// The module to run.
@@ -261,22 +277,74 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         return Ok(());
     }
     let out = out.expect("every mode but --emit clif has an output file");
+    let cache = if args.cache { open_cache(&args.codegen)? } else { None };
+    let lib = if emit == Emit::Exe { Some(link::find_runtime_lib()?) } else { None };
+    let artifact = if emit == Emit::Exe { Artifact::Executable } else { Artifact::Object };
+    if let Some(cache) = &cache {
+        let key = Key::new(&wasm, &config, artifact, lib.as_deref())?;
+        let bytes = match cache.get(&key) {
+            Some(bytes) => bytes,
+            None => {
+                let bytes = build(input, &wasm, &config, &args.codegen, lib.as_deref())?;
+                store(cache, &key, &bytes);
+                bytes
+            }
+        };
+        link::write_output(&out, &bytes, emit == Emit::Exe)?;
+        return Ok(());
+    }
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
     args.codegen.report(input, &compiled.stats);
-    match emit {
-        Emit::Clif => unreachable!("handled above"),
-        Emit::Obj => link::write_atomically(&out, &compiled.object)?,
-        Emit::Exe => {
-            let lib = link::find_runtime_lib()?;
-            link::link_executable(&compiled.object, &lib, &out)?;
-        }
+    match &lib {
+        None => link::write_atomically(&out, &compiled.object)?,
+        Some(lib) => link::link_executable(&compiled.object, lib, &out)?,
     }
     Ok(())
 }
 
-/// `wasmc run`: compiles and links into a temporary directory, loads the executable,
-/// removes the directory and becomes the program ([`wasmc::exec`]). Returns only on error.
+/// The compilation cache the environment asks for, or `None` when it is off; `--stats`
+/// (a report of the compilation itself) switches it off too.
+fn open_cache(codegen: &CodegenArgs) -> Result<Option<Cache>> {
+    if codegen.stats {
+        return Ok(None);
+    }
+    Cache::from_env().map_err(anyhow::Error::msg)
+}
+
+/// Stores `bytes` in `cache`; a cache that cannot be written is reported and skipped (the
+/// build itself succeeded).
+fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
+    if let Err(e) = cache.put(key, bytes) {
+        eprintln!("wasmc: warning: not cached: {}", escape_line(&e.to_string()));
+    }
+}
+
+/// Compiles `wasm` and, given the runtime library, links it: the object's or the
+/// executable's bytes.
+fn build(
+    input: &Path,
+    wasm: &[u8],
+    config: &Config,
+    codegen: &CodegenArgs,
+    lib: Option<&Path>,
+) -> Result<Vec<u8>> {
+    let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
+    codegen.report(input, &compiled.stats);
+    let Some(lib) = lib else { return Ok(compiled.object) };
+    let dir =
+        tempfile::Builder::new().prefix("wasmc-build").tempdir().context("temporary directory")?;
+    let exe = dir.path().join("program");
+    link::link_executable(&compiled.object, lib, &exe)?;
+    drop(compiled);
+    let image = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
+    dir.close().context("removing the temporary directory")?;
+    Ok(image)
+}
+
+/// `wasmc run`: takes the executable from the compilation cache, or compiles and links it
+/// (in a temporary directory, removed before the program starts) and caches it; then
+/// becomes the program ([`wasmc::exec`]). Returns only on error.
 fn run_module(args: &RunArgs) -> Result<u8> {
     if let Some(bad) = args.dirs.iter().find(|d| d.contains(';')) {
         anyhow::bail!("--dir {bad}: directory names may not contain ';'");
@@ -289,18 +357,24 @@ fn run_module(args: &RunArgs) -> Result<u8> {
     }
     let wasm = read_module(&args.input)?;
     let config = args.codegen.config(true);
-    let compiled =
-        wasmc::compile(&wasm, &config).with_context(|| format!("{}", args.input.display()))?;
-    drop(wasm);
-    args.codegen.report(&args.input, &compiled.stats);
     let lib = link::find_runtime_lib()?;
-    let dir =
-        tempfile::Builder::new().prefix("wasmc-run").tempdir().context("temporary directory")?;
-    let exe = dir.path().join("program");
-    link::link_executable(&compiled.object, &lib, &exe)?;
-    drop(compiled);
-    let image = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
-    dir.close().context("removing the temporary directory")?;
+    let cache = if args.no_cache { None } else { open_cache(&args.codegen)? };
+    let key = match &cache {
+        Some(_) => Some(Key::new(&wasm, &config, Artifact::Executable, Some(&lib))?),
+        None => None,
+    };
+    let hit = cache.as_ref().zip(key.as_ref()).and_then(|(c, k)| c.get(k));
+    let image = match hit {
+        Some(image) => image,
+        None => {
+            let image = build(&args.input, &wasm, &config, &args.codegen, Some(&lib))?;
+            if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
+                store(cache, key, &image);
+            }
+            image
+        }
+    };
+    drop(wasm);
 
     let error = wasmc::exec::exec_image(&image, |cmd: &mut Command| {
         let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();

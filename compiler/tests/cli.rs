@@ -426,6 +426,7 @@ fn start_spinning(dir: &Path, tmp: &Path) -> (std::process::Child, Vec<u32>) {
         .current_dir(dir)
         .args(["run", "spin.wat"])
         .env("TMPDIR", tmp)
+        .env("WASMC_CACHE_DIR", common::test_cache_dir())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -496,6 +497,7 @@ fn wasmc_run_exit_status_is_the_programs() {
         .current_dir(dir.path())
         .args(["run", "exit.wat"])
         .env("TMPDIR", tmp.path())
+        .env("WASMC_CACHE_DIR", common::test_cache_dir())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));

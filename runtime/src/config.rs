@@ -2,6 +2,7 @@
 //! once at start-up into a typed configuration (STYLE.md guide, rule 11).
 
 use crate::printable::Printable;
+use wasmc_abi::size::{parse_size, show_size};
 
 /// Configuration of a program run.
 #[derive(Debug, Clone, Default)]
@@ -47,34 +48,6 @@ pub const MIN_GC_HEAP: usize = 4 << 10;
 /// reserved, which must fit the 47-bit user address space with room to spare
 /// ([`wasmc_gc::collector::MAX_SEMISPACE`]).
 pub const MAX_GC_HEAP: usize = wasmc_gc::collector::MAX_SEMISPACE;
-
-/// A byte count as printed in messages: exact, and with a binary suffix when it is a
-/// whole number of KiB, MiB or GiB (`65536 (64K)`).
-fn show_size(n: usize) -> String {
-    for (shift, suffix) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] {
-        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
-            return format!("{n} ({}{suffix})", n >> shift);
-        }
-    }
-    n.to_string()
-}
-
-/// Parses a byte count with an optional `K`, `M`, `G` or `T` suffix (powers of 1024);
-/// `None` if it is malformed or does not fit a `usize`.
-fn parse_size(s: &str) -> Option<usize> {
-    let s = s.trim();
-    let (num, shift) = match s.as_bytes().last()? {
-        b'k' | b'K' => (&s[..s.len() - 1], 10),
-        b'm' | b'M' => (&s[..s.len() - 1], 20),
-        b'g' | b'G' => (&s[..s.len() - 1], 30),
-        b't' | b'T' => (&s[..s.len() - 1], 40),
-        _ => (s, 0),
-    };
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    num.parse::<usize>().ok()?.checked_mul(1 << shift)
-}
 
 /// The message for a knob whose value is malformed or out of range: one line naming the
 /// variable, its value (escaped: it is not ours) and what is allowed.

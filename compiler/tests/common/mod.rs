@@ -33,7 +33,14 @@ pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs `wasmc` with `args` in `dir`, with the `WASMC_*` program variables cleared.
+/// The compilation cache the tests' `wasmc run`s share (under the target directory, never
+/// the user's own cache).
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasmc-cache")
+}
+
+/// Runs `wasmc` with `args` in `dir`, with the `WASMC_*` program variables cleared and the
+/// tests' compilation cache ([`test_cache_dir`]) unless `env` names another.
 pub fn run_wasmc(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(wasmc());
     cmd.current_dir(dir).args(args);
@@ -42,6 +49,9 @@ pub fn run_wasmc(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Output {
             cmd.env_remove(k);
         }
     }
+    cmd.env("WASMC_CACHE_DIR", test_cache_dir());
+    cmd.env_remove("WASMC_CACHE");
+    cmd.env_remove("WASMC_CACHE_MAX");
     for (k, v) in env {
         cmd.env(k, v);
     }

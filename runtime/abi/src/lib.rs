@@ -8,6 +8,7 @@
 //!   codes, the module descriptor.
 //! - [`meta`]: the module metadata the compiler serialises into each object.
 //! - [`printable`]: how names from a module are quoted in messages on either side.
+//! - [`size`]: byte counts with K/M/G/T suffixes, as knobs take them.
 //!
 //! The compiler depends on this crate, not on the runtime (signal handlers, WASI, the C
 //! shim); the runtime and the collector depend on it too.
@@ -20,4 +21,5 @@ pub mod attrs;
 pub mod layout;
 pub mod meta;
 pub mod printable;
+pub mod size;
 pub mod vm;

@@ -1,0 +1,332 @@
+//! The compilation cache: `wasmc run` (and `wasmc --cache`) keep what they built, keyed by
+//! everything that decides its bytes, so running an unchanged module again skips compiling
+//! and linking (issue 13).
+//!
+//! # Where
+//! `$WASMC_CACHE_DIR` if set, else `$XDG_CACHE_HOME/wasmc`, else `~/.cache/wasmc` (the XDG
+//! base directory rules, as the `dirs` crate applies them). `WASMC_CACHE=0` (or `wasmc run
+//! --no-cache`) switches the cache off. `WASMC_CACHE_MAX` bounds the total size of the
+//! entries (default [`DEFAULT_MAX_BYTES`], K/M/G/T suffixes): after each new entry, the
+//! least recently used ones are removed until the rest fit.
+//!
+//! # Keys
+//! A [`Key`] is the BLAKE3 hash of: a format version, wasmc's version and the identity of
+//! the running `wasmc` executable (device, inode, size and modification time: any rebuild or
+//! reinstall changes it), the artifact kind, the [`Config`] (every flag), the target ISA with
+//! its flags (host CPU features included), for executables the identity of the runtime
+//! library and the linker (`$CC`), and the module's bytes.
+//!
+//! # Entries
+//! One file per key, `<64 hex digits>.entry`: the artifact's bytes followed by a trailer of
+//! [`TRAILER_LEN`] bytes: the BLAKE3 hash of the artifact (32), its length (u64 LE) and
+//! [`MAGIC`]. An entry is written to a temporary file in the cache directory and renamed
+//! into place, so readers see a whole entry or none; when several `wasmc run` of one module
+//! start at once, each builds and renames, and one complete entry remains. An entry whose
+//! trailer or hash does not match (truncated, corrupted, written by another format) is
+//! never used: it is rebuilt and replaced. A hit refreshes the entry's modification time,
+//! which is what "least recently used" goes by.
+
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::emit::Config;
+use crate::error::CompileError;
+
+/// Default bound on the cache's total size: 1 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+/// Last 8 bytes of every entry (the format version is its last two digits).
+pub const MAGIC: [u8; 8] = *b"wasmcC01";
+
+/// Bytes after the artifact in an entry: hash (32), length (8), [`MAGIC`] (8).
+pub const TRAILER_LEN: usize = 48;
+
+/// File name suffix of entries; nothing else in the directory is ever removed, except
+/// temporary files of this cache ([`TEMP_PREFIX`]) left by a killed process.
+const ENTRY_SUFFIX: &str = ".entry";
+
+/// Prefix of the temporary files entries are written to before the rename.
+const TEMP_PREFIX: &str = ".wasmc-tmp";
+
+/// A temporary file older than this belongs to a process that died before its rename.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// What an entry holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Artifact {
+    /// A linked executable (`wasmc run`, `wasmc -o`).
+    Executable,
+    /// A relocatable object (`wasmc -c`).
+    Object,
+}
+
+/// A cache key: a BLAKE3 hash (see the module documentation for what goes in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    /// Computes the key of compiling `wasm` (binary module bytes) with `config` into
+    /// `artifact`, linked (for executables) against `runtime_lib`.
+    ///
+    /// # Errors
+    /// The running executable or the runtime library cannot be examined, or the target is
+    /// unsupported.
+    pub fn new(
+        wasm: &[u8],
+        config: &Config,
+        artifact: Artifact,
+        runtime_lib: Option<&Path>,
+    ) -> Result<Key, CompileError> {
+        let mut h = blake3::Hasher::new();
+        let mut field = |bytes: &[u8]| {
+            // Length-prefixed, so that no two different field lists hash the same bytes.
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(&MAGIC);
+        field(env!("CARGO_PKG_VERSION").as_bytes());
+        let exe = std::env::current_exe()
+            .map_err(|source| CompileError::Io { path: "/proc/self/exe".into(), source })?;
+        field(&file_identity(&exe)?);
+        field(format!("{artifact:?}").as_bytes());
+        field(format!("{config:?}").as_bytes());
+        field(crate::emit::isa(config)?.to_string().as_bytes());
+        if let Some(lib) = runtime_lib {
+            field(&file_identity(lib)?);
+            field(std::env::var_os("CC").unwrap_or_default().as_encoded_bytes());
+        }
+        field(wasm);
+        Ok(Key(*h.finalize().as_bytes()))
+    }
+
+    /// The key as 64 lowercase hex digits.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Device, inode, size and modification time of `path` (following links): changes whenever
+/// the file is rebuilt, replaced or copied.
+fn file_identity(path: &Path) -> Result<Vec<u8>, CompileError> {
+    let m = std::fs::metadata(path)
+        .map_err(|source| CompileError::Io { path: path.to_path_buf(), source })?;
+    let mut id = Vec::with_capacity(40);
+    for n in [m.dev(), m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64] {
+        id.extend_from_slice(&n.to_le_bytes());
+    }
+    Ok(id)
+}
+
+/// An opened cache directory (created when the first entry is written).
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    max_bytes: u64,
+}
+
+impl Cache {
+    /// A cache in `dir` whose entries may take `max_bytes` in all.
+    pub fn new(dir: PathBuf, max_bytes: u64) -> Cache {
+        Cache { dir, max_bytes }
+    }
+
+    /// The cache the environment asks for (`WASMC_CACHE`, `WASMC_CACHE_DIR`,
+    /// `WASMC_CACHE_MAX`, `XDG_CACHE_HOME`), or `None` when it is switched off.
+    ///
+    /// # Errors
+    /// A malformed `WASMC_CACHE` or `WASMC_CACHE_MAX`, or no cache directory can be
+    /// found (no `HOME`) while the cache is on.
+    pub fn from_env() -> Result<Option<Cache>, String> {
+        match std::env::var("WASMC_CACHE").as_deref() {
+            Err(_) | Ok("1") => {}
+            Ok("0") => return Ok(None),
+            Ok(v) => {
+                return Err(format!(
+                    "WASMC_CACHE={}: expected 0 or 1",
+                    wasmc_abi::printable::Printable(v)
+                ));
+            }
+        }
+        let max_bytes = match std::env::var("WASMC_CACHE_MAX") {
+            Err(_) => DEFAULT_MAX_BYTES,
+            Ok(v) => wasmc_abi::size::parse_size(&v).map(|n| n as u64).ok_or_else(|| {
+                format!(
+                    "WASMC_CACHE_MAX={}: expected a byte count, K/M/G/T suffixes allowed",
+                    wasmc_abi::printable::Printable(&v)
+                )
+            })?,
+        };
+        let dir = match std::env::var_os("WASMC_CACHE_DIR") {
+            Some(d) if !d.is_empty() => PathBuf::from(d),
+            _ => dirs::cache_dir()
+                .ok_or("no cache directory: set HOME, XDG_CACHE_HOME or WASMC_CACHE_DIR")?
+                .join("wasmc"),
+        };
+        Ok(Some(Cache::new(dir, max_bytes)))
+    }
+
+    /// The cache directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Path of the entry for `key`.
+    pub fn entry_path(&self, key: &Key) -> PathBuf {
+        self.dir.join(format!("{}{ENTRY_SUFFIX}", key.hex()))
+    }
+
+    /// The artifact stored under `key`, if there is a whole, uncorrupted one. A hit marks
+    /// the entry as just used.
+    pub fn get(&self, key: &Key) -> Option<Vec<u8>> {
+        let path = self.entry_path(key);
+        let mut bytes = std::fs::read(&path).ok()?;
+        let len = check_entry(&bytes)?;
+        bytes.truncate(len);
+        // Best effort: a read-only cache still serves hits.
+        if let Ok(f) = std::fs::File::options().write(true).open(&path) {
+            let _ = f.set_modified(SystemTime::now());
+        }
+        Some(bytes)
+    }
+
+    /// Stores `artifact` under `key` (atomically: temporary file, then rename), then
+    /// removes the least recently used entries while the total exceeds the bound.
+    ///
+    /// # Errors
+    /// The directory cannot be created or written.
+    pub fn put(&self, key: &Key, artifact: &[u8]) -> Result<(), CompileError> {
+        let io = |source| CompileError::Io { path: self.dir.clone(), source };
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        let mut tmp =
+            tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(&self.dir).map_err(io)?;
+        let hash = blake3::hash(artifact);
+        tmp.write_all(artifact).map_err(io)?;
+        tmp.write_all(hash.as_bytes()).map_err(io)?;
+        tmp.write_all(&(artifact.len() as u64).to_le_bytes()).map_err(io)?;
+        tmp.write_all(&MAGIC).map_err(io)?;
+        let path = self.entry_path(key);
+        tmp.persist(&path).map_err(|e| io(e.error))?;
+        self.evict(&path);
+        Ok(())
+    }
+
+    /// Removes least recently used entries (never `keep`, the one just written) until the
+    /// entries' total size is at most the bound, and temporary files of dead writers.
+    fn evict(&self, keep: &Path) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else { return };
+        let now = SystemTime::now();
+        let mut entries = Vec::new();
+        let mut total = 0u64;
+        for e in dir.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let Ok(meta) = e.metadata() else { continue };
+            let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            if name.starts_with(TEMP_PREFIX) {
+                if now.duration_since(modified).is_ok_and(|age| age > STALE_TEMP) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            } else if name.ends_with(ENTRY_SUFFIX) && meta.is_file() {
+                total += meta.len();
+                entries.push((modified, meta.len(), e.path()));
+            }
+        }
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= self.max_bytes {
+                break;
+            }
+            if path != keep && std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+    }
+}
+
+/// The artifact length of a whole entry `bytes`, or `None` if its trailer or hash does not
+/// match.
+pub fn check_entry(bytes: &[u8]) -> Option<usize> {
+    let body = bytes.len().checked_sub(TRAILER_LEN)?;
+    let trailer = &bytes[body..];
+    if trailer[40..] != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(trailer[32..40].try_into().ok()?);
+    if len != body as u64 || blake3::hash(&bytes[..body]).as_bytes() != &trailer[..32] {
+        return None;
+    }
+    Some(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> Key {
+        Key([n; 32])
+    }
+
+    #[test]
+    fn entries_round_trip_and_corruption_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"), DEFAULT_MAX_BYTES);
+        assert_eq!(cache.get(&key(1)), None);
+        cache.put(&key(1), b"artifact bytes").unwrap();
+        assert_eq!(cache.get(&key(1)).as_deref(), Some(&b"artifact bytes"[..]));
+        let path = cache.entry_path(&key(1));
+        let whole = std::fs::read(&path).unwrap();
+        // Truncated anywhere, or any byte flipped: never served.
+        for cut in [0, 1, whole.len() / 2, whole.len() - 1] {
+            std::fs::write(&path, &whole[..cut]).unwrap();
+            assert_eq!(cache.get(&key(1)), None, "truncated to {cut}");
+        }
+        for i in 0..whole.len() {
+            let mut bad = whole.clone();
+            bad[i] ^= 0x40;
+            std::fs::write(&path, &bad).unwrap();
+            assert_eq!(cache.get(&key(1)), None, "byte {i} flipped");
+        }
+        // A rebuilt entry replaces the bad one.
+        cache.put(&key(1), b"artifact bytes").unwrap();
+        assert_eq!(cache.get(&key(1)).as_deref(), Some(&b"artifact bytes"[..]));
+    }
+
+    #[test]
+    fn least_recently_used_entries_are_evicted_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = 1000 + TRAILER_LEN as u64;
+        let cache = Cache::new(dir.path().to_path_buf(), 3 * entry);
+        let old = SystemTime::now() - std::time::Duration::from_secs(100);
+        for n in 1..=3 {
+            cache.put(&key(n), &[n; 1000]).unwrap();
+            let f = std::fs::File::options().write(true).open(cache.entry_path(&key(n))).unwrap();
+            f.set_modified(old + std::time::Duration::from_secs(n as u64)).unwrap();
+        }
+        // Using 1 makes 2 the least recently used: the fourth entry evicts it.
+        assert!(cache.get(&key(1)).is_some());
+        std::fs::write(dir.path().join("unrelated"), [0; 5000]).unwrap();
+        cache.put(&key(4), &[4; 1000]).unwrap();
+        let present: Vec<u8> = (1..=4).filter(|&n| cache.entry_path(&key(n)).exists()).collect();
+        assert_eq!(present, [1, 3, 4]);
+        assert!(dir.path().join("unrelated").exists(), "only entries are evicted");
+        // An entry larger than the bound is still kept (it was just written).
+        cache.put(&key(5), &[5; 10_000]).unwrap();
+        assert!(cache.entry_path(&key(5)).exists());
+        assert!(!cache.entry_path(&key(1)).exists());
+    }
+
+    #[test]
+    fn keys_depend_on_the_module_and_the_flags() {
+        let wasm = wat::parse_str("(module)").unwrap();
+        let config = Config::default();
+        let k = Key::new(&wasm, &config, Artifact::Object, None).unwrap();
+        assert_eq!(k, Key::new(&wasm, &config, Artifact::Object, None).unwrap());
+        assert_ne!(k, Key::new(&wasm, &config, Artifact::Executable, None).unwrap());
+        let other = wat::parse_str("(module (func))").unwrap();
+        assert_ne!(k, Key::new(&other, &config, Artifact::Object, None).unwrap());
+        let o0 = Config { opt_level: crate::OptLevel::None, ..Config::default() };
+        assert_ne!(k, Key::new(&wasm, &o0, Artifact::Object, None).unwrap());
+    }
+}
