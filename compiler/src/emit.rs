@@ -47,6 +47,9 @@ pub struct Config {
     pub target: Option<String>,
     /// Emit a `main` function (for linking an executable).
     pub executable: bool,
+    /// The module's name in symbols (`wasm[NAME]::...`) when its name section gives none;
+    /// `wasmc` passes the input file's stem. See [`Symbols`].
+    pub module_name: Option<String>,
     /// Switch the may-GC analysis off: every call is a safepoint (`--no-gc-analysis`).
     pub no_gc_analysis: bool,
     /// Debug only: skip the spiller's alias resolution, to demonstrate the bug it prevents
@@ -73,6 +76,63 @@ pub struct Compiled {
     /// Per defined function: its display name and machine-code facts (trap sites, stack
     /// maps, landing pads), as recorded in the object's metadata.
     pub code: Vec<(String, FuncCode)>,
+}
+
+/// How compiled code is named in the object's symbol table, so that `nm`, `perf report` and
+/// `gdb bt` show Wasm names (issue 13): `wasm[MODULE]::NAME`.
+///
+/// - MODULE is the module's name (name section), else [`Config::module_name`] (`wasmc`
+///   passes the input file's stem), else `module`.
+/// - NAME is a function's name from the name section, else `func[N]` (N its function
+///   index); two functions with one name get `#N` appended to the second. Trampolines and
+///   adapters are `array_to_wasm[T]` and `wasm_to_host[T]` (T a type index),
+///   `wasm_gc_adapter` and `wasm_throw_adapter`.
+/// - Characters that would break a symbol's use in tools are replaced by `_`: whitespace,
+///   control characters, bidirectional formatting characters, NUL, and the quote
+///   characters `'` and `"` (gdb quotes symbols with them). Names are cut to
+///   [`MAX_SYMBOL_NAME`] characters.
+///
+/// All of them have local binding: two modules' objects never clash over them.
+struct Symbols {
+    prefix: String,
+}
+
+/// Most characters kept of a module or function name in a symbol.
+pub const MAX_SYMBOL_NAME: usize = 200;
+
+impl Symbols {
+    fn new(info: &ModuleInfo<'_>, config: &Config) -> Symbols {
+        let module = info
+            .meta
+            .name
+            .as_deref()
+            .or(config.module_name.as_deref())
+            .filter(|n| !n.is_empty())
+            .unwrap_or("module");
+        Symbols { prefix: format!("wasm[{}]::", sanitize_symbol(module)) }
+    }
+
+    /// The symbol of the function (or trampoline) named `name`.
+    fn func(&self, name: &str) -> String {
+        format!("{}{}", self.prefix, sanitize_symbol(name))
+    }
+}
+
+/// `name` with the characters [`Symbols`] lists replaced by `_`, at most
+/// [`MAX_SYMBOL_NAME`] characters.
+fn sanitize_symbol(name: &str) -> String {
+    name.chars()
+        .take(MAX_SYMBOL_NAME)
+        .map(|c| {
+            let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
+            if c.is_whitespace() || c.is_control() || bidi || c == '\'' || c == '"' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Symbol of a module's GC adapter: `(vmctx, rtt, size) -> object` with the Wasm calling
@@ -195,23 +255,32 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     // Declare every defined function first so that direct calls can name any of them.
     let num_imported = info.num_imported_funcs();
     let mut func_ids = Vec::with_capacity(info.bodies.len());
+    let symbols = Symbols::new(&info, config);
+    let mut taken = std::collections::HashSet::new();
     for def in 0..info.bodies.len() as u32 {
-        let ft = info.meta.func_type(num_imported + def);
+        let index = num_imported + def;
+        let ft = info.meta.func_type(index);
+        let mut symbol = symbols.func(&info.meta.func_display_name(index));
+        if !taken.insert(symbol.clone()) {
+            // Names in the name section need not be unique; symbols must.
+            symbol = format!("{symbol}#{index}");
+            taken.insert(symbol.clone());
+        }
         let id = module
-            .declare_function(
-                &format!("wasm_func_{}", num_imported + def),
-                Linkage::Local,
-                &wasm_signature(ft),
-            )
+            .declare_function(&symbol, Linkage::Local, &wasm_signature(ft))
             .map_err(|e| codegen_error("declare", e))?;
         func_ids.push(id);
     }
     let names: Vec<u32> = func_ids.iter().map(|id| id.as_u32()).collect();
     let gc_adapter = module
-        .declare_function(GC_ADAPTER_SYMBOL, Linkage::Local, &gc_adapter_signature())
+        .declare_function(&symbols.func(GC_ADAPTER_SYMBOL), Linkage::Local, &gc_adapter_signature())
         .map_err(|e| codegen_error("declare", e))?;
     let throw_adapter = module
-        .declare_function(THROW_ADAPTER_SYMBOL, Linkage::Local, &throw_adapter_signature())
+        .declare_function(
+            &symbols.func(THROW_ADAPTER_SYMBOL),
+            Linkage::Local,
+            &throw_adapter_signature(),
+        )
         .map_err(|e| codegen_error("declare", e))?;
 
     let mut ctx = Context::new();
@@ -237,7 +306,8 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     }
     info.meta.code = code;
 
-    let (a2w, w2h, adapters) = emit_type_trampolines(&mut module, &info, &mut ctx, &mut fctx)?;
+    let (a2w, w2h, adapters) =
+        emit_type_trampolines(&mut module, &info, &symbols, &mut ctx, &mut fctx)?;
     info.meta.adapters = adapters;
     let frontend = module.isa().frontend_config();
     ctx.func = gc_adapter_function(&mut fctx, frontend);
@@ -426,6 +496,7 @@ type PerType = Vec<Option<FuncId>>;
 fn emit_type_trampolines(
     module: &mut ObjectModule,
     info: &ModuleInfo<'_>,
+    symbols: &Symbols,
     ctx: &mut Context,
     fctx: &mut FunctionBuilderContext,
 ) -> Result<(PerType, PerType, Vec<FuncCode>), CompileError> {
@@ -440,10 +511,10 @@ fn emit_type_trampolines(
             continue;
         };
         let frontend = module.isa().frontend_config();
-        let name = format!("array_to_wasm_{i}");
+        let name = symbols.func(&format!("array_to_wasm[{i}]"));
         let func = array_to_wasm(ft, fctx, frontend);
         a2w.push(Some(define_local(module, &name, func, ctx)?));
-        let name = format!("wasm_to_host_{i}");
+        let name = symbols.func(&format!("wasm_to_host[{i}]"));
         let func = wasm_to_host(ft, fctx, frontend);
         let (id, code) = define_local_with_code(module, &name, func, ctx)?;
         w2h.push(Some(id));

@@ -118,8 +118,9 @@ struct CodegenArgs {
 }
 
 impl CodegenArgs {
-    fn config(&self, executable: bool) -> Config {
+    fn config(&self, executable: bool, input: &Path) -> Config {
         Config {
+            module_name: input.file_stem().map(|s| s.to_string_lossy().into_owned()),
             opt_level: if self.opt == "0" { OptLevel::None } else { OptLevel::Speed },
             target: self.target.clone(),
             executable,
@@ -253,7 +254,7 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     };
     let out = out.map(|o| link::output_path(input, &o)).transpose()?;
     let wasm = read_module(input)?;
-    let config = args.codegen.config(emit == Emit::Exe);
+    let config = args.codegen.config(emit == Emit::Exe, input);
     if emit == Emit::Clif {
         let stage = match args.clif_stage {
             ClifStage::Translate => wasmc::Stage::Translate,
@@ -356,7 +357,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         envs.push((format!("WASMC_ENV_{k}"), v.to_string()));
     }
     let wasm = read_module(&args.input)?;
-    let config = args.codegen.config(true);
+    let config = args.codegen.config(true, &args.input);
     let lib = link::find_runtime_lib()?;
     let cache = if args.no_cache { None } else { open_cache(&args.codegen)? };
     let key = match &cache {

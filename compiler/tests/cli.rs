@@ -503,3 +503,58 @@ fn wasmc_run_exit_status_is_the_programs() {
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+// ---- symbols (issue 13) ----
+
+/// `nm` of an executable lists the Wasm names of a Kotlin program's functions, as
+/// `wasm[MODULE]::NAME` (emit.rs `Symbols`).
+#[test]
+fn issue_13_symbols_carry_wasm_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = common::programs_dir().join("kotlin-wasi/binarytrees/binarytrees.wasm");
+    let exe = dir.path().join("bt");
+    let out = run(dir.path(), &[wasm.to_str().unwrap(), "-o", exe.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nm = Command::new("nm").arg(&exe).output().expect("nm runs");
+    let syms = String::from_utf8_lossy(&nm.stdout);
+    for name in ["Node.<init>", "check", "make", "wasm_gc_adapter"] {
+        let sym = format!(" t wasm[<binarytrees>]::{name}\n");
+        assert!(syms.contains(&sym), "`{sym}` not in nm's output");
+    }
+    assert!(!syms.contains("wasm_func_"), "an unnamed function symbol");
+}
+
+/// Duplicate names get `#N`, characters that break tools become `_`, unnamed functions are
+/// `func[N]`, and the module name comes from the name section or the file.
+#[test]
+fn issue_13_symbols_are_unique_and_sanitised() {
+    let wat = r#"(module $my
+      (func (@name "dup") (export "a"))
+      (func (@name "dup") (export "b"))
+      (func $"with space\09and 'quote'" (export "c"))
+      (func (export "d")))"#;
+    let dir = dir_with(&[("named.wat", wat), ("plain.wat", "(module (func (export \"f\")))")]);
+    for (file, expect) in [
+        (
+            "named",
+            &[
+                "wasm[my]::dup",
+                "wasm[my]::dup#1",
+                "wasm[my]::with_space_and__quote_",
+                "wasm[my]::func[3]",
+            ][..],
+        ),
+        ("plain", &["wasm[plain]::func[0]", "wasm[plain]::array_to_wasm[0]"][..]),
+    ] {
+        let out = run(dir.path(), &["-c", &format!("{file}.wat")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let nm = Command::new("nm").arg(dir.path().join(format!("{file}.o"))).output().unwrap();
+        let syms: Vec<String> = String::from_utf8_lossy(&nm.stdout)
+            .lines()
+            .filter_map(|l| l.split_once(" t ").map(|(_, s)| s.to_string()))
+            .collect();
+        for e in expect {
+            assert!(syms.iter().any(|s| s == e), "`{e}` not in {syms:?}");
+        }
+    }
+}
