@@ -12,7 +12,8 @@
 //! # Keys
 //! A [`Key`] is the BLAKE3 hash of: a format version, wasmc's version and the identity of
 //! the running `wasmc` executable (device, inode, size and modification time: any rebuild or
-//! reinstall changes it), the artifact kind, the [`Config`] (every flag), the target ISA with
+//! reinstall changes it), the artifact kind, the [`Config`] (every flag but the thread
+//! count, which does not change the output), the target ISA with
 //! its flags (host CPU features included), for executables the identity of the runtime
 //! library and the linker (`$CC`), and the module's bytes.
 //!
@@ -91,8 +92,10 @@ impl Key {
             .map_err(|source| CompileError::Io { path: "/proc/self/exe".into(), source })?;
         field(&file_identity(&exe)?);
         field(format!("{artifact:?}").as_bytes());
+        // The thread count does not change the output.
+        let config = Config { threads: None, ..config.clone() };
         field(format!("{config:?}").as_bytes());
-        field(crate::emit::isa(config)?.to_string().as_bytes());
+        field(crate::emit::isa(&config)?.to_string().as_bytes());
         if let Some(lib) = runtime_lib {
             field(&file_identity(lib)?);
             field(std::env::var_os("CC").unwrap_or_default().as_encoded_bytes());
@@ -321,6 +324,11 @@ mod tests {
     fn keys_depend_on_the_module_and_the_flags() {
         let wasm = wat::parse_str("(module)").unwrap();
         let config = Config::default();
+        let threads = Config { threads: Some(3), ..Config::default() };
+        assert_eq!(
+            Key::new(&wasm, &config, Artifact::Object, None).unwrap(),
+            Key::new(&wasm, &threads, Artifact::Object, None).unwrap()
+        );
         let k = Key::new(&wasm, &config, Artifact::Object, None).unwrap();
         assert_eq!(k, Key::new(&wasm, &config, Artifact::Object, None).unwrap());
         assert_ne!(k, Key::new(&wasm, &config, Artifact::Executable, None).unwrap());

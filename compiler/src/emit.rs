@@ -16,6 +16,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 use cranelift_object::{ObjectBuilder, ObjectModule};
+use rayon::prelude::*;
 use target_lexicon::Triple;
 
 use crate::abi::{Builtin, POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
@@ -47,6 +48,10 @@ pub struct Config {
     pub target: Option<String>,
     /// Emit a `main` function (for linking an executable).
     pub executable: bool,
+    /// Worker threads that translate, spill and compile functions (`wasmc -j`); `None` is
+    /// rayon's default (`RAYON_NUM_THREADS`, else one per core). The object's bytes do not
+    /// depend on it.
+    pub threads: Option<usize>,
     /// The module's name in symbols (`wasm[NAME]::...`) when its name section gives none;
     /// `wasmc` passes the input file's stem. See [`Symbols`].
     pub module_name: Option<String>,
@@ -146,13 +151,14 @@ fn translate_module(
     env: &ModuleEnv<'_, '_>,
     config: &Config,
     stage: Stage,
-    fctx: &mut FunctionBuilderContext,
 ) -> Result<(Vec<Function>, SpillStats), CompileError> {
     let info = env.info;
-    let mut translated = Vec::with_capacity(info.bodies.len());
-    for def in 0..info.bodies.len() as u32 {
-        translated.push(translate_function(env, def, fctx)?);
-    }
+    let defs = 0..info.bodies.len() as u32;
+    let translated = first_error(
+        defs.into_par_iter()
+            .map_init(FunctionBuilderContext::new, |fctx, def| translate_function(env, def, fctx))
+            .collect(),
+    )?;
     if stage == Stage::Translate {
         return Ok((translated.into_iter().map(|t| t.func).collect(), SpillStats::default()));
     }
@@ -161,33 +167,101 @@ fn translate_module(
         resolve_aliases: !config.no_alias_resolution,
         drop_stack_map_entry: config.drop_stack_map_entry,
     };
-    let mut stats = SpillStats::default();
     let num_imported = info.num_imported_funcs();
-    let mut funcs = Vec::with_capacity(translated.len());
-    for (def, mut t) in translated.into_iter().enumerate() {
-        // A tail call (`is_return`) ends this frame: nothing of it is live across the call, so it is no
-        // safepoint here (it still counts for the callers in the may-GC analysis).
-        let safepoints: Vec<_> = t
-            .call_sites
-            .iter()
-            .filter(|(inst, site)| {
-                let tail = t.func.dfg.insts[*inst].opcode().is_return();
-                !tail && analysis.is_safepoint(*site)
-            })
-            .map(|(inst, _)| *inst)
-            .collect();
-        stats += spiller.run(&mut t.func, &t.gc_refs, &safepoints);
-        if config.verify_spills {
-            crate::safepoints::verify(&t.func, &t.gc_refs, &safepoints).map_err(|e| {
-                CompileError::Codegen {
-                    func: info.meta.func_display_name(num_imported + def as u32),
-                    message: format!("spill verification failed: {e}"),
+    let spilled = first_error(
+        translated
+            .into_par_iter()
+            .enumerate()
+            .map(|(def, mut t)| {
+                // A tail call (`is_return`) ends this frame: nothing of it is live across the
+                // call, so it is no safepoint here (it still counts for the callers in the
+                // may-GC analysis).
+                let safepoints: Vec<_> = t
+                    .call_sites
+                    .iter()
+                    .filter(|(inst, site)| {
+                        let tail = t.func.dfg.insts[*inst].opcode().is_return();
+                        !tail && analysis.is_safepoint(*site)
+                    })
+                    .map(|(inst, _)| *inst)
+                    .collect();
+                let stats = spiller.run(&mut t.func, &t.gc_refs, &safepoints);
+                if config.verify_spills {
+                    crate::safepoints::verify(&t.func, &t.gc_refs, &safepoints).map_err(|e| {
+                        CompileError::Codegen {
+                            func: info.meta.func_display_name(num_imported + def as u32),
+                            message: format!("spill verification failed: {e}"),
+                        }
+                    })?;
                 }
-            })?;
-        }
-        funcs.push(t.func);
+                Ok((t.func, stats))
+            })
+            .collect(),
+    )?;
+    let mut stats = SpillStats::default();
+    let mut funcs = Vec::with_capacity(spilled.len());
+    for (func, s) in spilled {
+        stats += s;
+        funcs.push(func);
     }
     Ok((funcs, stats))
+}
+
+/// The values of `results` in order, or its first error in order (not whichever thread
+/// failed first: messages do not depend on scheduling).
+fn first_error<T>(results: Vec<Result<T, CompileError>>) -> Result<Vec<T>, CompileError> {
+    results.into_iter().collect()
+}
+
+/// A function's machine code, compiled on a worker thread, to be placed in the object in
+/// function order.
+struct MachineCode {
+    bytes: Vec<u8>,
+    alignment: u64,
+    relocs: Vec<cranelift_module::ModuleReloc>,
+    code: FuncCode,
+}
+
+/// Compiles every function of `funcs` (defined function `def` is `ids[def]`) on the worker
+/// threads; the results are in function order.
+fn codegen_functions(
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    info: &ModuleInfo<'_>,
+    ids: &[FuncId],
+    funcs: Vec<Function>,
+) -> Result<Vec<MachineCode>, CompileError> {
+    let num_imported = info.num_imported_funcs();
+    first_error(
+        funcs
+            .into_par_iter()
+            .enumerate()
+            .map_init(Context::new, |ctx, (def, func)| {
+                ctx.func = func;
+                let mut plane = cranelift_codegen::control::ControlPlane::default();
+                if let Err(e) = ctx.compile(isa, &mut plane) {
+                    let display = info.meta.func_display_name(num_imported + def as u32);
+                    let message = format!("{:?}", e.inner);
+                    ctx.clear();
+                    return Err(CompileError::Codegen { func: display, message });
+                }
+                let compiled = ctx.compiled_code().expect("compiled just now");
+                let relocs = compiled
+                    .buffer
+                    .relocs()
+                    .iter()
+                    .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, ids[def]))
+                    .collect();
+                let out = MachineCode {
+                    bytes: compiled.buffer.data().to_vec(),
+                    alignment: compiled.buffer.alignment as u64,
+                    relocs,
+                    code: func_code(ctx),
+                };
+                ctx.clear();
+                Ok(out)
+            })
+            .collect(),
+    )
 }
 
 /// Builds the Cranelift ISA for `config`.
@@ -245,6 +319,25 @@ fn codegen_error(func: &str, e: impl std::fmt::Display) -> CompileError {
 /// # Errors
 /// Invalid or unsupported input, an unsupported target, or a code generator failure.
 pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
+    on_threads(config, || compile_here(wasm, config))
+}
+
+/// Runs `f` on a pool of [`Config::threads`] threads, or rayon's global pool.
+fn on_threads<T: Send>(
+    config: &Config,
+    f: impl FnOnce() -> Result<T, CompileError> + Send,
+) -> Result<T, CompileError> {
+    match config.threads {
+        None => f(),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| codegen_error("thread pool", e))?
+            .install(f),
+    }
+}
+
+fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     let mut info = parse(wasm)?;
     let isa = isa(config)?;
     let frontend = isa.frontend_config();
@@ -293,16 +386,14 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
         throw_adapter: throw_adapter.as_u32(),
         drop_barriers: config.drop_write_barriers,
     };
-    let (funcs, stats) = translate_module(&env, config, Stage::Spill, &mut fctx)?;
+    let (funcs, stats) = translate_module(&env, config, Stage::Spill)?;
+    let machine = codegen_functions(module.isa(), &info, &func_ids, funcs)?;
     let mut code = Vec::with_capacity(func_ids.len());
-    for (def, (id, func)) in func_ids.iter().zip(funcs).enumerate() {
-        let display = info.meta.func_display_name(num_imported + def as u32);
-        ctx.func = func;
-        module
-            .define_function(*id, &mut ctx)
-            .map_err(|e| codegen_error(&display, module_error(e)))?;
-        code.push(func_code(&ctx));
-        ctx.clear();
+    for (def, (id, m)) in func_ids.iter().zip(machine).enumerate() {
+        module.define_function_bytes(*id, m.alignment, &m.bytes, &m.relocs).map_err(|e| {
+            codegen_error(&info.meta.func_display_name(num_imported + def as u32), module_error(e))
+        })?;
+        code.push(m.code);
     }
     info.meta.code = code;
 
@@ -441,6 +532,14 @@ pub fn clif(
     config: &Config,
     stage: Stage,
 ) -> Result<Vec<(String, String)>, CompileError> {
+    on_threads(config, || clif_here(wasm, config, stage))
+}
+
+fn clif_here(
+    wasm: &[u8],
+    config: &Config,
+    stage: Stage,
+) -> Result<Vec<(String, String)>, CompileError> {
     let info = parse(wasm)?;
     let isa = isa(config)?;
     let num_imported = info.num_imported_funcs();
@@ -455,8 +554,7 @@ pub fn clif(
         throw_adapter: n + 1,
         drop_barriers: config.drop_write_barriers,
     };
-    let mut fctx = FunctionBuilderContext::new();
-    let (funcs, _) = translate_module(&env, config, stage, &mut fctx)?;
+    let (funcs, _) = translate_module(&env, config, stage)?;
     let mut out = Vec::new();
     for (def, func) in funcs.into_iter().enumerate() {
         let display = info.meta.func_display_name(num_imported + def as u32);

@@ -89,6 +89,11 @@ struct CodegenArgs {
     #[arg(short = 'O', value_name = "LEVEL", default_value = "2",
           value_parser = ["0", "1", "2", "3"])]
     opt: String,
+    /// Threads that compile the module's functions (default: one per core, or
+    /// RAYON_NUM_THREADS). The output does not depend on it.
+    #[arg(short = 'j', long = "jobs", value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
     /// Target triple; only x86_64-unknown-linux-gnu is supported.
     #[arg(long, value_name = "TRIPLE")]
     target: Option<String>,
@@ -120,6 +125,7 @@ struct CodegenArgs {
 impl CodegenArgs {
     fn config(&self, executable: bool, input: &Path) -> Config {
         Config {
+            threads: self.jobs.map(usize::from),
             module_name: input.file_stem().map(|s| s.to_string_lossy().into_owned()),
             opt_level: if self.opt == "0" { OptLevel::None } else { OptLevel::Speed },
             target: self.target.clone(),

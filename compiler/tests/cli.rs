@@ -558,3 +558,25 @@ fn issue_13_symbols_are_unique_and_sanitised() {
         }
     }
 }
+
+/// Functions are compiled on several threads; the object is the same bytes whatever their
+/// number (issue 13).
+#[test]
+fn issue_13_objects_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    for module in ["kotlin-wasi/binarytrees/binarytrees.wasm", "c-wasi/wordfreq/wordfreq.wasm"] {
+        let wasm = common::programs_dir().join(module);
+        let objects: Vec<Vec<u8>> = ["1", "2", "5"]
+            .iter()
+            .map(|jobs| {
+                let obj = dir.path().join(format!("j{jobs}.o"));
+                let args = ["-c", "-j", jobs, wasm.to_str().unwrap(), "-o", obj.to_str().unwrap()];
+                let out = run(dir.path(), &args);
+                assert!(out.status.success(), "{}", stderr(&out));
+                std::fs::read(obj).unwrap()
+            })
+            .collect();
+        assert_eq!(objects[0], objects[1], "{module}: -j1 and -j2 differ");
+        assert_eq!(objects[0], objects[2], "{module}: -j1 and -j5 differ");
+    }
+}
