@@ -580,3 +580,27 @@ fn issue_13_objects_do_not_depend_on_the_thread_count() {
         assert_eq!(objects[0], objects[2], "{module}: -j1 and -j5 differ");
     }
 }
+
+/// WASI `proc_exit` ends the program without a fault: it used to unwind by a trap
+/// instruction (SIGILL), so gdb stopped on a signal at every normal exit (issue 13). Traced
+/// with `strace -f`, the program receives no signal at all.
+#[test]
+fn issue_13_exit_raises_no_signal() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (func $inner (call $exit (i32.const 7)))
+      (func (export "_start") (call $inner)))"#;
+    let dir = dir_with(&[("exit.wat", wat)]);
+    let exe = build(dir.path(), "exit.wat", "exit");
+    let log = dir.path().join("strace.log");
+    let status = Command::new("strace")
+        .args(["-f", "-e", "trace=none", "-e", "signal=all", "-o"])
+        .arg(&log)
+        .arg(&exe)
+        .status()
+        .expect("strace runs (scripts/test installs it)");
+    assert_eq!(status.code(), Some(7));
+    let trace = std::fs::read_to_string(&log).unwrap();
+    assert!(trace.contains("+++ exited with 7 +++"), "strace saw the exit: {trace}");
+    assert!(!trace.contains("---"), "a signal was delivered: {trace}");
+}

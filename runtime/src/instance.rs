@@ -199,17 +199,23 @@ unsafe extern "C" fn host_dispatch(
         (data.func.func)(&mut Caller { instance: &mut *instance, param_roots }, vals)
     }));
     instance.store_mut().roots.end_scope(scope);
-    match result {
-        Ok(Ok(())) => 0,
-        Ok(Err(kind)) => {
-            traps::set_pending_host_trap(kind);
-            1
+    let kind = match result {
+        Ok(Ok(())) => return 0,
+        Ok(Err(kind)) => kind,
+        Err(payload) => {
+            drop(payload);
+            TrapKind::Host("host function panicked".into())
         }
-        Err(_) => {
-            traps::set_pending_host_trap(TrapKind::Host("host function panicked".into()));
-            1
-        }
-    }
+    };
+    // A host trap (WASI `proc_exit` is one) unwinds straight to the activation's catch,
+    // from here: no fault is raised, so a debugger sees no signal at a program's normal
+    // exit (issue 13). The backtrace starts at the adapter's frame, the exit frame.
+    let exit_fp = instance.store_mut().ctx.exit_fp;
+    // SAFETY: the Wasm-to-host adapter that called us recorded its frame as the store's
+    // exit frame (restored after any nested call into Wasm), in the chain of the innermost
+    // activation. Nothing in this frame needs dropping: `kind` moves into the pending
+    // trap, the panic payload was dropped, the rest are references and a slice.
+    unsafe { traps::raise_from(kind, exit_fp) }
 }
 
 /// A function that can be called or imported.
