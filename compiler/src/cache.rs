@@ -99,8 +99,26 @@ impl Key {
         if let Some(lib) = runtime_lib {
             field(&file_identity(lib)?);
             field(std::env::var_os("CC").unwrap_or_default().as_encoded_bytes());
+            field(format!("{:?}", crate::link::linker()?).as_bytes());
         }
         field(wasm);
+        Ok(Key(*h.finalize().as_bytes()))
+    }
+
+    /// The key of the prelinked runtime object made from `runtime_lib` (see
+    /// [`crate::link::link_executable`]): it depends on nothing but the library file's
+    /// identity and the way it is prelinked (`recipe`).
+    ///
+    /// # Errors
+    /// The runtime library cannot be examined.
+    pub fn runtime(runtime_lib: &Path, recipe: &str) -> Result<Key, CompileError> {
+        let mut h = blake3::Hasher::new();
+        for bytes in
+            [&MAGIC[..], b"prelinked runtime", recipe.as_bytes(), &file_identity(runtime_lib)?]
+        {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
         Ok(Key(*h.finalize().as_bytes()))
     }
 

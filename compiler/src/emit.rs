@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use target_lexicon::Triple;
 
 use crate::abi::{Builtin, POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
+use crate::debug::WasmLines;
 use crate::error::CompileError;
 use crate::may_gc::MayGc;
 use crate::module::{ModuleInfo, parse};
@@ -70,6 +71,9 @@ pub struct Config {
     /// Check every function after the spiller with [`crate::safepoints::verify`] (an
     /// independent oracle; on in the filetests and the spec runner).
     pub verify_spills: bool,
+    /// Translate the module's DWARF line tables (`wasmc -g`): source lines in trap
+    /// backtraces and DWARF in the object for debuggers and profilers ([`crate::debug`]).
+    pub debug_info: bool,
 }
 
 /// The result of compiling a module.
@@ -81,6 +85,9 @@ pub struct Compiled {
     /// Per defined function: its display name and machine-code facts (trap sites, stack
     /// maps, landing pads), as recorded in the object's metadata.
     pub code: Vec<(String, FuncCode)>,
+    /// Things worth telling the user that did not stop the compilation (e.g. `-g` with
+    /// malformed DWARF), one line each.
+    pub warnings: Vec<String>,
 }
 
 /// How compiled code is named in the object's symbol table, so that `nm`, `perf report` and
@@ -229,6 +236,7 @@ fn codegen_functions(
     info: &ModuleInfo<'_>,
     ids: &[FuncId],
     funcs: Vec<Function>,
+    lines: Option<&WasmLines>,
 ) -> Result<Vec<MachineCode>, CompileError> {
     let num_imported = info.num_imported_funcs();
     first_error(
@@ -251,11 +259,22 @@ fn codegen_functions(
                     .iter()
                     .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, ids[def]))
                     .collect();
+                let mut code = func_code(ctx);
+                if let Some(lines) = lines {
+                    let srclocs: Vec<(u32, u32, u32)> = compiled
+                        .buffer
+                        .get_srclocs_sorted()
+                        .iter()
+                        .filter(|s| !s.loc.is_default())
+                        .map(|s| (s.start, s.end, s.loc.bits()))
+                        .collect();
+                    code.lines = lines.function_rows(&srclocs, info.code_section_start);
+                }
                 let out = MachineCode {
                     bytes: compiled.buffer.data().to_vec(),
                     alignment: compiled.buffer.alignment as u64,
                     relocs,
-                    code: func_code(ctx),
+                    code,
                 };
                 ctx.clear();
                 Ok(out)
@@ -387,7 +406,23 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         drop_barriers: config.drop_write_barriers,
     };
     let (funcs, stats) = translate_module(&env, config, Stage::Spill)?;
-    let machine = codegen_functions(module.isa(), &info, &func_ids, funcs)?;
+    let mut warnings = Vec::new();
+    let lines = match config.debug_info {
+        false => None,
+        true if info.debug_sections.is_empty() => {
+            warnings
+                .push("-g: the module has no DWARF (.debug_* sections): no source lines".into());
+            None
+        }
+        true => match WasmLines::read(&info.debug_sections) {
+            Ok(lines) => Some(lines),
+            Err(e) => {
+                warnings.push(format!("-g: malformed DWARF ({e}): no source lines"));
+                None
+            }
+        },
+    };
+    let machine = codegen_functions(module.isa(), &info, &func_ids, funcs, lines.as_ref())?;
     let mut code = Vec::with_capacity(func_ids.len());
     for (def, (id, m)) in func_ids.iter().zip(machine).enumerate() {
         module.define_function_bytes(*id, m.alignment, &m.bytes, &m.relocs).map_err(|e| {
@@ -396,6 +431,9 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         code.push(m.code);
     }
     info.meta.code = code;
+    if let Some(lines) = &lines {
+        info.meta.files = lines.files.clone();
+    }
 
     let (a2w, w2h, adapters) =
         emit_type_trampolines(&mut module, &info, &symbols, &mut ctx, &mut fctx)?;
@@ -422,7 +460,7 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
             (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone())
         })
         .collect();
-    Ok(Compiled { object, stats, code })
+    Ok(Compiled { object, stats, code, warnings })
 }
 
 /// Symbol of a module's throw adapter: `(vmctx, exn)` with the Wasm calling convention;
@@ -682,7 +720,13 @@ fn func_code(ctx: &Context) -> FuncCode {
             })
         })
         .collect();
-    FuncCode { size: compiled.buffer.total_size(), traps, stack_maps, landing_pads }
+    FuncCode {
+        size: compiled.buffer.total_size(),
+        traps,
+        stack_maps,
+        landing_pads,
+        lines: Vec::new(),
+    }
 }
 
 /// The native signature of [`rt::ArrayToWasmTrampoline`].

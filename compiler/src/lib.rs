@@ -9,6 +9,7 @@
 
 pub mod abi;
 pub mod cache;
+pub mod debug;
 pub mod emit;
 pub mod error;
 pub mod exec;

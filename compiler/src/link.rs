@@ -5,6 +5,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::cache::{Cache, Key};
 use crate::error::CompileError;
 
 /// File name of the runtime static library.
@@ -152,15 +153,128 @@ fn newest_dep_artifact(deps: &Path) -> Option<(std::time::SystemTime, PathBuf)> 
     best
 }
 
+/// How [`prelinked_runtime`] makes the runtime object; part of its cache key, so changing
+/// the recipe makes new objects.
+const PRELINK_RECIPE: &str = concat!(
+    "ld -r --gc-sections -u wasmc_main --strip-debug; objcopy -R .llvmbc -R .llvmcmd; ld -r -T ",
+    "merge.ld; 2"
+);
+
+/// The linker script [`prelinked_runtime`]'s last step links with: it merges the thousands
+/// of per-function sections (`.text.*`, `.rodata.*`, ...) that the first step kept into one
+/// per kind, so the final link handles a few large sections instead (a quarter less time
+/// than linking the unmerged object). Thread-local data stays in `.tdata`/`.tbss`, and
+/// initialisers stay sorted by priority; other sections (`.eh_frame`, notes) pass through.
+const MERGE_SCRIPT: &str = "SECTIONS {
+  .text : { *(.text .text.*) }
+  .rodata : { *(.rodata .rodata.*) }
+  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) }
+  .data : { *(.data .data.*) }
+  .bss : { *(.bss .bss.*) }
+  .tdata : { *(.tdata .tdata.*) }
+  .tbss : { *(.tbss .tbss.*) }
+  .init_array : { KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) .init_array)) }
+  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) }
+}
+";
+
+/// What to link with (`-fuse-ld=`): `$WASMC_LINKER` (`bfd`, `gold`, `lld`, or `cc` for the
+/// C compiler's default), else gold when `ld.gold` is on `PATH`, else lld when `ld.lld` is,
+/// else the default. Gold and lld link a program in about half the time of the default
+/// BFD linker (measured in issue 13).
+///
+/// # Errors
+/// A `WASMC_LINKER` that is none of these.
+pub fn linker() -> Result<Option<&'static str>, CompileError> {
+    match std::env::var("WASMC_LINKER").as_deref() {
+        Ok("bfd") => return Ok(Some("bfd")),
+        Ok("gold") => return Ok(Some("gold")),
+        Ok("lld") => return Ok(Some("lld")),
+        Ok("cc") => return Ok(None),
+        Ok(other) => {
+            return Err(CompileError::Link(format!(
+                "WASMC_LINKER={}: expected bfd, gold, lld or cc",
+                wasmc_abi::printable::Printable(other)
+            )));
+        }
+        Err(_) => {}
+    }
+    let on_path = |name: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+    };
+    Ok(if on_path("ld.gold") {
+        Some("gold")
+    } else if on_path("ld.lld") {
+        Some("lld")
+    } else {
+        None
+    })
+}
+
+/// The runtime library as one relocatable object, in `work`: taken from `cache`, or made
+/// now and stored there. Made with `ld -r --gc-sections -u wasmc_main` (only what the
+/// entry point reaches: compiled code calls the runtime through the vmctx, and its only
+/// undefined symbol is `wasmc_main`), without debug information and without the LLVM
+/// bitcode sections (`.llvmbc`) the Rust standard library's objects carry, its sections
+/// merged ([`MERGE_SCRIPT`]). The archive is 26 MB; the object is about 1.5 MB, and linking
+/// against it instead of the archive takes a quarter of the time.
+///
+/// # Errors
+/// A message when `ld` or `objcopy` fails; the caller then links the archive itself.
+fn prelinked_runtime(lib: &Path, cache: &Cache, work: &Path) -> Result<PathBuf, String> {
+    let key = Key::runtime(lib, PRELINK_RECIPE).map_err(|e| e.to_string())?;
+    let path = work.join("runtime.o");
+    if let Some(bytes) = cache.get(&key) {
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        return Ok(path);
+    }
+    let full = work.join("runtime-full.o");
+    let run = |cmd: &mut Command| -> Result<(), String> {
+        let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!("{cmd:?}: {}", String::from_utf8_lossy(&out.stderr).trim()))
+        }
+    };
+    run(Command::new("ld")
+        .args(["-r", "--gc-sections", "-u", "wasmc_main", "--strip-debug", "-o"])
+        .arg(&full)
+        .arg(lib))?;
+    let stripped = work.join("runtime-stripped.o");
+    run(Command::new("objcopy")
+        .args(["-R", ".llvmbc", "-R", ".llvmcmd"])
+        .arg(&full)
+        .arg(&stripped))?;
+    let script = work.join("merge.ld");
+    std::fs::write(&script, MERGE_SCRIPT).map_err(|e| e.to_string())?;
+    run(Command::new("ld").arg("-r").arg("-T").arg(&script).arg("-o").arg(&path).arg(&stripped))?;
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    // Best effort: without a writable cache the next link prelinks again.
+    let _ = cache.put(&key, &bytes);
+    Ok(path)
+}
+
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
 /// the runtime library into the executable `out`. The output appears atomically: it is
 /// linked under a temporary name in the same directory and renamed. `out` should come from
 /// [`output_path`]; an existing `out` that is not a regular file is never replaced.
 ///
+/// With a `cache`, the runtime is linked as the prelinked object [`prelinked_runtime`]
+/// keeps there (made on first use), else from the archive. Debug information is stripped
+/// unless `keep_debug` (`wasmc -g`). The linker is [`linker`]'s choice.
+///
 /// # Errors
 /// I/O errors, [`CompileError::Output`] for a non-regular `out`, and the linker's own
 /// diagnostics.
-pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<(), CompileError> {
+pub fn link_executable(
+    object: &[u8],
+    runtime_lib: &Path,
+    cache: Option<&Cache>,
+    keep_debug: bool,
+    out: &Path,
+) -> Result<(), CompileError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| CompileError::Io { path, source }
@@ -172,16 +286,38 @@ pub fn link_executable(object: &[u8], runtime_lib: &Path, out: &Path) -> Result<
     let work = tempfile::Builder::new().prefix(".wasmc-link").tempdir_in(&dir).map_err(io(&dir))?;
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
+    let prelinked = match cache.map(|c| prelinked_runtime(runtime_lib, c, work.path())) {
+        Some(Ok(prelinked)) => Some(prelinked),
+        Some(Err(e)) => {
+            if std::env::var_os("WASMC_LINK_VERBOSE").is_some() {
+                eprintln!("wasmc: linking the runtime archive: cannot prelink it: {e}");
+            }
+            None
+        }
+        None => None,
+    };
     let tmp_out = work.path().join("a.out");
     let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
-    let output = Command::new(&cc)
-        .arg("-pie")
-        .arg("-o")
-        .arg(&tmp_out)
-        .arg(&obj_path)
-        .arg(runtime_lib)
-        .args(["-Wl,-z,noexecstack", "-Wl,--gc-sections", "-Wl,--strip-debug"])
-        .args(NATIVE_LIBS)
+    let mut cmd = Command::new(&cc);
+    if let Some(ld) = linker()? {
+        cmd.arg(format!("-fuse-ld={ld}"));
+    }
+    cmd.arg("-pie").arg("-o").arg(&tmp_out).arg(&obj_path);
+    cmd.arg("-Wl,-z,noexecstack");
+    match &prelinked {
+        // Already only what `wasmc_main` reaches: section GC would find nothing to remove
+        // and costs a fifth of the link.
+        Some(runtime) => cmd.arg(runtime),
+        None => cmd.arg(runtime_lib).arg("-Wl,--gc-sections"),
+    };
+    if !keep_debug {
+        cmd.arg("-Wl,--strip-debug");
+    }
+    cmd.args(NATIVE_LIBS);
+    if std::env::var_os("WASMC_LINK_VERBOSE").is_some() {
+        eprintln!("wasmc: {cmd:?}");
+    }
+    let output = cmd
         .output()
         .map_err(|e| CompileError::Link(format!("cannot run `{}`: {e}", cc.to_string_lossy())))?;
     if !output.status.success() {

@@ -100,6 +100,11 @@ struct CodegenArgs {
     /// Treat every call as a safepoint (switch the may-GC call-graph analysis off).
     #[arg(long)]
     no_gc_analysis: bool,
+    /// Debug information: translate the module's DWARF line tables (from `clang -g` and
+    /// the like) to the native code, so that gdb and perf show source lines and trap
+    /// backtraces show `file:line`. A module without DWARF compiles with a warning
+    #[arg(short = 'g')]
+    debug_info: bool,
     /// Print the safepoint spiller's counts for the module to stderr: safepoints, spill
     /// slots, spills, reloads.
     #[arg(long)]
@@ -135,11 +140,16 @@ impl CodegenArgs {
             drop_stack_map_entry: self.debug_drop_stack_map_entry,
             drop_write_barriers: self.debug_drop_write_barriers,
             verify_spills: self.debug_verify_spills,
+            debug_info: self.debug_info,
         }
     }
 
     /// Prints `stats` for `input` if `--stats` was given.
-    fn report(&self, input: &Path, stats: &wasmc::safepoints::SpillStats) {
+    fn report(&self, input: &Path, compiled: &wasmc::Compiled) {
+        for w in &compiled.warnings {
+            eprintln!("wasmc: warning: {}: {}", escape_line(&input.display().to_string()), w);
+        }
+        let stats = &compiled.stats;
         if self.stats {
             eprintln!(
                 "wasmc: stats: {}: safepoints {}, spill slots {}, spills {}, reloads {} \
@@ -302,10 +312,13 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     }
     let compiled =
         wasmc::compile(&wasm, &config).with_context(|| format!("{}", input.display()))?;
-    args.codegen.report(input, &compiled.stats);
+    args.codegen.report(input, &compiled);
     match &lib {
         None => link::write_atomically(&out, &compiled.object)?,
-        Some(lib) => link::link_executable(&compiled.object, lib, &out)?,
+        Some(lib) => {
+            let cache = runtime_cache();
+            link::link_executable(&compiled.object, lib, cache.as_ref(), config.debug_info, &out)?
+        }
     }
     Ok(())
 }
@@ -327,6 +340,13 @@ fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
     }
 }
 
+/// Where the prelinked runtime object is kept ([`link::link_executable`]): the compilation
+/// cache's directory, even when `wasmc -o` itself does not cache; `None` when the cache is
+/// switched off or misconfigured (the runtime archive is then linked directly).
+fn runtime_cache() -> Option<Cache> {
+    Cache::from_env().ok().flatten()
+}
+
 /// Compiles `wasm` and, given the runtime library, links it: the object's or the
 /// executable's bytes.
 fn build(
@@ -337,12 +357,18 @@ fn build(
     lib: Option<&Path>,
 ) -> Result<Vec<u8>> {
     let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
-    codegen.report(input, &compiled.stats);
+    codegen.report(input, &compiled);
     let Some(lib) = lib else { return Ok(compiled.object) };
     let dir =
         tempfile::Builder::new().prefix("wasmc-build").tempdir().context("temporary directory")?;
     let exe = dir.path().join("program");
-    link::link_executable(&compiled.object, lib, &exe)?;
+    link::link_executable(
+        &compiled.object,
+        lib,
+        runtime_cache().as_ref(),
+        config.debug_info,
+        &exe,
+    )?;
     drop(compiled);
     let image = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
     dir.close().context("removing the temporary directory")?;

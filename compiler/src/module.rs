@@ -36,6 +36,12 @@ pub struct ModuleInfo<'a> {
     pub layouts: Vec<Option<wasmc_abi::layout::ObjectLayout>>,
     /// Every tag's function type index, imported ones first (tag index space).
     pub tags: Vec<u32>,
+    /// File offset of the code section's contents: the origin of the addresses in the
+    /// module's DWARF (the WebAssembly DWARF convention, `WebAssembly/tool-conventions`
+    /// `Debugging.md`).
+    pub code_section_start: usize,
+    /// The module's `.debug_*` custom sections (DWARF), by name.
+    pub debug_sections: Vec<(&'a str, &'a [u8])>,
 }
 
 impl ModuleInfo<'_> {
@@ -85,6 +91,8 @@ pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
         type_depth: Vec::new(),
         layouts: Vec::new(),
         tags: Vec::new(),
+        code_section_start: 0,
+        debug_sections: Vec::new(),
     };
     let mut func_names: Vec<(u32, String)> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
@@ -274,6 +282,12 @@ fn collect<'a>(
                 };
                 meta.datas.push(DataSegment { mode, bytes: data.data.to_vec() });
             }
+        }
+        Payload::CodeSectionStart { unchecked_range, .. } => {
+            info.code_section_start = unchecked_range.start as usize;
+        }
+        Payload::CustomSection(reader) if reader.name().starts_with(".debug_") => {
+            info.debug_sections.push((reader.name(), reader.data()));
         }
         Payload::CustomSection(reader) => {
             // A malformed name section is ignored, as the spec requires of custom sections.

@@ -604,3 +604,56 @@ fn issue_13_exit_raises_no_signal() {
     assert!(trace.contains("+++ exited with 7 +++"), "strace saw the exit: {trace}");
     assert!(!trace.contains("---"), "a signal was delivered: {trace}");
 }
+
+// ---- debug information (issue 13) ----
+
+/// Compiles `fixtures/c/NAME.c` with `clang --target=wasm32-wasi -g -O0` into `dir` (as
+/// `NAME.wasm`, the source copied beside it so the DWARF names it `NAME.c`). clang, lld,
+/// wasi-libc and the wasm32 compiler-rt are Debian packages that `scripts/test` installs.
+fn clang_wasi(dir: &Path, name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/c/{name}.c"));
+    std::fs::copy(&src, dir.join(format!("{name}.c"))).expect("copy the C source");
+    let out = Command::new("clang")
+        .current_dir(dir)
+        .args(["--target=wasm32-wasi", "-g", "-O0", "-o"])
+        .arg(format!("{name}.wasm"))
+        .arg(format!("{name}.c"))
+        .output()
+        .expect(
+            "clang runs (apt-get install clang lld wasi-libc libclang-rt-dev-wasm32; \
+             scripts/test installs them)",
+        );
+    assert!(out.status.success(), "clang: {}", stderr(&out));
+    dir.join(format!("{name}.wasm"))
+}
+
+/// A C program built with `-g` and compiled with `wasmc -g` traps with a backtrace that
+/// gives every C frame's `file.c:line` (the module's DWARF line table, translated).
+#[test]
+fn issue_13_trap_backtraces_show_source_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    clang_wasi(dir.path(), "lines");
+    let out = run(dir.path(), &["-g", "lines.wasm", "-o", "lines"]);
+    assert!(out.status.success(), "wasmc -g: {}", stderr(&out));
+    let out = run_exe(&dir.path().join("lines"), &[], &[]);
+    let err = stderr(&out);
+    assert!(err.contains("wasm trap: integer divide by zero"), "{err}");
+    for frame in
+        ["0: divide at lines.c:9\n", "1: average at lines.c:15\n", "2: main at lines.c:20\n"]
+    {
+        assert!(err.contains(frame), "`{frame}` not in: {err}");
+    }
+    // Without -g: the same backtrace without lines; a module without DWARF warns with -g.
+    let out = run(dir.path(), &["lines.wasm", "-o", "plain"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&run_exe(&dir.path().join("plain"), &[], &[]));
+    assert!(err.contains("0: divide\n") && !err.contains("lines.c"), "{err}");
+    std::fs::write(dir.path().join("nodwarf.wat"), SPIN).unwrap();
+    let out = run(dir.path(), &["-g", "-c", "nodwarf.wat"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: nodwarf.wat: -g: the module has no DWARF"),
+        "{}",
+        stderr(&out)
+    );
+}

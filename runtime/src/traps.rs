@@ -52,6 +52,8 @@ pub struct BacktraceFrame {
     pub func_index: u32,
     /// Function name from the name section, else `func[N]`.
     pub name: String,
+    /// Source file and line (`wasmc -g` of a module with DWARF line tables), if known.
+    pub source: Option<(String, u32)>,
 }
 
 /// A trap with its backtrace.
@@ -117,6 +119,9 @@ impl fmt::Display for Trap {
                 match &frame.module {
                     Some(m) => write!(f, "\n  {i:>4}: {}!{name}", Printable(m))?,
                     None => write!(f, "\n  {i:>4}: {name}")?,
+                }
+                if let Some((file, line)) = &frame.source {
+                    write!(f, " at {}:{line}", Printable(file))?;
                 }
             }
             if self.omitted_frames > 0 {
@@ -245,7 +250,12 @@ pub fn catch_traps(info: ActivationInfo, body: &mut dyn FnMut(*mut usize)) -> Re
         .iter()
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
-        .map(|f| BacktraceFrame { module: f.module, func_index: f.func_index, name: f.name })
+        .map(|f| BacktraceFrame {
+            module: f.module,
+            func_index: f.func_index,
+            name: f.name,
+            source: f.source,
+        })
         .collect();
     Err(Trap { kind, backtrace, omitted_frames: act.omitted })
 }
@@ -406,6 +416,7 @@ mod tests {
             module: Some("m\x1b]0;title\x07".into()),
             func_index: 0,
             name: name.into(),
+            source: None,
         };
         let trap = Trap {
             kind: TrapKind::Exception("`t\nwasm trap: fake`".into()),

@@ -409,6 +409,32 @@ pub struct FuncCode {
     pub stack_maps: Vec<StackMap>,
     /// Landing pads of its `try_call` sites, sorted by return offset.
     pub landing_pads: Vec<LandingPad>,
+    /// Source lines of its machine code (`wasmc -g` of a module with DWARF line tables;
+    /// else empty), sorted by offset: row `i` covers the code from its offset to the next
+    /// row's (the last, to the function's end).
+    pub lines: Vec<LineRow>,
+}
+
+/// Where a stretch of machine code comes from in the source the Wasm was compiled from
+/// (the module's DWARF `.debug_line`, translated by `wasmc -g`).
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LineRow {
+    /// Offset from the function's start of the first byte the row covers.
+    pub offset: u32,
+    /// Index into [`ModuleMeta::files`].
+    pub file: u32,
+    /// Line number, from 1; 0 means "no source line" (code the line table does not cover).
+    pub line: u32,
+}
+
+impl FuncCode {
+    /// The source `(file index, line)` of the machine code at `offset`, if the line table
+    /// covers it.
+    pub fn line_at(&self, offset: u32) -> Option<(u32, u32)> {
+        let i = self.lines.partition_point(|r| r.offset <= offset).checked_sub(1)?;
+        let row = self.lines[i];
+        (row.line != 0).then_some((row.file, row.line))
+    }
 }
 
 /// The exception landing pad of one `try_call` site (see `runtime::exceptions`).
@@ -428,6 +454,9 @@ pub struct LandingPad {
 pub struct ModuleMeta {
     /// The module's name (name section), if any.
     pub name: Option<String>,
+    /// Source file names that [`LineRow::file`] indexes (relative to the compilation
+    /// directory when the DWARF says so); empty without `wasmc -g`.
+    pub files: Vec<String>,
     /// The type section, flattened.
     pub types: Vec<SubType>,
     /// Number of types in each rec group, in order (they add up to `types.len()`).
@@ -540,11 +569,21 @@ mod tests {
                 traps: vec![TrapSite { offset: 3, code: 254 }],
                 stack_maps: vec![StackMap { ret_offset: 5, span: 32, slots: vec![0, 8] }],
                 landing_pads: vec![LandingPad { ret_offset: 5, pad_offset: 9, frame_offset: 48 }],
+                lines: vec![
+                    LineRow { offset: 0, file: 0, line: 7 },
+                    LineRow { offset: 6, file: 0, line: 0 },
+                ],
             }],
+            files: vec!["main.c".into()],
             ..Default::default()
         };
         let back = ModuleMeta::decode(&meta.encode()).unwrap();
         assert_eq!(back, meta);
+        let code = &back.code[0];
+        assert_eq!(
+            (code.line_at(0), code.line_at(5), code.line_at(6)),
+            (Some((0, 7)), Some((0, 7)), None)
+        );
         assert!(ModuleMeta::decode(&[0xff, 0xff, 0xff]).is_err());
     }
 }
