@@ -38,6 +38,10 @@ use crate::error::CompileError;
 /// Default bound on the cache's total size: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
+/// Bound on the prelinked runtime objects kept ([`Cache::runtime_objects`]; about 1.5 MB
+/// each, one per runtime library build).
+pub const RUNTIME_MAX_BYTES: u64 = 64 << 20;
+
 /// Last 8 bytes of every entry (the format version is its last two digits).
 pub const MAGIC: [u8; 8] = *b"wasmcC01";
 
@@ -186,6 +190,14 @@ impl Cache {
                 .join("wasmc"),
         };
         Ok(Some(Cache::new(dir, max_bytes)))
+    }
+
+    /// The cache of prelinked runtime objects ([`crate::link::link_executable`]): the
+    /// `runtime` subdirectory, bounded by [`RUNTIME_MAX_BYTES`], apart from the programs so
+    /// that neither evicts the other. Used by every link while the cache is on, with or
+    /// without `wasmc --cache`.
+    pub fn runtime_objects(&self) -> Cache {
+        Cache::new(self.dir.join("runtime"), RUNTIME_MAX_BYTES)
     }
 
     /// The cache directory.

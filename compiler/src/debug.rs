@@ -38,6 +38,11 @@ const LINE: u8 = 1;
 pub struct WasmLines {
     /// File names, as [`wasmc_abi::meta::ModuleMeta::files`] stores them.
     pub files: Vec<String>,
+    /// The same files' paths for debuggers: joined to their unit's compilation directory
+    /// (`DW_AT_comp_dir`) when relative.
+    pub paths: Vec<String>,
+    /// The first absolute compilation directory (`DW_AT_comp_dir`) of a unit, if any.
+    pub comp_dir: Option<String>,
     rows: Vec<Row>,
 }
 
@@ -61,12 +66,31 @@ impl WasmLines {
         while let Some(header) = units.next().map_err(|e| e.to_string())? {
             let unit = dwarf.unit(header).map_err(|e| e.to_string())?;
             let Some(program) = unit.line_program.clone() else { continue };
+            let comp_dir = unit.comp_dir.as_ref().map(|d| d.to_string_lossy().into_owned());
+            if lines.comp_dir.is_none() && comp_dir.as_ref().is_some_and(|d| d.starts_with('/')) {
+                lines.comp_dir.clone_from(&comp_dir);
+            }
             // The unit's file table, translated to indices into `lines.files` as met.
             let mut unit_files = std::collections::HashMap::<u64, u32>::new();
             let mut rows = program.rows();
+            let mut sequence = Vec::new();
             while let Some((header, row)) = rows.next_row().map_err(|e| e.to_string())? {
                 if row.end_sequence() {
-                    lines.rows.push(Row { address: row.address(), kind: END, file: 0, line: 0 });
+                    // The linker moves the line rows of functions it discarded to a
+                    // tombstone address: 0 (older wasm-ld; no function starts there, the
+                    // code section begins with its count) or -1/-2. Such sequences would
+                    // cover live code: dropped.
+                    let start = sequence.first().map_or(0, |r: &Row| r.address);
+                    if start != 0 && start < 0xffff_fff0 {
+                        lines.rows.append(&mut sequence);
+                        lines.rows.push(Row {
+                            address: row.address(),
+                            kind: END,
+                            file: 0,
+                            line: 0,
+                        });
+                    }
+                    sequence.clear();
                     continue;
                 }
                 let index = row.file_index();
@@ -77,9 +101,16 @@ impl WasmLines {
                             Some(entry) => file_name(&dwarf, &unit, header, entry),
                             None => "<unknown>".to_string(),
                         };
+                        let path = match &comp_dir {
+                            Some(d) if !name.starts_with('/') && !d.is_empty() => {
+                                format!("{}/{name}", d.trim_end_matches('/'))
+                            }
+                            _ => name.clone(),
+                        };
                         let next = file_ids.len() as u32;
-                        let id = *file_ids.entry(name.clone()).or_insert_with(|| {
+                        let id = *file_ids.entry(path.clone()).or_insert_with(|| {
                             lines.files.push(name);
+                            lines.paths.push(path);
                             next
                         });
                         unit_files.insert(index, id);
@@ -87,17 +118,12 @@ impl WasmLines {
                     }
                 };
                 let line = row.line().map_or(0, |l| l.get()) as u32;
-                lines.rows.push(Row { address: row.address(), kind: LINE, file, line });
+                sequence.push(Row { address: row.address(), kind: LINE, file, line });
             }
         }
         // Stable: within a sequence, rows at one address keep their order (the last wins).
         lines.rows.sort_by_key(|r| (r.address, r.kind));
         Ok(lines)
-    }
-
-    /// True when there are no line rows at all.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     /// The `(file, line)` of the code-section offset `address`, if a sequence covers it.
@@ -168,6 +194,8 @@ mod tests {
     fn lines(rows: &[(u64, u8, u32)]) -> WasmLines {
         WasmLines {
             files: vec!["a.c".into()],
+            paths: vec!["/src/a.c".into()],
+            comp_dir: None,
             rows: rows
                 .iter()
                 .map(|&(address, kind, line)| Row { address, kind, file: 0, line })

@@ -107,6 +107,7 @@ pub struct Compiled {
 /// All of them have local binding: two modules' objects never clash over them.
 struct Symbols {
     prefix: String,
+    module: String,
 }
 
 /// Most characters kept of a module or function name in a symbol.
@@ -121,7 +122,15 @@ impl Symbols {
             .or(config.module_name.as_deref())
             .filter(|n| !n.is_empty())
             .unwrap_or("module");
-        Symbols { prefix: format!("wasm[{}]::", sanitize_symbol(module)) }
+        Symbols {
+            prefix: format!("wasm[{}]::", sanitize_symbol(module)),
+            module: module.to_string(),
+        }
+    }
+
+    /// The module's name as symbols use it (before sanitising).
+    fn module_name(&self) -> &str {
+        &self.module
     }
 
     /// The symbol of the function (or trampoline) named `name`.
@@ -454,7 +463,27 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
-    let object = module.finish().emit().map_err(|e| codegen_error("object", e))?;
+    let mut product = module.finish();
+    if let Some(lines) = &lines {
+        let names: Vec<String> = (0..func_ids.len() as u32)
+            .map(|def| info.meta.func_display_name(num_imported + def))
+            .collect();
+        let funcs: Vec<_> = func_ids
+            .iter()
+            .enumerate()
+            .map(|(def, id)| crate::dwarf::DebugFunc {
+                symbol: product.function_symbol(*id),
+                name: &names[def],
+                size: info.meta.code[def].size,
+                lines: &info.meta.code[def].lines,
+            })
+            .collect();
+        let unit = symbols.module_name();
+        let comp_dir = lines.comp_dir.as_deref().unwrap_or(".");
+        let producer = concat!("wasmc ", env!("CARGO_PKG_VERSION"));
+        crate::dwarf::emit(&mut product.object, producer, unit, comp_dir, &lines.paths, &funcs)?;
+    }
+    let object = product.emit().map_err(|e| codegen_error("object", e))?;
     let code = (0..info.meta.code.len())
         .map(|def| {
             (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone())

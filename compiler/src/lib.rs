@@ -10,6 +10,7 @@
 pub mod abi;
 pub mod cache;
 pub mod debug;
+pub mod dwarf;
 pub mod emit;
 pub mod error;
 pub mod exec;

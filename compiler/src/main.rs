@@ -302,7 +302,9 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         let bytes = match cache.get(&key) {
             Some(bytes) => bytes,
             None => {
-                let bytes = build(input, &wasm, &config, &args.codegen, lib.as_deref())?;
+                let runtime = cache.runtime_objects();
+                let bytes =
+                    build(input, &wasm, &config, &args.codegen, lib.as_deref(), Some(&runtime))?;
                 store(cache, &key, &bytes);
                 bytes
             }
@@ -340,11 +342,11 @@ fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
     }
 }
 
-/// Where the prelinked runtime object is kept ([`link::link_executable`]): the compilation
-/// cache's directory, even when `wasmc -o` itself does not cache; `None` when the cache is
-/// switched off or misconfigured (the runtime archive is then linked directly).
+/// Where the prelinked runtime object is kept ([`link::link_executable`]):
+/// [`Cache::runtime_objects`], even when `wasmc -o` itself does not cache; `None` when the
+/// cache is switched off or misconfigured (the runtime archive is then linked directly).
 fn runtime_cache() -> Option<Cache> {
-    Cache::from_env().ok().flatten()
+    Cache::from_env().ok().flatten().map(|c| c.runtime_objects())
 }
 
 /// Compiles `wasm` and, given the runtime library, links it: the object's or the
@@ -355,6 +357,7 @@ fn build(
     config: &Config,
     codegen: &CodegenArgs,
     lib: Option<&Path>,
+    runtime_cache: Option<&Cache>,
 ) -> Result<Vec<u8>> {
     let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
     codegen.report(input, &compiled);
@@ -362,13 +365,7 @@ fn build(
     let dir =
         tempfile::Builder::new().prefix("wasmc-build").tempdir().context("temporary directory")?;
     let exe = dir.path().join("program");
-    link::link_executable(
-        &compiled.object,
-        lib,
-        runtime_cache().as_ref(),
-        config.debug_info,
-        &exe,
-    )?;
+    link::link_executable(&compiled.object, lib, runtime_cache, config.debug_info, &exe)?;
     drop(compiled);
     let image = std::fs::read(&exe).with_context(|| format!("{}", exe.display()))?;
     dir.close().context("removing the temporary directory")?;
@@ -400,7 +397,10 @@ fn run_module(args: &RunArgs) -> Result<u8> {
     let image = match hit {
         Some(image) => image,
         None => {
-            let image = build(&args.input, &wasm, &config, &args.codegen, Some(&lib))?;
+            // `--no-cache` stores nothing, not even the prelinked runtime.
+            let runtime = cache.as_ref().map(Cache::runtime_objects);
+            let image =
+                build(&args.input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
             if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
                 store(cache, key, &image);
             }

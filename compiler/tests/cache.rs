@@ -57,10 +57,12 @@ impl Fixture {
         common::run_wasmc(self.dir.path(), &args, &all)
     }
 
-    /// Every file in the cache directory (entries and anything else).
+    /// Every file in the cache directory (entries and anything else), but the `runtime`
+    /// directory of prelinked runtime objects.
     fn files(&self) -> Vec<PathBuf> {
         let Ok(dir) = std::fs::read_dir(self.cache()) else { return Vec::new() };
-        let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<PathBuf> =
+            dir.map(|e| e.unwrap().path()).filter(|p| !p.ends_with("runtime")).collect();
         files.sort();
         files
     }
@@ -147,9 +149,12 @@ fn the_cache_can_be_switched_off() {
     let f = Fixture::new();
     assert_prints(&f.wasmc(&["run", "--no-cache", "hello.wat"], &[]), "hello\n");
     assert_prints(&f.wasmc(&["run", "hello.wat"], &[("WASMC_CACHE", "0")]), "hello\n");
+    assert!(!f.cache().exists(), "nothing stored, not even the prelinked runtime");
+    // Without --cache, `wasmc -o` stores no program (only the prelinked runtime object).
     let out = f.wasmc(&["hello.wat", "-o", "hello"], &[]);
     assert!(out.status.success());
     assert!(f.files().is_empty(), "nothing stored: {:?}", f.files());
+    assert!(f.cache().join("runtime").is_dir());
     let out = f.wasmc(&["run", "hello.wat"], &[("WASMC_CACHE", "yes")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("WASMC_CACHE=yes: expected 0 or 1"));

@@ -643,6 +643,19 @@ fn issue_13_trap_backtraces_show_source_lines() {
     {
         assert!(err.contains(frame), "`{frame}` not in: {err}");
     }
+    // The executable's own DWARF (for gdb and perf) maps machine code to the same lines.
+    let dump = Command::new("readelf")
+        .arg("--debug-dump=decodedline")
+        .arg(dir.path().join("lines"))
+        .output()
+        .expect("readelf runs");
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    for line in ["9", "15", "20"] {
+        assert!(
+            dump.lines().any(|l| l.split_whitespace().take(2).eq(["lines.c", line])),
+            "no row for lines.c:{line} in:\n{dump}"
+        );
+    }
     // Without -g: the same backtrace without lines; a module without DWARF warns with -g.
     let out = run(dir.path(), &["lines.wasm", "-o", "plain"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -653,6 +666,50 @@ fn issue_13_trap_backtraces_show_source_lines() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("warning: nodwarf.wat: -g: the module has no DWARF"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ---- linking (issue 13) ----
+
+/// Every linker `WASMC_LINKER` names that is installed links a working program, with the
+/// prelinked runtime object (cache on) and with the runtime archive (cache off); an
+/// unknown linker is an error.
+#[test]
+fn issue_13_every_linker_links_a_working_program() {
+    let dir = dir_with(&[("hello.wat", HELLO)]);
+    let on_path = |name: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+    };
+    let mut linked = 0;
+    for linker in ["bfd", "gold", "lld", "cc"] {
+        if linker != "cc" && !on_path(&format!("ld.{linker}")) {
+            continue;
+        }
+        for cache in ["1", "0"] {
+            let env = [("WASMC_LINKER", linker), ("WASMC_CACHE", cache)];
+            let out = common::run_wasmc(
+                dir.path(),
+                &["hello.wat".into(), "-o".into(), "hello".into()],
+                &env,
+            );
+            assert!(out.status.success(), "{linker}, cache {cache}: {}", stderr(&out));
+            let run = run_exe(&dir.path().join("hello"), &[], &[]);
+            assert_eq!(String::from_utf8_lossy(&run.stdout), "hello\n", "{linker}, cache {cache}");
+            linked += 1;
+        }
+    }
+    assert!(linked >= 4, "cc and ld.bfd at least");
+    let out = common::run_wasmc(
+        dir.path(),
+        &["hello.wat".into(), "-o".into(), "hello".into()],
+        &[("WASMC_LINKER", "mold")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("WASMC_LINKER=mold: expected bfd, gold, lld or cc"),
         "{}",
         stderr(&out)
     );
