@@ -22,10 +22,10 @@ use target_lexicon::Triple;
 use crate::abi::{Builtin, POINTER, WASM_SIG_PREFIX, clif_type, wasm_signature};
 use crate::debug::WasmLines;
 use crate::error::CompileError;
-use crate::may_gc::MayGc;
+use crate::may_gc::{FuncFacts, MayGc};
 use crate::module::{ModuleInfo, parse};
 use crate::safepoints::{SpillStats, Spiller};
-use crate::translate::{ModuleEnv, translate_function, trap};
+use crate::translate::{ModuleEnv, TranslatedFunc, translate_function, trap};
 use cranelift_codegen::FinalizedMachExceptionHandler;
 use wasmc_abi::meta::{FuncCode, FuncType, LandingPad, StackMap, TrapSite};
 use wasmc_abi::vm::{self as rt, TrapCode, VALUE_SLOT_SIZE, host_func};
@@ -71,6 +71,9 @@ pub struct Config {
     /// Check every function after the spiller with [`crate::safepoints::verify`] (an
     /// independent oracle; on in the filetests and the spec runner).
     pub verify_spills: bool,
+    /// Force the lean (`Some(true)`) or the keep-everything (`Some(false)`) compilation
+    /// pipeline; `None` chooses by the module's size ([`LEAN_CODE_BYTES`]).
+    pub lean: Option<bool>,
     /// Translate the module's DWARF line tables (`wasmc -g`): source lines in trap
     /// backtraces and DWARF in the object for debuggers and profilers ([`crate::debug`]).
     pub debug_info: bool,
@@ -162,54 +165,25 @@ const GC_ADAPTER_SYMBOL: &str = "wasm_gc_adapter";
 
 /// Translates every defined function of `info`, runs the may-GC analysis and the safepoint
 /// spiller; returns the functions ready for code generation (or, with `stage` =
-/// [`Stage::Translate`], as the translator left them) and the spiller's statistics.
+/// [`Stage::Translate`], as the translator left them) and the spiller's statistics. For
+/// `--emit clif`; [`compile`] goes through [`compile_functions`], which keeps less.
 fn translate_module(
     env: &ModuleEnv<'_, '_>,
     config: &Config,
     stage: Stage,
 ) -> Result<(Vec<Function>, SpillStats), CompileError> {
-    let info = env.info;
-    let defs = 0..info.bodies.len() as u32;
-    let translated = first_error(
-        defs.into_par_iter()
-            .map_init(FunctionBuilderContext::new, |fctx, def| translate_function(env, def, fctx))
-            .collect(),
-    )?;
+    let translated = translate_all(env)?;
     if stage == Stage::Translate {
         return Ok((translated.into_iter().map(|t| t.func).collect(), SpillStats::default()));
     }
-    let analysis = MayGc::analyse(info, &translated, !config.no_gc_analysis);
-    let spiller = Spiller {
-        resolve_aliases: !config.no_alias_resolution,
-        drop_stack_map_entry: config.drop_stack_map_entry,
-    };
-    let num_imported = info.num_imported_funcs();
+    let facts: Vec<FuncFacts> = translated.iter().map(FuncFacts::of).collect();
+    let analysis = MayGc::analyse(env.info, &facts, !config.no_gc_analysis);
     let spilled = first_error(
         translated
             .into_par_iter()
             .enumerate()
             .map(|(def, mut t)| {
-                // A tail call (`is_return`) ends this frame: nothing of it is live across the
-                // call, so it is no safepoint here (it still counts for the callers in the
-                // may-GC analysis).
-                let safepoints: Vec<_> = t
-                    .call_sites
-                    .iter()
-                    .filter(|(inst, site)| {
-                        let tail = t.func.dfg.insts[*inst].opcode().is_return();
-                        !tail && analysis.is_safepoint(*site)
-                    })
-                    .map(|(inst, _)| *inst)
-                    .collect();
-                let stats = spiller.run(&mut t.func, &t.gc_refs, &safepoints);
-                if config.verify_spills {
-                    crate::safepoints::verify(&t.func, &t.gc_refs, &safepoints).map_err(|e| {
-                        CompileError::Codegen {
-                            func: info.meta.func_display_name(num_imported + def as u32),
-                            message: format!("spill verification failed: {e}"),
-                        }
-                    })?;
-                }
+                let stats = spill_function(env, config, &analysis, def as u32, &mut t)?;
                 Ok((t.func, stats))
             })
             .collect(),
@@ -222,6 +196,135 @@ fn translate_module(
     }
     Ok((funcs, stats))
 }
+
+/// Every defined function, translated on the worker threads, in order.
+fn translate_all(env: &ModuleEnv<'_, '_>) -> Result<Vec<TranslatedFunc>, CompileError> {
+    let defs = 0..env.info.bodies.len() as u32;
+    first_error(
+        defs.into_par_iter()
+            .map_init(FunctionBuilderContext::new, |fctx, def| translate_function(env, def, fctx))
+            .collect(),
+    )
+}
+
+/// Runs the safepoint spiller on defined function `def` (and, with
+/// [`Config::verify_spills`], its oracle).
+fn spill_function(
+    env: &ModuleEnv<'_, '_>,
+    config: &Config,
+    analysis: &MayGc,
+    def: u32,
+    t: &mut TranslatedFunc,
+) -> Result<SpillStats, CompileError> {
+    let spiller = Spiller {
+        resolve_aliases: !config.no_alias_resolution,
+        drop_stack_map_entry: config.drop_stack_map_entry,
+    };
+    // A tail call (`is_return`) ends this frame: nothing of it is live across the call, so
+    // it is no safepoint here (it still counts for the callers in the may-GC analysis).
+    let safepoints: Vec<_> = t
+        .call_sites
+        .iter()
+        .filter(|(inst, site)| {
+            let tail = t.func.dfg.insts[*inst].opcode().is_return();
+            !tail && analysis.is_safepoint(*site)
+        })
+        .map(|(inst, _)| *inst)
+        .collect();
+    let stats = spiller.run(&mut t.func, &t.gc_refs, &safepoints);
+    if config.verify_spills {
+        crate::safepoints::verify(&t.func, &t.gc_refs, &safepoints).map_err(|e| {
+            CompileError::Codegen {
+                func: env.info.meta.func_display_name(env.info.num_imported_funcs() + def),
+                message: format!("spill verification failed: {e}"),
+            }
+        })?;
+    }
+    Ok(stats)
+}
+
+/// Modules whose code section holds more than this many bytes are compiled lean: the
+/// first pass keeps only each function's [`FuncFacts`] for the may-GC analysis and drops
+/// its CLIF, and the second translates the function again, then spills and compiles it.
+/// The CLIF of a function takes about 70 times its Wasm size, so keeping all of it makes
+/// a 6 MB module peak at 635 MB (issue 13); translating twice costs about a tenth more
+/// compile time, which small modules need not pay. The output is the same either way
+/// (tested).
+pub const LEAN_CODE_BYTES: usize = 2 << 20;
+
+/// Translates, spills and compiles every defined function on the worker threads, handing
+/// each one's machine code to `define` in function order; returns the spiller's
+/// statistics. Each function's CLIF is dropped as soon as its machine code exists; see
+/// [`LEAN_CODE_BYTES`] for when it is not kept between the passes at all.
+fn compile_functions(
+    env: &ModuleEnv<'_, '_>,
+    config: &Config,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    ids: &[FuncId],
+    lines: Option<&WasmLines>,
+    mut define: impl FnMut(u32, MachineCode) -> Result<(), CompileError>,
+) -> Result<SpillStats, CompileError> {
+    let info = env.info;
+    let code_bytes: u64 = info.bodies.iter().map(|b| b.range().end - b.range().start).sum();
+    let lean = config.lean.unwrap_or(code_bytes > LEAN_CODE_BYTES as u64);
+    let (translated, facts) = if lean {
+        let defs = 0..info.bodies.len() as u32;
+        let facts = first_error(
+            defs.into_par_iter()
+                .map_init(FunctionBuilderContext::new, |fctx, def| {
+                    translate_function(env, def, fctx).map(|t| FuncFacts::of(&t))
+                })
+                .collect(),
+        )?;
+        (None, facts)
+    } else {
+        let translated = translate_all(env)?;
+        let facts = translated.iter().map(FuncFacts::of).collect();
+        (Some(translated), facts)
+    };
+    let analysis = MayGc::analyse(info, &facts, !config.no_gc_analysis);
+    drop(facts);
+    let finish = |ctx: &mut Context, def: u32, mut t: TranslatedFunc| {
+        let stats = spill_function(env, config, &analysis, def, &mut t)?;
+        let code = codegen_function(ctx, isa, info, ids, def, t.func, lines)?;
+        Ok((code, stats))
+    };
+    // In chunks, so that only one chunk's machine code waits to be placed in the object.
+    let n = info.bodies.len();
+    let mut translated = translated.map(|t| t.into_iter());
+    let mut stats = SpillStats::default();
+    for start in (0..n).step_by(CHUNK_FUNCS) {
+        let end = n.min(start + CHUNK_FUNCS);
+        let results: Vec<Result<(MachineCode, SpillStats), CompileError>> = match &mut translated {
+            Some(rest) => {
+                let chunk: Vec<TranslatedFunc> = rest.by_ref().take(end - start).collect();
+                chunk
+                    .into_par_iter()
+                    .enumerate()
+                    .map_init(Context::new, |ctx, (i, t)| finish(ctx, (start + i) as u32, t))
+                    .collect()
+            }
+            None => (start as u32..end as u32)
+                .into_par_iter()
+                .map_init(
+                    || (FunctionBuilderContext::new(), Context::new()),
+                    |(fctx, ctx), def| finish(ctx, def, translate_function(env, def, fctx)?),
+                )
+                .collect(),
+        };
+        for (i, result) in results.into_iter().enumerate() {
+            let (code, s) = result?;
+            stats += s;
+            define((start + i) as u32, code)?;
+        }
+    }
+    Ok(stats)
+}
+
+/// Functions compiled between two hand-overs of machine code to the object
+/// ([`compile_functions`]): enough that the worker threads rarely wait for the slowest of
+/// a chunk.
+const CHUNK_FUNCS: usize = 1024;
 
 /// The values of `results` in order, or its first error in order (not whichever thread
 /// failed first: messages do not depend on scheduling).
@@ -238,58 +341,51 @@ struct MachineCode {
     code: FuncCode,
 }
 
-/// Compiles every function of `funcs` (defined function `def` is `ids[def]`) on the worker
-/// threads; the results are in function order.
-fn codegen_functions(
+/// Compiles defined function `def` (`ids[def]` in the module), given its spilled CLIF.
+fn codegen_function(
+    ctx: &mut Context,
     isa: &dyn cranelift_codegen::isa::TargetIsa,
     info: &ModuleInfo<'_>,
     ids: &[FuncId],
-    funcs: Vec<Function>,
+    def: u32,
+    func: Function,
     lines: Option<&WasmLines>,
-) -> Result<Vec<MachineCode>, CompileError> {
+) -> Result<MachineCode, CompileError> {
     let num_imported = info.num_imported_funcs();
-    first_error(
-        funcs
-            .into_par_iter()
-            .enumerate()
-            .map_init(Context::new, |ctx, (def, func)| {
-                ctx.func = func;
-                let mut plane = cranelift_codegen::control::ControlPlane::default();
-                if let Err(e) = ctx.compile(isa, &mut plane) {
-                    let display = info.meta.func_display_name(num_imported + def as u32);
-                    let message = format!("{:?}", e.inner);
-                    ctx.clear();
-                    return Err(CompileError::Codegen { func: display, message });
-                }
-                let compiled = ctx.compiled_code().expect("compiled just now");
-                let relocs = compiled
-                    .buffer
-                    .relocs()
-                    .iter()
-                    .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, ids[def]))
-                    .collect();
-                let mut code = func_code(ctx);
-                if let Some(lines) = lines {
-                    let srclocs: Vec<(u32, u32, u32)> = compiled
-                        .buffer
-                        .get_srclocs_sorted()
-                        .iter()
-                        .filter(|s| !s.loc.is_default())
-                        .map(|s| (s.start, s.end, s.loc.bits()))
-                        .collect();
-                    code.lines = lines.function_rows(&srclocs, info.code_section_start);
-                }
-                let out = MachineCode {
-                    bytes: compiled.buffer.data().to_vec(),
-                    alignment: compiled.buffer.alignment as u64,
-                    relocs,
-                    code,
-                };
-                ctx.clear();
-                Ok(out)
-            })
-            .collect(),
-    )
+    ctx.func = func;
+    let mut plane = cranelift_codegen::control::ControlPlane::default();
+    if let Err(e) = ctx.compile(isa, &mut plane) {
+        let display = info.meta.func_display_name(num_imported + def);
+        let message = format!("{:?}", e.inner);
+        ctx.clear();
+        return Err(CompileError::Codegen { func: display, message });
+    }
+    let compiled = ctx.compiled_code().expect("compiled just now");
+    let relocs = compiled
+        .buffer
+        .relocs()
+        .iter()
+        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, ids[def as usize]))
+        .collect();
+    let mut code = func_code(ctx);
+    if let Some(lines) = lines {
+        let srclocs: Vec<(u32, u32, u32)> = compiled
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|s| !s.loc.is_default())
+            .map(|s| (s.start, s.end, s.loc.bits()))
+            .collect();
+        code.lines = lines.function_rows(&srclocs, info.code_section_start);
+    }
+    let out = MachineCode {
+        bytes: compiled.buffer.data().to_vec(),
+        alignment: compiled.buffer.alignment as u64,
+        relocs,
+        code,
+    };
+    ctx.clear();
+    Ok(out)
 }
 
 /// Builds the Cranelift ISA for `config`.
@@ -414,7 +510,6 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         throw_adapter: throw_adapter.as_u32(),
         drop_barriers: config.drop_write_barriers,
     };
-    let (funcs, stats) = translate_module(&env, config, Stage::Spill)?;
     let mut warnings = Vec::new();
     let lines = match config.debug_info {
         false => None,
@@ -431,14 +526,18 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
             }
         },
     };
-    let machine = codegen_functions(module.isa(), &info, &func_ids, funcs, lines.as_ref())?;
     let mut code = Vec::with_capacity(func_ids.len());
-    for (def, (id, m)) in func_ids.iter().zip(machine).enumerate() {
-        module.define_function_bytes(*id, m.alignment, &m.bytes, &m.relocs).map_err(|e| {
-            codegen_error(&info.meta.func_display_name(num_imported + def as u32), module_error(e))
+    // The module holds its own ISA and is borrowed mutably while functions are compiled.
+    let codegen_isa = self::isa(config)?;
+    let stats =
+        compile_functions(&env, config, &*codegen_isa, &func_ids, lines.as_ref(), |def, m| {
+            let id = func_ids[def as usize];
+            module.define_function_bytes(id, m.alignment, &m.bytes, &m.relocs).map_err(|e| {
+                codegen_error(&info.meta.func_display_name(num_imported + def), module_error(e))
+            })?;
+            code.push(m.code);
+            Ok(())
         })?;
-        code.push(m.code);
-    }
     info.meta.code = code;
     if let Some(lines) = &lines {
         info.meta.files = lines.files.clone();

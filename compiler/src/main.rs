@@ -121,6 +121,10 @@ struct CodegenArgs {
     /// planted bug its verifier must catch).
     #[arg(long, hide = true)]
     debug_drop_write_barriers: bool,
+    /// Debug: force the lean compilation pipeline (`true`: functions translated twice, CLIF
+    /// not kept) or the other (`false`); by default large modules go lean.
+    #[arg(long, hide = true)]
+    debug_lean: Option<bool>,
     /// Debug: check every function after the spiller with an independent oracle
     /// (`wasmc::safepoints::verify`); a violation is a compile error.
     #[arg(long, hide = true)]
@@ -141,6 +145,7 @@ impl CodegenArgs {
             drop_write_barriers: self.debug_drop_write_barriers,
             verify_spills: self.debug_verify_spills,
             debug_info: self.debug_info,
+            lean: self.debug_lean,
         }
     }
 

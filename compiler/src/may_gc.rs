@@ -42,10 +42,31 @@ pub struct MayGc {
     enabled: bool,
 }
 
+/// What the analysis needs of one translated function: much smaller than its CLIF, so a
+/// large module can be analysed without keeping every function's IR
+/// ([`crate::emit`]'s lean pipeline).
+#[derive(Clone, Debug, Default)]
+pub struct FuncFacts {
+    /// The callee of every call that may be a safepoint.
+    pub call_sites: Vec<CallSite>,
+    /// Tables the function writes.
+    pub tables_written: Vec<u32>,
+}
+
+impl FuncFacts {
+    /// The facts of `t`.
+    pub fn of(t: &TranslatedFunc) -> FuncFacts {
+        FuncFacts {
+            call_sites: t.call_sites.iter().map(|(_, site)| *site).collect(),
+            tables_written: t.tables_written.clone(),
+        }
+    }
+}
+
 impl MayGc {
-    /// Analyses `info` given its translated functions (in defined-function order).
-    /// `enabled: false` makes every call a safepoint.
-    pub fn analyse(info: &ModuleInfo<'_>, funcs: &[TranslatedFunc], enabled: bool) -> MayGc {
+    /// Analyses `info` given the facts of its translated functions (in defined-function
+    /// order). `enabled: false` makes every call a safepoint.
+    pub fn analyse(info: &ModuleInfo<'_>, funcs: &[FuncFacts], enabled: bool) -> MayGc {
         let num_imported = info.num_imported_funcs() as usize;
         let tables = table_contents(info, funcs);
         let mut m = MayGc { may_gc: vec![true; num_imported + funcs.len()], tables, enabled };
@@ -62,7 +83,7 @@ impl MayGc {
         for (def, t) in funcs.iter().enumerate() {
             let caller = (num_imported + def) as u32;
             let mut own = false;
-            for (_, site) in &t.call_sites {
+            for site in &t.call_sites {
                 match m.callees(*site) {
                     None => own = true,
                     Some(callees) => {
@@ -119,7 +140,7 @@ impl MayGc {
 }
 
 /// What each table of `info` holds as far as the compiler can tell.
-fn table_contents(info: &ModuleInfo<'_>, funcs: &[TranslatedFunc]) -> Vec<TableContents> {
+fn table_contents(info: &ModuleInfo<'_>, funcs: &[FuncFacts]) -> Vec<TableContents> {
     let meta = &info.meta;
     let mut unknown = vec![false; info.tables.len()];
     let mut t = 0;

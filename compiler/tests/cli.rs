@@ -578,6 +578,16 @@ fn issue_13_objects_do_not_depend_on_the_thread_count() {
             .collect();
         assert_eq!(objects[0], objects[1], "{module}: -j1 and -j2 differ");
         assert_eq!(objects[0], objects[2], "{module}: -j1 and -j5 differ");
+        // The lean pipeline (large modules: CLIF translated twice, not kept) and the other
+        // give the same bytes too.
+        for lean in ["true", "false"] {
+            let obj = dir.path().join(format!("lean-{lean}.o"));
+            let args =
+                ["-c", "--debug-lean", lean, wasm.to_str().unwrap(), "-o", obj.to_str().unwrap()];
+            let out = run(dir.path(), &args);
+            assert!(out.status.success(), "{}", stderr(&out));
+            assert_eq!(objects[0], std::fs::read(obj).unwrap(), "{module}: lean={lean} differs");
+        }
     }
 }
 
