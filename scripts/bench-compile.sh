@@ -52,7 +52,7 @@ for m in $(cd "$programs" && ls */*/*.wasm | sort) generated; do
   # The generated module has no `_start`: no executable.
   [ "$m" = generated ] || cmds+=("$wasmc $wasm -o $work/m.exe")
   hyperfine -N --warmup 1 --runs "$r" --export-json "$work/h.json" "${cmds[@]}" >/dev/null 2>&1
-  read -r t_obj t_wt t_exe <<<"$(medians "$work/h.json") -"
+  read -r t_obj t_wt t_exe _ <<<"$(medians "$work/h.json") - -"
   p_obj=$(peak "$wasmc" -c "$wasm" -o "$work/m.o")
   p_wt=$(peak wasmtime compile "$wasm" -o "$work/m.cwasm")
   if [ "$m" = generated ]; then

@@ -563,18 +563,22 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
     let mut product = module.finish();
+    // The metadata is in the object now: its machine-code facts move to the result (for a
+    // large module they are tens of megabytes; no copy).
+    let code: Vec<(String, FuncCode)> = std::mem::take(&mut info.meta.code)
+        .into_iter()
+        .enumerate()
+        .map(|(def, c)| (info.meta.func_display_name(num_imported + def as u32), c))
+        .collect();
     if let Some(lines) = &lines {
-        let names: Vec<String> = (0..func_ids.len() as u32)
-            .map(|def| info.meta.func_display_name(num_imported + def))
-            .collect();
         let funcs: Vec<_> = func_ids
             .iter()
-            .enumerate()
-            .map(|(def, id)| crate::dwarf::DebugFunc {
+            .zip(&code)
+            .map(|(id, (name, c))| crate::dwarf::DebugFunc {
                 symbol: product.function_symbol(*id),
-                name: &names[def],
-                size: info.meta.code[def].size,
-                lines: &info.meta.code[def].lines,
+                name,
+                size: c.size,
+                lines: &c.lines,
             })
             .collect();
         let unit = symbols.module_name();
@@ -582,12 +586,8 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         let producer = concat!("wasmc ", env!("CARGO_PKG_VERSION"));
         crate::dwarf::emit(&mut product.object, producer, unit, comp_dir, &lines.paths, &funcs)?;
     }
+    drop(info);
     let object = product.emit().map_err(|e| codegen_error("object", e))?;
-    let code = (0..info.meta.code.len())
-        .map(|def| {
-            (info.meta.func_display_name(num_imported + def as u32), info.meta.code[def].clone())
-        })
-        .collect();
     Ok(Compiled { object, stats, code, warnings })
 }
 
