@@ -224,6 +224,39 @@ impl Cache {
         Some(bytes)
     }
 
+    /// The entry stored under `key`, opened, if it is whole and uncorrupted (its hash is
+    /// checked as it is read in blocks, without loading it into memory), for executing in
+    /// place ([`crate::exec::exec_file`]): the artifact is the file's first `len` bytes, and
+    /// the trailer after it does not disturb the kernel's ELF loader. A hit marks the entry
+    /// as just used. Entries are never written once renamed into place (a new one replaces
+    /// the file), so what was checked is what runs.
+    pub fn open(&self, key: &Key) -> Option<(std::fs::File, u64)> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(self.entry_path(key)).ok()?;
+        let size = file.metadata().ok()?.len();
+        let len = size.checked_sub(TRAILER_LEN as u64)?;
+        let mut hasher = blake3::Hasher::new();
+        let mut block = vec![0u8; 1 << 16];
+        let mut left = len;
+        while left > 0 {
+            let n = (block.len() as u64).min(left) as usize;
+            file.read_exact(&mut block[..n]).ok()?;
+            hasher.update(&block[..n]);
+            left -= n as u64;
+        }
+        let mut trailer = [0u8; TRAILER_LEN];
+        file.read_exact(&mut trailer).ok()?;
+        let ok = trailer[40..] == MAGIC
+            && u64::from_le_bytes(trailer[32..40].try_into().ok()?) == len
+            && hasher.finalize().as_bytes() == &trailer[..32];
+        if !ok {
+            return None;
+        }
+        // Best effort (the owner may set the time through a read-only descriptor).
+        let _ = file.set_modified(SystemTime::now());
+        Some((file, len))
+    }
+
     /// Stores `artifact` under `key` (atomically: temporary file, then rename), then
     /// removes the least recently used entries while the total exceeds the bound.
     ///
@@ -232,8 +265,12 @@ impl Cache {
     pub fn put(&self, key: &Key, artifact: &[u8]) -> Result<(), CompileError> {
         let io = |source| CompileError::Io { path: self.dir.clone(), source };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
-        let mut tmp =
-            tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(&self.dir).map_err(io)?;
+        // Executable by its owner: `wasmc run` executes executable entries in place.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempfile_in(&self.dir)
+            .map_err(io)?;
         let hash = blake3::hash(artifact);
         tmp.write_all(artifact).map_err(io)?;
         tmp.write_all(hash.as_bytes()).map_err(io)?;

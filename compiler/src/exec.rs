@@ -35,6 +35,21 @@ fn memfd(name: &std::ffi::CStr) -> std::io::Result<OwnedFd> {
     Err(std::io::Error::from_raw_os_error(libc::EINVAL))
 }
 
+/// Replaces this process with the executable `file` (an executable cache entry, checked by
+/// [`crate::cache::Cache::open`]), executed through its descriptor (`/proc/self/fd/N`), so
+/// that it is the very file checked whatever happens to its path meanwhile; `configure` as
+/// for [`exec_image`]. Returns only if that fails (e.g. an entry written before entries
+/// were made executable: the caller then copies it to memory and uses [`exec_image`]).
+///
+/// # Errors
+/// Always, when it returns: `execve` failed.
+pub fn exec_file(file: &std::fs::File, configure: impl FnOnce(&mut Command)) -> CompileError {
+    let mut cmd = Command::new(format!("/proc/self/fd/{}", file.as_raw_fd()));
+    configure(&mut cmd);
+    let e = std::os::unix::process::CommandExt::exec(&mut cmd);
+    CompileError::Link(format!("cannot run the cached program: {e}"))
+}
+
 /// Replaces this process with the executable whose bytes are `image`; `configure` sets
 /// its arguments, `argv[0]` and environment on the [`Command`] (whose program path is the
 /// memory file's). Returns only if that fails.

@@ -407,23 +407,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         Some(_) => Some(Key::new(&wasm, &config, Artifact::Executable, Some(&lib))?),
         None => None,
     };
-    let hit = cache.as_ref().zip(key.as_ref()).and_then(|(c, k)| c.get(k));
-    let image = match hit {
-        Some(image) => image,
-        None => {
-            // `--no-cache` stores nothing, not even the prelinked runtime.
-            let runtime = cache.as_ref().map(Cache::runtime_objects);
-            let image =
-                build(&args.input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
-            if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
-                store(cache, key, &image);
-            }
-            image
-        }
-    };
-    drop(wasm);
-
-    let error = wasmc::exec::exec_image(&image, |cmd: &mut Command| {
+    let configure = |cmd: &mut Command| {
         let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         std::os::unix::process::CommandExt::arg0(cmd, arg0);
         cmd.args(&args.args);
@@ -436,10 +420,36 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         if !args.dirs.is_empty() {
             cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
         }
-        cmd.envs(envs);
+        cmd.envs(envs.iter().map(|(k, v)| (k, v)));
         if let Some(name) = &args.invoke {
             cmd.env("WASMC_INVOKE", name);
         }
-    });
+    };
+    // A hit runs the checked entry in place: no copy of the executable is made.
+    let hit = cache.as_ref().zip(key.as_ref()).and_then(|(c, k)| c.open(k));
+    let image = match hit {
+        Some((file, _)) => {
+            drop(wasm);
+            let error = wasmc::exec::exec_file(&file, configure);
+            // Not executable in place (an entry of an older wasmc): from memory instead.
+            let image = cache.as_ref().zip(key.as_ref()).and_then(|(c, k)| c.get(k));
+            match image {
+                Some(image) => image,
+                None => return Err(error.into()),
+            }
+        }
+        None => {
+            // `--no-cache` stores nothing, not even the prelinked runtime.
+            let runtime = cache.as_ref().map(Cache::runtime_objects);
+            let image =
+                build(&args.input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
+            if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
+                store(cache, key, &image);
+            }
+            drop(wasm);
+            image
+        }
+    };
+    let error = wasmc::exec::exec_image(&image, configure);
     Err(error.into())
 }

@@ -137,7 +137,15 @@ fn a_hit_runs_the_cached_executable() {
     forged.extend_from_slice(&(exe.len() as u64).to_le_bytes());
     forged.extend_from_slice(&MAGIC);
     assert_eq!(forged.len(), exe.len() + TRAILER_LEN);
+    use std::os::unix::fs::PermissionsExt;
+    // Entries are executable by their owner: a hit is executed in place.
+    let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "entry mode {mode:o}");
     std::fs::write(&entry, &forged).unwrap();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "other\n");
+    // An entry that cannot be executed in place (as older wasmc wrote them) still runs,
+    // copied to memory.
+    std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "other\n");
     // Different flags are a different key: compiled anew.
     assert_prints(&f.wasmc(&["run", "-O0", "hello.wat"], &[]), "hello\n");

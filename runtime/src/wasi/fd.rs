@@ -88,6 +88,9 @@ fn read_iovecs(
 
 /// Writes the iovecs in order, straight from guest memory; returns the total. An error after
 /// some bytes were written ends the call with those bytes.
+/// Most buffers of one `fd_write` that go out in a single `writev`.
+const WRITEV_MAX: usize = 16;
+
 fn write_iovecs(
     fd: &Fd,
     mem: &GuestMemory<'_>,
@@ -95,10 +98,39 @@ fn write_iovecs(
     offset: Option<u64>,
 ) -> Result<u64, u32> {
     let mut total = 0u64;
+    // Several buffers (wasi-libc's stdio writes its buffer and the new data as two) go out
+    // in one `writev`, as a native program's would: one system call, and lines reach a pipe
+    // whole. What a short write leaves is written buffer by buffer below.
+    let mut skip = 0u64;
+    let count = iovs.len() as usize;
+    if offset.is_none() && (2..=WRITEV_MAX).contains(&count) && !matches!(fd, Fd::Dir { .. }) {
+        let mut vecs = [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; WRITEV_MAX];
+        let mut want = 0u64;
+        for (i, v) in vecs.iter_mut().enumerate().take(count) {
+            let (buf, len) = iovs.get(mem, i as u32)?;
+            let len = len.min(MAX_TRANSFER - want);
+            let src = mem.slice(buf, len)?;
+            *v = libc::iovec { iov_base: src.as_ptr().cast_mut().cast(), iov_len: src.len() };
+            want += len;
+        }
+        let raw = fd.raw();
+        // SAFETY: every iovec describes a live slice of guest memory (checked above), which
+        // `writev` only reads.
+        match retry_eintr(|| unsafe { libc::writev(raw, vecs.as_ptr(), count as i32) }) {
+            Ok(n) if n as u64 == want => return Ok(want),
+            Ok(n) => skip = n as u64,
+            Err(e) => return Err(e),
+        }
+    }
     for i in 0..iovs.len() {
         let (buf, len) = iovs.get(mem, i)?;
         let len = len.min(MAX_TRANSFER - total);
         let mut src = mem.slice(buf, len)?;
+        // Bytes the `writev` above already wrote.
+        let done = skip.min(src.len() as u64) as usize;
+        skip -= done as u64;
+        total += done as u64;
+        src = &src[done..];
         while !src.is_empty() {
             let n = match write_once(fd, src, offset.map(|o| o.saturating_add(total))) {
                 Ok(0) => return Ok(total),
