@@ -256,6 +256,114 @@ fn prelinked_runtime(lib: &Path, cache: &Cache, work: &Path) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// The C compiler driver's arguments for linking `module` with the prelinked `runtime`
+/// (else the archive `runtime_lib`) into `out`.
+fn driver_args(
+    ld: Option<&str>,
+    out: &std::ffi::OsStr,
+    module: &std::ffi::OsStr,
+    runtime: Option<&std::ffi::OsStr>,
+    runtime_lib: &Path,
+    keep_debug: bool,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    if let Some(ld) = ld {
+        args.push(format!("-fuse-ld={ld}").into());
+    }
+    args.extend(["-pie".into(), "-o".into(), out.to_owned(), module.to_owned()]);
+    args.push("-Wl,-z,noexecstack".into());
+    match runtime {
+        // Already only what `wasmc_main` reaches: section GC would find nothing to remove
+        // and costs a fifth of the link.
+        Some(runtime) => args.push(runtime.to_owned()),
+        None => args.extend([runtime_lib.as_os_str().to_owned(), "-Wl,--gc-sections".into()]),
+    }
+    if !keep_debug {
+        args.push("-Wl,--strip-debug".into());
+    }
+    args.extend(NATIVE_LIBS.iter().map(|l| l.into()));
+    args
+}
+
+/// Placeholders of [`direct_link_template`].
+const OUT: &str = "@wasmc-out@";
+const MODULE: &str = "@wasmc-module@.o";
+const RUNTIME: &str = "@wasmc-runtime@.o";
+
+/// The linker (`ld.gold`, `ld.lld`, `ld.bfd` or `ld`, as [`linker`] chose) and its
+/// arguments for linking a module with the prelinked runtime, with the placeholders
+/// [`OUT`], [`MODULE`] and [`RUNTIME`]: what GCC's driver and its `collect2` wrapper would
+/// run, less the LTO plugin. Learned from `cc -###` (which prints the commands without
+/// running them) once per C compiler installation and kept in `cache`: running the linker
+/// directly saves the two wrapper processes, a quarter of a link's time. `None` when the
+/// driver is not GCC (no `collect2` line) or anything else fails: the caller links through
+/// the driver.
+fn direct_link_template(
+    cc: &std::ffi::OsStr,
+    ld: Option<&str>,
+    keep_debug: bool,
+    cache: &Cache,
+) -> Option<(PathBuf, Vec<String>)> {
+    let on_path = |name: &std::ffi::OsStr| -> Option<PathBuf> {
+        let p = Path::new(name);
+        if p.components().count() > 1 {
+            return Some(p.to_path_buf());
+        }
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    };
+    let name = match ld {
+        Some(ld) => format!("ld.{ld}"),
+        None => "ld".to_string(),
+    };
+    let linker = on_path(name.as_ref())?;
+    // The key: the driver's installation (its resolved file) and everything that changes
+    // the command.
+    let driver = std::fs::canonicalize(on_path(cc)?).ok()?;
+    let recipe = format!("direct link 1: {linker:?} {keep_debug} {NATIVE_LIBS:?}");
+    let key = Key::runtime(&driver, &recipe).ok()?;
+    if let Some(bytes) = cache.get(&key) {
+        let text = String::from_utf8(bytes).ok()?;
+        return Some((linker, text.split('\n').map(str::to_string).collect()));
+    }
+    let args = driver_args(
+        ld,
+        OUT.as_ref(),
+        MODULE.as_ref(),
+        Some(RUNTIME.as_ref()),
+        Path::new(""),
+        keep_debug,
+    );
+    let output = Command::new(cc).arg("-###").args(&args).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let stderr = String::from_utf8(output.stderr).ok()?;
+    let line = stderr.lines().find(|l| {
+        l.split_whitespace()
+            .next()
+            .is_some_and(|first| first.trim_matches('"').ends_with("/collect2"))
+    })?;
+    let words = shlex::split(line)?;
+    let mut template = Vec::new();
+    let mut rest = words.into_iter().skip(1);
+    while let Some(w) = rest.next() {
+        if w == "-plugin" {
+            rest.next();
+        } else if !w.starts_with("-plugin-opt=") && !w.starts_with("-fuse-ld=") {
+            template.push(w);
+        }
+    }
+    let complete = [OUT, MODULE, RUNTIME].iter().all(|p| template.iter().any(|w| w == p));
+    if !complete || template.iter().any(|w| w.contains('\n')) {
+        return None;
+    }
+    // Best effort: without a writable cache the next link learns it again.
+    let _ = cache.put(&key, template.join("\n").as_bytes());
+    Some((linker, template))
+}
+
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
 /// the runtime library into the executable `out`. The output appears atomically: it is
 /// linked under a temporary name in the same directory and renamed. `out` should come from
@@ -298,23 +406,50 @@ pub fn link_executable(
     };
     let tmp_out = work.path().join("a.out");
     let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let ld = linker()?;
+    let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
+    // With the prelinked runtime, the linker itself is run with the arguments the driver
+    // would give it (learned once, [`direct_link_template`]); on any failure, the driver.
+    if let (Some(runtime), Some(cache)) = (&prelinked, cache)
+        && let Some((linker, template)) = direct_link_template(&cc, ld, keep_debug, cache)
+    {
+        let args: Vec<std::ffi::OsString> = template
+            .iter()
+            .map(|a| match a.as_str() {
+                OUT => tmp_out.clone().into_os_string(),
+                MODULE => obj_path.clone().into_os_string(),
+                RUNTIME => runtime.clone().into_os_string(),
+                other => other.into(),
+            })
+            .collect();
+        let mut cmd = Command::new(&linker);
+        cmd.args(&args);
+        if verbose {
+            eprintln!("wasmc: {cmd:?}");
+        }
+        match cmd.output() {
+            Ok(o) if o.status.success() => {
+                refuse_non_regular(out)?;
+                std::fs::rename(&tmp_out, out).map_err(io(out))?;
+                return Ok(());
+            }
+            Ok(o) if verbose => {
+                eprintln!("wasmc: the direct link failed: {}", String::from_utf8_lossy(&o.stderr))
+            }
+            _ => {}
+        }
+    }
+    let runtime = prelinked.as_ref().map(|r| r.as_os_str());
     let mut cmd = Command::new(&cc);
-    if let Some(ld) = linker()? {
-        cmd.arg(format!("-fuse-ld={ld}"));
-    }
-    cmd.arg("-pie").arg("-o").arg(&tmp_out).arg(&obj_path);
-    cmd.arg("-Wl,-z,noexecstack");
-    match &prelinked {
-        // Already only what `wasmc_main` reaches: section GC would find nothing to remove
-        // and costs a fifth of the link.
-        Some(runtime) => cmd.arg(runtime),
-        None => cmd.arg(runtime_lib).arg("-Wl,--gc-sections"),
-    };
-    if !keep_debug {
-        cmd.arg("-Wl,--strip-debug");
-    }
-    cmd.args(NATIVE_LIBS);
-    if std::env::var_os("WASMC_LINK_VERBOSE").is_some() {
+    cmd.args(driver_args(
+        ld,
+        tmp_out.as_os_str(),
+        obj_path.as_os_str(),
+        runtime,
+        runtime_lib,
+        keep_debug,
+    ));
+    if verbose {
         eprintln!("wasmc: {cmd:?}");
     }
     let output = cmd
