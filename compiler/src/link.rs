@@ -199,10 +199,7 @@ pub fn linker() -> Result<Option<&'static str>, CompileError> {
         }
         Err(_) => {}
     }
-    let on_path = |name: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-    };
+    let on_path = |name: &str| find_program(name.as_ref()).is_some();
     Ok(if on_path("ld.gold") {
         Some("gold")
     } else if on_path("ld.lld") {
@@ -210,6 +207,16 @@ pub fn linker() -> Result<Option<&'static str>, CompileError> {
     } else {
         None
     })
+}
+
+/// The file a program name runs, as `execvp` finds it: a name with a `/` as it is, else
+/// the first regular file of that name in a `PATH` directory.
+fn find_program(name: &std::ffi::OsStr) -> Option<PathBuf> {
+    let p = Path::new(name);
+    if p.components().count() > 1 {
+        return Some(p.to_path_buf());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 /// The runtime library as one relocatable object, in `work`: taken from `cache`, or made
@@ -304,23 +311,14 @@ fn direct_link_template(
     keep_debug: bool,
     cache: &Cache,
 ) -> Option<(PathBuf, Vec<String>)> {
-    let on_path = |name: &std::ffi::OsStr| -> Option<PathBuf> {
-        let p = Path::new(name);
-        if p.components().count() > 1 {
-            return Some(p.to_path_buf());
-        }
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    };
     let name = match ld {
         Some(ld) => format!("ld.{ld}"),
         None => "ld".to_string(),
     };
-    let linker = on_path(name.as_ref())?;
+    let linker = find_program(name.as_ref())?;
     // The key: the driver's installation (its resolved file) and everything that changes
     // the command.
-    let driver = std::fs::canonicalize(on_path(cc)?).ok()?;
+    let driver = std::fs::canonicalize(find_program(cc)?).ok()?;
     let recipe = format!("direct link 1: {linker:?} {keep_debug} {NATIVE_LIBS:?}");
     let key = Key::runtime(&driver, &recipe).ok()?;
     if let Some(bytes) = cache.get(&key) {
