@@ -465,6 +465,9 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
     let mut info = parse(wasm)?;
     let isa = isa(config)?;
     let frontend = isa.frontend_config();
+    // Shared (an `Arc`): the module keeps one reference and is borrowed mutably while the
+    // functions are compiled with the other.
+    let codegen_isa = isa.clone();
     let builder = ObjectBuilder::new(isa, "wasm", cranelift_module::default_libcall_names())
         .map_err(|e| codegen_error("object", e))?;
     let mut module = ObjectModule::new(builder);
@@ -527,8 +530,6 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         },
     };
     let mut code = Vec::with_capacity(func_ids.len());
-    // The module holds its own ISA and is borrowed mutably while functions are compiled.
-    let codegen_isa = self::isa(config)?;
     let stats =
         compile_functions(&env, config, &*codegen_isa, &func_ids, lines.as_ref(), |def, m| {
             let id = func_ids[def as usize];
