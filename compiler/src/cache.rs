@@ -84,13 +84,8 @@ impl Key {
         artifact: Artifact,
         runtime_lib: Option<&Path>,
     ) -> Result<Key, CompileError> {
-        let mut h = blake3::Hasher::new();
-        let mut field = |bytes: &[u8]| {
-            // Length-prefixed, so that no two different field lists hash the same bytes.
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
-        field(&MAGIC);
+        let mut h = KeyHasher::new();
+        let mut field = |bytes: &[u8]| h.field(bytes);
         field(env!("CARGO_PKG_VERSION").as_bytes());
         let exe = std::env::current_exe()
             .map_err(|source| CompileError::Io { path: "/proc/self/exe".into(), source })?;
@@ -106,29 +101,48 @@ impl Key {
             field(format!("{:?}", crate::link::linker()?).as_bytes());
         }
         field(wasm);
-        Ok(Key(*h.finalize().as_bytes()))
+        Ok(h.finish())
     }
 
-    /// The key of the prelinked runtime object made from `runtime_lib` (see
-    /// [`crate::link::link_executable`]): it depends on nothing but the library file's
-    /// identity and the way it is prelinked (`recipe`).
+    /// The key of what [`crate::link`] derives from the file `from` by `recipe` and keeps
+    /// in [`Cache::runtime_objects`]: the prelinked runtime object (from the runtime
+    /// library), the linker command line (from the C compiler driver). It depends on
+    /// nothing but the file's identity and the recipe.
     ///
     /// # Errors
-    /// The runtime library cannot be examined.
-    pub fn runtime(runtime_lib: &Path, recipe: &str) -> Result<Key, CompileError> {
-        let mut h = blake3::Hasher::new();
-        for bytes in
-            [&MAGIC[..], b"prelinked runtime", recipe.as_bytes(), &file_identity(runtime_lib)?]
-        {
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
+    /// The file cannot be examined.
+    pub fn runtime(from: &Path, recipe: &str) -> Result<Key, CompileError> {
+        let mut h = KeyHasher::new();
+        for bytes in [&b"prelinked runtime"[..], recipe.as_bytes(), &file_identity(from)?] {
+            h.field(bytes);
         }
-        Ok(Key(*h.finalize().as_bytes()))
+        Ok(h.finish())
     }
 
     /// The key as 64 lowercase hex digits.
     pub fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Hashes the fields of a [`Key`], [`MAGIC`] first. Each field is length-prefixed, so that
+/// no two different field lists hash the same bytes.
+struct KeyHasher(blake3::Hasher);
+
+impl KeyHasher {
+    fn new() -> KeyHasher {
+        let mut h = KeyHasher(blake3::Hasher::new());
+        h.field(&MAGIC);
+        h
+    }
+
+    fn field(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    fn finish(self) -> Key {
+        Key(*self.0.finalize().as_bytes())
     }
 }
 
@@ -246,10 +260,7 @@ impl Cache {
         }
         let mut trailer = [0u8; TRAILER_LEN];
         file.read_exact(&mut trailer).ok()?;
-        let ok = trailer[40..] == MAGIC
-            && u64::from_le_bytes(trailer[32..40].try_into().ok()?) == len
-            && hasher.finalize().as_bytes() == &trailer[..32];
-        if !ok {
+        if !trailer_matches(&trailer, len, &hasher.finalize()) {
             return None;
         }
         // Best effort (the owner may set the time through a read-only descriptor).
@@ -320,14 +331,20 @@ impl Cache {
 pub fn check_entry(bytes: &[u8]) -> Option<usize> {
     let body = bytes.len().checked_sub(TRAILER_LEN)?;
     let trailer = &bytes[body..];
+    // The magic first: the hash of a file of another format is not worth computing.
     if trailer[40..] != MAGIC {
         return None;
     }
-    let len = u64::from_le_bytes(trailer[32..40].try_into().ok()?);
-    if len != body as u64 || blake3::hash(&bytes[..body]).as_bytes() != &trailer[..32] {
-        return None;
-    }
-    Some(body)
+    trailer_matches(trailer, body as u64, &blake3::hash(&bytes[..body])).then_some(body)
+}
+
+/// Whether `trailer` (the last [`TRAILER_LEN`] bytes of an entry) says the artifact before
+/// it is `len` bytes hashing to `hash`.
+fn trailer_matches(trailer: &[u8], len: u64, hash: &blake3::Hash) -> bool {
+    trailer.len() == TRAILER_LEN
+        && trailer[40..] == MAGIC
+        && trailer[32..40] == len.to_le_bytes()
+        && hash.as_bytes() == &trailer[..32]
 }
 
 #[cfg(test)]
