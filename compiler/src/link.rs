@@ -396,10 +396,11 @@ pub fn link_executable(
     let work = tempfile::Builder::new().prefix(".wasmc-link").tempdir_in(&dir).map_err(io(&dir))?;
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
+    let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
     let prelinked = match cache.map(|c| prelinked_runtime(runtime_lib, c, work.path())) {
         Some(Ok(prelinked)) => Some(prelinked),
         Some(Err(e)) => {
-            if std::env::var_os("WASMC_LINK_VERBOSE").is_some() {
+            if verbose {
                 eprintln!("wasmc: linking the runtime archive: cannot prelink it: {e}");
             }
             None
@@ -409,7 +410,6 @@ pub fn link_executable(
     let tmp_out = work.path().join("a.out");
     let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
     let ld = linker()?;
-    let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
     // With the prelinked runtime, the linker itself is run with the arguments the driver
     // would give it (learned once, [`direct_link_template`]); on any failure, the driver.
     if let (Some(runtime), Some(cache)) = (&prelinked, cache)

@@ -250,12 +250,6 @@ pub fn catch_traps(info: ActivationInfo, body: &mut dyn FnMut(*mut usize)) -> Re
         .iter()
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
-        .map(|f| BacktraceFrame {
-            module: f.module,
-            func_index: f.func_index,
-            name: f.name,
-            source: f.source,
-        })
         .collect();
     Err(Trap { kind, backtrace, omitted_frames: act.omitted })
 }
