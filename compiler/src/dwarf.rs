@@ -150,17 +150,18 @@ pub fn emit(
         let Some(&section) = ids.get(&id) else { return Ok(()) };
         object.set_section_data(section, s.bytes.slice().to_vec(), 1);
         for r in &s.relocs {
-            let (symbol, kind) = match r.target {
-                RelocationTarget::Symbol(i) => (funcs[i].symbol, RelocationKind::Absolute),
+            // Addresses and offsets alike are absolute values (`R_X86_64_64`/`_32`).
+            let symbol = match r.target {
+                RelocationTarget::Symbol(i) => funcs[i].symbol,
                 RelocationTarget::Section(target) => {
                     let t = *ids
                         .get(&target)
                         .ok_or_else(|| dwarf_error(format!("no {}", target.name())))?;
-                    (object.section_symbol(t), RelocationKind::Absolute)
+                    object.section_symbol(t)
                 }
             };
             let flags = RelocationFlags::Generic {
-                kind,
+                kind: RelocationKind::Absolute,
                 encoding: RelocationEncoding::Generic,
                 size: r.size * 8,
             };
