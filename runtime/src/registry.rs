@@ -262,15 +262,28 @@ pub fn trap_code(pc: usize) -> Option<TrapCode> {
     .flatten()
 }
 
+/// One frame of a Wasm backtrace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktraceFrame {
+    /// Name of the module (name section), if any.
+    pub module: Option<String>,
+    /// Function index in its module.
+    pub func_index: u32,
+    /// Function name from the name section, else `func[N]`.
+    pub name: String,
+    /// Source file and line (`wasmc -g` of a module with DWARF line tables), if known.
+    pub source: Option<(String, u32)>,
+}
+
 /// Names the Wasm function containing `pc` (and its source line, if known).
-pub fn frame_info(pc: usize) -> Option<crate::traps::BacktraceFrame> {
+pub fn frame_info(pc: usize) -> Option<BacktraceFrame> {
     with_code(pc, |m, off, kind| match kind {
         CodeKind::Func(def) => {
             let index = m.meta.num_imported_funcs + def;
             let source = m.meta.code[def as usize]
                 .line_at(off as u32)
                 .and_then(|(file, line)| Some((m.meta.files.get(file as usize)?.clone(), line)));
-            Some(crate::traps::BacktraceFrame {
+            Some(BacktraceFrame {
                 module: m.meta.name.clone(),
                 func_index: index,
                 name: m.meta.func_display_name(index),

@@ -43,18 +43,8 @@ pub enum TrapKind {
     },
 }
 
-/// One frame of a Wasm backtrace.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BacktraceFrame {
-    /// Name of the module (name section), if any.
-    pub module: Option<String>,
-    /// Function index in its module.
-    pub func_index: u32,
-    /// Function name from the name section, else `func[N]`.
-    pub name: String,
-    /// Source file and line (`wasmc -g` of a module with DWARF line tables), if known.
-    pub source: Option<(String, u32)>,
-}
+/// One frame of a Wasm backtrace (defined beside the code registry that finds it).
+pub use crate::registry::BacktraceFrame;
 
 /// A trap with its backtrace.
 #[derive(Clone, Debug, PartialEq)]
