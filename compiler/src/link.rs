@@ -319,10 +319,8 @@ fn direct_link_template(
     // The key: the driver's installation (its resolved file) and everything that changes
     // the command, the variables GCC's driver reads for its search paths included.
     let driver = std::fs::canonicalize(find_program(cc)?).ok()?;
-    let env: Vec<_> = ["LIBRARY_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH"]
-        .iter()
-        .map(|v| std::env::var_os(v))
-        .collect();
+    let env: Vec<_> =
+        ["LIBRARY_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH"].iter().map(std::env::var_os).collect();
     let recipe = format!("direct link 1: {linker:?} {keep_debug} {NATIVE_LIBS:?} {env:?}");
     let key = Key::runtime(&driver, &recipe).ok()?;
     if let Some(bytes) = cache.get(&key) {
