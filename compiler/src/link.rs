@@ -12,8 +12,12 @@ use crate::error::CompileError;
 pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
 
 /// Native libraries the Rust standard library in the runtime staticlib needs on Linux
-/// (as `rustc --print native-static-libs` reports them).
-const NATIVE_LIBS: &[&str] = &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
+/// (as `rustc --print native-static-libs` reports them), less `-lgcc_s`: the unwinder is
+/// linked statically instead (`-static-libgcc`, so `libgcc_eh.a`), which spares every
+/// program loading `libgcc_s.so.1` and running its CPU-detection constructor at start-up
+/// (0.2 ms of an empty program's 1.3 ms on the issue-13 machine).
+const NATIVE_LIBS: &[&str] =
+    &["-static-libgcc", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 /// Finds the runtime static library: `$WASMC_RUNTIME_LIB`, else next to the running
 /// executable (or one directory up, for test binaries under `target/*/deps`).
