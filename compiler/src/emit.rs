@@ -352,39 +352,28 @@ fn codegen_function(
     lines: Option<&WasmLines>,
 ) -> Result<MachineCode, CompileError> {
     let num_imported = info.num_imported_funcs();
-    ctx.func = func;
-    let mut plane = cranelift_codegen::control::ControlPlane::default();
-    if let Err(e) = ctx.compile(isa, &mut plane) {
-        let display = info.meta.func_display_name(num_imported + def);
-        let message = format!("{:?}", e.inner);
-        ctx.clear();
-        return Err(CompileError::Codegen { func: display, message });
+    let id = ids[def as usize];
+    // The source locations are read before `compile_local` clears the context.
+    let mut code = None;
+    let result = compile_local_with(ctx, isa, id, func, |compiled| {
+        code = lines.map(|lines| {
+            let srclocs: Vec<(u32, u32, u32)> = compiled
+                .buffer
+                .get_srclocs_sorted()
+                .iter()
+                .filter(|s| !s.loc.is_default())
+                .map(|s| (s.start, s.end, s.loc.bits()))
+                .collect();
+            lines.function_rows(&srclocs, info.code_section_start)
+        });
+    });
+    let mut out = result.map_err(|message| CompileError::Codegen {
+        func: info.meta.func_display_name(num_imported + def),
+        message,
+    })?;
+    if let Some(rows) = code {
+        out.code.lines = rows;
     }
-    let compiled = ctx.compiled_code().expect("compiled just now");
-    let relocs = compiled
-        .buffer
-        .relocs()
-        .iter()
-        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, ids[def as usize]))
-        .collect();
-    let mut code = func_code(ctx);
-    if let Some(lines) = lines {
-        let srclocs: Vec<(u32, u32, u32)> = compiled
-            .buffer
-            .get_srclocs_sorted()
-            .iter()
-            .filter(|s| !s.loc.is_default())
-            .map(|s| (s.start, s.end, s.loc.bits()))
-            .collect();
-        code.lines = lines.function_rows(&srclocs, info.code_section_start);
-    }
-    let out = MachineCode {
-        bytes: compiled.buffer.data().to_vec(),
-        alignment: compiled.buffer.alignment as u64,
-        relocs,
-        code,
-    };
-    ctx.clear();
     Ok(out)
 }
 
@@ -544,8 +533,7 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         info.meta.files = lines.files.clone();
     }
 
-    let (a2w, w2h, adapters) =
-        emit_type_trampolines(&mut module, &info, &symbols, &mut ctx, &mut fctx)?;
+    let (a2w, w2h, adapters) = emit_type_trampolines(&mut module, &*codegen_isa, &info, &symbols)?;
     info.meta.adapters = adapters;
     let frontend = module.isa().frontend_config();
     ctx.func = gc_adapter_function(&mut fctx, frontend);
@@ -760,58 +748,140 @@ type PerType = Vec<Option<FuncId>>;
 /// Emits, for each function type, the host-to-Wasm trampoline and the Wasm-to-host adapter.
 fn emit_type_trampolines(
     module: &mut ObjectModule,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
     info: &ModuleInfo<'_>,
     symbols: &Symbols,
-    ctx: &mut Context,
-    fctx: &mut FunctionBuilderContext,
 ) -> Result<(PerType, PerType, Vec<FuncCode>), CompileError> {
+    // Declared in type order first (the symbol table's order), compiled on the worker
+    // threads (a Kotlin module has a thousand function types: compiled one after the other
+    // they were a fifth of its compile time), defined in type order again: the object's
+    // bytes do not depend on the thread count.
+    //
+    // The two depend only on the Cranelift types of the parameters and results, so types
+    // with the same ones share a pair (Kotlin's thousand function types have a few hundred
+    // such signatures): `first[i]` is the first type index with type `i`'s.
     let mut a2w = Vec::new();
     let mut w2h = Vec::new();
-    let mut adapters = Vec::new();
+    let mut first: Vec<Option<usize>> = Vec::with_capacity(info.meta.types.len());
+    let mut seen = std::collections::HashMap::new();
     for (i, ty) in info.meta.types.iter().enumerate() {
         let Some(ft) = ty.as_func() else {
             a2w.push(None);
             w2h.push(None);
-            adapters.push(FuncCode::default());
+            first.push(None);
             continue;
         };
-        let frontend = module.isa().frontend_config();
-        let name = symbols.func(&format!("array_to_wasm[{i}]"));
-        let func = array_to_wasm(ft, fctx, frontend);
-        a2w.push(Some(define_local(module, &name, func, ctx)?));
-        let name = symbols.func(&format!("wasm_to_host[{i}]"));
-        let func = wasm_to_host(ft, fctx, frontend);
-        let (id, code) = define_local_with_code(module, &name, func, ctx)?;
-        w2h.push(Some(id));
-        adapters.push(code);
+        let shape: (Vec<_>, Vec<_>) = (
+            ft.params.iter().map(|t| clif_type(*t)).collect(),
+            ft.results.iter().map(|t| clif_type(*t)).collect(),
+        );
+        let j = *seen.entry(shape).or_insert(i);
+        first.push(Some(j));
+        if j < i {
+            a2w.push(a2w[j]);
+            w2h.push(w2h[j]);
+            continue;
+        }
+        let mut declare = |kind: &str, sig: Signature| {
+            let name = symbols.func(&format!("{kind}[{i}]"));
+            module
+                .declare_function(&name, Linkage::Local, &sig)
+                .map_err(|e| codegen_error(&name, e))
+        };
+        a2w.push(Some(declare("array_to_wasm", array_to_wasm_signature())?));
+        w2h.push(Some(declare("wasm_to_host", wasm_signature(ft))?));
+    }
+    let frontend = isa.frontend_config();
+    let compiled: Vec<Result<Option<(MachineCode, MachineCode)>, CompileError>> =
+        info.meta
+            .types
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || (FunctionBuilderContext::new(), Context::new()),
+                |(fctx, ctx), (i, ty)| {
+                    let (Some(ft), Some(a), Some(w)) = (ty.as_func(), a2w[i], w2h[i]) else {
+                        return Ok(None);
+                    };
+                    if first[i] != Some(i) {
+                        return Ok(None);
+                    }
+                    let name = |kind: &str| format!("{kind}[{i}]");
+                    let a = compile_local(ctx, isa, a, array_to_wasm(ft, fctx, frontend)).map_err(
+                        |m| CompileError::Codegen { func: name("array_to_wasm"), message: m },
+                    )?;
+                    let w = compile_local(ctx, isa, w, wasm_to_host(ft, fctx, frontend)).map_err(
+                        |m| CompileError::Codegen { func: name("wasm_to_host"), message: m },
+                    )?;
+                    Ok(Some((a, w)))
+                },
+            )
+            .collect();
+    let mut adapters: Vec<FuncCode> = Vec::with_capacity(compiled.len());
+    for (i, c) in first_error(compiled)?.into_iter().enumerate() {
+        let Some((a, w)) = c else {
+            // A shared adapter's facts are repeated: the runtime finds them by type.
+            let code = match first[i] {
+                Some(j) if j < i => adapters[j].clone(),
+                _ => FuncCode::default(),
+            };
+            adapters.push(code);
+            continue;
+        };
+        for (id, m) in [(a2w[i], &a), (w2h[i], &w)] {
+            let id = id.expect("declared above");
+            module
+                .define_function_bytes(id, m.alignment, &m.bytes, &m.relocs)
+                .map_err(|e| codegen_error(&format!("trampoline[{i}]"), module_error(e)))?;
+        }
+        adapters.push(w.code);
     }
     Ok((a2w, w2h, adapters))
 }
 
-fn define_local(
-    module: &mut ObjectModule,
-    name: &str,
-    func: Function,
+/// Compiles `func`, the body of the local function `id`, into machine code for
+/// [`cranelift_module::Module::define_function_bytes`]; the error is Cranelift's message.
+fn compile_local(
     ctx: &mut Context,
-) -> Result<FuncId, CompileError> {
-    Ok(define_local_with_code(module, name, func, ctx)?.0)
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    id: FuncId,
+    func: Function,
+) -> Result<MachineCode, String> {
+    compile_local_with(ctx, isa, id, func, |_| {})
 }
 
-/// Declares and defines a local function; returns its id and machine-code facts.
-fn define_local_with_code(
-    module: &mut ObjectModule,
-    name: &str,
-    func: Function,
+/// [`compile_local`], letting `inspect` read the compiled code before the context is
+/// cleared.
+fn compile_local_with(
     ctx: &mut Context,
-) -> Result<(FuncId, FuncCode), CompileError> {
-    let id = module
-        .declare_function(name, Linkage::Local, &func.signature)
-        .map_err(|e| codegen_error(name, e))?;
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    id: FuncId,
+    func: Function,
+    inspect: impl FnOnce(&cranelift_codegen::CompiledCode),
+) -> Result<MachineCode, String> {
     ctx.func = func;
-    module.define_function(id, ctx).map_err(|e| codegen_error(name, module_error(e)))?;
-    let code = func_code(ctx);
+    let mut plane = cranelift_codegen::control::ControlPlane::default();
+    if let Err(e) = ctx.compile(isa, &mut plane) {
+        let message = format!("{:?}", e.inner);
+        ctx.clear();
+        return Err(message);
+    }
+    let compiled = ctx.compiled_code().expect("compiled just now");
+    inspect(compiled);
+    let relocs = compiled
+        .buffer
+        .relocs()
+        .iter()
+        .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+        .collect();
+    let out = MachineCode {
+        bytes: compiled.buffer.data().to_vec(),
+        alignment: compiled.buffer.alignment as u64,
+        relocs,
+        code: func_code(ctx),
+    };
     ctx.clear();
-    Ok((id, code))
+    Ok(out)
 }
 
 /// Size and sorted trap sites of the function just compiled in `ctx`.
