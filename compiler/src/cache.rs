@@ -38,8 +38,8 @@ use crate::error::CompileError;
 /// Default bound on the cache's total size: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
-/// Bound on the prelinked runtime objects kept ([`Cache::runtime_objects`]; about 1.5 MB
-/// each, one per runtime library build).
+/// Bound on what [`Cache::runtime_objects`] keeps (linker command lines, a few KB each,
+/// and the runtime libraries `wasmc --print-runtime-lib` writes, about 1.5 MB each).
 pub const RUNTIME_MAX_BYTES: u64 = 64 << 20;
 
 /// Last 8 bytes of every entry (the format version is its last two digits).
@@ -73,7 +73,8 @@ pub struct Key([u8; 32]);
 
 impl Key {
     /// Computes the key of compiling `wasm` (binary module bytes) with `config` into
-    /// `artifact`, linked (for executables) against `runtime_lib`.
+    /// `artifact`, linked (for executables) against `runtime_lib`. The embedded runtime is
+    /// part of the running executable, whose identity every key includes.
     ///
     /// # Errors
     /// The running executable or the runtime library cannot be examined, or the target is
@@ -82,7 +83,7 @@ impl Key {
         wasm: &[u8],
         config: &Config,
         artifact: Artifact,
-        runtime_lib: Option<&Path>,
+        runtime_lib: Option<&crate::link::RuntimeLib>,
     ) -> Result<Key, CompileError> {
         let mut h = KeyHasher::new();
         let mut field = |bytes: &[u8]| h.field(bytes);
@@ -96,7 +97,10 @@ impl Key {
         field(format!("{config:?}").as_bytes());
         field(crate::emit::isa(&config)?.to_string().as_bytes());
         if let Some(lib) = runtime_lib {
-            field(&file_identity(lib)?);
+            match lib {
+                crate::link::RuntimeLib::Embedded => field(b"embedded runtime"),
+                crate::link::RuntimeLib::File(path) => field(&file_identity(path)?),
+            }
             field(std::env::var_os("CC").unwrap_or_default().as_encoded_bytes());
             field(format!("{:?}", crate::link::linker()?).as_bytes());
         }
@@ -105,9 +109,8 @@ impl Key {
     }
 
     /// The key of what [`crate::link`] derives from the file `from` by `recipe` and keeps
-    /// in [`Cache::runtime_objects`]: the prelinked runtime object (from the runtime
-    /// library), the linker command line (from the C compiler driver). It depends on
-    /// nothing but the file's identity and the recipe.
+    /// in [`Cache::runtime_objects`]: the linker command line (from the C compiler
+    /// driver). It depends on nothing but the file's identity and the recipe.
     ///
     /// # Errors
     /// The file cannot be examined.
@@ -206,10 +209,11 @@ impl Cache {
         Ok(Some(Cache::new(dir, max_bytes)))
     }
 
-    /// The cache of prelinked runtime objects ([`crate::link::link_executable`]): the
-    /// `runtime` subdirectory, bounded by [`RUNTIME_MAX_BYTES`], apart from the programs so
-    /// that neither evicts the other. Used by every link while the cache is on, with or
-    /// without `wasmc --cache`.
+    /// The cache of what links use besides the programs ([`crate::link::link_executable`]:
+    /// the linker command lines learned from the C compiler driver): the `runtime`
+    /// subdirectory, bounded by [`RUNTIME_MAX_BYTES`], apart from the programs so that
+    /// neither evicts the other. Used by every link while the cache is on, with or without
+    /// `wasmc --cache`.
     pub fn runtime_objects(&self) -> Cache {
         Cache::new(self.dir.join("runtime"), RUNTIME_MAX_BYTES)
     }

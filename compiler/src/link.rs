@@ -19,48 +19,61 @@ pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
 const NATIVE_LIBS: &[&str] =
     &["-static-libgcc", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
-/// Finds the runtime static library: `$WASMC_RUNTIME_LIB`, else next to the running
-/// executable (or one directory up, for test binaries under `target/*/deps`).
+/// The runtime library built with this `wasmc` and embedded in it (`build.rs`): an archive
+/// of one relocatable object, the runtime staticlib prelinked (only what `wasmc_main`
+/// reaches, no debug information or LLVM bitcode, sections merged; about 1.5 MB).
+pub static EMBEDDED_RUNTIME: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/libwasmc_runtime.a"));
+
+/// The runtime library a link uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeLib {
+    /// [`EMBEDDED_RUNTIME`], the default.
+    Embedded,
+    /// A runtime staticlib named by `$WASMC_RUNTIME_LIB` (e.g. a debug build of the
+    /// runtime), linked as it is with `--gc-sections`.
+    File(PathBuf),
+}
+
+/// The runtime library to link: `$WASMC_RUNTIME_LIB` if set, else the embedded one.
 ///
 /// # Errors
-/// [`CompileError::Link`] naming the places searched.
-pub fn find_runtime_lib() -> Result<PathBuf, CompileError> {
-    if let Some(p) = std::env::var_os("WASMC_RUNTIME_LIB") {
-        let p = PathBuf::from(p);
-        if p.is_file() {
-            return Ok(p);
+/// [`CompileError::Link`] if `$WASMC_RUNTIME_LIB` is not a file.
+pub fn runtime_lib() -> Result<RuntimeLib, CompileError> {
+    match std::env::var_os("WASMC_RUNTIME_LIB") {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            if p.is_file() {
+                Ok(RuntimeLib::File(p))
+            } else {
+                Err(CompileError::Link(format!("WASMC_RUNTIME_LIB={} is not a file", p.display())))
+            }
         }
-        return Err(CompileError::Link(format!("WASMC_RUNTIME_LIB={} is not a file", p.display())));
+        _ => Ok(RuntimeLib::Embedded),
     }
-    let exe = std::env::current_exe().map_err(|e| CompileError::Link(e.to_string()))?;
-    let mut tried = Vec::new();
-    let mut dir = exe.parent();
-    for _ in 0..2 {
-        let Some(d) = dir else { break };
-        let candidate = d.join(RUNTIME_LIB);
-        tried.push(candidate.display().to_string());
-        // Inside a cargo target directory the library also exists as a dependency artifact,
-        // `deps/libwasmc_runtime-<hash>.a`, which `cargo build -p wasmc` (or a test build)
-        // refreshes without refreshing the uplifted copy: take the newest of them all.
-        let uplifted = candidate
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .and_then(|m| m.modified().ok())
-            .map(|t| (t, candidate));
-        let found = [uplifted, newest_dep_artifact(&d.join("deps"))]
-            .into_iter()
-            .flatten()
-            .max_by_key(|(t, _)| *t);
-        if let Some((_, path)) = found {
-            return Ok(path);
-        }
-        dir = d.parent();
+}
+
+/// A file holding the runtime library for linking compiled objects by hand (`wasmc
+/// --print-runtime-lib`): `$WASMC_RUNTIME_LIB` if set, else [`EMBEDDED_RUNTIME`] written
+/// into `dir` as `libwasmc_runtime-HASH.a` (HASH: the first 16 hex digits of its BLAKE3
+/// hash, so each wasmc build has its own), atomically, unless a file of that name with
+/// the same bytes is there already.
+///
+/// # Errors
+/// `$WASMC_RUNTIME_LIB` is not a file, or `dir` cannot be created or written.
+pub fn runtime_lib_file(dir: &Path) -> Result<PathBuf, CompileError> {
+    if let RuntimeLib::File(p) = runtime_lib()? {
+        return Ok(p);
     }
-    Err(CompileError::Link(format!(
-        "cannot find the runtime library (tried {}); build it with `cargo build --release` or set WASMC_RUNTIME_LIB",
-        tried.join(", ")
-    )))
+    let hash = blake3::hash(EMBEDDED_RUNTIME).to_hex();
+    let path = dir.join(format!("libwasmc_runtime-{}.a", &hash[..16]));
+    if std::fs::read(&path).is_ok_and(|b| b == EMBEDDED_RUNTIME) {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|source| CompileError::Io { path: dir.to_path_buf(), source })?;
+    write_atomically(&path, EMBEDDED_RUNTIME)?;
+    Ok(path)
 }
 
 /// Decides where an output file named `out` is written, given the input file `input`.
@@ -141,47 +154,6 @@ fn refuse_non_regular(path: &Path) -> Result<(), CompileError> {
     }
 }
 
-/// The newest `libwasmc_runtime-*.a` in `deps` and its modification time.
-fn newest_dep_artifact(deps: &Path) -> Option<(std::time::SystemTime, PathBuf)> {
-    let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
-    for entry in std::fs::read_dir(deps).ok()?.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("libwasmc_runtime-") && name.ends_with(".a") {
-            let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
-            if best.as_ref().is_none_or(|(t, _)| modified > *t) {
-                best = Some((modified, entry.path()));
-            }
-        }
-    }
-    best
-}
-
-/// How [`prelinked_runtime`] makes the runtime object; part of its cache key, so changing
-/// the recipe makes new objects.
-const PRELINK_RECIPE: &str = concat!(
-    "ld -r --gc-sections -u wasmc_main --strip-debug; objcopy -R .llvmbc -R .llvmcmd; ld -r -T ",
-    "merge.ld; 2"
-);
-
-/// The linker script [`prelinked_runtime`]'s last step links with: it merges the thousands
-/// of per-function sections (`.text.*`, `.rodata.*`, ...) that the first step kept into one
-/// per kind, so the final link handles a few large sections instead (a quarter less time
-/// than linking the unmerged object). Thread-local data stays in `.tdata`/`.tbss`, and
-/// initialisers stay sorted by priority; other sections (`.eh_frame`, notes) pass through.
-const MERGE_SCRIPT: &str = "SECTIONS {
-  .text : { *(.text .text.*) }
-  .rodata : { *(.rodata .rodata.*) }
-  .data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) }
-  .data : { *(.data .data.*) }
-  .bss : { *(.bss .bss.*) }
-  .tdata : { *(.tdata .tdata.*) }
-  .tbss : { *(.tbss .tbss.*) }
-  .init_array : { KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) .init_array)) }
-  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) }
-}
-";
-
 /// What to link with (`-fuse-ld=`): `$WASMC_LINKER` (`bfd`, `gold`, `lld`, or `cc` for the
 /// C compiler's default), else gold when `ld.gold` is on `PATH`, else lld when `ld.lld` is,
 /// else the default. Gold and lld link a program in about half the time of the default
@@ -223,77 +195,49 @@ fn find_program(name: &std::ffi::OsStr) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// The runtime library as one relocatable object: the [`Runtime`] taken from `cache`, or
-/// made now in `work` and stored there. Made with `ld -r --gc-sections -u wasmc_main` (only
-/// what the entry point reaches: compiled code calls the runtime through the vmctx, and its
-/// only undefined symbol is `wasmc_main`), without debug information and without the LLVM
-/// bitcode sections (`.llvmbc`) the Rust standard library's objects carry, its sections
-/// merged ([`MERGE_SCRIPT`]). The archive is 26 MB; the object is about 1.5 MB, and linking
-/// against it instead of the archive takes a quarter of the time.
-///
-/// # Errors
-/// A message when `ld` or `objcopy` fails; the caller then links the archive itself.
-fn prelinked_runtime(lib: &Path, cache: &Cache, work: &Path) -> Result<Runtime, String> {
-    let key = Key::runtime(lib, PRELINK_RECIPE).map_err(|e| e.to_string())?;
-    if let Some((file, _len)) = cache.open(&key) {
-        return Ok(Runtime::Entry(file));
-    }
-    let path = work.join("runtime.o");
-    let full = work.join("runtime-full.o");
-    let run = |cmd: &mut Command| -> Result<(), String> {
-        let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!("{cmd:?}: {}", String::from_utf8_lossy(&out.stderr).trim()))
+/// The embedded runtime as a file the linker can open: an anonymous memory file (named
+/// `/proc/self/fd/N`, a descriptor the linker inherits: nothing is written to disk), else,
+/// where memory files are refused, `runtime.a` in the link's work directory `work`.
+enum RuntimeFile {
+    Memory(std::fs::File),
+    Disk(PathBuf),
+}
+
+impl RuntimeFile {
+    fn new(work: &Path) -> Result<RuntimeFile, CompileError> {
+        use std::io::Write;
+        // SAFETY: the name is a NUL-terminated string; the call only creates a descriptor.
+        let fd = unsafe { libc::memfd_create(c"wasmc-runtime".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd >= 0 {
+            // SAFETY: `fd` is a new descriptor that nothing else owns.
+            let mut file = std::fs::File::from(unsafe {
+                <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd)
+            });
+            if file.write_all(EMBEDDED_RUNTIME).is_ok() {
+                return Ok(RuntimeFile::Memory(file));
+            }
         }
-    };
-    run(Command::new("ld")
-        .args(["-r", "--gc-sections", "-u", "wasmc_main", "--strip-debug", "-o"])
-        .arg(&full)
-        .arg(lib))?;
-    let stripped = work.join("runtime-stripped.o");
-    run(Command::new("objcopy")
-        .args(["-R", ".llvmbc", "-R", ".llvmcmd"])
-        .arg(&full)
-        .arg(&stripped))?;
-    let script = work.join("merge.ld");
-    std::fs::write(&script, MERGE_SCRIPT).map_err(|e| e.to_string())?;
-    run(Command::new("ld").arg("-r").arg("-T").arg(&script).arg("-o").arg(&path).arg(&stripped))?;
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-    // Best effort: without a writable cache the next link prelinks again.
-    let _ = cache.put(&key, &bytes);
-    Ok(Runtime::File(path))
-}
+        let path = work.join(RUNTIME_LIB);
+        std::fs::write(&path, EMBEDDED_RUNTIME)
+            .map_err(|source| CompileError::Io { path: path.clone(), source })?;
+        Ok(RuntimeFile::Disk(path))
+    }
 
-/// Where the prelinked runtime object is, for the linker.
-enum Runtime {
-    /// A file in the link's work directory (just made).
-    File(PathBuf),
-    /// The checked cache entry, open. The linker reads it as `/proc/self/fd/N` through a
-    /// descriptor it inherits, so it reads the very file whose hash was checked, however
-    /// the cache changes meanwhile, and nothing is copied (1.5 MB written per link before).
-    /// The entry's trailer follows the object's last section header: ELF readers go by
-    /// the offsets in the header and never look there.
-    Entry(std::fs::File),
-}
-
-impl Runtime {
     /// The path the linker is given.
     fn path(&self) -> PathBuf {
         match self {
-            Runtime::File(p) => p.clone(),
-            Runtime::Entry(f) => {
+            RuntimeFile::Disk(p) => p.clone(),
+            RuntimeFile::Memory(f) => {
                 PathBuf::from(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(f)))
             }
         }
     }
 
-    /// Lets a child process inherit the entry's descriptor (`inherit`), or not: descriptors
-    /// are opened close-on-exec, and this one is let through only for the linker's spawn
-    /// (wasmc starts no other process meanwhile).
+    /// Lets a child process inherit the memory file's descriptor (`inherit`), or not:
+    /// descriptors are opened close-on-exec, and this one is let through only for the
+    /// linker's spawn (wasmc starts no other process meanwhile).
     fn set_inherited(&self, inherit: bool) {
-        if let Runtime::Entry(f) = self {
+        if let RuntimeFile::Memory(f) = self {
             let fd = std::os::fd::AsRawFd::as_raw_fd(f);
             // SAFETY: `fd` is an open descriptor owned by `f`; F_GETFD/F_SETFD only change
             // its close-on-exec flag.
@@ -315,8 +259,8 @@ fn driver_args(
     ld: Option<&str>,
     out: &std::ffi::OsStr,
     module: &std::ffi::OsStr,
-    runtime: Option<&std::ffi::OsStr>,
-    runtime_lib: &Path,
+    runtime: &std::ffi::OsStr,
+    prelinked: bool,
     keep_debug: bool,
 ) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = Vec::new();
@@ -330,11 +274,11 @@ fn driver_args(
         args.push("-Wl,--no-map-whole-files".into());
     }
     args.push("-Wl,-z,noexecstack".into());
-    match runtime {
-        // Already only what `wasmc_main` reaches: section GC would find nothing to remove
-        // and costs a fifth of the link.
-        Some(runtime) => args.push(runtime.to_owned()),
-        None => args.extend([runtime_lib.as_os_str().to_owned(), "-Wl,--gc-sections".into()]),
+    args.push(runtime.to_owned());
+    // The embedded runtime is already only what `wasmc_main` reaches: section GC would
+    // find nothing to remove and costs a fifth of the link.
+    if !prelinked {
+        args.push("-Wl,--gc-sections".into());
     }
     if !keep_debug {
         args.push("-Wl,--strip-debug".into());
@@ -378,14 +322,7 @@ fn direct_link_template(
         let text = String::from_utf8(bytes).ok()?;
         return Some((linker, text.split('\n').map(str::to_string).collect()));
     }
-    let args = driver_args(
-        ld,
-        OUT.as_ref(),
-        MODULE.as_ref(),
-        Some(RUNTIME.as_ref()),
-        Path::new(""),
-        keep_debug,
-    );
+    let args = driver_args(ld, OUT.as_ref(), MODULE.as_ref(), RUNTIME.as_ref(), true, keep_debug);
     let output = Command::new(cc).arg("-###").args(&args).output().ok()?;
     if !output.status.success() {
         return None;
@@ -433,20 +370,24 @@ fn distinct_search_dirs(args: Vec<String>) -> Vec<String> {
 }
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
-/// the runtime library into the executable `out`. The output appears atomically: it is
-/// linked under a temporary name in the same directory and renamed. `out` should come from
-/// [`output_path`]; an existing `out` that is not a regular file is never replaced.
+/// the runtime library `runtime` into the executable `out`. The output appears atomically:
+/// it is linked under a temporary name in the same directory and renamed. `out` should
+/// come from [`output_path`]; an existing `out` that is not a regular file is never
+/// replaced.
 ///
-/// With a `cache`, the runtime is linked as the prelinked object [`prelinked_runtime`]
-/// keeps there (made on first use), else from the archive. Debug information is stripped
-/// unless `keep_debug` (`wasmc -g`). The linker is [`linker`]'s choice.
+/// The embedded runtime is handed to the linker from memory ([`RuntimeFile`]); with a
+/// `cache` (where the linker command line learned from the C compiler driver is kept,
+/// [`direct_link_template`]) the linker is run directly, else through the driver. A
+/// [`RuntimeLib::File`] is linked through the driver with `--gc-sections`. Debug
+/// information is stripped unless `keep_debug` (`wasmc -g`). The linker is [`linker`]'s
+/// choice.
 ///
 /// # Errors
 /// I/O errors, [`CompileError::Output`] for a non-regular `out`, and the linker's own
 /// diagnostics.
 pub fn link_executable(
     object: &[u8],
-    runtime_lib: &Path,
+    runtime: &RuntimeLib,
     cache: Option<&Cache>,
     keep_debug: bool,
     out: &Path,
@@ -463,33 +404,31 @@ pub fn link_executable(
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
     let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
-    let prelinked = match cache.map(|c| prelinked_runtime(runtime_lib, c, work.path())) {
-        Some(Ok(prelinked)) => Some(prelinked),
-        Some(Err(e)) => {
-            if verbose {
-                eprintln!("wasmc: linking the runtime archive: cannot prelink it: {e}");
-            }
-            None
-        }
-        None => None,
-    };
     let tmp_out = work.path().join("a.out");
     let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
     let ld = linker()?;
-    let runtime_path = prelinked.as_ref().map(Runtime::path);
-    if let Some(r) = &prelinked {
-        r.set_inherited(true);
+    let embedded = match runtime {
+        RuntimeLib::Embedded => Some(RuntimeFile::new(work.path())?),
+        RuntimeLib::File(_) => None,
+    };
+    let runtime_path = match (&embedded, runtime) {
+        (Some(file), _) => file.path(),
+        (None, RuntimeLib::File(p)) => p.clone(),
+        (None, RuntimeLib::Embedded) => unreachable!("made above"),
+    };
+    if let Some(file) = &embedded {
+        file.set_inherited(true);
     }
     let result = run_linker(
         &cc,
         ld,
         cache,
         keep_debug,
-        (&tmp_out, &obj_path, runtime_path.as_deref(), runtime_lib),
+        (&tmp_out, &obj_path, &runtime_path, embedded.is_some()),
         verbose,
     );
-    if let Some(r) = &prelinked {
-        r.set_inherited(false);
+    if let Some(file) = &embedded {
+        file.set_inherited(false);
     }
     result?;
     refuse_non_regular(out)?;
@@ -497,22 +436,22 @@ pub fn link_executable(
     Ok(())
 }
 
-/// Runs the link of [`link_executable`]: the linker directly when the prelinked `runtime`
-/// and a learned command line ([`direct_link_template`]) are there, else (or if that
-/// fails) the C compiler driver. `files` are the output, the module object, the prelinked
-/// runtime (if any) and the runtime archive.
+/// Runs the link of [`link_executable`]: the linker directly when a `cache` holds (or can
+/// learn) the command line ([`direct_link_template`]), else (or if that fails) the C
+/// compiler driver. `files` are the output, the module object, the runtime library and
+/// whether it is the prelinked (embedded) one.
 fn run_linker(
     cc: &std::ffi::OsStr,
     ld: Option<&str>,
     cache: Option<&Cache>,
     keep_debug: bool,
-    files: (&Path, &Path, Option<&Path>, &Path),
+    files: (&Path, &Path, &Path, bool),
     verbose: bool,
 ) -> Result<(), CompileError> {
-    let (tmp_out, obj_path, runtime, runtime_lib) = files;
-    // With the prelinked runtime, the linker itself is run with the arguments the driver
-    // would give it (learned once, [`direct_link_template`]); on any failure, the driver.
-    if let (Some(runtime), Some(cache)) = (runtime, cache)
+    let (tmp_out, obj_path, runtime, prelinked) = files;
+    // The linker itself is run with the arguments the driver would give it (learned once,
+    // [`direct_link_template`]); on any failure, the driver.
+    if let Some(cache) = cache.filter(|_| prelinked)
         && let Some((linker, template)) = direct_link_template(cc, ld, keep_debug, cache)
     {
         let args: Vec<std::ffi::OsString> = template
@@ -537,14 +476,13 @@ fn run_linker(
             _ => {}
         }
     }
-    let runtime = runtime.map(|r| r.as_os_str());
     let mut cmd = Command::new(cc);
     cmd.args(driver_args(
         ld,
         tmp_out.as_os_str(),
         obj_path.as_os_str(),
-        runtime,
-        runtime_lib,
+        runtime.as_os_str(),
+        prelinked,
         keep_debug,
     ));
     if verbose {

@@ -12,7 +12,8 @@ use wasmc_abi::printable::{Printable, escape_line};
 const ENV_HELP: &str = "\
 ENVIRONMENT (wasmc):
   CC                   C compiler driver used to link executables (default: cc)
-  WASMC_RUNTIME_LIB    path of libwasmc_runtime.a (default: next to the wasmc binary)
+  WASMC_RUNTIME_LIB    a runtime staticlib (libwasmc_runtime.a) to link instead of the one
+                       built into wasmc
   WASMC_CACHE          0 or 1: the compilation cache of `wasmc run` and `wasmc --cache`
                        (default 1; `wasmc run --no-cache` also switches it off)
   WASMC_CACHE_DIR      where the cache lives (default $XDG_CACHE_HOME/wasmc, else
@@ -60,6 +61,12 @@ EXIT STATUS:
     after_help = ENV_HELP
 )]
 struct Cli {
+    /// Print the path of the runtime library that executables are linked with, for linking
+    /// objects from `wasmc -c` by hand: the library built into this wasmc, written into
+    /// the cache directory's `runtime/` (see WASMC_CACHE_DIR) on first use, or
+    /// WASMC_RUNTIME_LIB when set.
+    #[arg(long, exclusive = true)]
+    print_runtime_lib: bool,
     #[command(subcommand)]
     command: Option<Cmd>,
     #[command(flatten)]
@@ -244,6 +251,7 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     let result = match cli.command {
+        _ if cli.print_runtime_lib => print_runtime_lib().map(|()| 0),
         Some(Cmd::Run(run)) => run_module(&run),
         None => compile_file(&cli.compile).map(|()| 0),
     };
@@ -254,6 +262,26 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `wasmc --print-runtime-lib`.
+fn print_runtime_lib() -> Result<()> {
+    let dir = match std::env::var_os("WASMC_RUNTIME_LIB") {
+        // Not written anywhere: the directory does not matter.
+        Some(_) => PathBuf::new(),
+        None => Cache::from_env()
+            .map_err(anyhow::Error::msg)?
+            .context(
+                "--print-runtime-lib writes the runtime library into the cache directory, \
+                 which WASMC_CACHE=0 switches off",
+            )?
+            .runtime_objects()
+            .dir()
+            .to_path_buf(),
+    };
+    let path = link::runtime_lib_file(&dir)?;
+    println!("{}", path.display());
+    Ok(())
 }
 
 fn one_line(e: &anyhow::Error) -> String {
@@ -309,16 +337,16 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     }
     let out = out.expect("every mode but --emit clif has an output file");
     let cache = if args.cache { open_cache(&args.codegen)? } else { None };
-    let lib = if emit == Emit::Exe { Some(link::find_runtime_lib()?) } else { None };
+    let lib = if emit == Emit::Exe { Some(link::runtime_lib()?) } else { None };
     let artifact = if emit == Emit::Exe { Artifact::Executable } else { Artifact::Object };
     if let Some(cache) = &cache {
-        let key = Key::new(&wasm, &config, artifact, lib.as_deref())?;
+        let key = Key::new(&wasm, &config, artifact, lib.as_ref())?;
         let bytes = match cache.get(&key) {
             Some(bytes) => bytes,
             None => {
                 let runtime = cache.runtime_objects();
                 let bytes =
-                    build(input, &wasm, &config, &args.codegen, lib.as_deref(), Some(&runtime))?;
+                    build(input, &wasm, &config, &args.codegen, lib.as_ref(), Some(&runtime))?;
                 store(cache, &key, &bytes);
                 bytes
             }
@@ -356,9 +384,9 @@ fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
     }
 }
 
-/// Where the prelinked runtime object is kept ([`link::link_executable`]):
+/// Where links keep the linker command line they learn ([`link::link_executable`]):
 /// [`Cache::runtime_objects`], even when `wasmc -o` itself does not cache; `None` when the
-/// cache is switched off or misconfigured (the runtime archive is then linked directly).
+/// cache is switched off or misconfigured (links then go through the C compiler driver).
 fn runtime_cache() -> Option<Cache> {
     Cache::from_env().ok().flatten().map(|c| c.runtime_objects())
 }
@@ -370,7 +398,7 @@ fn build(
     wasm: &[u8],
     config: &Config,
     codegen: &CodegenArgs,
-    lib: Option<&Path>,
+    lib: Option<&link::RuntimeLib>,
     runtime_cache: Option<&Cache>,
 ) -> Result<Vec<u8>> {
     let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
@@ -401,7 +429,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
     }
     let wasm = read_module(&args.input)?;
     let config = args.codegen.config(true, &args.input);
-    let lib = link::find_runtime_lib()?;
+    let lib = link::runtime_lib()?;
     let cache = if args.no_cache { None } else { open_cache(&args.codegen)? };
     let key = match &cache {
         Some(_) => Some(Key::new(&wasm, &config, Artifact::Executable, Some(&lib))?),
@@ -439,7 +467,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
             }
         }
         None => {
-            // `--no-cache` stores nothing, not even the prelinked runtime.
+            // `--no-cache` stores nothing, not even the linker command line.
             let runtime = cache.as_ref().map(Cache::runtime_objects);
             let image =
                 build(&args.input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;

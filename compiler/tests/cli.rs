@@ -683,9 +683,9 @@ fn issue_13_trap_backtraces_show_source_lines() {
 
 // ---- linking (issue 13) ----
 
-/// Every linker `WASMC_LINKER` names that is installed links a working program, with the
-/// prelinked runtime object (cache on) and with the runtime archive (cache off); an
-/// unknown linker is an error.
+/// Every linker `WASMC_LINKER` names that is installed links a working program with the
+/// embedded runtime, directly (cache on: the learned command line) and through the C
+/// compiler driver (cache off); an unknown linker is an error.
 #[test]
 fn issue_13_every_linker_links_a_working_program() {
     let dir = dir_with(&[("hello.wat", HELLO)]);
@@ -723,4 +723,126 @@ fn issue_13_every_linker_links_a_working_program() {
         "{}",
         stderr(&out)
     );
+}
+
+/// The `wasmc` of an installation: `$WASMC_TEST_INSTALLED` (`scripts/test` makes one with
+/// `cargo install --path compiler`), else the binary under test; either way a file that
+/// can be copied anywhere.
+fn installed_wasmc() -> PathBuf {
+    match std::env::var_os("WASMC_TEST_INSTALLED") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => wasmc(),
+    }
+}
+
+/// An installed `wasmc`, moved elsewhere on its own (no target directory, no runtime
+/// library beside it), compiles and links a C/WASI program and a Kotlin GC program, with
+/// the compilation cache on and off, and runs one through `wasmc run` (issue 14).
+#[test]
+fn issue_14_a_moved_installation_compiles_and_runs_programs() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let root = tmp.path().join("root");
+    std::fs::create_dir_all(root.join("bin")).expect("mkdir");
+    std::fs::copy(installed_wasmc(), root.join("bin/wasmc")).expect("install");
+    let moved = tmp.path().join("elsewhere");
+    std::fs::rename(&root, &moved).expect("move the installation");
+    let wasmc = moved.join("bin/wasmc");
+    let entries: Vec<_> = std::fs::read_dir(moved.join("bin")).expect("ls").collect();
+    assert_eq!(entries.len(), 1, "the installation is the binary alone");
+    let programs = common::programs_dir();
+    let cache = tmp.path().join("cache");
+    let cases = [("c-wasi/hello", "hello from wasm"), ("kotlin-wasi/shapes", "circle")];
+    for (program, first) in cases {
+        let name = program.rsplit('/').next().expect("name");
+        let wasm = programs.join(program).join(format!("{name}.wasm"));
+        for cache_on in ["1", "0"] {
+            let exe = tmp.path().join(format!("{name}-{cache_on}"));
+            let out = Command::new(&wasmc)
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&exe)
+                .env("WASMC_CACHE_DIR", &cache)
+                .env("WASMC_CACHE", cache_on)
+                .env_remove("WASMC_RUNTIME_LIB")
+                .current_dir(tmp.path())
+                .output()
+                .expect("wasmc runs");
+            assert!(out.status.success(), "{program}, cache {cache_on}: {}", stderr(&out));
+            let run = run_exe(&exe, &[], &[]);
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert!(stdout.starts_with(first), "{program}, cache {cache_on}: {stdout}");
+        }
+    }
+    let out = Command::new(&wasmc)
+        .arg("run")
+        .arg(programs.join("moonbit-wasmgc/binarytrees/binarytrees.wasm"))
+        .env("WASMC_CACHE_DIR", &cache)
+        .env_remove("WASMC_RUNTIME_LIB")
+        .output()
+        .expect("wasmc runs");
+    let expected =
+        std::fs::read_to_string(programs.join("moonbit-wasmgc/binarytrees/expected.stdout"))
+            .expect("expected output");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{}", stderr(&out));
+}
+
+/// `wasmc --print-runtime-lib` writes the embedded runtime library into the cache
+/// directory once and prints its path (an archive defining `wasmc_main`); with
+/// `WASMC_RUNTIME_LIB` it prints that; it takes no other argument; a runtime library from
+/// the environment is linked, and a missing one is an error (issue 14).
+#[test]
+fn issue_14_the_runtime_library_is_the_embedded_one_unless_named() {
+    let dir = dir_with(&[("hello.wat", HELLO)]);
+    let cache = dir.path().join("cache");
+    let print = |env: &[(&str, &std::ffi::OsStr)], args: &[&str]| {
+        let mut cmd = Command::new(wasmc());
+        cmd.arg("--print-runtime-lib").args(args).env("WASMC_CACHE_DIR", &cache);
+        cmd.env_remove("WASMC_RUNTIME_LIB").env_remove("WASMC_CACHE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("wasmc runs")
+    };
+    let out = print(&[], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(path.starts_with(cache.join("runtime")), "{}", path.display());
+    let bytes = std::fs::read(&path).expect("the printed file exists");
+    assert!(bytes.starts_with(b"!<arch>\n"), "an ar archive");
+    let nm = Command::new("nm").arg(&path).output().expect("nm runs");
+    assert!(String::from_utf8_lossy(&nm.stdout).contains(" T wasmc_main"), "defines wasmc_main");
+    let again = print(&[], &[]);
+    assert_eq!(again.stdout, out.stdout, "the same file");
+    let off = print(&[("WASMC_CACHE", "0".as_ref())], &[]);
+    assert_eq!(off.status.code(), Some(1));
+    assert!(stderr(&off).contains("WASMC_CACHE=0"), "{}", stderr(&off));
+    assert_eq!(print(&[], &["hello.wat"]).status.code(), Some(2), "no other argument");
+
+    // The runtime staticlib this build made, named by WASMC_RUNTIME_LIB.
+    let staticlib = wasmc().parent().expect("target dir").join("libwasmc_runtime.a");
+    if staticlib.is_file() {
+        let named = print(&[("WASMC_RUNTIME_LIB", staticlib.as_os_str())], &[]);
+        assert_eq!(String::from_utf8_lossy(&named.stdout).trim(), staticlib.display().to_string());
+        for cache_on in ["1", "0"] {
+            let env = [
+                ("WASMC_RUNTIME_LIB", staticlib.to_str().expect("UTF-8 path")),
+                ("WASMC_CACHE", cache_on),
+            ];
+            let out = common::run_wasmc(
+                dir.path(),
+                &["hello.wat".into(), "-o".into(), "hello".into()],
+                &env,
+            );
+            assert!(out.status.success(), "cache {cache_on}: {}", stderr(&out));
+            let run = run_exe(&dir.path().join("hello"), &[], &[]);
+            assert_eq!(String::from_utf8_lossy(&run.stdout), "hello\n");
+        }
+    }
+    let out = common::run_wasmc(
+        dir.path(),
+        &["hello.wat".into(), "-o".into(), "hello".into()],
+        &[("WASMC_RUNTIME_LIB", "/nonexistent/libwasmc_runtime.a")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("WASMC_RUNTIME_LIB=/nonexistent"), "{}", stderr(&out));
 }
