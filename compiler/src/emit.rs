@@ -77,6 +77,11 @@ pub struct Config {
     /// Translate the module's DWARF line tables (`wasmc -g`): source lines in trap
     /// backtraces and DWARF in the object for debuggers and profilers ([`crate::debug`]).
     pub debug_info: bool,
+    /// The name the module's descriptor symbol is made from
+    /// ([`wasmc_abi::vm::descriptor_symbol`]: `wasmc_module_NAME`); `None` gives
+    /// [`wasmc_abi::vm::DESCRIPTOR_SYMBOL`]. `wasmc` passes `--module-name`, else the input
+    /// file's stem.
+    pub descriptor_name: Option<String>,
 }
 
 /// The result of compiling a module.
@@ -554,7 +559,18 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         .define_function(throw_adapter, &mut ctx)
         .map_err(|e| codegen_error(THROW_ADAPTER_SYMBOL, module_error(e)))?;
     ctx.clear();
-    let descriptor = emit_descriptor(&mut module, &info, &func_ids, &a2w, &w2h, gc_adapter)?;
+    let descriptor_symbol = match &config.descriptor_name {
+        Some(name) => rt::descriptor_symbol(name),
+        None => rt::DESCRIPTOR_SYMBOL.to_string(),
+    };
+    let descriptor = emit_descriptor(
+        &mut module,
+        &info,
+        &descriptor_symbol,
+        &func_ids,
+        (&a2w, &w2h),
+        gc_adapter,
+    )?;
     if config.executable {
         emit_main(&mut module, descriptor, &mut ctx, &mut fctx)?;
     }
@@ -1026,9 +1042,9 @@ fn wasm_to_host(
 fn emit_descriptor(
     module: &mut ObjectModule,
     info: &ModuleInfo<'_>,
+    descriptor_symbol: &str,
     funcs: &[FuncId],
-    a2w: &PerType,
-    w2h: &PerType,
+    (a2w, w2h): (&PerType, &PerType),
     gc_adapter: FuncId,
 ) -> Result<cranelift_module::DataId, CompileError> {
     let err = |e| codegen_error("descriptor", e);
@@ -1059,7 +1075,7 @@ fn emit_descriptor(
     let w2h_id = pointer_array(module, "wasmc_wasm_to_host", w2h)?;
 
     let desc_id =
-        module.declare_data(rt::DESCRIPTOR_SYMBOL, Linkage::Export, false, false).map_err(err)?;
+        module.declare_data(&descriptor_symbol, Linkage::Export, false, false).map_err(err)?;
     let mut d = DataDescription::new();
     let mut bytes = vec![0u8; rt::descriptor::SIZE as usize];
     let magic = rt::descriptor::MAGIC as usize;

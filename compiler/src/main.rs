@@ -153,6 +153,7 @@ impl CodegenArgs {
             verify_spills: self.debug_verify_spills,
             debug_info: self.debug_info,
             lean: self.debug_lean,
+            descriptor_name: input.file_stem().map(|s| s.to_string_lossy().into_owned()),
         }
     }
 
@@ -208,6 +209,13 @@ struct CompileArgs {
     /// (see WASMC_CACHE_DIR).
     #[arg(long)]
     cache: bool,
+    /// The module's name for its descriptor symbol, `wasmc_module_NAME`, through which a
+    /// host program that links the object finds the module (default: the input file's
+    /// name without extension, characters other than letters, digits and `_` replaced by
+    /// `_`). Objects of modules with different names link into one program; the
+    /// descriptor is their only global symbol.
+    #[arg(long, value_name = "NAME", value_parser = parse_module_name)]
+    module_name: Option<String>,
     /// With `--emit clif`: after which pass to print the CLIF.
     #[arg(long, value_enum, default_value = "translate")]
     clif_stage: ClifStage,
@@ -264,6 +272,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--module-name`: a C identifier (letters, digits and `_`, not starting with a digit), at
+/// most 200 characters, so that `wasmc_module_NAME` is the symbol a C program declares.
+fn parse_module_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 200
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("expected a C identifier: ASCII letters, digits and `_`, not starting with a digit, at most 200 characters".into())
+    }
+}
+
 /// `wasmc --print-runtime-lib`.
 fn print_runtime_lib() -> Result<()> {
     let dir = match std::env::var_os("WASMC_RUNTIME_LIB") {
@@ -312,7 +334,10 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
     };
     let out = out.map(|o| link::output_path(input, &o)).transpose()?;
     let wasm = read_module(input)?;
-    let config = args.codegen.config(emit == Emit::Exe, input);
+    let mut config = args.codegen.config(emit == Emit::Exe, input);
+    if let Some(name) = &args.module_name {
+        config.descriptor_name = Some(name.clone());
+    }
     if emit == Emit::Clif {
         let stage = match args.clif_stage {
             ClifStage::Translate => wasmc::Stage::Translate,

@@ -846,3 +846,53 @@ fn issue_14_the_runtime_library_is_the_embedded_one_unless_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("WASMC_RUNTIME_LIB=/nonexistent"), "{}", stderr(&out));
 }
+
+/// Objects from `wasmc -c` have one global symbol, the descriptor `wasmc_module_NAME`
+/// (NAME from `--module-name`, else the input's stem), and no undefined symbols: objects
+/// of differently named modules link together, two of one name clash; a name that is no
+/// C identifier is refused (issue 14).
+#[test]
+fn issue_14_objects_are_named_after_their_module() {
+    let dir = dir_with(&[("hello.wat", HELLO), ("gc-struct.wat", GC_STRUCT)]);
+    let compile = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let out = common::run_wasmc(dir.path(), &args, &[]);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    let nm = |args: &[&str], file: &str| {
+        let out = Command::new("nm").args(args).arg(dir.path().join(file)).output().expect("nm");
+        assert!(out.status.success(), "nm {file}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    compile(&["-c", "hello.wat", "-o", "a.o"]);
+    compile(&["-c", "gc-struct.wat", "-o", "b.o"]);
+    compile(&["-c", "--module-name", "hello", "gc-struct.wat", "-o", "c.o"]);
+    let globals = |file: &str| -> Vec<String> {
+        nm(&["-g", "--defined-only"], file)
+            .lines()
+            .map(|l| l.split_whitespace().last().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(globals("a.o"), ["wasmc_module_hello"]);
+    assert_eq!(globals("b.o"), ["wasmc_module_gc_struct"]);
+    assert_eq!(globals("c.o"), ["wasmc_module_hello"]);
+    for file in ["a.o", "b.o", "c.o"] {
+        assert_eq!(nm(&["-u"], file), "", "{file} has no undefined symbols");
+    }
+    let ld = |inputs: &[&str]| {
+        Command::new("ld")
+            .arg("-r")
+            .arg("-o")
+            .arg(dir.path().join("both.o"))
+            .args(inputs.iter().map(|f| dir.path().join(f)))
+            .output()
+            .expect("ld runs")
+    };
+    assert!(ld(&["a.o", "b.o"]).status.success(), "different names link together");
+    let clash = ld(&["a.o", "c.o"]);
+    assert!(!clash.status.success(), "one name twice clashes");
+    assert!(String::from_utf8_lossy(&clash.stderr).contains("wasmc_module_hello"));
+    let bad = run(dir.path(), &["-c", "--module-name", "no-dash", "hello.wat"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("expected a C identifier"), "{}", stderr(&bad));
+}

@@ -36,9 +36,22 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 /// an older runtime are rejected instead of misread.
 pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0008;
 
-/// Name of the symbol through which a compiled shared object exports its
-/// [`ModuleDescriptor`] (the spec runner finds it with `dlsym`).
+/// Name of the symbol through which a compiled object exports its [`ModuleDescriptor`]
+/// when it is compiled without a module name (the spec runner's shared objects, found with
+/// `dlsym`); `wasmc` names every object's descriptor after its module
+/// ([`descriptor_symbol`]).
 pub const DESCRIPTOR_SYMBOL: &str = "wasmc_module_descriptor";
+
+/// The global symbol of the [`ModuleDescriptor`] of the module named `name` (`wasmc -c
+/// --module-name NAME`, else the input file's stem): `wasmc_module_NAME`, every character
+/// of NAME other than an ASCII letter, digit or `_` replaced by `_`. It is the only symbol
+/// with global binding in an object from `wasmc -c`, so objects of modules with different
+/// names link into one program without clashing (issue 14).
+pub fn descriptor_symbol(name: &str) -> String {
+    let name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    format!("wasmc_module_{name}")
+}
 
 /// Name of the runtime entry point that the `main` function emitted into executables calls:
 /// `int wasmc_main(int argc, char **argv, const ModuleDescriptor *module)`.
