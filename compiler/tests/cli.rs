@@ -896,3 +896,29 @@ fn issue_14_objects_are_named_after_their_module() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("expected a C identifier"), "{}", stderr(&bad));
 }
+
+/// The README's GC example: `examples/trees.wasm` (MoonBit) prints what
+/// `examples/trees.expected` holds and, with `WASMC_GC_STATS=1`, the collector's report
+/// with at least one collection (issue 14).
+#[test]
+fn issue_14_the_gc_example_collects() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let out = common::run_wasmc(
+        &examples,
+        &["run".into(), "trees.wasm".into()],
+        &[("WASMC_GC_STATS", "1")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = std::fs::read_to_string(examples.join("trees.expected")).expect("expected");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let report = stderr(&out);
+    // `gc: <collector>: N collections ...` (either collector: the tests run under both).
+    let collections: u64 = report
+        .split("gc: ")
+        .nth(1)
+        .and_then(|r| r.split(": ").nth(1))
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no collector report: {report}"));
+    assert!(collections >= 1, "{report}");
+}
