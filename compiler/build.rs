@@ -76,8 +76,18 @@ fn build_runtime(workspace: &Path, out: &Path) -> PathBuf {
         cmd.arg("--locked");
     }
     // A `cargo clippy` or `cargo check` of the workspace runs this script too: its wrapper
-    // and lint flags are for the outer build, not for making the runtime.
-    for var in ["RUSTC_WORKSPACE_WRAPPER", "CLIPPY_ARGS", "CLIPPY_CONF_DIR", "CARGO_TARGET_DIR"] {
+    // and lint flags are for the outer build, not for making the runtime. Nor are the
+    // flags Cargo gives build scripts for the outer target (`CARGO_ENCODED_RUSTFLAGS`: under
+    // `cargo fuzz`, coverage instrumentation), which would outrank `RUSTFLAGS` and the
+    // configuration files the nested Cargo reads as any build does: the runtime goes into
+    // users' programs.
+    for var in [
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CLIPPY_ARGS",
+        "CLIPPY_CONF_DIR",
+        "CARGO_TARGET_DIR",
+        "CARGO_ENCODED_RUSTFLAGS",
+    ] {
         cmd.env_remove(var);
     }
     // Cargo reads a build script's standard output for its instructions: the nested
