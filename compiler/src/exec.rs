@@ -18,8 +18,9 @@ use crate::error::CompileError;
 const MFD_EXEC: libc::c_uint = 0x10;
 
 /// Creates an anonymous memory file named `name` (close-on-exec: the kernel has opened the
-/// image by the time descriptors are closed).
-fn memfd(name: &std::ffi::CStr) -> std::io::Result<OwnedFd> {
+/// image by the time descriptors are closed); also holds the embedded runtime for the
+/// linker ([`crate::link`]).
+pub(crate) fn memfd(name: &std::ffi::CStr) -> std::io::Result<OwnedFd> {
     for flags in [libc::MFD_CLOEXEC | MFD_EXEC, libc::MFD_CLOEXEC] {
         // SAFETY: `name` is a NUL-terminated string; the call only creates a descriptor.
         let fd = unsafe { libc::memfd_create(name.as_ptr(), flags) };

@@ -206,13 +206,8 @@ enum RuntimeFile {
 impl RuntimeFile {
     fn new(work: &Path) -> Result<RuntimeFile, CompileError> {
         use std::io::Write;
-        // SAFETY: the name is a NUL-terminated string; the call only creates a descriptor.
-        let fd = unsafe { libc::memfd_create(c"wasmc-runtime".as_ptr(), libc::MFD_CLOEXEC) };
-        if fd >= 0 {
-            // SAFETY: `fd` is a new descriptor that nothing else owns.
-            let mut file = std::fs::File::from(unsafe {
-                <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd)
-            });
+        if let Ok(fd) = crate::exec::memfd(c"wasmc-runtime") {
+            let mut file = std::fs::File::from(fd);
             if file.write_all(EMBEDDED_RUNTIME).is_ok() {
                 return Ok(RuntimeFile::Memory(file));
             }
@@ -407,14 +402,13 @@ pub fn link_executable(
     let tmp_out = work.path().join("a.out");
     let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
     let ld = linker()?;
-    let embedded = match runtime {
-        RuntimeLib::Embedded => Some(RuntimeFile::new(work.path())?),
-        RuntimeLib::File(_) => None,
-    };
-    let runtime_path = match (&embedded, runtime) {
-        (Some(file), _) => file.path(),
-        (None, RuntimeLib::File(p)) => p.clone(),
-        (None, RuntimeLib::Embedded) => unreachable!("made above"),
+    let (embedded, runtime_path) = match runtime {
+        RuntimeLib::Embedded => {
+            let file = RuntimeFile::new(work.path())?;
+            let path = file.path();
+            (Some(file), path)
+        }
+        RuntimeLib::File(p) => (None, p.clone()),
     };
     if let Some(file) = &embedded {
         file.set_inherited(true);
