@@ -76,6 +76,28 @@ pub fn runtime_lib_file(dir: &Path) -> Result<PathBuf, CompileError> {
     Ok(path)
 }
 
+/// The C embedding API's header, `runtime/include/wasmc.h`, as built into this `wasmc`
+/// (`build.rs`), for `wasmc --print-include-dir`.
+pub static EMBEDDED_HEADER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmc.h"));
+
+/// A directory holding `wasmc.h`, the header of the runtime library [`runtime_lib_file`]
+/// gives (`wasmc --print-include-dir`): `dir/include-HASH/` (HASH: the first 16 hex digits
+/// of the header's BLAKE3 hash), written atomically unless it is there already.
+///
+/// # Errors
+/// `dir` cannot be created or written.
+pub fn include_dir(dir: &Path) -> Result<PathBuf, CompileError> {
+    let hash = blake3::hash(EMBEDDED_HEADER).to_hex();
+    let inc = dir.join(format!("include-{}", &hash[..16]));
+    let header = inc.join("wasmc.h");
+    if std::fs::read(&header).is_ok_and(|b| b == EMBEDDED_HEADER) {
+        return Ok(inc);
+    }
+    std::fs::create_dir_all(&inc).map_err(|source| CompileError::Io { path: inc.clone(), source })?;
+    write_atomically(&header, EMBEDDED_HEADER)?;
+    Ok(inc)
+}
+
 /// Decides where an output file named `out` is written, given the input file `input`.
 ///
 /// A symbolic link is followed: the file it names is replaced (the link stays), so the

@@ -67,6 +67,10 @@ struct Cli {
     /// WASMC_RUNTIME_LIB when set.
     #[arg(long, exclusive = true)]
     print_runtime_lib: bool,
+    /// Print the directory holding `wasmc.h`, the header of the C embedding API that the
+    /// runtime library implements (written beside it in the cache directory on first use).
+    #[arg(long, exclusive = true)]
+    print_include_dir: bool,
     #[command(subcommand)]
     command: Option<Cmd>,
     #[command(flatten)]
@@ -260,6 +264,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         _ if cli.print_runtime_lib => print_runtime_lib().map(|()| 0),
+        _ if cli.print_include_dir => print_include_dir().map(|()| 0),
         Some(Cmd::Run(run)) => run_module(&run),
         None => compile_file(&cli.compile).map(|()| 0),
     };
@@ -286,23 +291,35 @@ fn parse_module_name(s: &str) -> Result<String, String> {
     }
 }
 
+/// The cache's `runtime/` directory, where `--print-runtime-lib` and `--print-include-dir`
+/// write their files; `flag` names the option for the error when the cache is off.
+fn runtime_dir(flag: &str) -> Result<PathBuf> {
+    Ok(Cache::from_env()
+        .map_err(anyhow::Error::msg)?
+        .with_context(|| {
+            format!("{flag} writes into the cache directory, which WASMC_CACHE=0 switches off")
+        })?
+        .runtime_objects()
+        .dir()
+        .to_path_buf())
+}
+
 /// `wasmc --print-runtime-lib`.
 fn print_runtime_lib() -> Result<()> {
     let dir = match std::env::var_os("WASMC_RUNTIME_LIB") {
         // Not written anywhere: the directory does not matter.
         Some(_) => PathBuf::new(),
-        None => Cache::from_env()
-            .map_err(anyhow::Error::msg)?
-            .context(
-                "--print-runtime-lib writes the runtime library into the cache directory, \
-                 which WASMC_CACHE=0 switches off",
-            )?
-            .runtime_objects()
-            .dir()
-            .to_path_buf(),
+        None => runtime_dir("--print-runtime-lib")?,
     };
     let path = link::runtime_lib_file(&dir)?;
     println!("{}", path.display());
+    Ok(())
+}
+
+/// `wasmc --print-include-dir`.
+fn print_include_dir() -> Result<()> {
+    let dir = link::include_dir(&runtime_dir("--print-include-dir")?)?;
+    println!("{}", dir.display());
     Ok(())
 }
 

@@ -294,6 +294,11 @@ pub enum InstantiateError {
     Resource(String),
 }
 
+/// Bytes of a thread's stack kept for host code below the lowest address Wasm may use, when
+/// the thread's stack is what bounds Wasm's (host functions and the runtime's builtins run
+/// there, as do the collector and the trap handler).
+pub const HOST_ROOM: usize = 512 << 10;
+
 /// Shared state of a store.
 pub struct StoreInner {
     /// Shared with compiled code through every VM context.
@@ -520,7 +525,10 @@ impl StoreInner {
             let here = &values as *const _ as usize;
             let own = here.saturating_sub(self.stack_size);
             let outer = activations.first().map_or(0, |a| a.stack_limit);
-            self.ctx.stack_limit = own.max(outer);
+            // An embedding calls from its own threads, whose stacks may be smaller than
+            // the store's Wasm stack: never let Wasm run into the thread's guard page.
+            let thread = crate::stack::thread_stack_floor().map_or(0, |low| low + HOST_ROOM);
+            self.ctx.stack_limit = own.max(outer).max(thread.min(here));
         }
         let saved_exit_fp = self.ctx.exit_fp;
         let info = ActivationInfo {
@@ -1044,6 +1052,17 @@ impl Instance {
             }),
             ExportKind::Tag(t) => Extern::Tag(self.tags[t as usize]),
         })
+    }
+
+    /// The global at index `g` (imports first), if there is one.
+    pub fn global(&self, g: u32) -> Option<Global> {
+        let cell = *self.globals.get(g as usize)?;
+        Some(Global { cell, ty: self.global_types[g as usize] })
+    }
+
+    /// The number of functions (imports first).
+    pub fn func_count(&self) -> usize {
+        self.funcrefs.len()
     }
 
     /// The memory at index `m`.

@@ -8,7 +8,9 @@
 
 /// The binary contract with compiled code (`wasmc_abi::vm`).
 pub use wasmc_abi::vm as abi;
+pub mod capi;
 pub mod config;
+pub mod embed;
 pub mod entry;
 pub mod exceptions;
 pub mod gc;
