@@ -14,6 +14,7 @@ pub mod dwarf;
 pub mod emit;
 pub mod error;
 pub mod exec;
+pub mod header;
 pub mod input;
 pub mod link;
 pub mod may_gc;

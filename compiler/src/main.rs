@@ -92,6 +92,9 @@ enum Emit {
     Obj,
     /// Write a linked executable (the default).
     Exe,
+    /// Write a typed C header for the module (one function per export, on top of
+    /// wasmc.h; see --print-include-dir), named after --module-name like the object.
+    Header,
 }
 
 #[derive(Args)]
@@ -348,6 +351,7 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         (Emit::Clif, None) => None,
         (Emit::Obj, None) => Some(input.with_extension("o")),
         (Emit::Exe, None) => Some(input.with_extension("")),
+        (Emit::Header, None) => Some(input.with_extension("h")),
     };
     let out = out.map(|o| link::output_path(input, &o)).transpose()?;
     let wasm = read_module(input)?;
@@ -378,6 +382,13 @@ fn compile_file(args: &CompileArgs) -> Result<()> {
         return Ok(());
     }
     let out = out.expect("every mode but --emit clif has an output file");
+    if emit == Emit::Header {
+        let name = config.descriptor_name.as_deref().unwrap_or("module");
+        let header =
+            wasmc::header::c_header(&wasm, name).with_context(|| format!("{}", input.display()))?;
+        link::write_atomically(&out, header.as_bytes())?;
+        return Ok(());
+    }
     let cache = if args.cache { open_cache(&args.codegen)? } else { None };
     let lib = if emit == Emit::Exe { Some(link::runtime_lib()?) } else { None };
     let artifact = if emit == Emit::Exe { Artifact::Executable } else { Artifact::Object };

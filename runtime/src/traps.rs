@@ -122,6 +122,8 @@ impl fmt::Display for Trap {
     }
 }
 
+impl std::error::Error for Trap {}
+
 /// One host-to-Wasm call in progress on this thread.
 #[repr(C)]
 pub struct Activation {

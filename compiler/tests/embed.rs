@@ -1,0 +1,312 @@
+//! The embedding APIs (issue 14): C hosts linking objects from `wasmc -c` with the runtime
+//! library (`wasmc --print-runtime-lib`, `--print-include-dir`, `--emit header`), and the
+//! Rust API of the runtime crate driving the same modules in this process.
+//!
+//! The C hosts and WAT modules are in `tests/fixtures/embed/`; the C/WASI guest is
+//! compiled with clang for wasm32-wasi (as the `-g` backtrace test does); the GC module is
+//! `../shared/programs/kotlin-wasi/shapes`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use wasmc_runtime::embed::{
+    Imports, Module, RootedVal, Store, StoreConfig, TrapKind, Val, ValType, WasiConfig,
+};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embed")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `cmd`, which must succeed; returns its output.
+fn ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
+    out
+}
+
+/// `wasmc ARGS` in `dir` (the tests' cache), which must succeed; returns its stdout.
+fn wasmc(dir: &Path, args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = common::run_wasmc(dir, &args, &[]);
+    assert!(out.status.success(), "wasmc {args:?}: {}", text(&out.stderr));
+    text(&out.stdout).trim_end().to_string()
+}
+
+/// Compiles `fixtures/guest.c` to `dir/guest.wasm` (clang, wasm32-wasi).
+fn guest_wasm(dir: &Path) -> PathBuf {
+    let wasm = dir.join("guest.wasm");
+    ok(Command::new("clang")
+        .args(["--target=wasm32-wasi", "-O2", "-o"])
+        .arg(&wasm)
+        .arg(fixtures().join("guest.c")));
+    wasm
+}
+
+/// Objects `dir/NAME.o` of `(name, module file)` pairs, by `wasmc -c --module-name`.
+fn objects(dir: &Path, modules: &[(&str, &Path)]) -> Vec<PathBuf> {
+    modules
+        .iter()
+        .map(|(name, file)| {
+            let obj = dir.join(format!("{name}.o"));
+            wasmc(dir, &[
+                "-c",
+                "--module-name",
+                name,
+                file.to_str().unwrap(),
+                "-o",
+                obj.to_str().unwrap(),
+            ]);
+            obj
+        })
+        .collect()
+}
+
+/// Links the C host `source` with `objects` and the runtime library into `dir/host`, as the
+/// README's "Embedding" section says, with warnings as errors.
+fn c_host(dir: &Path, source: &Path, objects: &[PathBuf]) -> PathBuf {
+    let include = wasmc(dir, &["--print-include-dir"]);
+    let lib = wasmc(dir, &["--print-runtime-lib"]);
+    assert!(Path::new(&include).join("wasmc.h").is_file(), "{include}/wasmc.h");
+    let exe = dir.join("host");
+    ok(Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(format!("-I{include}"))
+        .arg(format!("-I{}", dir.display()))
+        .arg(source)
+        .args(objects)
+        .arg(lib)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe));
+    exe
+}
+
+/// Test (a): a C host embeds a C/WASI module (with a host import) and a Kotlin/Wasm GC
+/// module, calls their exports, catches a trap of one and keeps calling both.
+#[test]
+fn issue_14_a_c_host_embeds_a_wasi_module_and_a_kotlin_gc_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let shapes = common::programs_dir().join("kotlin-wasi/shapes");
+    let guest = guest_wasm(dir.path());
+    let objs = objects(dir.path(), &[("guest", &guest), ("shapes", &shapes.join("shapes.wasm"))]);
+    let host = c_host(dir.path(), &fixtures().join("host.c"), &objs);
+    let out = ok(Command::new(&host).env("WASMC_GC_STATS", "1"));
+    let kotlin = std::fs::read_to_string(shapes.join("expected.stdout")).unwrap();
+    let expected = format!(
+        "guest: scaled_sum(4) = 30\n\
+         host: scaled_sum(4) = 30 after 4 host calls\n\
+         host: guest memory is 131072 bytes\n\
+         host: divide(1, 0) trapped: integer divide by zero\n\
+         host: innermost frame: divide\n\
+         {kotlin}\
+         host: divide(42, 6) = 7\n\
+         guest: main\n\
+         host: guest _start exited with 0\n"
+    );
+    assert_eq!(text(&out.stdout), expected);
+    // Nothing printed by the runtime: the API reports, the host decides.
+    assert_eq!(text(&out.stderr), "");
+}
+
+/// Test (c): two modules linked into one C program, the consumer importing the producer's
+/// function, memory, table and global; a GC struct made by one, kept by the host across a
+/// collection and read by the other; a mistyped import refused. Also under GC stress with
+/// the heap verified.
+#[test]
+fn issue_14_two_modules_in_one_program_share_functions_memory_and_gc_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let (p, c, m) = (f.join("producer.wat"), f.join("consumer.wat"), f.join("mismatch.wat"));
+    let objs = objects(dir.path(), &[("producer", &p), ("consumer", &c), ("mismatch", &m)]);
+    let host = c_host(dir.path(), &f.join("two.c"), &objs);
+    let expected = "host: consumer.sum(pair) = 42\n\
+        host: note(5); the caller's memory has 65536 bytes, at 16: producer\n\
+        host: consumer.make_and_sum(5) = 105\n\
+        host: consumer.load8(100) = 77\n\
+        host: consumer.load8(16) = 'p'\n\
+        host: consumer.call_slot(0) = 7\n\
+        host: consumer.call_slot(1): uninitialized element\n\
+        host: consumer.made() = 2\n\
+        host: after the host set it, consumer.made() = 1000\n\
+        host: mismatch: incompatible import type for `producer::make`\n";
+    for stress in [None, Some("1000")] {
+        let mut cmd = Command::new(&host);
+        if let Some(n) = stress {
+            cmd.env("WASMC_GC_STRESS", n).env("WASMC_GC_VERIFY", "1").env("WASMC_GC_POISON", "1");
+        }
+        assert_eq!(text(&ok(&mut cmd).stdout), expected, "stress {stress:?}");
+    }
+}
+
+/// `wasmc --emit header`: typed per-module headers that a C host compiles against (with
+/// `-pedantic -Werror`) and calls through.
+#[test]
+fn issue_14_typed_headers_declare_one_function_per_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let (p, c) = (f.join("producer.wat"), f.join("consumer.wat"));
+    for (name, file) in [("producer", &p), ("consumer", &c)] {
+        let h = dir.path().join(format!("{name}.h"));
+        wasmc(dir.path(), &[
+            "--emit",
+            "header",
+            "--module-name",
+            name,
+            file.to_str().unwrap(),
+            "-o",
+            h.to_str().unwrap(),
+        ]);
+    }
+    let header = std::fs::read_to_string(dir.path().join("producer.h")).unwrap();
+    assert!(header.contains("WASMC_DECLARE_MODULE(producer);"), "{header}");
+    assert!(
+        header.contains(
+            "static inline wasmc_error_t *producer_make(wasmc_store_t *store, \
+             wasmc_instance_t *instance, int32_t p0, int32_t p1, wasmc_ref_t **r0)"
+        ),
+        "{header}"
+    );
+    assert!(header.contains("[i32, i32] -> [(ref 0)]"), "{header}");
+    let objs = objects(dir.path(), &[("producer", &p), ("consumer", &c)]);
+    let host = c_host(dir.path(), &f.join("typed.c"), &objs);
+    assert_eq!(
+        text(&ok(&mut Command::new(host)).stdout),
+        "host: note(1)\nhost: sum = 101, made = 2\nhost: memory of 65536 bytes\n\
+         host: call_slot(1): uninitialized element\n"
+    );
+    // An invalid module is an error naming the offset, and no header is written.
+    std::fs::write(dir.path().join("bad.wasm"), b"\0asm\x01\0\0\0\x01").unwrap();
+    let out = common::run_wasmc(dir.path(), &["--emit".into(), "header".into(), "bad.wasm".into()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("offset"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("bad.h").exists());
+}
+
+/// Every function `wasmc.h` declares is defined by the runtime library `wasmc` links (the
+/// prelink keeps them: `build.rs`), and the header is the one `--print-include-dir` gives.
+#[test]
+fn issue_14_the_runtime_library_defines_the_whole_c_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let include = wasmc(dir.path(), &["--print-include-dir"]);
+    let header = std::fs::read_to_string(Path::new(&include).join("wasmc.h")).unwrap();
+    let source = include_str!("../../runtime/include/wasmc.h");
+    assert_eq!(header, source);
+    let lib = wasmc(dir.path(), &["--print-runtime-lib"]);
+    let nm = text(&ok(Command::new("nm").args(["-g", "--defined-only"]).arg(&lib)).stdout);
+    let defined: Vec<&str> = nm.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    // Every `wasmc_*` identifier directly followed by `(`.
+    let mut declared: Vec<&str> = Vec::new();
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    for (at, _) in header.match_indices("wasmc_") {
+        let word = &header[at..];
+        let len = word.find(|c: char| !ident(c)).unwrap_or(word.len());
+        let starts_word = !header[..at].ends_with(ident);
+        if starts_word && word[len..].starts_with('(') && !declared.contains(&&word[..len]) {
+            declared.push(&word[..len]);
+        }
+    }
+    assert!(declared.len() > 40, "{declared:?}");
+    for f in &declared {
+        assert!(defined.contains(f), "{f} is declared in wasmc.h but not in the runtime library");
+    }
+    // The cache off: a clear error, as for --print-runtime-lib.
+    let out = common::run_wasmc(dir.path(), &["--print-include-dir".into()], &[("WASMC_CACHE", "0")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("WASMC_CACHE=0"), "{}", text(&out.stderr));
+}
+
+/// A compiled object loaded into this process: linked into a shared object (`cc -shared`),
+/// `dlopen`ed, its descriptor read. (A test binary cannot link objects it makes; a Rust
+/// program does that in its build script, then `linked_module!(NAME)`.)
+fn load(dir: &Path, name: &str, object: &Path) -> Module {
+    let so = dir.join(format!("{name}.so"));
+    ok(Command::new("cc").args(["-shared", "-nostdlib", "-o"]).arg(&so).arg(object));
+    let path = std::ffi::CString::new(so.to_str().unwrap()).unwrap();
+    // SAFETY: the object has no initialisers; it stays loaded for the rest of the process.
+    let lib = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW) };
+    assert!(!lib.is_null(), "dlopen {}", so.display());
+    let symbol = std::ffi::CString::new(format!("wasmc_module_{name}")).unwrap();
+    // SAFETY: the symbol is a descriptor emitted by wasmc; its code stays mapped.
+    unsafe {
+        let desc = libc::dlsym(lib, symbol.as_ptr());
+        assert!(!desc.is_null(), "{name}'s descriptor");
+        Module::from_descriptor(desc.cast()).expect("a descriptor of this wasmc")
+    }
+}
+
+/// Test (b): test (a) from Rust, with the runtime crate's embedding API, in this process:
+/// a host import, exports called with arguments, a trap caught, the other module's
+/// `_start` run, a WASI exit as an error value; test (c)'s modules wired together, a
+/// struct kept across collections.
+#[test]
+fn issue_14_a_rust_host_embeds_the_same_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shapes = common::programs_dir().join("kotlin-wasi/shapes/shapes.wasm");
+    let guest = guest_wasm(d);
+    let f = fixtures();
+    let (p, c) = (f.join("producer.wat"), f.join("consumer.wat"));
+    let objs = objects(d, &[("guest", &guest), ("shapes", &shapes), ("producer", &p), ("consumer", &c)]);
+    let guest = load(d, "guest", &objs[0]);
+    let shapes = load(d, "shapes", &objs[1]);
+    let producer = load(d, "producer", &objs[2]);
+    let consumer = load(d, "consumer", &objs[3]);
+
+    let mut store = Store::new_with(&StoreConfig::from_env().unwrap()).unwrap();
+    store.set_wasi(&WasiConfig { args: vec![b"embedded".to_vec()], ..Default::default() }).unwrap();
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let mut imports = Imports::new();
+    let counter = calls.clone();
+    imports.wasi().func("host", "scale", &[ValType::I32], &[ValType::I32], move |_, slots| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        slots[0] = (slots[0] as i32 * 3) as u32 as u64;
+        Ok(())
+    });
+    let g = store.instantiate_with(&guest, &imports).unwrap();
+    let k = store.instantiate_with(&shapes, &imports).unwrap();
+    let i32s = |v: &[i32]| v.iter().map(|x| RootedVal::Plain(Val::I32(*x))).collect::<Vec<_>>();
+    let scaled_sum = store.instance(g).get_func("scaled_sum").unwrap();
+    let r = store.call_rooted(&scaled_sum, &i32s(&[4])).unwrap();
+    assert_eq!(r[0].plain(), Some(Val::I32(30)));
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4);
+    assert_eq!(store.instance(g).get_memory("memory").unwrap().data().len(), 131072);
+    let divide = store.instance(g).get_func("divide").unwrap();
+    let trap = store.call_rooted(&divide, &i32s(&[1, 0])).unwrap_err();
+    assert_eq!(trap.message(), "integer divide by zero");
+    assert_eq!(trap.backtrace[0].name, "divide");
+    assert!(trap.to_string().starts_with("wasm trap: integer divide by zero\nwasm backtrace:"));
+    let start = store.instance(k).get_func("_start").unwrap();
+    store.call_rooted(&start, &[]).expect("Kotlin's _start");
+    let r = store.call_rooted(&divide, &i32s(&[42, 6])).unwrap();
+    assert_eq!(r[0].plain(), Some(Val::I32(7)));
+    let guest_start = store.instance(g).get_func("_start").unwrap();
+    match store.call_rooted(&guest_start, &[]) {
+        Ok(_) => {}
+        Err(t) => assert_eq!(t.kind, TrapKind::Exit(0)),
+    }
+
+    // Two modules wired together; a struct kept by the host across collections.
+    let pi = store.instantiate_with(&producer, &Imports::new()).unwrap();
+    let mut imports = Imports::new();
+    imports.instance(&mut store, pi, "producer");
+    imports.func("host", "note", &[ValType::I32], &[], |_, _| Ok(()));
+    let ci = store.instantiate_with(&consumer, &imports).unwrap();
+    let make = store.instance(pi).get_func("make").unwrap();
+    let churn = store.instance(pi).get_func("churn").unwrap();
+    let sum = store.instance(ci).get_func("sum").unwrap();
+    let pair = store.call_rooted(&make, &i32s(&[20, 22])).unwrap().remove(0);
+    let before = store.inner().raw(&pair).unwrap();
+    store.call_rooted(&churn, &i32s(&[200_000])).unwrap();
+    store.collect_garbage();
+    assert_ne!(store.inner().raw(&pair).unwrap(), before, "the struct moved");
+    let r = store.call_rooted(&sum, &[pair.clone()]).unwrap();
+    assert_eq!(r[0].plain(), Some(Val::I32(42)));
+    // A number where a reference goes is refused before the call.
+    assert!(store.call_rooted(&sum, &i32s(&[1])).is_err());
+}
