@@ -112,10 +112,8 @@ fn api_functions(header: &str) -> Vec<String> {
         let word_start = preceded == 0
             || !header.as_bytes()[preceded - 1].is_ascii_alphanumeric()
                 && header.as_bytes()[preceded - 1] != b'_';
-        let len = rest[at..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let len =
+            rest[at..].bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
         let name = &rest[at..at + len];
         if word_start && rest[at + len..].starts_with('(') && !names.iter().any(|n| n == name) {
             names.push(name.to_string());

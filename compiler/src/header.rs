@@ -105,8 +105,14 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
     let meta = &info.meta;
     let guard = format!("WASMC_MODULE_{}_H", name.to_ascii_uppercase());
     let mut h = String::new();
-    let _ = writeln!(h, "/* Typed C interface of the Wasm module `{name}`, written by `wasmc --emit header`.");
-    let _ = writeln!(h, " * Link the object from `wasmc -c --module-name {name}`; the generic API is wasmc.h");
+    let _ = writeln!(
+        h,
+        "/* Typed C interface of the Wasm module `{name}`, written by `wasmc --emit header`."
+    );
+    let _ = writeln!(
+        h,
+        " * Link the object from `wasmc -c --module-name {name}`; the generic API is wasmc.h"
+    );
     let _ = writeln!(h, " * (`wasmc --print-include-dir`). */");
     let _ = writeln!(h, "#ifndef {guard}\n#define {guard}\n\n#include <wasmc.h>\n");
     let _ = writeln!(h, "#ifdef __cplusplus\nextern \"C\" {{\n#endif\n");
@@ -162,14 +168,16 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
             let _ = writeln!(h, "/* (no typed function: v128 values cannot cross the C API) */\n");
             continue;
         }
-        let mut params = vec!["wasmc_store_t *store".to_string(), "wasmc_instance_t *instance".into()];
+        let mut params =
+            vec!["wasmc_store_t *store".to_string(), "wasmc_instance_t *instance".into()];
         for (i, t) in ft.params.iter().enumerate() {
             params.push(format!("{} p{i}", c_type(*t).expect("checked")).replace("* p", "*p"));
         }
         for (i, t) in ft.results.iter().enumerate() {
             params.push(format!("{} *r{i}", c_type(*t).expect("checked")).replace("* *", "**"));
         }
-        let _ = writeln!(h, "static inline wasmc_error_t *{prefix}_{ident}({}) {{", params.join(", "));
+        let _ =
+            writeln!(h, "static inline wasmc_error_t *{prefix}_{ident}({}) {{", params.join(", "));
         let _ = writeln!(h, "    wasmc_extern_t f;");
         let _ = writeln!(
             h,
@@ -188,7 +196,10 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
         let args = if args.is_empty() { "{0}".to_string() } else { args.join(", ") };
         let _ = writeln!(h, "    wasmc_val_t args[{}] = {{{args}}};", np.max(1));
         let _ = writeln!(h, "    wasmc_val_t results[{}];", nr.max(1));
-        let _ = writeln!(h, "    wasmc_error_t *e = wasmc_func_call(store, &f, args, {np}, results, {nr});");
+        let _ = writeln!(
+            h,
+            "    wasmc_error_t *e = wasmc_func_call(store, &f, args, {np}, results, {nr});"
+        );
         if nr > 0 {
             let _ = writeln!(h, "    if (e) return e;");
             for (i, t) in ft.results.iter().enumerate() {

@@ -93,7 +93,8 @@ pub fn include_dir(dir: &Path) -> Result<PathBuf, CompileError> {
     if std::fs::read(&header).is_ok_and(|b| b == EMBEDDED_HEADER) {
         return Ok(inc);
     }
-    std::fs::create_dir_all(&inc).map_err(|source| CompileError::Io { path: inc.clone(), source })?;
+    std::fs::create_dir_all(&inc)
+        .map_err(|source| CompileError::Io { path: inc.clone(), source })?;
     write_atomically(&header, EMBEDDED_HEADER)?;
     Ok(inc)
 }

@@ -55,14 +55,10 @@ fn objects(dir: &Path, modules: &[(&str, &Path)]) -> Vec<PathBuf> {
         .iter()
         .map(|(name, file)| {
             let obj = dir.join(format!("{name}.o"));
-            wasmc(dir, &[
-                "-c",
-                "--module-name",
-                name,
-                file.to_str().unwrap(),
-                "-o",
-                obj.to_str().unwrap(),
-            ]);
+            wasmc(
+                dir,
+                &["-c", "--module-name", name, file.to_str().unwrap(), "-o", obj.to_str().unwrap()],
+            );
             obj
         })
         .collect()
@@ -153,15 +149,18 @@ fn issue_14_typed_headers_declare_one_function_per_export() {
     let (p, c) = (f.join("producer.wat"), f.join("consumer.wat"));
     for (name, file) in [("producer", &p), ("consumer", &c)] {
         let h = dir.path().join(format!("{name}.h"));
-        wasmc(dir.path(), &[
-            "--emit",
-            "header",
-            "--module-name",
-            name,
-            file.to_str().unwrap(),
-            "-o",
-            h.to_str().unwrap(),
-        ]);
+        wasmc(
+            dir.path(),
+            &[
+                "--emit",
+                "header",
+                "--module-name",
+                name,
+                file.to_str().unwrap(),
+                "-o",
+                h.to_str().unwrap(),
+            ],
+        );
     }
     let header = std::fs::read_to_string(dir.path().join("producer.h")).unwrap();
     assert!(header.contains("WASMC_DECLARE_MODULE(producer);"), "{header}");
@@ -182,7 +181,8 @@ fn issue_14_typed_headers_declare_one_function_per_export() {
     );
     // An invalid module is an error naming the offset, and no header is written.
     std::fs::write(dir.path().join("bad.wasm"), b"\0asm\x01\0\0\0\x01").unwrap();
-    let out = common::run_wasmc(dir.path(), &["--emit".into(), "header".into(), "bad.wasm".into()], &[]);
+    let out =
+        common::run_wasmc(dir.path(), &["--emit".into(), "header".into(), "bad.wasm".into()], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("offset"), "{}", text(&out.stderr));
     assert!(!dir.path().join("bad.h").exists());
@@ -216,7 +216,8 @@ fn issue_14_the_runtime_library_defines_the_whole_c_api() {
         assert!(defined.contains(f), "{f} is declared in wasmc.h but not in the runtime library");
     }
     // The cache off: a clear error, as for --print-runtime-lib.
-    let out = common::run_wasmc(dir.path(), &["--print-include-dir".into()], &[("WASMC_CACHE", "0")]);
+    let out =
+        common::run_wasmc(dir.path(), &["--print-include-dir".into()], &[("WASMC_CACHE", "0")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("WASMC_CACHE=0"), "{}", text(&out.stderr));
 }
@@ -252,7 +253,8 @@ fn issue_14_a_rust_host_embeds_the_same_modules() {
     let guest = guest_wasm(d);
     let f = fixtures();
     let (p, c) = (f.join("producer.wat"), f.join("consumer.wat"));
-    let objs = objects(d, &[("guest", &guest), ("shapes", &shapes), ("producer", &p), ("consumer", &c)]);
+    let objs =
+        objects(d, &[("guest", &guest), ("shapes", &shapes), ("producer", &p), ("consumer", &c)]);
     let guest = load(d, "guest", &objs[0]);
     let shapes = load(d, "shapes", &objs[1]);
     let producer = load(d, "producer", &objs[2]);
@@ -305,7 +307,7 @@ fn issue_14_a_rust_host_embeds_the_same_modules() {
     store.call_rooted(&churn, &i32s(&[200_000])).unwrap();
     store.collect_garbage();
     assert_ne!(store.inner().raw(&pair).unwrap(), before, "the struct moved");
-    let r = store.call_rooted(&sum, &[pair.clone()]).unwrap();
+    let r = store.call_rooted(&sum, std::slice::from_ref(&pair)).unwrap();
     assert_eq!(r[0].plain(), Some(Val::I32(42)));
     // A number where a reference goes is refused before the call.
     assert!(store.call_rooted(&sum, &i32s(&[1])).is_err());

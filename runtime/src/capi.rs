@@ -26,8 +26,8 @@ use std::sync::Arc;
 use crate::abi::{VMGlobal, VMTag};
 use crate::embed::{
     Caller, Extern, Func, Global, GlobalType, HostFunc, Import, ImportKind, Instance,
-    InstantiateError, Memory, Module, RootedVal, Store, StoreConfig, Trap, TrapKind, Val,
-    ValType, WasiConfig,
+    InstantiateError, Memory, Module, RootedVal, Store, StoreConfig, Trap, TrapKind, Val, ValType,
+    WasiConfig,
 };
 use crate::meta::{ExportKind, HeapType, MemoryType, RefType, TableType};
 use crate::table::Table;
@@ -93,6 +93,8 @@ pub struct HostGlobal {
 }
 
 /// `wasmc_store_t`.
+// Boxed: `wasmc_extern_t`s point to the objects, which must not move as the vectors grow.
+#[allow(clippy::vec_box)]
 pub struct CStore {
     store: Store,
     // Dropped after the store (field order), whose instances may point to them.
@@ -655,7 +657,10 @@ impl CImports {
             }
             (None, ImportKind::Func(ty))
                 if self.wasi
-                    && matches!(import.module.as_str(), "wasi_snapshot_preview1" | "wasi_unstable") =>
+                    && matches!(
+                        import.module.as_str(),
+                        "wasi_snapshot_preview1" | "wasi_unstable"
+                    ) =>
             {
                 let ft = module.loaded().meta.types[*ty as usize].as_func().ok_or_else(what)?;
                 Ok(Some(Extern::HostFunc(crate::wasi::wasi_import(&import.name, ft))))
@@ -1171,8 +1176,10 @@ pub unsafe extern "C" fn wasmc_global_new(
         let Ok(val) = val_in(&mut (*store).store, v, ty) else {
             return fail("bad value");
         };
-        let mut g =
-            Box::new(HostGlobal { cell: VMGlobal { bits: val.to_bits() }, ty: GlobalType { ty, mutable } });
+        let mut g = Box::new(HostGlobal {
+            cell: VMGlobal { bits: val.to_bits() },
+            ty: GlobalType { ty, mutable },
+        });
         let owner = (&mut *g as *mut HostGlobal).cast();
         (*store).globals.push(g);
         *out = CExtern { kind: EXTERN_GLOBAL, index: u32::MAX, owner };
@@ -1211,7 +1218,9 @@ pub unsafe extern "C" fn wasmc_global_get(
         let bits = g.get().to_bits();
         let inner = (*store).store.inner();
         let v = match g.ty.ty {
-            ValType::Ref(_) if bits != 0 && bits & 1 == 0 && inner.host_value(bits as usize).is_some() => {
+            ValType::Ref(_)
+                if bits != 0 && bits & 1 == 0 && inner.host_value(bits as usize).is_some() =>
+            {
                 RootedVal::Gc(inner.root_owned(bits as usize))
             }
             ValType::Ref(_) if bits != 0 && bits & 1 == 0 && crate::types::is_gc_ref(g.ty.ty) => {

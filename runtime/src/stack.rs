@@ -117,6 +117,31 @@ pub unsafe fn find_landing_pad(
     })
 }
 
+/// The lowest address of this thread's stack (its guard page is below it), if the thread
+/// library can say: pthread's attributes of the current thread (for the main thread glibc
+/// derives them from the stack rlimit). Computed once per thread.
+pub fn thread_stack_floor() -> Option<usize> {
+    thread_local! {
+        static FLOOR: Option<usize> = query_stack_floor();
+    }
+    FLOOR.with(|f| *f)
+}
+
+fn query_stack_floor() -> Option<usize> {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    // SAFETY: `attr` is written by pthread_getattr_np before it is read, and destroyed once.
+    unsafe {
+        if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+            return None;
+        }
+        let mut addr = std::ptr::null_mut();
+        let mut size = 0usize;
+        let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
+        libc::pthread_attr_destroy(attr.as_mut_ptr());
+        ok.then_some(addr as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,30 +271,5 @@ mod tests {
         let entry_only = |ret: usize| (ret == 0x999).then_some((0x1999, 0));
         // SAFETY: as above.
         assert_eq!(unsafe { find_landing_pad(throw, entry, entry_only) }, None);
-    }
-}
-
-/// The lowest address of this thread's stack (its guard page is below it), if the thread
-/// library can say: pthread's attributes of the current thread (for the main thread glibc
-/// derives them from the stack rlimit). Computed once per thread.
-pub fn thread_stack_floor() -> Option<usize> {
-    thread_local! {
-        static FLOOR: Option<usize> = query_stack_floor();
-    }
-    FLOOR.with(|f| *f)
-}
-
-fn query_stack_floor() -> Option<usize> {
-    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
-    // SAFETY: `attr` is written by pthread_getattr_np before it is read, and destroyed once.
-    unsafe {
-        if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
-            return None;
-        }
-        let mut addr = std::ptr::null_mut();
-        let mut size = 0usize;
-        let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
-        libc::pthread_attr_destroy(attr.as_mut_ptr());
-        ok.then_some(addr as usize)
     }
 }
