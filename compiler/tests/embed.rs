@@ -312,3 +312,23 @@ fn issue_14_a_rust_host_embeds_the_same_modules() {
     // A number where a reference goes is refused before the call.
     assert!(store.call_rooted(&sum, &i32s(&[1])).is_err());
 }
+
+/// A stand-in for a linked descriptor, with a wrong magic number: `linked_module!(fake)`
+/// must find it under `wasmc_module_fake` and refuse it with a clear error.
+#[repr(C)]
+struct FakeDescriptor {
+    magic: u64,
+    fields: [usize; 6],
+}
+
+#[unsafe(no_mangle)]
+#[allow(non_upper_case_globals)]
+static wasmc_module_fake: FakeDescriptor = FakeDescriptor { magic: 0x1234, fields: [0; 6] };
+
+/// `linked_module!(NAME)` names the descriptor symbol of `wasmc -c --module-name NAME` and
+/// reports a descriptor of another ABI as an error, not a crash.
+#[test]
+fn issue_14_linked_module_finds_the_named_descriptor() {
+    let err = wasmc_runtime::linked_module!(fake).err().expect("a wrong magic number");
+    assert!(err.to_string().contains("0x1234"), "{err}");
+}
