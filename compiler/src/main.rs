@@ -201,8 +201,8 @@ struct CompileArgs {
     /// Input module: binary `.wasm` or text `.wat`.
     #[arg(required = true)]
     input: Option<PathBuf>,
-    /// Output file (default: the input's name without extension, or with `.o` for -c; for
-    /// `--emit clif`, stdout). Never the input file, never a non-regular file.
+    /// Output file (default: the input's name without extension, or with `.o` for -c, `.h`
+    /// for `--emit header`; for `--emit clif`, stdout). Never the input file, never a non-regular file.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Only compile: write an ELF object instead of linking an executable.
