@@ -1217,13 +1217,9 @@ pub unsafe extern "C" fn wasmc_global_get(
         };
         let bits = g.get().to_bits();
         let inner = (*store).store.inner();
+        // A GC reference (a heap object, or an externref's host box) is rooted.
         let v = match g.ty.ty {
-            ValType::Ref(_)
-                if bits != 0 && bits & 1 == 0 && inner.host_value(bits as usize).is_some() =>
-            {
-                RootedVal::Gc(inner.root_owned(bits as usize))
-            }
-            ValType::Ref(_) if bits != 0 && bits & 1 == 0 && crate::types::is_gc_ref(g.ty.ty) => {
+            t @ ValType::Ref(_) if bits != 0 && bits & 1 == 0 && crate::types::is_gc_ref(t) => {
                 RootedVal::Gc(inner.root_owned(bits as usize))
             }
             t => RootedVal::Plain(Val::from_bits(bits, t)),
