@@ -19,7 +19,7 @@ use std::fmt::Write;
 
 use crate::error::CompileError;
 use crate::module;
-use wasmc_abi::meta::{ExportKind, HeapType, ValType};
+use wasmc_abi::meta::{ExportKind, ValType};
 
 /// The C type of a value type in the typed header.
 fn c_type(t: ValType) -> Option<&'static str> {
@@ -31,21 +31,6 @@ fn c_type(t: ValType) -> Option<&'static str> {
         ValType::Ref(_) => "wasmc_ref_t *",
         ValType::V128 => return None,
     })
-}
-
-/// A value type as the text format writes it: `i32`, `(ref null func)`, `(ref 3)` (a
-/// concrete type by its index in the module).
-fn wat_type(t: ValType) -> String {
-    match t {
-        ValType::Ref(r) => {
-            let heap = match r.heap {
-                HeapType::Concrete(i) => i.to_string(),
-                other => format!("{other:?}").to_lowercase(),
-            };
-            format!("(ref {}{heap})", if r.nullable { "null " } else { "" })
-        }
-        other => format!("{other:?}").to_lowercase(),
-    }
 }
 
 /// `wasmc_val_t` kind and union member of a value type.
@@ -157,7 +142,7 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
             continue;
         };
         let ft = info.func_type_at(meta.funcs[f as usize]);
-        let sig = |ts: &[ValType]| ts.iter().map(|t| wat_type(*t)).collect::<Vec<_>>().join(", ");
+        let sig = |ts: &[ValType]| ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
         let _ = writeln!(
             h,
             "/* The exported function `{shown}`: [{}] -> [{}]. */",

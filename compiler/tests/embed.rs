@@ -130,6 +130,7 @@ fn issue_14_two_modules_in_one_program_share_functions_memory_and_gc_objects() {
         host: consumer.call_slot(1): uninitialized element\n\
         host: consumer.made() = 2\n\
         host: after the host set it, consumer.made() = 1000\n\
+        host: consumer.sum(NULL): argument 0 is not a value of the parameter's type (ref 0)\n\
         host: mismatch: incompatible import type for `producer::make`\n";
     for stress in [None, Some("1000")] {
         let mut cmd = Command::new(&host);
@@ -309,8 +310,12 @@ fn issue_14_a_rust_host_embeds_the_same_modules() {
     assert_ne!(store.inner().raw(&pair).unwrap(), before, "the struct moved");
     let r = store.call_rooted(&sum, std::slice::from_ref(&pair)).unwrap();
     assert_eq!(r[0].plain(), Some(Val::I32(42)));
-    // A number where a reference goes is refused before the call.
-    assert!(store.call_rooted(&sum, &i32s(&[1])).is_err());
+    // Arguments that are not values of the parameter's type are refused before the call:
+    // a number, null and an `i31ref` where a `(ref $pair)` goes.
+    for bad in [Val::I32(1), Val::Ref(0), Val::Ref(7)] {
+        let e = store.call_rooted(&sum, &[bad.into()]).unwrap_err();
+        assert_eq!(e.message(), "argument 0 is not a value of the parameter's type (ref 0)");
+    }
 }
 
 /// A stand-in for a linked descriptor, with a wrong magic number: `linked_module!(fake)`

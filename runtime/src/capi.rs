@@ -984,6 +984,11 @@ pub unsafe extern "C" fn wasmc_func_call(
             Err(e) => return fail(format!("argument {i}: {e}")),
         }
     }
+    if func.belongs_to_store(store.inner())
+        && let Err(e) = store.inner().check_args(&func, &raw)
+    {
+        return fail(e);
+    }
     match store.call(&func, &raw) {
         Ok(vals) => {
             for (i, (v, t)) in vals.into_iter().zip(&ty.results).enumerate() {

@@ -282,19 +282,17 @@ impl Store {
     /// returns its results, references among them rooted ([`Store::call`]).
     ///
     /// # Errors
-    /// The trap; an argument of another store, a wrong argument count, or (for references
-    /// of GC types, which are checked for their kind only) a number where a reference is
-    /// expected, as host traps.
+    /// The trap; a function or argument of another store, a wrong argument count, or an
+    /// argument that is not a value of its parameter's type (numbers by kind, references
+    /// by their runtime type: [`StoreInner::ref_matches`]), as host traps.
     pub fn call_rooted(&mut self, func: &Func, args: &[RootedVal]) -> Result<Vec<RootedVal>, Trap> {
         let raw = args
             .iter()
             .map(|a| self.inner().raw(a))
             .collect::<Result<Vec<Val>, RootError>>()
             .map_err(|e| Trap::host(e.to_string()))?;
-        for (i, (a, t)) in raw.iter().zip(&func.ty().params).enumerate() {
-            if matches!(t, ValType::Ref(_)) != matches!(a, Val::Ref(_)) {
-                return Err(Trap::host(format!("argument {i} has the wrong kind for {t:?}")));
-            }
+        if func.belongs_to_store(self.inner()) {
+            self.inner().check_args(func, &raw).map_err(Trap::host)?;
         }
         self.call(func, &raw)
     }

@@ -6,10 +6,11 @@
 
 use crate::abi::VMContext;
 use crate::instance::{Instance, StoreInner};
+use crate::meta::{HeapType, RefType};
 use crate::registry;
 use crate::stack;
 use crate::traps;
-use wasmc_abi::layout::Rtt;
+use wasmc_abi::layout::{Rtt, RttKind};
 use wasmc_gc::{Collection, Roots};
 
 /// The roots of one store: the Wasm frames of its own activations on this thread, the
@@ -155,5 +156,51 @@ impl StoreInner {
             };
         }
         RefClass::Other
+    }
+}
+
+impl StoreInner {
+    /// Whether `r`, a reference of this store (null, an `i31ref`, a host box, a heap object
+    /// or a `funcref`), is a value of the canonical reference type `t` (concrete heap types
+    /// are canonical type ids): the check a host's reference argument gets before a call
+    /// (spec §4.2.3 "Values": a value of type `t` is what `ref.test t` accepts). An
+    /// `externref` and an `anyref` share one representation (`extern.convert_any` is the
+    /// identity), so `extern` accepts what `any` does and the other way round.
+    pub fn ref_matches(&self, r: usize, t: RefType) -> bool {
+        use HeapType as H;
+        if r == 0 {
+            return t.nullable;
+        }
+        let top = matches!(t.heap, H::Any | H::Extern);
+        if r & 1 == 1 {
+            return top || matches!(t.heap, H::Eq | H::I31);
+        }
+        if self.host_value(r).is_some() {
+            return top;
+        }
+        if self.heap.as_ref().is_some_and(|h| h.contains(r)) {
+            // SAFETY: a live heap object starts with its RTT.
+            let rtt = unsafe { &**(r as *const *const Rtt) };
+            return match rtt.kind {
+                k if k == RttKind::Exn as u32 => t.heap == H::Exn,
+                k => match t.heap {
+                    H::Any | H::Extern | H::Eq => true,
+                    H::Struct => k == RttKind::Struct as u32,
+                    H::Array => k == RttKind::Array as u32,
+                    H::Concrete(id) => crate::types::is_subtype(rtt.canonical_id, id),
+                    _ => false,
+                },
+            };
+        }
+        // Otherwise a `funcref` (results and exports give `VMFuncRef` addresses).
+        match t.heap {
+            H::Func => true,
+            // SAFETY: a reference of this store that is none of the above is a `VMFuncRef`.
+            H::Concrete(id) => unsafe {
+                let f = r as *const crate::abi::VMFuncRef;
+                crate::types::is_subtype((*(*f).rtt).canonical_id, id)
+            },
+            _ => false,
+        }
     }
 }

@@ -240,6 +240,11 @@ impl Func {
         unsafe { (*self.caller_vmctx).store as *const VMStoreContext == ctx }
     }
 
+    /// Whether the function belongs to `store`.
+    pub fn belongs_to_store(&self, store: &StoreInner) -> bool {
+        self.belongs_to(&store.ctx)
+    }
+
     /// The function's type.
     pub fn ty(&self) -> &FuncType {
         self.module.meta.types[self.ty as usize].as_func().expect("functions have function types")
@@ -468,6 +473,45 @@ impl StoreInner {
             RootedVal::Plain(v) => Ok(*v),
             RootedVal::Gc(h) => Ok(Val::Ref(self.get_owned_root(h)?)),
         }
+    }
+
+    /// Checks `args` against `func`'s parameter types: their number, each value's kind, and
+    /// for references their runtime type ([`StoreInner::ref_matches`]), so that a host's
+    /// argument cannot be an object of another type than the code expects. The embedding
+    /// APIs check every call; [`StoreInner::call`] trusts its caller.
+    ///
+    /// # Errors
+    /// Which argument is wrong, in one line.
+    pub fn check_args(&self, func: &Func, args: &[Val]) -> Result<(), String> {
+        let params = &func.ty().params;
+        if args.len() != params.len() {
+            return Err(format!("expected {} arguments, got {}", params.len(), args.len()));
+        }
+        // SAFETY: `caller_vmctx` is the VM context of the live instance that made `func`,
+        // whose module is `func.module` (so its RTTs are per type index of that module).
+        let inst = unsafe { &*((*func.caller_vmctx).instance as *const Instance) };
+        for (i, (a, t)) in args.iter().zip(params).enumerate() {
+            let ok = match (t, a) {
+                (ValType::I32, Val::I32(_))
+                | (ValType::I64, Val::I64(_))
+                | (ValType::F32, Val::F32(_))
+                | (ValType::F64, Val::F64(_)) => true,
+                (ValType::Ref(rt), Val::Ref(r)) => {
+                    let mut rt = *rt;
+                    if let crate::meta::HeapType::Concrete(idx) = rt.heap {
+                        // SAFETY: the instance's RTTs live as long as it.
+                        let id = unsafe { (*inst.rtts[idx as usize]).canonical_id };
+                        rt.heap = crate::meta::HeapType::Concrete(id);
+                    }
+                    self.ref_matches(*r, rt)
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(format!("argument {i} is not a value of the parameter's type {t}"));
+            }
+        }
+        Ok(())
     }
 
     /// Calls `func` with `args` (see [`Store::call`](crate::store::Store::call)); also the re-entry from a host

@@ -122,6 +122,27 @@ pub struct SubType {
     pub composite: CompositeType,
 }
 
+/// The text format's spelling: `i32`, `(ref null func)`, `(ref 3)` (a concrete type by its
+/// type index, module-local or canonical as the value is).
+impl std::fmt::Display for ValType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValType::I32 => f.write_str("i32"),
+            ValType::I64 => f.write_str("i64"),
+            ValType::F32 => f.write_str("f32"),
+            ValType::F64 => f.write_str("f64"),
+            ValType::V128 => f.write_str("v128"),
+            ValType::Ref(r) => {
+                let null = if r.nullable { "null " } else { "" };
+                match r.heap {
+                    HeapType::Concrete(i) => write!(f, "(ref {null}{i})"),
+                    other => write!(f, "(ref {null}{})", format!("{other:?}").to_lowercase()),
+                }
+            }
+        }
+    }
+}
+
 impl ValType {
     /// Whether values of this type may be references to GC objects that the collector must
     /// find and update: every reference type except the function hierarchy, `i31` (tagged,
