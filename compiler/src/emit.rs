@@ -976,16 +976,19 @@ fn array_to_wasm(
     let fp = b.ins().get_frame_pointer(POINTER);
     b.ins().store(MemFlagsData::trusted(), fp, entry_fp, 0);
     let mut args = vec![callee_vmctx, caller_vmctx];
-    for (i, t) in ft.params.iter().enumerate() {
-        let off = (i as u32 * VALUE_SLOT_SIZE) as i32;
-        args.push(b.ins().load(clif_type(*t), MemFlagsData::trusted(), values, off));
+    let (param_slots, _) = rt::slot_indices(&ft.params);
+    for (i, t) in param_slots.iter().zip(&ft.params) {
+        let off = (*i as u32 * VALUE_SLOT_SIZE) as i32;
+        // Value slots are 8-byte aligned, so not trusted to be aligned for a `v128`.
+        args.push(b.ins().load(clif_type(*t), MemFlagsData::new().with_notrap(), values, off));
     }
     let sig = b.import_signature(wasm_signature(ft));
     let call = b.ins().call_indirect(sig, code, &args);
     let results = b.inst_results(call).to_vec();
-    for (i, r) in results.into_iter().enumerate() {
+    let (result_slots, _) = rt::slot_indices(&ft.results);
+    for (i, r) in result_slots.into_iter().zip(results) {
         let off = (i as u32 * VALUE_SLOT_SIZE) as i32;
-        b.ins().store(MemFlagsData::trusted(), r, values, off);
+        b.ins().store(MemFlagsData::new().with_notrap(), r, values, off);
     }
     b.ins().return_(&[]);
     b.finalize(frontend);
@@ -1007,14 +1010,16 @@ fn wasm_to_host(
     let p = b.block_params(entry).to_vec();
     // The caller's VM context leads to the store (the callee vmctx is the host data).
     record_exit_frame(&mut b, p[1]);
-    let slots = ft.params.len().max(ft.results.len()).max(1) as u32;
+    let (param_slots, n_params) = rt::slot_indices(&ft.params);
+    let (result_slots, n_results) = rt::slot_indices(&ft.results);
+    let slots = n_params.max(n_results).max(1) as u32;
     let slot = b.create_sized_stack_slot(StackSlotData::new(
         StackSlotKind::ExplicitSlot,
         slots * VALUE_SLOT_SIZE,
-        3,
+        4,
     ));
-    for (i, v) in p[WASM_SIG_PREFIX..].iter().enumerate() {
-        b.ins().stack_store(POINTER, *v, slot, (i as u32 * VALUE_SLOT_SIZE) as i32);
+    for (i, v) in param_slots.iter().zip(&p[WASM_SIG_PREFIX..]) {
+        b.ins().stack_store(POINTER, *v, slot, (*i as u32 * VALUE_SLOT_SIZE) as i32);
     }
     let values = b.ins().stack_addr(POINTER, slot, 0);
     let mut host_sig = Signature::new(CallConv::SystemV);
@@ -1028,8 +1033,8 @@ fn wasm_to_host(
     let results: Vec<_> = ft
         .results
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
+        .zip(result_slots)
+        .map(|(t, i)| {
             b.ins().stack_load(POINTER, clif_type(*t), slot, (i as u32 * VALUE_SLOT_SIZE) as i32)
         })
         .collect();

@@ -69,6 +69,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::GC_TYPES
         | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::RELAXED_SIMD
 }
 
 fn invalid(e: BinaryReaderError) -> CompileError {
@@ -427,6 +428,7 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> 
             O::I64Const { value } => ConstOp::I64(value),
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::V128Const { value } => ConstOp::V128(value.i128() as u128),
             O::RefNull { .. } => ConstOp::RefNull,
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),

@@ -26,10 +26,10 @@ impl Spectest {
         let table = Table::new(&TableType { element: RefType::FUNCREF, min: 10, max: Some(20) }, 0)
             .expect("spectest table");
         let globals = vec![
-            ("global_i32", Box::new(VMGlobal { bits: 666 }), ValType::I32),
-            ("global_i64", Box::new(VMGlobal { bits: 666 }), ValType::I64),
-            ("global_f32", Box::new(VMGlobal { bits: 666.6f32.to_bits() as u64 }), ValType::F32),
-            ("global_f64", Box::new(VMGlobal { bits: 666.6f64.to_bits() }), ValType::F64),
+            ("global_i32", Box::new(VMGlobal::new(666)), ValType::I32),
+            ("global_i64", Box::new(VMGlobal::new(666)), ValType::I64),
+            ("global_f32", Box::new(VMGlobal::new(666.6f32.to_bits() as u64)), ValType::F32),
+            ("global_f64", Box::new(VMGlobal::new(666.6f64.to_bits())), ValType::F64),
         ];
         let print = |params: Vec<ValType>| {
             Arc::new(HostFunc {

@@ -17,7 +17,7 @@ use wasmc_runtime::instance::{Extern, InstantiateError, StoreInner, Val};
 use wasmc_runtime::registry::{self, LoadedModule};
 use wasmc_runtime::store::Store;
 use wasmc_runtime::traps::{Trap, TrapKind};
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
@@ -421,11 +421,11 @@ impl Runner<'_> {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
             WastArgCore::RefNull(_) => Val::Ref(0),
             WastArgCore::RefExtern(n) | WastArgCore::RefHost(n) => {
                 Val::Ref(self.store.inner().host_ref(u64::from(*n)))
             }
-            other => return Err(format!("unsupported argument {other:?}")),
         })
     }
 
@@ -488,21 +488,50 @@ impl Runner<'_> {
     }
 }
 
+/// Whether the `f32` bits `b` match a pattern (spec: `nan:canonical` is the positive or
+/// negative canonical NaN, `nan:arithmetic` any NaN with the top payload bit set).
+fn f32_matches(p: &NanPattern<wast::token::F32>, b: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => b & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => b & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => v.bits == b,
+    }
+}
+
+/// As [`f32_matches`], for `f64`.
+fn f64_matches(p: &NanPattern<wast::token::F64>, b: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => v.bits == b,
+    }
+}
+
+/// Whether the `v128` `v` matches a lane pattern (integer lanes exactly, float lanes as
+/// [`f32_matches`]/[`f64_matches`]).
+fn v128_matches(p: &V128Pattern, v: u128) -> bool {
+    let bytes = v.to_le_bytes();
+    let lanes = |n: usize| {
+        bytes.chunks(16 / n).map(|c| c.iter().rev().fold(0u64, |a, b| a << 8 | u64::from(*b)))
+    };
+    match p {
+        V128Pattern::I8x16(l) => lanes(16).zip(l).all(|(g, w)| g == u64::from(*w as u8)),
+        V128Pattern::I16x8(l) => lanes(8).zip(l).all(|(g, w)| g == u64::from(*w as u16)),
+        V128Pattern::I32x4(l) => lanes(4).zip(l).all(|(g, w)| g == u64::from(*w as u32)),
+        V128Pattern::I64x2(l) => lanes(2).zip(l).all(|(g, w)| g == *w as u64),
+        V128Pattern::F32x4(l) => lanes(4).zip(l).all(|(g, w)| f32_matches(w, g as u32)),
+        V128Pattern::F64x2(l) => lanes(2).zip(l).all(|(g, w)| f64_matches(w, g)),
+    }
+}
+
 fn match_one(store: &StoreInner, g: Val, w: &WastRetCore<'_>) -> bool {
     let class = |r: usize| store.classify(r);
     match (w, g) {
         (WastRetCore::I32(a), Val::I32(b)) => *a == b,
         (WastRetCore::I64(a), Val::I64(b)) => *a == b,
-        (WastRetCore::F32(p), Val::F32(b)) => match p {
-            NanPattern::CanonicalNan => b & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => b & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(v) => v.bits == b,
-        },
-        (WastRetCore::F64(p), Val::F64(b)) => match p {
-            NanPattern::CanonicalNan => b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => b & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(v) => v.bits == b,
-        },
+        (WastRetCore::F32(p), Val::F32(b)) => f32_matches(p, b),
+        (WastRetCore::F64(p), Val::F64(b)) => f64_matches(p, b),
+        (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, v),
         (WastRetCore::RefNull(_), Val::Ref(r)) => r == 0,
         (WastRetCore::RefExtern(None), Val::Ref(r)) => r != 0,
         (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::Ref(r)) => {

@@ -1182,7 +1182,7 @@ pub unsafe extern "C" fn wasmc_global_new(
             return fail("bad value");
         };
         let mut g = Box::new(HostGlobal {
-            cell: VMGlobal { bits: val.to_bits() },
+            cell: VMGlobal::new(val.to_bits()),
             ty: GlobalType { ty, mutable },
         });
         let owner = (&mut *g as *mut HostGlobal).cast();

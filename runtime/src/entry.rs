@@ -252,6 +252,11 @@ fn parse_args(params: &[ValType], args: &[Vec<u8>]) -> Result<Vec<Val>, String> 
                 ),
                 ValType::F32 => Val::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits()),
                 ValType::F64 => Val::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits()),
+                // A `v128` as one 128-bit integer, hexadecimal with `0x` or decimal.
+                ValType::V128 => Val::V128(match s.strip_prefix("0x") {
+                    Some(hex) => u128::from_str_radix(hex, 16).map_err(|_| bad())?,
+                    None => s.parse::<u128>().map_err(|_| bad())?,
+                }),
                 _ => {
                     return Err(format!(
                         "cannot pass a {} argument from the command line",
@@ -271,5 +276,6 @@ fn format_val(v: Val) -> String {
         Val::F64(b) => f64::from_bits(b).to_string(),
         Val::Ref(0) => "null".into(),
         Val::Ref(r) => format!("ref({r:#x})"),
+        Val::V128(x) => format!("{x:#034x}"),
     }
 }

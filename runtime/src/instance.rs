@@ -41,28 +41,50 @@ pub enum Val {
     F64(u64),
     /// A reference, raw bits.
     Ref(usize),
+    /// `v128`, its 16 bytes as a little-endian integer.
+    V128(u128),
 }
 
 impl Val {
-    /// Encodes into a value slot.
+    /// Encodes into a value slot (of a `v128`: its low half; see [`Val::to_u128`]).
     pub fn to_bits(self) -> u64 {
+        self.to_u128() as u64
+    }
+
+    /// The value's raw bits, zero-extended to 128 (a global's cell, two value slots).
+    pub fn to_u128(self) -> u128 {
         match self {
-            Val::I32(v) => v as u32 as u64,
-            Val::I64(v) => v as u64,
-            Val::F32(v) => v as u64,
-            Val::F64(v) => v,
-            Val::Ref(v) => v as u64,
+            Val::I32(v) => u128::from(v as u32),
+            Val::I64(v) => u128::from(v as u64),
+            Val::F32(v) => u128::from(v),
+            Val::F64(v) => u128::from(v),
+            Val::Ref(v) => v as u128,
+            Val::V128(v) => v,
         }
     }
 
-    /// Decodes a value slot of type `ty`.
+    /// Decodes a value slot of type `ty` (of a `v128`: only its low half).
     pub fn from_bits(bits: u64, ty: ValType) -> Val {
+        Val::from_u128(u128::from(bits), ty)
+    }
+
+    /// Decodes raw bits of type `ty` (the inverse of [`Val::to_u128`]).
+    pub fn from_u128(bits: u128, ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(bits as u32 as i32),
-            ValType::I64 => Val::I64(bits as i64),
+            ValType::I64 => Val::I64(bits as u64 as i64),
             ValType::F32 => Val::F32(bits as u32),
-            ValType::F64 => Val::F64(bits),
-            ValType::V128 | ValType::Ref(_) => Val::Ref(bits as usize),
+            ValType::F64 => Val::F64(bits as u64),
+            ValType::V128 => Val::V128(bits),
+            ValType::Ref(_) => Val::Ref(bits as usize),
+        }
+    }
+
+    /// Appends the value's slots to a value array ([`crate::abi::value_slots`]).
+    pub fn push_slots(self, slots: &mut Vec<u64>) {
+        slots.push(self.to_bits());
+        if let Val::V128(v) = self {
+            slots.push((v >> 64) as u64);
         }
     }
 
@@ -264,7 +286,7 @@ impl Global {
     /// The current value.
     pub fn get(&self) -> Val {
         // SAFETY: the cell belongs to a live instance of the store.
-        Val::from_bits(unsafe { (*self.cell).bits }, self.ty.ty)
+        Val::from_u128(unsafe { (*self.cell).get_u128() }, self.ty.ty)
     }
 }
 
@@ -495,7 +517,8 @@ impl StoreInner {
                 (ValType::I32, Val::I32(_))
                 | (ValType::I64, Val::I64(_))
                 | (ValType::F32, Val::F32(_))
-                | (ValType::F64, Val::F64(_)) => true,
+                | (ValType::F64, Val::F64(_))
+                | (ValType::V128, Val::V128(_)) => true,
                 (ValType::Ref(rt), Val::Ref(r)) => {
                     let mut rt = *rt;
                     if let crate::meta::HeapType::Concrete(idx) = rt.heap {
@@ -522,10 +545,16 @@ impl StoreInner {
     pub fn call(&mut self, func: &Func, args: &[Val]) -> Result<Vec<RootedVal>, Trap> {
         let values = self.call_raw(func, args)?;
         let results = &func.ty().results;
-        Ok(values
+        let (slots, _) = crate::abi::slot_indices(results);
+        Ok(slots
             .iter()
             .zip(results)
-            .map(|(b, t)| RootedVal::hold(self, *b, *t, &func.module))
+            .map(|(i, t)| match t {
+                ValType::V128 => RootedVal::Plain(Val::V128(
+                    u128::from(values[*i]) | (u128::from(values[*i + 1]) << 64),
+                )),
+                _ => RootedVal::hold(self, values[*i], *t, &func.module),
+            })
             .collect())
     }
 
@@ -552,10 +581,12 @@ impl StoreInner {
                 args.len()
             )));
         }
-        let mut values = vec![0u64; ft.params.len().max(ft.results.len()).max(1)];
-        for (slot, a) in values.iter_mut().zip(args) {
-            *slot = a.to_bits();
+        let mut values = Vec::with_capacity(ft.params.len());
+        for a in args {
+            a.push_slots(&mut values);
         }
+        let (_, result_slots) = crate::abi::slot_indices(&ft.results);
+        values.resize(values.len().max(result_slots).max(1), 0);
         let tramp = func.module.array_to_wasm[func.ty as usize];
         // SAFETY: the descriptor's trampolines have the `ArrayToWasmTrampoline` signature.
         let tramp: ArrayToWasmTrampoline = unsafe { std::mem::transmute(tramp) };
@@ -598,7 +629,7 @@ impl StoreInner {
         // scoped roots (its rooted arguments among them) end here.
         this.roots.end_scope(scope_mark);
         result?;
-        values.truncate(ft.results.len());
+        values.truncate(result_slots);
         Ok(values)
     }
 }
@@ -869,7 +900,7 @@ impl Instance {
             // Globals are evaluated in order; an initializer sees earlier globals.
             self.vmctx.globals = self.globals.as_ptr();
             let bits = self.eval_const(&g.init).map_err(InstantiateError::Trap)?;
-            let mut cell = Box::new(VMGlobal { bits });
+            let mut cell = Box::new(VMGlobal::from_u128(bits));
             self.globals.push(&mut *cell);
             let ty = types::canonical_val(&self.type_ids, g.ty.ty);
             self.global_types.push(GlobalType { ty, mutable: g.ty.mutable });
@@ -927,21 +958,22 @@ impl Instance {
     ///
     /// # Errors
     /// The trap "out of memory" when the heap cannot hold an object.
-    pub fn eval_const(&self, expr: &ConstExpr) -> Result<u64, Trap> {
-        let mut stack: Vec<u64> = Vec::with_capacity(2);
+    pub fn eval_const(&self, expr: &ConstExpr) -> Result<u128, Trap> {
+        let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in expr {
             let v = match op {
-                ConstOp::I32(v) => *v as u32 as u64,
-                ConstOp::I64(v) => *v as u64,
-                ConstOp::F32(v) => *v as u64,
-                ConstOp::F64(v) => *v,
+                ConstOp::I32(v) => u128::from(*v as u32),
+                ConstOp::I64(v) => u128::from(*v as u64),
+                ConstOp::F32(v) => u128::from(*v),
+                ConstOp::F64(v) => u128::from(*v),
+                ConstOp::V128(v) => *v,
                 ConstOp::RefNull => 0,
-                ConstOp::RefFunc(f) => self.funcrefs[*f as usize] as u64,
+                ConstOp::RefFunc(f) => self.funcrefs[*f as usize] as u128,
                 // SAFETY: global cells live as long as the store.
-                ConstOp::GlobalGet(g) => unsafe { (*self.globals[*g as usize]).bits },
+                ConstOp::GlobalGet(g) => unsafe { (*self.globals[*g as usize]).get_u128() },
                 ConstOp::RefI31 => {
                     let v = stack.pop().unwrap_or(0) as u32;
-                    u64::from((v << 1) | 1)
+                    u128::from((v << 1) | 1)
                 }
                 ConstOp::ConvertRef => stack.pop().unwrap_or(0),
                 ConstOp::StructNew(ty) | ConstOp::StructNewDefault(ty) => {
@@ -970,12 +1002,12 @@ impl Instance {
                     let b = stack.pop().unwrap_or(0);
                     let a = stack.pop().unwrap_or(0);
                     match arith {
-                        ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
-                        ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
-                        ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
-                        ConstOp::I64Add => a.wrapping_add(b),
-                        ConstOp::I64Sub => a.wrapping_sub(b),
-                        _ => a.wrapping_mul(b),
+                        ConstOp::I32Add => u128::from((a as u32).wrapping_add(b as u32)),
+                        ConstOp::I32Sub => u128::from((a as u32).wrapping_sub(b as u32)),
+                        ConstOp::I32Mul => u128::from((a as u32).wrapping_mul(b as u32)),
+                        ConstOp::I64Add => u128::from((a as u64).wrapping_add(b as u64)),
+                        ConstOp::I64Sub => u128::from((a as u64).wrapping_sub(b as u64)),
+                        _ => u128::from((a as u64).wrapping_mul(b as u64)),
                     }
                 }
             };
@@ -1006,7 +1038,7 @@ impl Instance {
     }
 
     /// Builds a struct of type `ty` from field values (raw bits, in field order).
-    fn const_struct(&self, ty: u32, values: &[u64]) -> Result<u64, Trap> {
+    fn const_struct(&self, ty: u32, values: &[u128]) -> Result<u128, Trap> {
         let types = &self.module.meta.types;
         // SAFETY: RTTs of struct types carry their layout.
         let layout = unsafe { wasmc_abi::layout::layout_of(self.rtts[ty as usize]) }
@@ -1017,11 +1049,11 @@ impl Instance {
             // SAFETY: the field lies inside the object just allocated.
             unsafe { write_field(p + *off as usize, u32::from(size), *v) };
         }
-        Ok(p as u64)
+        Ok(p as u128)
     }
 
     /// Builds an array of type `ty` with `len` elements, element `i` being `value(i)`.
-    fn const_array(&self, ty: u32, len: u32, value: impl Fn(usize) -> u64) -> Result<u64, Trap> {
+    fn const_array(&self, ty: u32, len: u32, value: impl Fn(usize) -> u128) -> Result<u128, Trap> {
         // SAFETY: RTTs of array types carry their layout.
         let layout = unsafe { wasmc_abi::layout::layout_of(self.rtts[ty as usize]) }
             .ok_or_else(|| Trap::host("array type without layout"))?;
@@ -1037,7 +1069,7 @@ impl Instance {
                 write_field(data + i * elem as usize, elem, value(i));
             }
         }
-        Ok(p as u64)
+        Ok(p as u128)
     }
 
     /// Copies active segments (spec §4.5.4 "Instantiation": element segments first, then
@@ -1179,15 +1211,16 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
 /// Writes the low `size` bytes of `bits` at `addr` (a field of a GC object).
 ///
 /// # Safety
-/// `addr..addr + size` must be writable and aligned for `size`.
-unsafe fn write_field(addr: usize, size: u32, bits: u64) {
+/// `addr..addr + size` must be writable and aligned for `size` (a 16-byte field: for 8).
+unsafe fn write_field(addr: usize, size: u32, bits: u128) {
     // SAFETY: see the function's contract.
     unsafe {
         match size {
             1 => *(addr as *mut u8) = bits as u8,
             2 => *(addr as *mut u16) = bits as u16,
             4 => *(addr as *mut u32) = bits as u32,
-            _ => *(addr as *mut u64) = bits,
+            8 => *(addr as *mut u64) = bits as u64,
+            _ => (addr as *mut u128).write_unaligned(bits),
         }
     }
 }

@@ -21,7 +21,8 @@ const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_
 /// Flags of loads and stores of mutable VM data (table bounds, memory length, globals).
 const VM_MUT: MemFlagsData = MemFlagsData::trusted();
 
-fn heap_flags() -> MemFlagsData {
+/// Flags of linear-memory accesses: little-endian, faulting accesses trap as out of bounds.
+pub(super) fn heap_flags() -> MemFlagsData {
     MemFlagsData::new()
         .with_endianness(Endianness::Little)
         .with_trap_code(Some(trap(TrapCode::MemoryOutOfBounds)))
@@ -51,7 +52,7 @@ impl FuncTranslator<'_, '_, '_> {
     /// Computes the native address of a memory access and the static offset to fold into
     /// the load or store. Guard pages make explicit bounds checks unnecessary for 32-bit
     /// memories (see `abi::MEMORY_RESERVATION`).
-    fn heap_addr(&mut self, memarg: &MemArg) -> Result<(Value, i32), CompileError> {
+    pub(super) fn heap_addr(&mut self, memarg: &MemArg) -> Result<(Value, i32), CompileError> {
         let wasmparser::MemArgTarget::Memory(mem) = memarg.target else {
             return Err(self.unsupported("memory access to a GC array"));
         };
@@ -73,7 +74,7 @@ impl FuncTranslator<'_, '_, '_> {
 
     /// `ty.load` with the given extension (`ext` is the in-memory type, `signed` its
     /// extension) into a value of type `ty`.
-    fn load(
+    pub(super) fn load(
         &mut self,
         memarg: &MemArg,
         ty: Type,
@@ -97,7 +98,7 @@ impl FuncTranslator<'_, '_, '_> {
         Ok(())
     }
 
-    fn store(&mut self, memarg: &MemArg, mem_ty: Type) -> Result<(), CompileError> {
+    pub(super) fn store(&mut self, memarg: &MemArg, mem_ty: Type) -> Result<(), CompileError> {
         let value = self.pop();
         let (addr, offset) = self.heap_addr(memarg)?;
         let flags = heap_flags();
@@ -507,6 +508,7 @@ impl FuncTranslator<'_, '_, '_> {
             O::ReturnCallIndirect { type_index, table_index } => {
                 self.translate_call_indirect(type_index, table_index, true)
             }
+            other if self.simd_operator(&other)? => {}
             other => {
                 let name = format!("{other:?}");
                 let name = name.split([' ', '{', '(']).next().unwrap_or("?").to_string();

@@ -16,7 +16,7 @@ use wasmc_abi::layout::{
     self, ARRAY_DATA_OFFSET, ARRAY_LENGTH_OFFSET, HEADER_OFFSET, LARGE_OBJECT_THRESHOLD,
     OBJECT_ALIGN, ObjectLayout,
 };
-use wasmc_abi::meta::{CompositeType, FieldType, HeapType, RefType, StorageType};
+use wasmc_abi::meta::{CompositeType, FieldType, HeapType, RefType, StorageType, ValType};
 use wasmc_abi::vm::{TrapCode, store, vmctx};
 use wasmparser::Operator;
 
@@ -27,6 +27,14 @@ use crate::error::CompileError;
 /// Flags of accesses to GC object memory: in bounds and aligned, but neither `readonly` nor
 /// `can_move` (Wasmtime #13381).
 const GC_MEM: MemFlagsData = MemFlagsData::trusted();
+/// Flags of `v128` fields and elements: objects are 8-byte aligned, so a 16-byte field is
+/// not known to be 16-byte aligned (an SSE instruction may not fold an unaligned load).
+const GC_MEM_V128: MemFlagsData = MemFlagsData::new().with_notrap();
+
+/// The flags of an access to a field of storage type `s`.
+fn field_flags(s: StorageType) -> MemFlagsData {
+    if s == StorageType::Val(ValType::V128) { GC_MEM_V128 } else { GC_MEM }
+}
 
 /// The segment an `array.*_data` / `array.*_elem` instruction reads.
 #[derive(Clone, Copy)]
@@ -75,7 +83,7 @@ impl FuncTranslator<'_, '_, '_> {
         match s {
             StorageType::I8 => ins.istore8(GC_MEM, value, addr, offset),
             StorageType::I16 => ins.istore16(GC_MEM, value, addr, offset),
-            StorageType::Val(_) => ins.store(GC_MEM, value, addr, offset),
+            StorageType::Val(_) => ins.store(field_flags(s), value, addr, offset),
         };
     }
 
@@ -92,7 +100,9 @@ impl FuncTranslator<'_, '_, '_> {
             (StorageType::I8, false) => self.builder.ins().uload8(I32, GC_MEM, addr, offset),
             (StorageType::I16, true) => self.builder.ins().sload16(I32, GC_MEM, addr, offset),
             (StorageType::I16, false) => self.builder.ins().uload16(I32, GC_MEM, addr, offset),
-            (StorageType::Val(v), _) => self.builder.ins().load(clif_type(v), GC_MEM, addr, offset),
+            (StorageType::Val(v), _) => {
+                self.builder.ins().load(clif_type(v), field_flags(s), addr, offset)
+            }
         };
         if self.storage_is_gc(s) {
             self.mark_ref(v);

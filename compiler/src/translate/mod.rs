@@ -12,6 +12,7 @@ mod env;
 mod exceptions;
 mod gc;
 mod numeric;
+mod simd;
 
 use std::collections::HashMap;
 

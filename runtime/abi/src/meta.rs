@@ -257,6 +257,8 @@ pub enum ConstOp {
     F32(u32),
     /// `f64.const`, raw bits
     F64(u64),
+    /// `v128.const`, its bytes as a little-endian integer
+    V128(u128),
     /// `ref.null`
     RefNull,
     /// `ref.func` of a function index

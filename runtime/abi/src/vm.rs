@@ -27,14 +27,15 @@ pub const MEMORY_RESERVATION: u64 = (8 << 30) + WASM_PAGE_SIZE;
 /// Bytes of one value in the value arrays exchanged by trampolines and host functions.
 ///
 /// Each argument and result occupies one slot: `i32`/`f32` in the low 4 bytes
-/// (little-endian), `i64`/`f64` and references in all 8.
+/// (little-endian), `i64`/`f64` and references in all 8; a `v128` occupies two consecutive
+/// slots, low half first ([`value_slots`], [`slot_indices`]).
 pub const VALUE_SLOT_SIZE: u32 = 8;
 
 /// Magic number and ABI version at the start of every [`ModuleDescriptor`].
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0008;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0009;
 
 /// Name of the symbol through which a compiled object exports its [`ModuleDescriptor`]
 /// when it is compiled without a module name (the spec runner's shared objects, found with
@@ -230,11 +231,51 @@ pub mod tag {
     pub const RTT: i32 = offset_of!(VMTag, rtt) as i32;
 }
 
-/// The 8-byte cell of a global; the value sits at offset 0 in its natural width.
-#[repr(C, align(8))]
+/// The 16-byte cell of a global; the value sits at offset 0 in its natural width (a `v128`
+/// fills both words, low half first).
+#[repr(C, align(16))]
 pub struct VMGlobal {
-    /// Raw bits of the value.
+    /// Raw bits of the value (of a `v128`: its low 64 bits).
     pub bits: u64,
+    /// The high 64 bits of a `v128`; 0 for every other type.
+    pub high: u64,
+}
+
+impl VMGlobal {
+    /// A cell holding the raw bits of a value other than `v128`.
+    pub fn new(bits: u64) -> VMGlobal {
+        VMGlobal { bits, high: 0 }
+    }
+
+    /// A cell holding a `v128` (or, with a zero high half, any other value).
+    pub fn from_u128(bits: u128) -> VMGlobal {
+        VMGlobal { bits: bits as u64, high: (bits >> 64) as u64 }
+    }
+
+    /// All 128 bits of the cell.
+    pub fn get_u128(&self) -> u128 {
+        u128::from(self.bits) | (u128::from(self.high) << 64)
+    }
+}
+
+/// Value slots ([`VALUE_SLOT_SIZE`] bytes each) a value of type `ty` occupies in the value
+/// arrays of trampolines and host functions: 2 for a `v128` (low half first), else 1.
+pub fn value_slots(ty: crate::meta::ValType) -> usize {
+    if ty == crate::meta::ValType::V128 { 2 } else { 1 }
+}
+
+/// Slot index of each value of `types` in a value array, and the number of slots in all.
+pub fn slot_indices(types: &[crate::meta::ValType]) -> (Vec<usize>, usize) {
+    let mut next = 0;
+    let indices = types
+        .iter()
+        .map(|t| {
+            let i = next;
+            next += value_slots(*t);
+            i
+        })
+        .collect();
+    (indices, next)
 }
 
 /// Data that the wasm-to-host adapter of an imported host function receives as its
@@ -521,7 +562,8 @@ mod tests {
         assert_eq!(tag::RTT, 0);
         assert_eq!(memory::LENGTH, 8);
         assert_eq!(funcref::RTT, 16);
-        assert_eq!(core::mem::size_of::<VMGlobal>(), 8);
+        assert_eq!(core::mem::size_of::<VMGlobal>(), 16);
+        assert_eq!(core::mem::align_of::<VMGlobal>(), 16);
         assert_eq!(descriptor::SIZE, 56);
     }
 
