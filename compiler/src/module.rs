@@ -70,6 +70,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::GC_TYPES
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::MEMORY64
 }
 
 fn invalid(e: BinaryReaderError) -> CompileError {
@@ -404,7 +405,12 @@ pub fn ref_type(r: wasmparser::RefType, rec_start: u32) -> RefType {
 }
 
 fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType { element: ref_type(t.element_type, 0), min: t.initial, max: t.maximum }
+    TableType {
+        element: ref_type(t.element_type, 0),
+        min: t.initial,
+        max: t.maximum,
+        table64: t.table64,
+    }
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {

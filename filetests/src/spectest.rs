@@ -10,10 +10,12 @@ use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, 
 use wasmc_runtime::table::Table;
 
 /// The host module `spectest` (spec interpreter conventions: `print*` functions,
-/// `global_i32/i64/f32/f64` = 666 / 666.6, `table` 10..20 funcref, `memory` 1..2 pages).
+/// `global_i32/i64/f32/f64` = 666 / 666.6, `table` 10..20 funcref, `table64` the same with
+/// 64-bit indices, `memory` 1..2 pages).
 pub(crate) struct Spectest {
     memory: Box<Memory>,
     table: Box<Table>,
+    table64: Box<Table>,
     globals: Vec<(&'static str, Box<VMGlobal>, ValType)>,
     funcs: Vec<(&'static str, Arc<HostFunc>)>,
 }
@@ -23,8 +25,10 @@ impl Spectest {
         let memory =
             Memory::new(&MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
                 .expect("spectest memory");
-        let table = Table::new(&TableType { element: RefType::FUNCREF, min: 10, max: Some(20) }, 0)
-            .expect("spectest table");
+        let table_type =
+            |table64| TableType { element: RefType::FUNCREF, min: 10, max: Some(20), table64 };
+        let table = Table::new(&table_type(false), 0).expect("spectest table");
+        let table64 = Table::new(&table_type(true), 0).expect("spectest table64");
         let globals = vec![
             ("global_i32", Box::new(VMGlobal::new(666)), ValType::I32),
             ("global_i64", Box::new(VMGlobal::new(666)), ValType::I64),
@@ -48,7 +52,7 @@ impl Spectest {
             ("print_f64_f64", print(vec![F64, F64])),
             ("print_char", print(vec![I32])),
         ];
-        Spectest { memory, table, globals, funcs }
+        Spectest { memory, table, table64, globals, funcs }
     }
 
     /// The export `name` of `spectest`, if it has one.
@@ -56,6 +60,7 @@ impl Spectest {
         match name {
             "memory" => return Some(Extern::Memory(&mut *self.memory)),
             "table" => return Some(Extern::Table(&mut *self.table)),
+            "table64" => return Some(Extern::Table(&mut *self.table64)),
             _ => {}
         }
         if let Some((_, cell, ty)) = self.globals.iter_mut().find(|g| g.0 == name) {

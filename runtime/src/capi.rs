@@ -1127,7 +1127,12 @@ pub unsafe extern "C" fn wasmc_table_new(
     max: u64,
     out: *mut CExtern,
 ) -> CResult {
-    let ty = TableType { element: RefType::FUNCREF, min, max: (max != u64::MAX).then_some(max) };
+    let ty = TableType {
+        element: RefType::FUNCREF,
+        min,
+        max: (max != u64::MAX).then_some(max),
+        table64: false,
+    };
     match Table::new(&ty, 0) {
         Some(mut t) => {
             let owner = (&mut *t as *mut Table).cast();

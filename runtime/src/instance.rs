@@ -803,6 +803,7 @@ impl Instance {
                     let want_elem =
                         types::canonical_val(&self.type_ids, ValType::Ref(want.element));
                     if ValType::Ref(t.ty.element) != want_elem
+                        || t.ty.table64 != want.table64
                         || !limits_match(t.ty.min, t.ty.max, want.min, want.max)
                     {
                         return Err(bad());
@@ -813,7 +814,9 @@ impl Instance {
                 (ImportKind::Memory(want), Extern::Memory(m)) => {
                     // SAFETY: exported memories stay alive with their store.
                     let m = unsafe { &mut *m };
-                    if !limits_match(m.pages(), m.ty.max, want.min, want.max) {
+                    if m.ty.memory64 != want.memory64
+                        || !limits_match(m.pages(), m.ty.max, want.min, want.max)
+                    {
                         return Err(bad());
                     }
                     self.memories.push(&mut m.vm);
@@ -1080,7 +1083,13 @@ impl Instance {
         for (i, seg) in meta.elems.iter().enumerate() {
             match &seg.mode {
                 SegmentMode::Active { index, offset } => {
-                    let offset = self.eval_const(offset)? as u32 as u64;
+                    // The offset has the table's index type (i64 for a table64).
+                    let offset = self.eval_const(offset)?;
+                    let offset = if self.table(*index).ty.table64 {
+                        offset as u64
+                    } else {
+                        offset as u32 as u64
+                    };
                     let n = self.elem_values[i].len() as u64;
                     self.table_init(*index, i as u32, offset, 0, n)
                         .map_err(|()| trap_now(crate::abi::TrapCode::TableOutOfBounds))?;
@@ -1092,7 +1101,10 @@ impl Instance {
         }
         for (i, seg) in meta.datas.iter().enumerate() {
             if let SegmentMode::Active { index, offset } = &seg.mode {
-                let offset = self.eval_const(offset)? as u32 as u64;
+                // The offset has the memory's index type (i64 for memory64).
+                let offset = self.eval_const(offset)?;
+                let wide = self.memory(*index).is_some_and(|m| m.ty.memory64);
+                let offset = if wide { offset as u64 } else { offset as u32 as u64 };
                 self.memory_init(*index, i as u32, offset, 0, seg.bytes.len() as u64)
                     .map_err(|()| trap_now(crate::abi::TrapCode::MemoryOutOfBounds))?;
                 self.data_dropped[i] = true;

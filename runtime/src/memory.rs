@@ -1,11 +1,20 @@
-//! Linear memories: a reservation of [`MEMORY_RESERVATION`] bytes of address space, of which
-//! the first `length` bytes are readable and writable; the rest faults (guard region).
+//! Linear memories: a reservation of address space, of which the first `length` bytes are
+//! readable and writable; the rest faults. A 32-bit memory reserves [`MEMORY_RESERVATION`]
+//! bytes, so that the guard region behind its largest size catches every index plus offset
+//! and compiled code checks no bounds. A 64-bit memory (memory64) is bounds-checked by
+//! compiled code instead; it reserves its maximum size, at most [`MAX_PAGES_64`] pages.
 
 use crate::abi::{MEMORY_RESERVATION, VMMemory, WASM_PAGE_SIZE};
 use crate::meta::MemoryType;
 
 /// Most pages a 32-bit memory can have (4 GiB).
 pub const MAX_PAGES_32: u64 = 1 << 16;
+
+/// Most pages wasmc gives a 64-bit memory (16 GiB), whatever its declared maximum: the
+/// memory reserves this much address space up front so that growing never moves it. A
+/// `memory.grow` beyond fails (returns -1, as the spec allows); a larger minimum fails
+/// instantiation.
+pub const MAX_PAGES_64: u64 = 1 << 18;
 
 /// A linear memory owned by an instance.
 pub struct Memory {
@@ -39,22 +48,38 @@ pub enum MemoryError {
         /// The OS error.
         error: std::io::Error,
     },
-    /// memory64 or shared memories are not supported.
-    #[error("unsupported memory type (memory64 or shared)")]
+    /// Shared memories (threads proposal) are not supported.
+    #[error("unsupported memory type (shared memories need the threads proposal)")]
     Unsupported,
+    /// The minimum size is above what wasmc gives a memory of its index type.
+    #[error("a memory of {min} pages is larger than wasmc supports ({max} pages)")]
+    TooLarge {
+        /// Declared minimum, in pages.
+        min: u64,
+        /// [`MAX_PAGES_32`] or [`MAX_PAGES_64`].
+        max: u64,
+    },
 }
 
 impl Memory {
-    /// Reserves [`MEMORY_RESERVATION`] bytes of address space and commits `ty.min` pages.
+    /// Reserves address space (see the module comment) and commits `ty.min` pages.
     ///
     /// # Errors
     /// [`MemoryError::Reserve`] or [`MemoryError::Commit`] with the OS error;
-    /// [`MemoryError::Unsupported`] for memory64 and shared memories.
+    /// [`MemoryError::Unsupported`] for shared memories; [`MemoryError::TooLarge`].
     pub fn new(ty: &MemoryType) -> Result<Box<Memory>, MemoryError> {
-        if ty.memory64 || ty.shared || ty.min > MAX_PAGES_32 {
+        if ty.shared {
             return Err(MemoryError::Unsupported);
         }
-        let size = MEMORY_RESERVATION as usize;
+        let limit = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        if ty.min > limit {
+            return Err(MemoryError::TooLarge { min: ty.min, max: limit });
+        }
+        let size = if ty.memory64 {
+            (ty.max.unwrap_or(limit).clamp(1, limit) * WASM_PAGE_SIZE) as usize
+        } else {
+            MEMORY_RESERVATION as usize
+        };
         // SAFETY: an anonymous private PROT_NONE mapping; the address is checked below.
         let base = unsafe {
             libc::mmap(
@@ -88,7 +113,8 @@ impl Memory {
 
     /// Maximum size in pages.
     pub fn max_pages(&self) -> u64 {
-        self.ty.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32)
+        let limit = if self.ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        self.ty.max.unwrap_or(limit).min(limit)
     }
 
     /// `memory.grow`: returns the old size in pages, or `None` if the memory cannot grow by
@@ -102,7 +128,8 @@ impl Memory {
         if delta > 0 {
             let start = self.vm.length as usize;
             let len = (delta * WASM_PAGE_SIZE) as usize;
-            // SAFETY: [start, start + len) lies inside our reservation (new <= 4 GiB).
+            // SAFETY: [start, start + len) lies inside our reservation (new <= max_pages,
+            // which the reservation covers).
             let r = unsafe {
                 libc::mprotect(
                     self.vm.base.add(start).cast(),

@@ -49,20 +49,56 @@ impl FuncTranslator<'_, '_, '_> {
         self.vm_array_entry(vmctx::TABLES, t)
     }
 
-    /// Computes the native address of a memory access and the static offset to fold into
-    /// the load or store. Guard pages make explicit bounds checks unnecessary for 32-bit
-    /// memories (see `abi::MEMORY_RESERVATION`).
-    pub(super) fn heap_addr(&mut self, memarg: &MemArg) -> Result<(Value, i32), CompileError> {
+    /// Whether memory `mem` has 64-bit addresses (memory64).
+    fn memory64(&self, mem: u32) -> bool {
+        self.env.info.memories[mem as usize].memory64
+    }
+
+    /// Whether table `t` has 64-bit indices (memory64's `table64`).
+    fn table64(&self, t: u32) -> bool {
+        self.env.info.tables[t as usize].table64
+    }
+
+    /// An address, index or length operand as an `i64`: zero-extended from the `i32` of a
+    /// 32-bit memory or table, as is for a 64-bit one.
+    fn index64(&mut self, v: Value, wide: bool) -> Value {
+        if wide { v } else { self.zext64(v) }
+    }
+
+    /// A size or old size (`memory.size/grow`, `table.size/grow`, an `i64` here) as the
+    /// index type's value: truncated to `i32` unless `wide`.
+    fn index_result(&mut self, v: Value, wide: bool) -> Value {
+        if wide { v } else { self.builder.ins().ireduce(I32, v) }
+    }
+
+    /// Computes the native address of a memory access of `size` bytes and the static offset
+    /// to fold into the load or store. Guard pages make explicit bounds checks unnecessary
+    /// for 32-bit memories (see `abi::MEMORY_RESERVATION`); a 64-bit memory's access traps
+    /// unless `index + offset + size <= length`, the additions checked for overflow.
+    pub(super) fn heap_addr(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+    ) -> Result<(Value, i32), CompileError> {
         let wasmparser::MemArgTarget::Memory(mem) = memarg.target else {
             return Err(self.unsupported("memory access to a GC array"));
         };
-        if self.env.info.memories[mem as usize].memory64 {
-            return Err(self.unsupported("memory64"));
-        }
         let index = self.pop();
         let def = self.memory_def(mem);
         let base = self.vm_const(def, memory::BASE);
-        let index = self.builder.ins().uextend(I64, index);
+        let index = if self.memory64(mem) {
+            let code = trap(TrapCode::MemoryOutOfBounds);
+            let offset = self.builder.ins().iconst(I64, memarg.offset as i64);
+            let end = self.builder.ins().uadd_overflow_trap(index, offset, code);
+            let size = self.builder.ins().iconst(I64, i64::from(size));
+            let end = self.builder.ins().uadd_overflow_trap(end, size, code);
+            let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
+            let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.builder.ins().trapnz(oob, code);
+            index
+        } else {
+            self.builder.ins().uextend(I64, index)
+        };
         let addr = self.builder.ins().iadd(base, index);
         if memarg.offset <= i32::MAX as u64 {
             Ok((addr, memarg.offset as i32))
@@ -81,7 +117,7 @@ impl FuncTranslator<'_, '_, '_> {
         mem_ty: Type,
         signed: bool,
     ) -> Result<(), CompileError> {
-        let (addr, offset) = self.heap_addr(memarg)?;
+        let (addr, offset) = self.heap_addr(memarg, mem_ty.bytes())?;
         let flags = heap_flags();
         let ins = self.builder.ins();
         let v = match (ty == mem_ty, mem_ty, signed) {
@@ -100,7 +136,7 @@ impl FuncTranslator<'_, '_, '_> {
 
     pub(super) fn store(&mut self, memarg: &MemArg, mem_ty: Type) -> Result<(), CompileError> {
         let value = self.pop();
-        let (addr, offset) = self.heap_addr(memarg)?;
+        let (addr, offset) = self.heap_addr(memarg, mem_ty.bytes())?;
         let flags = heap_flags();
         let ty = self.builder.func.dfg.value_type(value);
         let ins = self.builder.ins();
@@ -159,11 +195,12 @@ impl FuncTranslator<'_, '_, '_> {
         self.vm_array_entry(vmctx::GLOBALS, g)
     }
 
-    /// Bounds-checks `index` (i32) against table `t`; returns the element's address.
+    /// Bounds-checks `index` (of table `t`'s index type) against the table; returns the
+    /// element's address.
     fn table_elem_addr(&mut self, t: u32, index: Value, code: TrapCode) -> Value {
         let def = self.table_def(t);
         let len = self.builder.ins().load(I64, VM_MUT, def, table::LENGTH);
-        let index = self.zext64(index);
+        let index = self.index64(index, self.table64(t));
         let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.builder.ins().trapnz(oob, trap(code));
         let base = self.builder.ins().load(POINTER, VM_MUT, def, table::BASE);
@@ -256,7 +293,8 @@ impl FuncTranslator<'_, '_, '_> {
 
     fn translate_call_indirect(&mut self, ty: u32, t: u32, tail: bool) {
         let index = self.pop();
-        let site = CallSite::Indirect { table: t, ty, index: self.const_of(index) };
+        let constant = if self.table64(t) { None } else { self.const_of(index) };
+        let site = CallSite::Indirect { table: t, ty, index: constant };
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
         self.builder.ins().trapz(fr, trap(TrapCode::UninitializedElement));
@@ -348,22 +386,24 @@ impl FuncTranslator<'_, '_, '_> {
                 let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
                 let pages =
                     self.builder.ins().ushr_imm_u(len, WASM_PAGE_SIZE.trailing_zeros() as i64);
-                let v = self.builder.ins().ireduce(I32, pages);
+                let v = self.index_result(pages, self.memory64(mem));
                 self.push(v);
             }
             O::MemoryGrow { mem } => {
+                let wide = self.memory64(mem);
                 let delta = self.pop();
-                let delta = self.zext64(delta);
+                let delta = self.index64(delta, wide);
                 let m = self.iconst32(mem);
                 let old = self.call_builtin(Builtin::MemoryGrow, &[m, delta]);
-                let v = self.builder.ins().ireduce(I32, old);
+                let v = self.index_result(old, wide);
                 self.push(v);
             }
             O::MemoryFill { mem } => {
+                let wide = self.memory64(mem);
                 let (dst, val, len) = self.pop3();
                 let m = self.iconst32(mem);
-                let dst = self.zext64(dst);
-                let len = self.zext64(len);
+                let dst = self.index64(dst, wide);
+                let len = self.index64(len, wide);
                 self.call_checked_builtin(
                     Builtin::MemoryFill,
                     &[m, dst, val, len],
@@ -371,12 +411,15 @@ impl FuncTranslator<'_, '_, '_> {
                 );
             }
             O::MemoryCopy { dst_mem, src_mem } => {
+                // Each address has its memory's index type; the length is an i64 only when
+                // both are 64-bit (memory64 proposal, "memory.copy").
+                let (dst64, src64) = (self.memory64(dst_mem), self.memory64(src_mem));
                 let (dst, src, len) = self.pop3();
                 let dm = self.iconst32(dst_mem);
                 let sm = self.iconst32(src_mem);
-                let dst = self.zext64(dst);
-                let src = self.zext64(src);
-                let len = self.zext64(len);
+                let dst = self.index64(dst, dst64);
+                let src = self.index64(src, src64);
+                let len = self.index64(len, dst64 && src64);
                 self.call_checked_builtin(
                     Builtin::MemoryCopy,
                     &[dm, sm, dst, src, len],
@@ -387,7 +430,7 @@ impl FuncTranslator<'_, '_, '_> {
                 let (dst, src, len) = self.pop3();
                 let m = self.iconst32(mem);
                 let d = self.iconst32(data_index);
-                let dst = self.zext64(dst);
+                let dst = self.index64(dst, self.memory64(mem));
                 self.call_checked_builtin(
                     Builtin::MemoryInit,
                     &[m, d, dst, src, len],
@@ -439,24 +482,26 @@ impl FuncTranslator<'_, '_, '_> {
             O::TableSize { table: t } => {
                 let def = self.table_def(t);
                 let len = self.builder.ins().load(I64, VM_MUT, def, table::LENGTH);
-                let v = self.builder.ins().ireduce(I32, len);
+                let v = self.index_result(len, self.table64(t));
                 self.push(v);
             }
             O::TableGrow { table: t } => {
                 self.tables_written.push(t);
+                let wide = self.table64(t);
                 let (init, delta) = self.pop2();
                 let tv = self.iconst32(t);
-                let delta = self.zext64(delta);
+                let delta = self.index64(delta, wide);
                 let old = self.call_builtin(Builtin::TableGrow, &[tv, init, delta]);
-                let v = self.builder.ins().ireduce(I32, old);
+                let v = self.index_result(old, wide);
                 self.push(v);
             }
             O::TableFill { table: t } => {
                 self.tables_written.push(t);
+                let wide = self.table64(t);
                 let (dst, val, len) = self.pop3();
                 let tv = self.iconst32(t);
-                let dst = self.zext64(dst);
-                let len = self.zext64(len);
+                let dst = self.index64(dst, wide);
+                let len = self.index64(len, wide);
                 self.call_checked_builtin(
                     Builtin::TableFill,
                     &[tv, dst, val, len],
@@ -465,12 +510,13 @@ impl FuncTranslator<'_, '_, '_> {
             }
             O::TableCopy { dst_table, src_table } => {
                 self.tables_written.push(dst_table);
+                let (dst64, src64) = (self.table64(dst_table), self.table64(src_table));
                 let (dst, src, len) = self.pop3();
                 let dt = self.iconst32(dst_table);
                 let st = self.iconst32(src_table);
-                let dst = self.zext64(dst);
-                let src = self.zext64(src);
-                let len = self.zext64(len);
+                let dst = self.index64(dst, dst64);
+                let src = self.index64(src, src64);
+                let len = self.index64(len, dst64 && src64);
                 self.call_checked_builtin(
                     Builtin::TableCopy,
                     &[dt, st, dst, src, len],
@@ -482,7 +528,7 @@ impl FuncTranslator<'_, '_, '_> {
                 let (dst, src, len) = self.pop3();
                 let tv = self.iconst32(t);
                 let e = self.iconst32(elem_index);
-                let dst = self.zext64(dst);
+                let dst = self.index64(dst, self.table64(t));
                 self.call_checked_builtin(
                     Builtin::TableInit,
                     &[tv, e, dst, src, len],

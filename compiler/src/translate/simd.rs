@@ -168,7 +168,7 @@ impl FuncTranslator<'_, '_, '_> {
 
     /// A load of one scalar of type `ty` (for splats, `_zero` loads and lane loads).
     fn load_scalar(&mut self, memarg: &MemArg, ty: Type) -> Result<Value, CompileError> {
-        let (addr, offset) = self.heap_addr(memarg)?;
+        let (addr, offset) = self.heap_addr(memarg, ty.bytes())?;
         Ok(self.builder.ins().load(ty, heap_flags(), addr, offset))
     }
 
@@ -178,7 +178,7 @@ impl FuncTranslator<'_, '_, '_> {
         memarg: &MemArg,
         f: impl FnOnce(&mut Self, MemFlagsData, Value, i32) -> Value,
     ) -> Result<(), CompileError> {
-        let (addr, offset) = self.heap_addr(memarg)?;
+        let (addr, offset) = self.heap_addr(memarg, 8)?;
         let v = f(self, heap_flags(), addr, offset);
         self.push_lanes(v);
         Ok(())
@@ -573,7 +573,7 @@ impl FuncTranslator<'_, '_, '_> {
     fn store_lane(&mut self, memarg: &MemArg, ty: Type, lane: u8) -> Result<(), CompileError> {
         let v = self.pop_lanes(ty);
         let x = self.builder.ins().extractlane(v, lane);
-        let (addr, offset) = self.heap_addr(memarg)?;
+        let (addr, offset) = self.heap_addr(memarg, ty.lane_type().bytes())?;
         self.builder.ins().store(heap_flags(), x, addr, offset);
         Ok(())
     }

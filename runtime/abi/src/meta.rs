@@ -221,6 +221,8 @@ pub struct TableType {
     pub min: u64,
     /// Maximum number of elements.
     pub max: Option<u64>,
+    /// 64-bit index type (memory64 proposal's `table64`): indices and sizes are `i64`.
+    pub table64: bool,
 }
 
 /// A memory type; sizes in pages of [`crate::vm::WASM_PAGE_SIZE`] bytes.
@@ -230,7 +232,8 @@ pub struct MemoryType {
     pub min: u64,
     /// Maximum pages.
     pub max: Option<u64>,
-    /// 64-bit index type (memory64; not supported yet).
+    /// 64-bit index type (memory64): addresses and sizes are `i64`, bounds checked
+    /// explicitly by compiled code.
     pub memory64: bool,
     /// Shared memory (threads; not supported yet).
     pub shared: bool,
