@@ -71,6 +71,7 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::MEMORY64
+        | WasmFeatures::LEGACY_EXCEPTIONS
 }
 
 fn invalid(e: BinaryReaderError) -> CompileError {

@@ -33,6 +33,7 @@
 
 pub mod decode;
 pub mod filecheck;
+pub mod legacy;
 pub mod skips;
 mod spectest;
 pub mod wast;

@@ -1,4 +1,4 @@
-//! The spec test suite (`../shared/testsuite/core`) through wasmc-compiled code: one test per
+//! The spec test suite (`../shared/testsuite/core` and `legacy/`) through wasmc-compiled code: one test per
 //! script, each run by `wasmc-wast --one` in a child process (so a crash fails that script
 //! only). Scripts that the skip list skips whole are reported as ignored; a script passes
 //! when none of its directives fails.
@@ -47,6 +47,8 @@ fn main() {
         .expect("skip list");
     let mut files = Vec::new();
     scripts(&suite(), "", &mut files);
+    // The legacy exception-handling scripts beside `core/` (run through wast2json).
+    scripts(&suite().join("../legacy"), "../legacy", &mut files);
     let trials = files
         .into_iter()
         .map(|f| {

@@ -1,5 +1,7 @@
 //! Lowering of exception handling (the proposal with `exnref`): `throw`, `throw_ref`,
-//! `try_table`, and the `try_call`s that calls inside a `try_table` become.
+//! `try_table`, and the `try_call`s that calls inside a `try_table` become; and of legacy
+//! exception handling (`try`, `catch`, `catch_all`, `delegate`, `rethrow`) onto the same
+//! landing pads.
 //!
 //! An exception is a GC object (`gc::layout::exception_layout`): its tag's address, then the
 //! payload. Each `try_table` gets one *landing pad*, a block that is the catch-all handler of
@@ -7,6 +9,14 @@
 //! in order and branches to the first match with the payload (and/or the `exnref`), or
 //! rethrows in the enclosing context. The runtime's unwinder therefore only has to find the
 //! innermost `try_call` on the stack (`runtime::exceptions`).
+//!
+//! A legacy `try` also gets one landing pad for its body; its clauses come after the body,
+//! so the pad's dispatch is built clause by clause: each `catch $t` tests the tag in the
+//! block the previous clause's test left ("no match"; first the pad itself) and its body
+//! starts in the "match" block with the payload on the operand stack; after the last clause
+//! (unless `catch_all`) the exception is rethrown outward. `delegate l` rethrows from the
+//! pad to the handler active at label `l`, and `rethrow l` throws the pad's exception
+//! (`exn`, which dominates every clause) again.
 //!
 //! A `try_call` is a safepoint like any call whose callee may collect: its stack map holds
 //! the references live into both its normal return and its landing pad, and the pad reloads
@@ -60,7 +70,7 @@ impl FuncTranslator<'_, '_, '_> {
             self.reachable = false;
             return (call, Vec::new());
         }
-        let Some(pad) = self.landing_pads.last().copied() else {
+        let Some((_, pad)) = self.landing_pads.last().copied() else {
             let call = match callee {
                 Callee::Direct(f) => self.builder.ins().call(f, args),
                 Callee::Indirect(sig, code) => self.builder.ins().call_indirect(sig, code, args),
@@ -105,13 +115,89 @@ impl FuncTranslator<'_, '_, '_> {
 
     /// Throws the exception object `exn` (non-null) in the current context; the code after
     /// it is unreachable.
-    fn throw_exn(&mut self, exn: Value) {
+    pub(super) fn throw_exn(&mut self, exn: Value) {
         let adapter = self.throw_adapter_ref();
         let vmctx = self.vmctx;
         self.emit_call(Callee::Direct(adapter), &[vmctx, exn], false);
         // The throw never returns.
         self.builder.ins().trap(trap(TrapCode::Unreachable));
         self.reachable = false;
+    }
+
+    /// Throws `exn` to the handler active at the frame of index `target` in `control` (the
+    /// innermost landing pad of that frame or of one outside it): `delegate`.
+    pub(super) fn throw_exn_to(&mut self, exn: Value, target: usize) {
+        let saved = self.landing_pads.clone();
+        self.landing_pads.retain(|(frame, _)| *frame <= target);
+        self.throw_exn(exn);
+        self.landing_pads = saved;
+    }
+
+    /// Legacy `try`: a block whose body's calls land on a new pad, whose dispatch the
+    /// clauses build (see the module docs).
+    fn translate_legacy_try(&mut self, bt: wasmparser::BlockType) {
+        let (params, results) = self.block_type(bt);
+        let dest = self.new_block_with_params(&results);
+        let body = self.builder.create_block();
+        self.builder.ins().jump(body, &[]);
+        let pad = self.builder.create_block();
+        let exn = self.builder.append_block_param(pad, POINTER);
+        self.mark_ref(exn);
+        self.builder.switch_to_block(body);
+        self.builder.seal_block(body);
+        self.landing_pads.push((self.control.len(), pad));
+        let kind = FrameKind::LegacyTry { pad, exn, next: Some(pad), in_catch: false };
+        self.push_frame(kind, dest, params.len(), results.len());
+    }
+
+    /// `catch $t` (`tag` given) or `catch_all` of the innermost legacy `try`: ends the
+    /// previous arm, starts this clause's body where the dispatch matches.
+    pub(super) fn translate_catch(&mut self, tag: Option<u32>) {
+        let reachable = self.reachable;
+        let frame = self.control.last_mut().expect("validated: catch inside try");
+        if reachable {
+            frame.dest_reachable = true;
+        }
+        let (dest, n, height) = (frame.dest, frame.num_results, frame.height);
+        let FrameKind::LegacyTry { pad, exn, next, in_catch } = &mut frame.kind else {
+            unreachable!("validated: catch without try")
+        };
+        let (pad, exn, at, first) = (*pad, *exn, next.take(), !*in_catch);
+        *in_catch = true;
+        if reachable {
+            let args = self.block_args(n);
+            self.builder.ins().jump(dest, &args);
+        }
+        self.stack.truncate(height);
+        if first {
+            // The body is complete: its calls are the pad's predecessors.
+            self.builder.seal_block(pad);
+            self.landing_pads.pop();
+        }
+        let at = at.expect("validated: no clause after catch_all");
+        self.builder.switch_to_block(at);
+        self.reachable = true;
+        let Some(t) = tag else { return };
+        let actual = self.builder.ins().load(POINTER, GC_MEM, exn, EXN_TAG_OFFSET as i32);
+        let expected = self.tag_ptr(t);
+        let same = self.builder.ins().icmp(ir::condcodes::IntCC::Equal, actual, expected);
+        let yes = self.builder.create_block();
+        let no = self.builder.create_block();
+        self.builder.ins().brif(same, yes, &[], no, &[]);
+        self.builder.seal_block(yes);
+        self.builder.seal_block(no);
+        self.builder.switch_to_block(yes);
+        let (params, layout) = self.tag_payload(t);
+        for (i, p) in params.iter().enumerate() {
+            let off = layout.field_offsets[i + 1] as i32;
+            let v = self.load_field(StorageType::Val(*p), exn, off, false);
+            self.push(v);
+        }
+        if let Some(FrameKind::LegacyTry { next, .. }) =
+            self.control.last_mut().map(|f| &mut f.kind)
+        {
+            *next = Some(no);
+        }
     }
 
     /// The tag definition (`VMTag`) of tag index `t`: its address is the tag's identity.
@@ -167,7 +253,7 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.switch_to_block(body);
         self.builder.seal_block(body);
         self.reachable = true;
-        self.landing_pads.push(pad);
+        self.landing_pads.push((self.control.len(), pad));
         self.push_frame(FrameKind::TryTable { pad }, dest, params.len(), results.len());
         Ok(())
     }
@@ -231,6 +317,17 @@ impl FuncTranslator<'_, '_, '_> {
                 self.throw_exn(exn);
             }
             O::TryTable { try_table } => self.translate_try_table(try_table.clone())?,
+            O::Try { blockty } => self.translate_legacy_try(*blockty),
+            O::Catch { tag_index } => self.translate_catch(Some(*tag_index)),
+            O::CatchAll => self.translate_catch(None),
+            O::Delegate { relative_depth } => self.end_frame(Some(*relative_depth)),
+            O::Rethrow { relative_depth } => {
+                let i = self.control.len() - 1 - *relative_depth as usize;
+                let FrameKind::LegacyTry { exn, .. } = self.control[i].kind else {
+                    unreachable!("validated: rethrow targets a catch")
+                };
+                self.throw_exn(exn);
+            }
             _ => return Ok(false),
         }
         Ok(true)

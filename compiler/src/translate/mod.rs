@@ -99,6 +99,12 @@ enum FrameKind {
     If { else_block: ir::Block, params: Vec<Value>, else_seen: bool },
     /// `try_table`: calls in its body are `try_call`s that land on `pad`.
     TryTable { pad: ir::Block },
+    /// Legacy `try` (`catch`/`catch_all`/`delegate`): calls in its body land on `pad`, whose
+    /// parameter `exn` is the caught exception (for `rethrow`). `next` is the block where the
+    /// next `catch` tests the tag (the pad itself before the first clause; the previous
+    /// clause's "no match" block after; `None` after `catch_all`). `in_catch` once a clause
+    /// has begun (the body's calls are all known, the pad is no longer active).
+    LegacyTry { pad: ir::Block, exn: Value, next: Option<ir::Block>, in_catch: bool },
 }
 
 /// One entry of the Wasm control stack.
@@ -130,8 +136,10 @@ pub(crate) struct FuncTranslator<'m, 'a, 'b> {
     direct_funcs: HashMap<u32, ir::FuncRef>,
     gc_adapter: Option<ir::FuncRef>,
     throw_adapter: Option<ir::FuncRef>,
-    /// Landing pads of the enclosing `try_table`s, innermost last.
-    landing_pads: Vec<ir::Block>,
+    /// Landing pads of the enclosing `try_table`s and legacy `try` bodies, innermost last,
+    /// each with the index in `control` of the frame it belongs to (`delegate` picks the
+    /// pads of the frames outside its label).
+    landing_pads: Vec<(usize, ir::Block)>,
     gc_refs: cranelift_entity::EntitySet<Value>,
     call_sites: Vec<(ir::Inst, CallSite)>,
     /// Counts the safepoints emitted so far: an object allocated at epoch `e` in block `b`
@@ -576,8 +584,15 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
             | Operator::TryTable { .. }
             | Operator::Try { .. } => self.unreachable_depth += 1,
             Operator::Else if self.unreachable_depth == 0 => self.translate_else(),
+            Operator::Catch { tag_index } if self.unreachable_depth == 0 => {
+                self.translate_catch(Some(tag_index))
+            }
+            Operator::CatchAll if self.unreachable_depth == 0 => self.translate_catch(None),
             Operator::End if self.unreachable_depth == 0 => self.translate_end(),
-            Operator::End => self.unreachable_depth -= 1,
+            Operator::Delegate { relative_depth } if self.unreachable_depth == 0 => {
+                self.end_frame(Some(relative_depth))
+            }
+            Operator::End | Operator::Delegate { .. } => self.unreachable_depth -= 1,
             _ => {}
         }
         Ok(())
@@ -606,6 +621,11 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
     }
 
     fn translate_end(&mut self) {
+        self.end_frame(None);
+    }
+
+    /// `end` of any frame, or (with `delegate`'s label) `delegate` of a legacy `try`.
+    fn end_frame(&mut self, delegate: Option<u32>) {
         let mut frame = self.control.pop().expect("validated: end matches a frame");
         if self.reachable {
             let args = self.block_args(frame.num_results);
@@ -625,6 +645,28 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
                 // Every `try_call` of the body is known now: the pad's predecessors.
                 self.builder.seal_block(pad);
                 self.landing_pads.pop();
+            }
+            FrameKind::LegacyTry { pad, exn, next, in_catch } => {
+                let unmatched = if in_catch {
+                    next
+                } else {
+                    self.builder.seal_block(pad);
+                    self.landing_pads.pop();
+                    Some(pad)
+                };
+                // An exception no clause caught is rethrown: to the handler of the frame at
+                // `delegate`'s label (relative to the frames outside this `try`), else to
+                // the enclosing one.
+                if let Some(block) = unmatched {
+                    self.builder.switch_to_block(block);
+                    match delegate {
+                        Some(depth) => {
+                            let target = self.control.len() - 1 - depth as usize;
+                            self.throw_exn_to(exn, target);
+                        }
+                        None => self.throw_exn(exn),
+                    }
+                }
             }
             _ => {}
         }

@@ -4,7 +4,9 @@
 //! wasmc-wast [--suite DIR] [--skips FILE] [--jobs N] [PATH...]
 //! ```
 //!
-//! Runs every `.wast` under the given paths (relative to the suite's `core/`; default: all),
+//! Runs every `.wast` under the given paths (relative to the suite's `core/`; default: all
+//! of `core/` and `../legacy/`, whose legacy exception-handling scripts go through WABT's
+//! `wast2json`: see `wasmc_filetests::legacy`),
 //! each in its own child process and several at once, then prints a table of passed /
 //! failed / skipped directives per file, the totals per proposal folder, and the final line
 //! `N passed, N failed, N skipped`. Exits with 1 if anything failed.
@@ -175,7 +177,16 @@ fn main() -> Result<()> {
         return run_one(&cli, &skips);
     }
     let mut files = Vec::new();
-    let roots = if cli.paths.is_empty() { vec![String::new()] } else { cli.paths.clone() };
+    // Everything: `core/` and, beside it, the legacy exception-handling scripts.
+    let roots = if cli.paths.is_empty() {
+        let mut all = vec![String::new()];
+        if cli.suite.join("../legacy").is_dir() {
+            all.push("../legacy".to_string());
+        }
+        all
+    } else {
+        cli.paths.clone()
+    };
     for r in &roots {
         collect(&cli.suite, r, &mut files)?;
     }
