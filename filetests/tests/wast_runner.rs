@@ -8,8 +8,14 @@ use std::process::Command;
 
 /// `(passed, failed, skipped)` and the `FAIL` lines of one script.
 fn run(script: &str) -> ((usize, usize, usize), Vec<String>) {
+    run_with(script, &[])
+}
+
+/// As [`run`], with extra environment variables.
+fn run_with(script: &str, env: &[(&str, &str)]) -> ((usize, usize, usize), Vec<String>) {
     let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast");
     let out = Command::new(env!("CARGO_BIN_EXE_wasmc-wast"))
+        .envs(env.iter().copied())
         .arg("--one")
         .arg("--suite")
         .arg(&suite)
@@ -51,4 +57,21 @@ fn right_assertions_pass() {
     let (counts, fails) = run("must-pass.wast");
     assert_eq!(fails, Vec::<String>::new());
     assert_eq!(counts, (25, 0, 0), "every directive of the script passes");
+}
+
+/// `v128` fields, elements and exception payloads survive collections (issue 15): plain,
+/// then collecting at every allocation with from-space poisoned and the heap verified, with
+/// both collectors.
+#[test]
+fn v128_in_gc_objects_survives_collections() {
+    assert_eq!(run("gc-v128.wast"), ((4, 0, 0), vec![]));
+    for gc in ["generational", "semispace"] {
+        let stress = [
+            ("WASMC_GC", gc),
+            ("WASMC_GC_STRESS", "1"),
+            ("WASMC_GC_POISON", "1"),
+            ("WASMC_GC_VERIFY", "1"),
+        ];
+        assert_eq!(run_with("gc-v128.wast", &stress), ((4, 0, 0), vec![]), "{gc}");
+    }
 }
