@@ -14,6 +14,20 @@ pub enum CompileError {
         /// wasmparser's reason.
         message: String,
     },
+    /// Wasm that is valid only with a proposal wasmc does not implement (threads, stack
+    /// switching, custom page sizes, wide arithmetic): found by validating again with it.
+    #[error(
+        "uses the {proposal} proposal, which wasmc does not support (byte offset {offset:#x}: \
+         {message})"
+    )]
+    Proposal {
+        /// Byte offset where validation without the proposal failed.
+        offset: u64,
+        /// The proposal's name.
+        proposal: &'static str,
+        /// wasmparser's reason.
+        message: String,
+    },
     /// Input that is neither a binary module (it lacks the magic number `\0asm`) nor text.
     #[error(
         "not a WebAssembly module: bad magic number at byte offset 0 (found {found}, \

@@ -78,12 +78,41 @@ fn invalid(e: BinaryReaderError) -> CompileError {
     CompileError::Invalid { offset: e.offset(), message: e.message().to_string() }
 }
 
+/// Proposals wasmc does not implement, by name, with the validator features that accept them
+/// (issue 15: such modules are refused in one line naming the proposal).
+const OUT_OF_SCOPE: [(&str, WasmFeatures); 5] = [
+    ("threads", WasmFeatures::THREADS),
+    (
+        "shared-everything threads",
+        WasmFeatures::THREADS.union(WasmFeatures::SHARED_EVERYTHING_THREADS),
+    ),
+    ("stack switching", WasmFeatures::STACK_SWITCHING),
+    ("custom page sizes", WasmFeatures::CUSTOM_PAGE_SIZES),
+    ("wide arithmetic", WasmFeatures::WIDE_ARITHMETIC),
+];
+
 /// Parses and validates `bytes` (a binary module).
 ///
 /// # Errors
 /// [`CompileError::Invalid`] with the byte offset and reason for malformed or invalid input;
+/// [`CompileError::Proposal`] for a module that needs a proposal wasmc does not implement;
 /// [`CompileError::Unsupported`] for valid constructs wasmc cannot compile yet.
 pub fn parse(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
+    parse_checked(bytes).map_err(|e| match e {
+        CompileError::Invalid { offset, message } => {
+            let accepts = |f: WasmFeatures| {
+                Validator::new_with_features(features() | f).validate_all(bytes).is_ok()
+            };
+            match OUT_OF_SCOPE.iter().find(|(_, f)| accepts(*f)) {
+                Some((proposal, _)) => CompileError::Proposal { offset, proposal, message },
+                None => CompileError::Invalid { offset, message },
+            }
+        }
+        e => e,
+    })
+}
+
+fn parse_checked(bytes: &[u8]) -> Result<ModuleInfo<'_>, CompileError> {
     let mut validator = Validator::new_with_features(features());
     let mut info = ModuleInfo {
         meta: ModuleMeta::default(),
@@ -466,4 +495,35 @@ fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> 
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_of_unsupported_proposals_name_the_proposal() {
+        let cases = [
+            ("(module (memory 1 1 shared))", "threads"),
+            ("(module (memory 1) (func (result i32) i32.const 0 i32.atomic.load))", "threads"),
+            ("(module (type $f (func)) (type $c (cont $f)))", "stack switching"),
+            ("(module (memory 1 (pagesize 1)))", "custom page sizes"),
+            (
+                "(module (func (param i64 i64 i64 i64) (result i64 i64) local.get 0 \
+                 local.get 1 local.get 2 local.get 3 i64.add128))",
+                "wide arithmetic",
+            ),
+        ];
+        for (text, proposal) in cases {
+            let wasm = wat::parse_str(text).expect("the test module assembles");
+            let e = parse(&wasm).err().expect("refused").to_string();
+            let want = format!("uses the {proposal} proposal, which wasmc does not support");
+            assert!(e.starts_with(&want), "{text}: {e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
+        // A module invalid under every proposal stays "invalid".
+        let wasm = wat::parse_str("(module (func (result i32)))").expect("assembles");
+        let e = parse(&wasm).err().expect("invalid").to_string();
+        assert!(e.starts_with("invalid module at byte offset"), "{e}");
+    }
 }
