@@ -621,12 +621,20 @@ fn issue_13_exit_raises_no_signal() {
 /// `NAME.wasm`, the source copied beside it so the DWARF names it `NAME.c`). clang, lld,
 /// wasi-libc and the wasm32 compiler-rt are Debian packages that `scripts/test` installs.
 fn clang_wasi(dir: &Path, name: &str) -> PathBuf {
+    clang_wasi_with(dir, name, name, &["-g", "-O0"])
+}
+
+/// As [`clang_wasi`], with the C compiler's `flags`, writing `OUT.wasm`.
+fn clang_wasi_with(dir: &Path, name: &str, out: &str, flags: &[&str]) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/c/{name}.c"));
     std::fs::copy(&src, dir.join(format!("{name}.c"))).expect("copy the C source");
+    let out_file = format!("{out}.wasm");
     let out = Command::new("clang")
         .current_dir(dir)
-        .args(["--target=wasm32-wasi", "-g", "-O0", "-o"])
-        .arg(format!("{name}.wasm"))
+        .arg("--target=wasm32-wasi")
+        .args(flags)
+        .arg("-o")
+        .arg(&out_file)
         .arg(format!("{name}.c"))
         .output()
         .expect(
@@ -634,7 +642,58 @@ fn clang_wasi(dir: &Path, name: &str) -> PathBuf {
              scripts/test installs them)",
         );
     assert!(out.status.success(), "clang: {}", stderr(&out));
-    dir.join(format!("{name}.wasm"))
+    dir.join(out_file)
+}
+
+// ---- SIMD (issue 15) ----
+
+/// Number of SIMD operators in the code of a binary module.
+fn simd_operators(wasm: &[u8]) -> usize {
+    let mut n = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let mut ops = body.get_operators_reader().expect("operators");
+            while !ops.eof() {
+                let op = format!("{:?}", ops.read().expect("an operator"));
+                let simd = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+                n += usize::from(simd.iter().any(|p| op.starts_with(p)));
+            }
+        }
+    }
+    n
+}
+
+/// A C program using `wasm_simd128.h` intrinsics and `-msimd128` auto-vectorization
+/// (`fixtures/c/simd.c`: image blur, dot product, statistics, vectorized loops), compiled
+/// with and without SIMD: both wasmc executables print what the same C built natively by
+/// the host's C compiler prints.
+#[test]
+fn issue_15_a_c_simd_program_matches_its_native_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let simd = clang_wasi_with(dir.path(), "simd", "simd", &["-O2", "-msimd128"]);
+    let scalar = clang_wasi_with(dir.path(), "simd", "scalar", &["-O2"]);
+    assert!(simd_operators(&std::fs::read(&simd).unwrap()) > 50, "the SIMD build uses SIMD");
+    assert_eq!(simd_operators(&std::fs::read(&scalar).unwrap()), 0);
+    let native = dir.path().join("native");
+    let out = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&native)
+        .arg(dir.path().join("simd.c"))
+        .output()
+        .expect("cc runs");
+    assert!(out.status.success(), "cc: {}", stderr(&out));
+    let args = ["200", "3"];
+    let want = run_exe(&native, &args, &[]);
+    assert!(want.status.success());
+    let want = String::from_utf8_lossy(&want.stdout).into_owned();
+    assert_eq!(want.lines().count(), 4, "{want}");
+    for name in ["simd", "scalar"] {
+        let out = run(dir.path(), &[&format!("{name}.wasm"), "-o", name]);
+        assert!(out.status.success(), "wasmc: {}", stderr(&out));
+        let got = run_exe(&dir.path().join(name), &args, &[]);
+        assert!(got.status.success(), "{name}: {}", stderr(&got));
+        assert_eq!(String::from_utf8_lossy(&got.stdout), want, "{name}");
+    }
 }
 
 /// A C program built with `-g` and compiled with `wasmc -g` traps with a backtrace that
