@@ -10,10 +10,10 @@
 //!                                       int32_t p0, int32_t p1, int32_t *r0);
 //! ```
 //!
-//! Numbers are `int32_t`, `int64_t`, `float`, `double`; references `wasmc_ref_t *` (an
-//! argument is borrowed, a result is a new handle). Export names become C identifiers
-//! (other characters `_`; a clash gets a numeric suffix). A module with a `v128` in an
-//! export's type gets no function for that export (a comment says why).
+//! Numbers are `int32_t`, `int64_t`, `float`, `double`, `wasmc_v128_t` (16 bytes in memory
+//! order); references `wasmc_ref_t *` (an argument is borrowed, a result is a new handle).
+//! Export names become C identifiers (other characters `_`; a clash gets a numeric
+//! suffix).
 
 use std::fmt::Write;
 
@@ -22,15 +22,15 @@ use crate::module;
 use wasmc_abi::meta::{ExportKind, ValType};
 
 /// The C type of a value type in the typed header.
-fn c_type(t: ValType) -> Option<&'static str> {
-    Some(match t {
+fn c_type(t: ValType) -> &'static str {
+    match t {
         ValType::I32 => "int32_t",
         ValType::I64 => "int64_t",
         ValType::F32 => "float",
         ValType::F64 => "double",
         ValType::Ref(_) => "wasmc_ref_t *",
-        ValType::V128 => return None,
-    })
+        ValType::V128 => "wasmc_v128_t",
+    }
 }
 
 /// `wasmc_val_t` kind and union member of a value type.
@@ -40,7 +40,8 @@ fn kind(t: ValType) -> (&'static str, &'static str) {
         ValType::I64 => ("WASMC_I64", "i64"),
         ValType::F32 => ("WASMC_F32", "f32"),
         ValType::F64 => ("WASMC_F64", "f64"),
-        _ => ("WASMC_REF", "ref"),
+        ValType::V128 => ("WASMC_V128", "v128"),
+        ValType::Ref(_) => ("WASMC_REF", "ref"),
     }
 }
 
@@ -149,17 +150,13 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
             sig(&ft.params),
             sig(&ft.results)
         );
-        if ft.params.iter().chain(&ft.results).any(|t| c_type(*t).is_none()) {
-            let _ = writeln!(h, "/* (no typed function: v128 values cannot cross the C API) */\n");
-            continue;
-        }
         let mut params =
             vec!["wasmc_store_t *store".to_string(), "wasmc_instance_t *instance".into()];
         for (i, t) in ft.params.iter().enumerate() {
-            params.push(format!("{} p{i}", c_type(*t).expect("checked")).replace("* p", "*p"));
+            params.push(format!("{} p{i}", c_type(*t)).replace("* p", "*p"));
         }
         for (i, t) in ft.results.iter().enumerate() {
-            params.push(format!("{} *r{i}", c_type(*t).expect("checked")).replace("* *", "**"));
+            params.push(format!("{} *r{i}", c_type(*t)).replace("* *", "**"));
         }
         let _ =
             writeln!(h, "static inline wasmc_error_t *{prefix}_{ident}({}) {{", params.join(", "));

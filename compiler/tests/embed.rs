@@ -127,7 +127,7 @@ fn issue_14_two_modules_in_one_program_share_functions_memory_and_gc_objects() {
         host: consumer.load8(100) = 77\n\
         host: consumer.load8(16) = 'p'\n\
         host: consumer.call_slot(0) = 7\n\
-        host: consumer.call_slot(1): uninitialized element\n\
+        host: consumer.call_slot(1): uninitialized element 1\n\
         host: consumer.made() = 2\n\
         host: after the host set it, consumer.made() = 1000\n\
         host: consumer.sum(NULL): argument 0 is not a value of the parameter's type (ref 0)\n\
@@ -178,7 +178,7 @@ fn issue_14_typed_headers_declare_one_function_per_export() {
     assert_eq!(
         text(&ok(&mut Command::new(host)).stdout),
         "host: note(1)\nhost: sum = 101, made = 2\nhost: memory of 65536 bytes\n\
-         host: call_slot(1): uninitialized element\n"
+         host: call_slot(1): uninitialized element 1\n"
     );
     // An invalid module is an error naming the offset, and no header is written.
     std::fs::write(dir.path().join("bad.wasm"), b"\0asm\x01\0\0\0\x01").unwrap();
@@ -187,6 +187,40 @@ fn issue_14_typed_headers_declare_one_function_per_export() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("offset"), "{}", text(&out.stderr));
     assert!(!dir.path().join("bad.h").exists());
+}
+
+/// `v128` values cross the C API (issue 15): as arguments and results of an export through
+/// its typed header, of a host function (two value slots each, between other values), and
+/// as a global's value; a value of another kind is refused.
+#[test]
+fn issue_15_v128_values_cross_the_c_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let wat = f.join("lanes.wat");
+    let h = dir.path().join("lanes.h");
+    let args = ["--emit", "header", "--module-name", "lanes", wat.to_str().unwrap(), "-o"];
+    wasmc(dir.path(), &[&args[..], &[h.to_str().unwrap()]].concat());
+    let header = std::fs::read_to_string(&h).unwrap();
+    assert!(
+        header.contains(
+            "static inline wasmc_error_t *lanes_mix(wasmc_store_t *store, \
+             wasmc_instance_t *instance, wasmc_v128_t p0, int32_t p1, wasmc_v128_t *r0, \
+             int32_t *r1)"
+        ),
+        "{header}"
+    );
+    let objs = objects(dir.path(), &[("lanes", &wat)]);
+    let host = c_host(dir.path(), &f.join("lanes.c"), &objs);
+    assert_eq!(
+        text(&ok(&mut Command::new(host)).stdout),
+        "host: rotate(3, ..., 7)\n\
+         host: rotate's v128 argument: 03 01 02 03 07 05 06 07 0b 09 0a 0b 0f 0d 0e 0f\n\
+         host: mix result: 02 04 06 0e 0a 0c 0e 16 12 14 16 1e 1a 1c 1e 06\n\
+         host: mix count: 10\n\
+         host: last: 01 02 03 07 05 06 07 0b 09 0a 0b 0f 0d 0e 0f 03\n\
+         host: last after set: ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab 01\n\
+         host: set with an i64: expected v128, got i64\n"
+    );
 }
 
 /// Every function `wasmc.h` declares is defined by the runtime library `wasmc` links (the

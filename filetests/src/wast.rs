@@ -587,11 +587,7 @@ enum ExecError {
 impl ExecError {
     fn from_trap(t: &Trap) -> ExecError {
         let exception = matches!(t.kind, TrapKind::Exception(_));
-        let message = match &t.kind {
-            TrapKind::Wasm(c) => c.message().to_string(),
-            _ => t.message(),
-        };
-        ExecError::Trap { message, exception }
+        ExecError::Trap { message: t.message(), exception }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The wasm-smith configuration of the project's proposals: core, reference types, typed
-//! function references, GC, tail calls, exceptions (with `exnref`); no SIMD, threads,
-//! memory64 or other proposals wasmc does not compile.
+//! function references, GC, tail calls, exceptions (with `exnref`), SIMD and relaxed SIMD;
+//! no threads or other proposals wasmc does not compile, and no memory64 (which the
+//! differential oracle's Wasmtime configuration leaves off).
 
 use arbitrary::Unstructured;
 
@@ -16,8 +17,8 @@ pub fn config() -> wasm_smith::Config {
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         extended_const_enabled: true,
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
+        simd_enabled: true,
+        relaxed_simd_enabled: true,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
         memory64_enabled: false,

@@ -59,6 +59,13 @@ typedef uint32_t wasmc_valkind_t;
 #define WASMC_F64 3u
 /* Any reference type: `of.ref` is a handle, or NULL for null. */
 #define WASMC_REF 4u
+/* `v128`: `of.v128.bytes` are its 16 bytes in memory order (lane 0 first, lanes
+ * little-endian), as `v128.store` would write them. */
+#define WASMC_V128 5u
+
+typedef struct wasmc_v128 {
+    uint8_t bytes[16];
+} wasmc_v128_t;
 
 typedef struct wasmc_val {
     wasmc_valkind_t kind;
@@ -68,6 +75,7 @@ typedef struct wasmc_val {
         float f32;
         double f64;
         wasmc_ref_t *ref;
+        wasmc_v128_t v128;
     } of;
 } wasmc_val_t;
 

@@ -38,6 +38,7 @@ const I64: u32 = 1;
 const F32: u32 = 2;
 const F64: u32 = 3;
 const REF: u32 = 4;
+const V128: u32 = 5;
 
 const EXTERN_FUNC: u32 = 0;
 const EXTERN_TABLE: u32 = 1;
@@ -69,6 +70,8 @@ pub union CValOf {
     pub f64: f64,
     /// A reference handle (null: the null reference).
     pub r#ref: *mut CRef,
+    /// `v128`: its 16 bytes in memory order (lane 0 first, each lane little-endian).
+    pub v128: [u8; 16],
 }
 
 /// `wasmc_extern_t`.
@@ -176,15 +179,15 @@ unsafe fn str_of(s: *const c_char) -> String {
     unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned()
 }
 
-fn kind_of(t: ValType) -> Option<u32> {
-    Some(match t {
+fn kind_of(t: ValType) -> u32 {
+    match t {
         ValType::I32 => I32,
         ValType::I64 => I64,
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::Ref(_) => REF,
-        ValType::V128 => return None,
-    })
+        ValType::V128 => V128,
+    }
 }
 
 fn kind_name(k: u32) -> &'static str {
@@ -194,13 +197,14 @@ fn kind_name(k: u32) -> &'static str {
         F32 => "f32",
         F64 => "f64",
         REF => "ref",
+        V128 => "v128",
         _ => "an unknown kind",
     }
 }
 
 /// The raw value of `v`, which must have the kind of `ty`.
 fn val_in(store: &mut Store, v: &CVal, ty: ValType) -> Result<Val, String> {
-    let want = kind_of(ty).ok_or("v128 values cannot cross the C API")?;
+    let want = kind_of(ty);
     if v.kind != want {
         return Err(format!("expected {}, got {}", kind_name(want), kind_name(v.kind)));
     }
@@ -211,6 +215,7 @@ fn val_in(store: &mut Store, v: &CVal, ty: ValType) -> Result<Val, String> {
             I64 => Val::I64(v.of.i64),
             F32 => Val::F32(v.of.f32.to_bits()),
             F64 => Val::F64(v.of.f64.to_bits()),
+            V128 => Val::V128(u128::from_le_bytes(v.of.v128)),
             _ if v.of.r#ref.is_null() => Val::Ref(0),
             _ => store.inner().raw(&(*v.of.r#ref).0).map_err(|e| e.to_string())?,
         }
@@ -219,12 +224,13 @@ fn val_in(store: &mut Store, v: &CVal, ty: ValType) -> Result<Val, String> {
 
 /// `v` (of type `ty`) as a C value; a reference becomes a new handle (null for null).
 fn val_out(v: RootedVal, ty: ValType) -> CVal {
-    let kind = kind_of(ty).unwrap_or(REF);
+    let kind = kind_of(ty);
     let of = match v {
         RootedVal::Plain(Val::I32(x)) => CValOf { i32: x },
         RootedVal::Plain(Val::I64(x)) => CValOf { i64: x },
         RootedVal::Plain(Val::F32(x)) => CValOf { f32: f32::from_bits(x) },
         RootedVal::Plain(Val::F64(x)) => CValOf { f64: f64::from_bits(x) },
+        RootedVal::Plain(Val::V128(x)) => CValOf { v128: x.to_le_bytes() },
         RootedVal::Plain(Val::Ref(0)) => CValOf { r#ref: std::ptr::null_mut() },
         other => CValOf { r#ref: Box::into_raw(Box::new(CRef(other))) },
     };
@@ -629,9 +635,7 @@ impl CImports {
                 let types = &module.loaded().meta.types;
                 let declared = types[*ty as usize].as_func().ok_or_else(what)?;
                 let kinds = |ts: &[ValType]| ts.iter().map(|t| kind_of(*t)).collect::<Vec<_>>();
-                let same = |ts: &[ValType], ks: &[u32]| {
-                    kinds(ts) == ks.iter().map(|k| Some(*k)).collect::<Vec<_>>()
-                };
+                let same = |ts: &[ValType], ks: &[u32]| kinds(ts) == ks;
                 if !same(&declared.params, &h.params) || !same(&declared.results, &h.results) {
                     return Err(format!(
                         "incompatible import type for {}: the host function's kinds differ \
@@ -675,12 +679,18 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
     let module = module.loaded().clone();
     let params = ty.params.clone();
     let results = ty.results.clone();
+    // A `v128` takes two value slots (`value_slots`).
+    let (param_slots, _) = crate::abi::slot_indices(&params);
+    let (result_slots, _) = crate::abi::slot_indices(&results);
     let func = move |caller: &mut Caller<'_>, slots: &mut [u64]| -> Result<(), TrapKind> {
         let types = &module.meta.types;
         let mut args: Vec<CVal> = Vec::with_capacity(params.len());
-        for (i, t) in params.iter().enumerate() {
-            let bits = slots[i];
+        for (t, &at) in params.iter().zip(&param_slots) {
+            let bits = slots[at];
             let v = match t {
+                ValType::V128 => {
+                    RootedVal::Plain(Val::V128(u128::from(bits) | u128::from(slots[at + 1]) << 64))
+                }
                 ValType::Ref(_) if bits != 0 && bits & 1 == 0 && t.is_gc_ref(types) => {
                     RootedVal::Gc(caller.store().root_owned(bits as usize))
                 }
@@ -688,10 +698,8 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
             };
             args.push(val_out(v, *t));
         }
-        let mut out: Vec<CVal> = results
-            .iter()
-            .map(|t| CVal { kind: kind_of(*t).unwrap_or(REF), of: CValOf { i64: 0 } })
-            .collect();
+        let mut out: Vec<CVal> =
+            results.iter().map(|t| CVal { kind: kind_of(*t), of: CValOf { i64: 0 } }).collect();
         let caller_ptr = caller as *mut Caller<'_> as *mut c_void;
         // SAFETY: the callback has the header's signature; the arrays have the counts given.
         let err = unsafe {
@@ -711,7 +719,7 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
         }
         let mut bad = None;
         for (i, (v, t)) in out.iter().zip(&results).enumerate() {
-            let want = kind_of(*t).unwrap_or(REF);
+            let want = kind_of(*t);
             if v.kind != want {
                 bad.get_or_insert(format!(
                     "host function result {i}: expected {}, got {}",
@@ -720,8 +728,15 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
                 ));
                 continue;
             }
+            if v.kind == V128 {
+                // SAFETY: the kind says which member is set.
+                let x = u128::from_le_bytes(unsafe { v.of.v128 });
+                slots[result_slots[i]] = x as u64;
+                slots[result_slots[i] + 1] = (x >> 64) as u64;
+                continue;
+            }
             // SAFETY: the kind was checked; a reference result is a handle or null.
-            slots[i] = unsafe {
+            slots[result_slots[i]] = unsafe {
                 match v.kind {
                     I32 => v.of.i32 as u32 as u64,
                     I64 => v.of.i64 as u64,
@@ -1181,13 +1196,14 @@ pub unsafe extern "C" fn wasmc_global_new(
             I64 => ValType::I64,
             F32 => ValType::F32,
             F64 => ValType::F64,
+            V128 => ValType::V128,
             _ => return fail("host globals hold numbers only"),
         };
         let Ok(val) = val_in(&mut (*store).store, v, ty) else {
             return fail("bad value");
         };
         let mut g = Box::new(HostGlobal {
-            cell: VMGlobal::new(val.to_bits()),
+            cell: VMGlobal::from_u128(val.to_u128()),
             ty: GlobalType { ty, mutable },
         });
         let owner = (&mut *g as *mut HostGlobal).cast();
@@ -1225,14 +1241,15 @@ pub unsafe extern "C" fn wasmc_global_get(
             Ok(g) => g,
             Err(e) => return e,
         };
-        let bits = g.get().to_bits();
+        let value = g.get();
+        let bits = value.to_bits();
         let inner = (*store).store.inner();
         // A GC reference (a heap object, or an externref's host box) is rooted.
         let v = match g.ty.ty {
             t @ ValType::Ref(_) if bits != 0 && bits & 1 == 0 && crate::types::is_gc_ref(t) => {
                 RootedVal::Gc(inner.root_owned(bits as usize))
             }
-            t => RootedVal::Plain(Val::from_bits(bits, t)),
+            _ => RootedVal::Plain(value),
         };
         *out = val_out(v, g.ty.ty);
     }
@@ -1258,11 +1275,11 @@ pub unsafe extern "C" fn wasmc_global_set(
         if !g.ty.mutable {
             return fail("the global is immutable");
         }
-        if matches!(g.ty.ty, ValType::Ref(_) | ValType::V128) {
+        if matches!(g.ty.ty, ValType::Ref(_)) {
             return fail("only numeric globals can be set from the C API");
         }
         match val_in(&mut (*store).store, &*value, g.ty.ty) {
-            Ok(v) => (*g.cell).bits = v.to_bits(),
+            Ok(v) => *g.cell = VMGlobal::from_u128(v.to_u128()),
             Err(e) => return fail(e),
         }
     }

@@ -177,7 +177,9 @@ impl Caller<'_> {
 }
 
 /// The Rust implementation of a host function: reads its arguments from the value slots,
-/// writes its results to the same slots (from slot 0). Reference arguments there are raw
+/// writes its results to the same slots (from slot 0). A `v128` takes two slots, low half
+/// first, so values sit at the indices [`crate::abi::slot_indices`] gives; the slice holds
+/// the larger of the parameters' and results' slot counts. Reference arguments there are raw
 /// bits, valid until the function re-enters Wasm ([`Caller::call`]) or otherwise lets a
 /// collection run; they stay rooted for the call's duration through
 /// [`Caller::param_root`].
@@ -196,8 +198,9 @@ struct HostFuncData {
     vm: VMHostFuncData,
     func: Arc<HostFunc>,
     slots: usize,
-    /// Indices of the parameters that may hold GC references (rooted during a call).
-    gc_params: Vec<u32>,
+    /// `(parameter index, value slot index)` of the parameters that may hold GC references
+    /// (rooted during a call).
+    gc_params: Vec<(u32, usize)>,
 }
 
 unsafe extern "C" fn host_dispatch(
@@ -216,7 +219,7 @@ unsafe extern "C" fn host_dispatch(
     let store = instance.store_mut();
     let scope = store.roots.scope_mark();
     let param_roots =
-        data.gc_params.iter().map(|i| (*i, store.roots.root(vals[*i as usize] as usize))).collect();
+        data.gc_params.iter().map(|&(i, at)| (i, store.roots.root(vals[at] as usize))).collect();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         (data.func.func)(&mut Caller { instance: &mut *instance, param_roots }, vals)
     }));
@@ -365,6 +368,7 @@ impl StoreInner {
                 exit_fp: 0,
                 alloc: Default::default(),
                 young: Default::default(),
+                trap_operand: 0,
             },
             instances: Vec::new(),
             stack_size,
@@ -628,7 +632,12 @@ impl StoreInner {
         // Should a trap have skipped the end of a host call made in this activation, its
         // scoped roots (its rooted arguments among them) end here.
         this.roots.end_scope(scope_mark);
-        result?;
+        result.map_err(|mut trap| {
+            if trap.kind == TrapKind::Wasm(crate::abi::TrapCode::UninitializedElement) {
+                trap.operand = Some(this.ctx.trap_operand);
+            }
+            trap
+        })?;
         values.truncate(result_slots);
         Ok(values)
     }
@@ -853,12 +862,16 @@ impl Instance {
     }
 
     fn bind_host_func(&mut self, h: Arc<HostFunc>, ty: u32) -> *const VMFuncRef {
-        let slots = h.ty.params.len().max(h.ty.results.len()).max(1);
+        // Value slots, not values: a `v128` takes two (`abi::value_slots`).
+        let (param_at, param_slots) = crate::abi::slot_indices(&h.ty.params);
+        let (_, result_slots) = crate::abi::slot_indices(&h.ty.results);
+        let slots = param_slots.max(result_slots).max(1);
         // The host type equals the module's type `ty`, so its concrete heap types are
         // indices into this module's types.
         let types = &self.module.meta.types;
         let gc_params = (0..h.ty.params.len() as u32)
             .filter(|i| h.ty.params[*i as usize].is_gc_ref(types))
+            .map(|i| (i, param_at[i as usize]))
             .collect();
         let mut data = Box::new(HostFuncData {
             vm: VMHostFuncData { func: host_dispatch },
@@ -1238,7 +1251,7 @@ unsafe fn write_field(addr: usize, size: u32, bits: u128) {
 }
 
 fn trap_now(code: crate::abi::TrapCode) -> Trap {
-    Trap { kind: TrapKind::Wasm(code), backtrace: Vec::new(), omitted_frames: 0 }
+    Trap { kind: TrapKind::Wasm(code), backtrace: Vec::new(), omitted_frames: 0, operand: None }
 }
 
 /// Bytes of a memory page (re-exported for host code).

@@ -55,18 +55,29 @@ pub struct Trap {
     pub backtrace: Vec<BacktraceFrame>,
     /// Frames not recorded in `backtrace`.
     pub omitted_frames: usize,
+    /// The operand the message names, for a trap that has one: the table index of an
+    /// `uninitialized element` (`VMStoreContext::trap_operand`).
+    pub operand: Option<u64>,
 }
 
 impl Trap {
     /// A trap raised by host code, without backtrace.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { kind: TrapKind::Host(message.into()), backtrace: Vec::new(), omitted_frames: 0 }
+        Trap {
+            kind: TrapKind::Host(message.into()),
+            backtrace: Vec::new(),
+            omitted_frames: 0,
+            operand: None,
+        }
     }
 
     /// The message as the spec tests word it (`assert_trap`).
     pub fn message(&self) -> String {
         match &self.kind {
-            TrapKind::Wasm(c) => c.message().to_string(),
+            TrapKind::Wasm(c) => match self.operand {
+                Some(op) => format!("{} {op}", c.message()),
+                None => c.message().to_string(),
+            },
             TrapKind::Host(m) => m.clone(),
             TrapKind::Exit(c) => format!("exit with status {c}"),
             TrapKind::Exception(tag) => format!("uncaught exception ({})", Printable(tag)),
@@ -243,7 +254,7 @@ pub fn catch_traps(info: ActivationInfo, body: &mut dyn FnMut(*mut usize)) -> Re
         .enumerate()
         .filter_map(|(i, pc)| registry::frame_info(if i == 0 { *pc } else { pc - 1 }))
         .collect();
-    Err(Trap { kind, backtrace, omitted_frames: act.omitted })
+    Err(Trap { kind, backtrace, omitted_frames: act.omitted, operand: None })
 }
 
 /// Walks the frame-pointer chain from a trapping `pc`/`fp` up to the activation's entry
@@ -408,6 +419,7 @@ mod tests {
             kind: TrapKind::Exception("`t\nwasm trap: fake`".into()),
             backtrace: vec![frame("inner\n     1: m!forged"), frame("outer")],
             omitted_frames: 0,
+            operand: None,
         };
         let text = trap.to_string();
         assert_eq!(

@@ -13,7 +13,7 @@ use super::exceptions::Callee;
 use super::{CallSite, FuncTranslator, trap};
 use crate::abi::{Builtin, POINTER};
 use crate::error::CompileError;
-use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, table, vmctx};
+use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, store, table, vmctx};
 
 /// Flags of loads of VM data that never changes after instantiation: the VM context's
 /// fields, the pointer arrays they point to, and memory base addresses.
@@ -297,7 +297,26 @@ impl FuncTranslator<'_, '_, '_> {
         let site = CallSite::Indirect { table: t, ty, index: constant };
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
-        self.builder.ins().trapz(fr, trap(TrapCode::UninitializedElement));
+        // A null element traps with its index in the message (`uninitialized element 2`, as
+        // the reference interpreter words it): the cold block leaves the index in the store
+        // context for the runtime to read when it reports the trap.
+        let null = self.builder.create_block();
+        let found = self.builder.create_block();
+        self.builder.set_cold_block(null);
+        self.builder.ins().brif(fr, found, &[], null, &[]);
+        self.builder.switch_to_block(null);
+        self.builder.seal_block(null);
+        let operand = if self.builder.func.dfg.value_type(index) == POINTER {
+            index
+        } else {
+            self.builder.ins().uextend(POINTER, index)
+        };
+        let vmctx = self.vmctx;
+        let st = self.vm_const(vmctx, vmctx::STORE);
+        self.builder.ins().store(MemFlagsData::trusted(), operand, st, store::TRAP_OPERAND);
+        self.builder.ins().trap(trap(TrapCode::UninitializedElement));
+        self.builder.switch_to_block(found);
+        self.builder.seal_block(found);
         // Signature check (spec §4.4.8 `call_indirect`: the actual type must match the
         // expected one, i.e. be a subtype of it).
         let actual = self.builder.ins().load(

@@ -27,22 +27,22 @@
 ;; `$exported` (an exported table) are safepoints: v2 is spilled, in the stack map, reloaded.
 ;; check: ;; function constant
 ;; not: explicit_slot
-;; check: v23 = call_indirect sig0, v21(v22, v0)
+;; check: v25 = call_indirect sig0, v23(v24, v0)
 ;; not: stack_map
 ;; not: stack_addr
-;; check: v24 = load.i32 notrap aligned v2+8
+;; check: v26 = load.i32 notrap aligned v2+8
 ;; check: ;; function dynamic
-;; check: store notrap v2, v23
-;; check: v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
-;; nextln: v24 = stack_addr.i64 ss0
-;; nextln: v25 = load.i64 notrap v24
-;; check: v22 = load.i32 notrap aligned v25+8
+;; check: store notrap v2, v25
+;; check: v23 = call_indirect sig0, v21(v22, v0), stack_map=[i64 @ ss0+0]
+;; nextln: v26 = stack_addr.i64 ss0
+;; nextln: v27 = load.i64 notrap v26
+;; check: v24 = load.i32 notrap aligned v27+8
 ;; check: ;; function exported
-;; check: store notrap v2, v23
-;; check: v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
-;; nextln: v24 = stack_addr.i64 ss0
-;; nextln: v25 = load.i64 notrap v24
-;; check: v22 = load.i32 notrap aligned v25+8
+;; check: store notrap v2, v25
+;; check: v23 = call_indirect sig0, v21(v22, v0), stack_map=[i64 @ ss0+0]
+;; nextln: v26 = stack_addr.i64 ss0
+;; nextln: v27 = load.i64 notrap v26
+;; check: v24 = load.i32 notrap aligned v27+8
 
 ;; output:
 ;; ;; function pure
@@ -112,18 +112,24 @@
 ;; @0068                               v14 = ishl v10, v13  ; v13 = 3
 ;; @0068                               v15 = iadd v12, v14
 ;; @0068                               v16 = load.i64 notrap aligned v15
-;; @0068                               trapz v16, user5
-;; @0068                               v17 = load.i64 notrap aligned readonly v16+16
-;; @0068                               v18 = load.i64 notrap aligned readonly can_move v0+48
-;; @0068                               v19 = load.i64 notrap aligned readonly can_move v18+8
-;; @0068                               v20 = icmp ne v17, v19
-;; @0068                               trapnz v20, user6
-;; @0068                               v21 = load.i64 notrap aligned readonly v16
-;; @0068                               v22 = load.i64 notrap aligned readonly v16+8
-;; @0068                               v23 = call_indirect sig0, v21(v22, v0)
-;; @006e                               trapz v2, user14
-;; @006e                               v24 = load.i32 notrap aligned v2+8
-;; @0072                               jump block1(v24)
+;; @0068                               brif v16, block3, block2
+;;                                 block2 cold:
+;; @0068                               v17 = uextend.i64 v6
+;; @0068                               v18 = load.i64 notrap aligned readonly can_move v0
+;; @0068                               store notrap aligned v17, v18+48
+;; @0068                               trap user5
+;;                                 block3:
+;; @0068                               v19 = load.i64 notrap aligned readonly v16+16
+;; @0068                               v20 = load.i64 notrap aligned readonly can_move v0+48
+;; @0068                               v21 = load.i64 notrap aligned readonly can_move v20+8
+;; @0068                               v22 = icmp ne v19, v21
+;; @0068                               trapnz v22, user6
+;; @0068                               v23 = load.i64 notrap aligned readonly v16
+;; @0068                               v24 = load.i64 notrap aligned readonly v16+8
+;; @0068                               v25 = call_indirect sig0, v23(v24, v0)
+;; @006e                               trapz.i64 v2, user14
+;; @006e                               v26 = load.i32 notrap aligned v2+8
+;; @0072                               jump block1(v26)
 ;;                                 block1(v3: i32):
 ;; @0072                               return v3
 ;; }
@@ -136,8 +142,8 @@
 ;;     sig0 = (i64 vmctx, i64) -> i32 tail
 ;;     stack_limit = gv2
 ;;                                 block0(v0: i64, v1: i64, v2: i64, v3: i32):
-;;                                     v23 = stack_addr.i64 ss0
-;;                                     store notrap v2, v23
+;;                                     v25 = stack_addr.i64 ss0
+;;                                     store notrap v2, v25
 ;; @0077                               v5 = load.i64 notrap aligned readonly can_move v0+24
 ;; @0077                               v6 = load.i64 notrap aligned readonly can_move v5
 ;; @0077                               v7 = load.i64 notrap aligned v6+8
@@ -149,20 +155,26 @@
 ;; @0077                               v12 = ishl v8, v11  ; v11 = 3
 ;; @0077                               v13 = iadd v10, v12
 ;; @0077                               v14 = load.i64 notrap aligned v13
-;; @0077                               trapz v14, user5
-;; @0077                               v15 = load.i64 notrap aligned readonly v14+16
-;; @0077                               v16 = load.i64 notrap aligned readonly can_move v0+48
-;; @0077                               v17 = load.i64 notrap aligned readonly can_move v16+8
-;; @0077                               v18 = icmp ne v15, v17
-;; @0077                               trapnz v18, user6
-;; @0077                               v19 = load.i64 notrap aligned readonly v14
-;; @0077                               v20 = load.i64 notrap aligned readonly v14+8
-;; @0077                               v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
-;;                                     v24 = stack_addr.i64 ss0
-;;                                     v25 = load.i64 notrap v24
-;; @007d                               trapz v25, user14
-;; @007d                               v22 = load.i32 notrap aligned v25+8
-;; @0081                               jump block1(v22)
+;; @0077                               brif v14, block3, block2
+;;                                 block2 cold:
+;; @0077                               v15 = uextend.i64 v3
+;; @0077                               v16 = load.i64 notrap aligned readonly can_move v0
+;; @0077                               store notrap aligned v15, v16+48
+;; @0077                               trap user5
+;;                                 block3:
+;; @0077                               v17 = load.i64 notrap aligned readonly v14+16
+;; @0077                               v18 = load.i64 notrap aligned readonly can_move v0+48
+;; @0077                               v19 = load.i64 notrap aligned readonly can_move v18+8
+;; @0077                               v20 = icmp ne v17, v19
+;; @0077                               trapnz v20, user6
+;; @0077                               v21 = load.i64 notrap aligned readonly v14
+;; @0077                               v22 = load.i64 notrap aligned readonly v14+8
+;; @0077                               v23 = call_indirect sig0, v21(v22, v0), stack_map=[i64 @ ss0+0]
+;;                                     v26 = stack_addr.i64 ss0
+;;                                     v27 = load.i64 notrap v26
+;; @007d                               trapz v27, user14
+;; @007d                               v24 = load.i32 notrap aligned v27+8
+;; @0081                               jump block1(v24)
 ;;                                 block1(v4: i32):
 ;; @0081                               return v4
 ;; }
@@ -175,8 +187,8 @@
 ;;     sig0 = (i64 vmctx, i64) -> i32 tail
 ;;     stack_limit = gv2
 ;;                                 block0(v0: i64, v1: i64, v2: i64):
-;;                                     v23 = stack_addr.i64 ss0
-;;                                     store notrap v2, v23
+;;                                     v25 = stack_addr.i64 ss0
+;;                                     store notrap v2, v25
 ;; @0084                               v4 = iconst.i32 0
 ;; @0086                               v5 = load.i64 notrap aligned readonly can_move v0+24
 ;; @0086                               v6 = load.i64 notrap aligned readonly can_move v5+8
@@ -189,20 +201,26 @@
 ;; @0086                               v12 = ishl v8, v11  ; v11 = 3
 ;; @0086                               v13 = iadd v10, v12
 ;; @0086                               v14 = load.i64 notrap aligned v13
-;; @0086                               trapz v14, user5
-;; @0086                               v15 = load.i64 notrap aligned readonly v14+16
-;; @0086                               v16 = load.i64 notrap aligned readonly can_move v0+48
-;; @0086                               v17 = load.i64 notrap aligned readonly can_move v16+8
-;; @0086                               v18 = icmp ne v15, v17
-;; @0086                               trapnz v18, user6
-;; @0086                               v19 = load.i64 notrap aligned readonly v14
-;; @0086                               v20 = load.i64 notrap aligned readonly v14+8
-;; @0086                               v21 = call_indirect sig0, v19(v20, v0), stack_map=[i64 @ ss0+0]
-;;                                     v24 = stack_addr.i64 ss0
-;;                                     v25 = load.i64 notrap v24
-;; @008c                               trapz v25, user14
-;; @008c                               v22 = load.i32 notrap aligned v25+8
-;; @0090                               jump block1(v22)
+;; @0086                               brif v14, block3, block2
+;;                                 block2 cold:
+;; @0086                               v15 = uextend.i64 v4  ; v4 = 0
+;; @0086                               v16 = load.i64 notrap aligned readonly can_move v0
+;; @0086                               store notrap aligned v15, v16+48
+;; @0086                               trap user5
+;;                                 block3:
+;; @0086                               v17 = load.i64 notrap aligned readonly v14+16
+;; @0086                               v18 = load.i64 notrap aligned readonly can_move v0+48
+;; @0086                               v19 = load.i64 notrap aligned readonly can_move v18+8
+;; @0086                               v20 = icmp ne v17, v19
+;; @0086                               trapnz v20, user6
+;; @0086                               v21 = load.i64 notrap aligned readonly v14
+;; @0086                               v22 = load.i64 notrap aligned readonly v14+8
+;; @0086                               v23 = call_indirect sig0, v21(v22, v0), stack_map=[i64 @ ss0+0]
+;;                                     v26 = stack_addr.i64 ss0
+;;                                     v27 = load.i64 notrap v26
+;; @008c                               trapz v27, user14
+;; @008c                               v24 = load.i32 notrap aligned v27+8
+;; @0090                               jump block1(v24)
 ;;                                 block1(v3: i32):
 ;; @0090                               return v3
 ;; }

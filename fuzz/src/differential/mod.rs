@@ -1,14 +1,14 @@
 //! The `differential` oracle: a wasm-smith module (core, reference types, typed function
-//! references, GC, tail calls, exceptions; no imports; loops bounded by wasm-smith's
-//! `ensure_termination` fuel) is compiled by wasmc in-process (linked into a shared object
-//! and loaded, as the spec runner does) and run with a collection at every allocation and
-//! from-space poisoning; the `wasmtime` crate runs it with its copying collector. Every
-//! exported function is called in export order with arguments drawn from the input
-//! (numbers; for references null or, where the type admits it, an `i31ref`); the oracle
-//! compares results, traps by class ([`traps`]), then the exported globals, tables and
-//! memories after each call. Values are compared in depth ([`values`]): numbers exactly
-//! (NaNs as NaNs), `i31`s by value, structs and arrays by their fields and elements, down
-//! to a bounded depth and size.
+//! references, GC, tail calls, exceptions, SIMD with canonical NaNs; no relaxed SIMD, no
+//! imports; loops bounded by wasm-smith's `ensure_termination` fuel) is compiled by wasmc
+//! in-process (linked into a shared object and loaded, as the spec runner does) and run
+//! with a collection at every allocation and from-space poisoning; the `wasmtime` crate
+//! runs it with its copying collector. Every exported function is called in export order
+//! with arguments drawn from the input (numbers, `v128`s; for references null or, where
+//! the type admits it, an `i31ref`); the oracle compares results, traps by class
+//! ([`traps`]), then the exported globals, tables and memories after each call. Values are
+//! compared in depth ([`values`]): numbers exactly (NaNs as NaNs), `i31`s by value, structs
+//! and arrays by their fields and elements, down to a bounded depth and size.
 //!
 //! A wasmc memory fault (under poisoning, the symptom of a stale reference) agrees with
 //! nothing. Stack or heap exhaustion on either side ends the comparison without a verdict
@@ -148,6 +148,11 @@ pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     config.max_table_elements = 1000;
     config.max_funcs = 20;
     config.max_instructions = 200;
+    // SIMD float lanes may hold any NaN (spec §4.3.3): canonical NaNs make `v128` results and
+    // memory comparable bit for bit. Relaxed SIMD stays out: its results may legally differ
+    // between engines (the spec suite's `either` results check it).
+    config.canonicalize_nans = true;
+    config.relaxed_simd_enabled = false;
     let mut m = wasm_smith::Module::new(config, u)?;
     m.ensure_termination(1000).map_err(|_| arbitrary::Error::IncorrectFormat)?;
     Ok(m.to_bytes())
@@ -161,6 +166,7 @@ fn wasmtime_engine() -> wasmtime::Engine {
         .wasm_exceptions(true)
         .wasm_reference_types(true)
         .wasm_multi_memory(true)
+        .wasm_simd(true)
         .collector(wasmtime::Collector::Copying);
     wasmtime::Engine::new(&c).expect("wasmtime configuration")
 }
@@ -336,7 +342,7 @@ pub fn run_module(
                 let mut described = Vec::new();
                 for (v, t) in o_results.iter().zip(&result_types) {
                     let raw = ours.inner().raw(v).map_err(|e| e.to_string())?;
-                    described.push(values::wasmc(ours.inner(), raw.to_bits(), *t)?);
+                    described.push(values::wasmc(ours.inner(), raw.to_u128(), *t)?);
                 }
                 Outcome::Returned(described)
             }
@@ -434,6 +440,10 @@ fn arguments(
             T::I64 => (wasmtime::Val::I64(bits as i64), Val::I64(bits as i64)),
             T::F32 => (wasmtime::Val::F32(bits as u32), Val::F32(bits as u32)),
             T::F64 => (wasmtime::Val::F64(bits), Val::F64(bits)),
+            T::V128 => {
+                let wide = u128::from(bits) << 64 | u128::from(u.arbitrary::<u64>().unwrap_or(0));
+                (wasmtime::Val::V128(wide.into()), Val::V128(wide))
+            }
             T::Ref(r) => {
                 let admits_i31 = matches!(r.heap_type(), H::Any | H::Eq | H::I31);
                 // The top bit chooses null for nullable types, the next one i31 over a kept
@@ -456,7 +466,6 @@ fn arguments(
                     return None;
                 }
             }
-            _ => return None,
         };
         t_args.push(t);
         o_args.push(o);
@@ -481,7 +490,7 @@ fn compare_state(
                 };
                 let (v, gt) = (g.get(), g.ty.ty);
                 let ts = values::wasmtime(theirs, &t)?;
-                let os = values::wasmc(ours.inner(), v.to_bits(), gt)?;
+                let os = values::wasmc(ours.inner(), v.to_u128(), gt)?;
                 if ts != os {
                     return Err(format!("global `{name}`: wasmtime {ts:?}, wasmc {os:?}"));
                 }
@@ -506,7 +515,7 @@ fn compare_state(
                     let tv: wasmtime::Val =
                         t.get(&mut *theirs, i as u64).ok_or("table element")?.into();
                     let ts = values::wasmtime(theirs, &tv)?;
-                    let os = values::wasmc(ours.inner(), *e as u64, ValType::Ref(element_ty))?;
+                    let os = values::wasmc(ours.inner(), *e as u128, ValType::Ref(element_ty))?;
                     if ts != os {
                         return Err(format!("table `{name}`[{i}]: wasmtime {ts:?}, wasmc {os:?}"));
                     }
@@ -563,7 +572,7 @@ mod tests {
         let ty = f.ty().results[0];
         let v = ours.call(&f, &[]).unwrap();
         let raw = ours.inner().raw(&v[0]).unwrap();
-        let o = values::wasmc(ours.inner(), raw.to_bits(), ty).unwrap();
+        let o = values::wasmc(ours.inner(), raw.to_u128(), ty).unwrap();
         (t, o)
     }
 

@@ -26,6 +26,9 @@ pub const MAX_TOKENS: usize = 1024;
 pub enum Token {
     /// An integer (or packed field, zero-extended), by bits.
     Int(u64),
+    /// A `v128`, by bits (the oracle's modules canonicalise NaNs, so lanes compare
+    /// exactly).
+    V128(u128),
     /// A float, by bits (`None`: some NaN; NaN payloads may differ).
     Float(Option<u64>),
     /// A null reference.
@@ -75,6 +78,7 @@ fn describe<V>(
 enum Kind {
     /// An integer of this many bytes.
     Int(u8),
+    V128,
     F32,
     F64,
     /// A reference in the extern hierarchy (`extern.convert_any` keeps the representation,
@@ -87,7 +91,8 @@ enum Kind {
 fn kind_of_val(t: ValType) -> Kind {
     match t {
         ValType::I32 => Kind::Int(4),
-        ValType::I64 | ValType::V128 => Kind::Int(8),
+        ValType::I64 => Kind::Int(8),
+        ValType::V128 => Kind::V128,
         ValType::F32 => Kind::F32,
         ValType::F64 => Kind::F64,
         ValType::Ref(r) if matches!(r.heap, HeapType::Extern | HeapType::NoExtern) => Kind::Extern,
@@ -107,6 +112,7 @@ fn kind_of_storage(s: StorageType) -> Kind {
 fn size_of_kind(k: Kind) -> u32 {
     match k {
         Kind::Int(n) => u32::from(n),
+        Kind::V128 => 16,
         Kind::F32 => 4,
         Kind::F64 | Kind::Extern | Kind::Ref => 8,
     }
@@ -116,14 +122,16 @@ fn size_of_kind(k: Kind) -> u32 {
 ///
 /// # Safety
 /// `addr..addr + size` must lie inside a live object.
-unsafe fn read(addr: usize, size: u32) -> u64 {
-    // SAFETY: see the contract; fields are naturally aligned.
+unsafe fn read(addr: usize, size: u32) -> u128 {
+    // SAFETY: see the contract; fields are naturally aligned up to 8 bytes (`v128` fields
+    // are read unaligned).
     unsafe {
         match size {
-            1 => u64::from(*(addr as *const u8)),
-            2 => u64::from(*(addr as *const u16)),
-            4 => u64::from(*(addr as *const u32)),
-            _ => *(addr as *const u64),
+            1 => u128::from(*(addr as *const u8)),
+            2 => u128::from(*(addr as *const u16)),
+            4 => u128::from(*(addr as *const u32)),
+            8 => u128::from(*(addr as *const u64)),
+            _ => (addr as *const u128).read_unaligned(),
         }
     }
 }
@@ -133,11 +141,13 @@ unsafe fn read(addr: usize, size: u32) -> u64 {
 ///
 /// # Errors
 /// An object without a layout or of an unexpected type (a broken heap).
-pub fn wasmc(store: &StoreInner, bits: u64, ty: ValType) -> Result<Vec<Token>, String> {
+pub fn wasmc(store: &StoreInner, bits: u128, ty: ValType) -> Result<Vec<Token>, String> {
     describe((bits, kind_of_val(ty)), |&(bits, kind), children| {
+        let (wide, bits) = (bits, bits as u64);
         Ok(match kind {
             Kind::Int(n) if n < 8 => (Token::Int(bits & ((1u64 << (8 * n)) - 1)), vec![]),
             Kind::Int(_) => (Token::Int(bits), vec![]),
+            Kind::V128 => (Token::V128(wide), vec![]),
             Kind::F32 => (float(bits as u32 as u64, f32::from_bits(bits as u32).is_nan()), vec![]),
             Kind::F64 => (float(bits, f64::from_bits(bits).is_nan()), vec![]),
             Kind::Extern if bits == 0 => (Token::Null, vec![]),
@@ -152,7 +162,7 @@ fn wasmc_object(
     store: &StoreInner,
     r: usize,
     children: bool,
-) -> Result<(Token, Vec<(u64, Kind)>), String> {
+) -> Result<(Token, Vec<(u128, Kind)>), String> {
     let class = store.classify(r);
     if !matches!(class, RefClass::Struct | RefClass::Array) {
         return Ok(match class {
@@ -212,6 +222,7 @@ pub fn wasmtime(
         Ok(match v {
             V::I32(x) => (Token::Int(*x as u32 as u64), vec![]),
             V::I64(x) => (Token::Int(*x as u64), vec![]),
+            V::V128(x) => (Token::V128(x.as_u128()), vec![]),
             V::F32(b) => (float(*b as u64, f32::from_bits(*b).is_nan()), vec![]),
             V::F64(b) => (float(*b, f64::from_bits(*b).is_nan()), vec![]),
             V::AnyRef(None) | V::ExternRef(None) | V::FuncRef(None) | V::ExnRef(None) => {

@@ -121,6 +121,12 @@ pub struct VMStoreContext {
     /// The young generation's bounds, for the inline write barrier (fixed for the store's
     /// lifetime).
     pub young: crate::attrs::YoungRange,
+    /// The operand a trap's message names, written by compiled code just before it traps:
+    /// the table index of a `call_indirect` that found a null element, so the trap reads
+    /// `uninitialized element 2` as in the spec's reference interpreter. Meaningful only
+    /// for a trap with [`TrapCode::UninitializedElement`], the one code raised after it is
+    /// written.
+    pub trap_operand: u64,
 }
 
 /// Offsets of [`VMStoreContext`] fields, in bytes.
@@ -130,6 +136,8 @@ pub mod store {
     pub const STACK_LIMIT: i32 = offset_of!(VMStoreContext, stack_limit) as i32;
     /// Offset of [`VMStoreContext::exit_fp`].
     pub const EXIT_FP: i32 = offset_of!(VMStoreContext, exit_fp) as i32;
+    /// Offset of [`VMStoreContext::trap_operand`].
+    pub const TRAP_OPERAND: i32 = offset_of!(VMStoreContext, trap_operand) as i32;
     /// Offset of the allocation bump pointer.
     pub const ALLOC_BUMP: i32 =
         offset_of!(VMStoreContext, alloc) as i32 + crate::attrs::ALLOC_BUMP_OFFSET;
