@@ -13,7 +13,8 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use wasmc_runtime::embed::{
-    Imports, Module, RootedVal, Store, StoreConfig, TrapKind, Val, ValType, WasiConfig,
+    HeapType, Imports, Module, RefType, RootedVal, Store, StoreConfig, TrapKind, Val, ValType,
+    WasiConfig,
 };
 
 fn fixtures() -> PathBuf {
@@ -221,6 +222,48 @@ fn issue_15_v128_values_cross_the_c_api() {
          host: last after set: ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab 01\n\
          host: set with an i64: expected v128, got i64\n"
     );
+}
+
+/// A Rust host function with a `v128` before a GC reference parameter (issue 15): the
+/// reference is read and rooted from its own value slot (2; the v128 takes 0 and 1), stays
+/// valid while the host re-enters Wasm and the collector moves the object, and the v128
+/// arrives whole.
+#[test]
+fn issue_15_a_reference_after_a_v128_parameter_is_rooted() {
+    let dir = tempfile::tempdir().unwrap();
+    let objs = objects(dir.path(), &[("held", &fixtures().join("held.wat"))]);
+    let held = load(dir.path(), "held", &objs[0]);
+    let anyref = ValType::Ref(RefType { nullable: true, heap: HeapType::Any });
+    let mut imports = Imports::new();
+    imports.func("host", "hold", &[ValType::V128, anyref], &[ValType::I32], |caller, slots| {
+        let v = u128::from(slots[0]) | u128::from(slots[1]) << 64;
+        assert_eq!(v, 0x7ff0_0000_1234_5671_0000_0000_1234_5670);
+        let root = caller.param_root(1).expect("the anyref parameter is rooted");
+        let before = caller.store().get_root(&root).unwrap();
+        assert_eq!(before, slots[2] as usize, "the root holds the reference of slot 2");
+        // Functions 1 and 2 of the module: `churn`, `get` (function 0 is the import).
+        let (churn, get) = (caller.instance.func(1), caller.instance.func(2));
+        caller.call(&churn, &[Val::I32(1_000_000)]).map_err(|t| t.kind)?;
+        let after = caller.store().get_root(&root).unwrap();
+        assert_ne!(after, before, "the object moved");
+        let r = caller.call(&get, &[Val::Ref(after)]).map_err(|t| t.kind)?;
+        let RootedVal::Plain(Val::I32(x)) = r[0] else { panic!("get returns an i32") };
+        slots[0] = x as u32 as u64;
+        Ok(())
+    });
+    for stress in [None, Some(1000)] {
+        let mut config = StoreConfig::from_env().unwrap();
+        if let Some(n) = stress {
+            config.gc.stress = Some(n);
+            config.gc.poison = true;
+            config.gc.verify = true;
+        }
+        let mut store = Store::new_with(&config).unwrap();
+        let i = store.instantiate_with(&held, &imports).unwrap();
+        let run = store.instance(i).get_func("run").unwrap();
+        let r = store.call_rooted(&run, &[]).unwrap();
+        assert_eq!(r[0].plain(), Some(Val::I32(41)), "stress {stress:?}");
+    }
 }
 
 /// Every function `wasmc.h` declares is defined by the runtime library `wasmc` links (the
