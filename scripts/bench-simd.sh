@@ -13,14 +13,14 @@
 # (`cargo install wasmtime-cli@48.0.8 --locked`); missing Debian packages are installed with
 # apt-get (run as root).
 #
-#   RUNS=5 scripts/bench-simd.sh [SIZE [ROUNDS]]     # default: a 1024x1024 image, 20 rounds
+#   RUNS=5 scripts/bench-simd.sh [SIZE [ROUNDS]]     # default: a 2048x2048 image, 50 rounds
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 wasmc="$root/target/release/wasmc"
 src="$root/compiler/tests/fixtures/c/simd.c"
 runs="${RUNS:-5}"
-size="${1:-1024}"
-rounds="${2:-20}"
+size="${1:-2048}"
+rounds="${2:-50}"
 [ "$runs" -ge 5 ] || { echo "RUNS must be at least 5 (medians of 5 or more)" >&2; exit 1; }
 if ! command -v hyperfine >/dev/null || ! command -v clang >/dev/null \
     || ! command -v wasm-ld >/dev/null || [ ! -e /usr/lib/wasm32-wasi/crt1.o ]; then
