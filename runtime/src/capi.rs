@@ -688,9 +688,7 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
         for (t, &at) in params.iter().zip(&param_slots) {
             let bits = slots[at];
             let v = match t {
-                ValType::V128 => {
-                    RootedVal::Plain(Val::V128(u128::from(bits) | u128::from(slots[at + 1]) << 64))
-                }
+                ValType::V128 => RootedVal::Plain(Val::from_slots(slots, at, *t)),
                 ValType::Ref(_) if bits != 0 && bits & 1 == 0 && t.is_gc_ref(types) => {
                     RootedVal::Gc(caller.store().root_owned(bits as usize))
                 }
@@ -730,9 +728,8 @@ fn host_func(h: Arc<CHost>, ty: crate::meta::FuncType, module: &Module) -> Arc<H
             }
             if v.kind == V128 {
                 // SAFETY: the kind says which member is set.
-                let x = u128::from_le_bytes(unsafe { v.of.v128 });
-                slots[result_slots[i]] = x as u64;
-                slots[result_slots[i] + 1] = (x >> 64) as u64;
+                Val::V128(u128::from_le_bytes(unsafe { v.of.v128 }))
+                    .write_slots(slots, result_slots[i]);
                 continue;
             }
             // SAFETY: the kind was checked; a reference result is a handle or null.

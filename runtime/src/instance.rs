@@ -88,6 +88,24 @@ impl Val {
         }
     }
 
+    /// Decodes the value of type `ty` at slot index `at` of a value array (a `v128` from
+    /// two slots, low half first; [`crate::abi::slot_indices`] gives the indices).
+    pub fn from_slots(slots: &[u64], at: usize, ty: ValType) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(u128::from(slots[at]) | u128::from(slots[at + 1]) << 64),
+            _ => Val::from_bits(slots[at], ty),
+        }
+    }
+
+    /// Writes the value's slots at slot index `at` of a value array (the inverse of
+    /// [`Val::from_slots`]).
+    pub fn write_slots(self, slots: &mut [u64], at: usize) {
+        slots[at] = self.to_bits();
+        if let Val::V128(v) = self {
+            slots[at + 1] = (v >> 64) as u64;
+        }
+    }
+
     /// The zero value of a type (null for references).
     pub fn default_for(ty: ValType) -> Val {
         Val::from_bits(0, ty)
@@ -554,9 +572,7 @@ impl StoreInner {
             .iter()
             .zip(results)
             .map(|(i, t)| match t {
-                ValType::V128 => RootedVal::Plain(Val::V128(
-                    u128::from(values[*i]) | (u128::from(values[*i + 1]) << 64),
-                )),
+                ValType::V128 => RootedVal::Plain(Val::from_slots(&values, *i, *t)),
                 _ => RootedVal::hold(self, values[*i], *t, &func.module),
             })
             .collect())

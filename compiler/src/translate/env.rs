@@ -208,6 +208,25 @@ impl FuncTranslator<'_, '_, '_> {
         self.builder.ins().iadd(base, scaled)
     }
 
+    /// Traps with `code` if `v` is zero, as `trapz` does, first leaving the `i64` `operand`
+    /// in the store context (`VMStoreContext::trap_operand`) for the runtime to name in the
+    /// trap's message. The store is in a cold block: the hot path is `trapz`'s one compare
+    /// and branch.
+    fn trapz_with_operand(&mut self, v: Value, operand: Value, code: TrapCode) {
+        let zero = self.builder.create_block();
+        let nonzero = self.builder.create_block();
+        self.builder.set_cold_block(zero);
+        self.builder.ins().brif(v, nonzero, &[], zero, &[]);
+        self.builder.switch_to_block(zero);
+        self.builder.seal_block(zero);
+        let vmctx = self.vmctx;
+        let st = self.vm_const(vmctx, vmctx::STORE);
+        self.builder.ins().store(MemFlagsData::trusted(), operand, st, store::TRAP_OPERAND);
+        self.builder.ins().trap(trap(code));
+        self.builder.switch_to_block(nonzero);
+        self.builder.seal_block(nonzero);
+    }
+
     /// Calls `code` with the Wasm calling convention: `(callee_vmctx, caller_vmctx, args)`.
     /// With `tail` it is a tail call (see `emit_call`).
     fn call_wasm_indirect(
@@ -298,25 +317,9 @@ impl FuncTranslator<'_, '_, '_> {
         let addr = self.table_elem_addr(t, index, TrapCode::UndefinedElement);
         let fr = self.builder.ins().load(POINTER, VM_MUT, addr, 0);
         // A null element traps with its index in the message (`uninitialized element 2`, as
-        // the reference interpreter words it): the cold block leaves the index in the store
-        // context for the runtime to read when it reports the trap.
-        let null = self.builder.create_block();
-        let found = self.builder.create_block();
-        self.builder.set_cold_block(null);
-        self.builder.ins().brif(fr, found, &[], null, &[]);
-        self.builder.switch_to_block(null);
-        self.builder.seal_block(null);
-        let operand = if self.builder.func.dfg.value_type(index) == POINTER {
-            index
-        } else {
-            self.builder.ins().uextend(POINTER, index)
-        };
-        let vmctx = self.vmctx;
-        let st = self.vm_const(vmctx, vmctx::STORE);
-        self.builder.ins().store(MemFlagsData::trusted(), operand, st, store::TRAP_OPERAND);
-        self.builder.ins().trap(trap(TrapCode::UninitializedElement));
-        self.builder.switch_to_block(found);
-        self.builder.seal_block(found);
+        // the reference interpreter words it).
+        let operand = self.index64(index, self.table64(t));
+        self.trapz_with_operand(fr, operand, TrapCode::UninitializedElement);
         // Signature check (spec §4.4.8 `call_indirect`: the actual type must match the
         // expected one, i.e. be a subtype of it).
         let actual = self.builder.ins().load(

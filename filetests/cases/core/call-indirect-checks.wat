@@ -9,11 +9,11 @@
     (call_indirect (type $t) (local.get 0) (local.get 1))))
 ;; check: icmp uge
 ;; nextln: trapnz v9, user4
-;; check: brif v14, block3, block2
+;; check: v15 = uextend.i64 v3
+;; nextln: brif v14, block3, block2
 ;; check: block2 cold:
-;; nextln: v15 = uextend.i64 v3
 ;; nextln: v16 = load.i64 notrap aligned readonly can_move v0
-;; nextln: store notrap aligned v15, v16+48
+;; nextln: store.i64 notrap aligned v15, v16+48
 ;; nextln: trap user5
 ;; check: icmp ne
 ;; nextln: trapnz v20, user6

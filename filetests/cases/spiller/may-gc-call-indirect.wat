@@ -112,11 +112,11 @@
 ;; @0068                               v14 = ishl v10, v13  ; v13 = 3
 ;; @0068                               v15 = iadd v12, v14
 ;; @0068                               v16 = load.i64 notrap aligned v15
+;; @0068                               v17 = uextend.i64 v6
 ;; @0068                               brif v16, block3, block2
 ;;                                 block2 cold:
-;; @0068                               v17 = uextend.i64 v6
 ;; @0068                               v18 = load.i64 notrap aligned readonly can_move v0
-;; @0068                               store notrap aligned v17, v18+48
+;; @0068                               store.i64 notrap aligned v17, v18+48
 ;; @0068                               trap user5
 ;;                                 block3:
 ;; @0068                               v19 = load.i64 notrap aligned readonly v16+16
@@ -155,11 +155,11 @@
 ;; @0077                               v12 = ishl v8, v11  ; v11 = 3
 ;; @0077                               v13 = iadd v10, v12
 ;; @0077                               v14 = load.i64 notrap aligned v13
+;; @0077                               v15 = uextend.i64 v3
 ;; @0077                               brif v14, block3, block2
 ;;                                 block2 cold:
-;; @0077                               v15 = uextend.i64 v3
 ;; @0077                               v16 = load.i64 notrap aligned readonly can_move v0
-;; @0077                               store notrap aligned v15, v16+48
+;; @0077                               store.i64 notrap aligned v15, v16+48
 ;; @0077                               trap user5
 ;;                                 block3:
 ;; @0077                               v17 = load.i64 notrap aligned readonly v14+16
@@ -201,11 +201,11 @@
 ;; @0086                               v12 = ishl v8, v11  ; v11 = 3
 ;; @0086                               v13 = iadd v10, v12
 ;; @0086                               v14 = load.i64 notrap aligned v13
+;; @0086                               v15 = uextend.i64 v4  ; v4 = 0
 ;; @0086                               brif v14, block3, block2
 ;;                                 block2 cold:
-;; @0086                               v15 = uextend.i64 v4  ; v4 = 0
 ;; @0086                               v16 = load.i64 notrap aligned readonly can_move v0
-;; @0086                               store notrap aligned v15, v16+48
+;; @0086                               store.i64 notrap aligned v15, v16+48
 ;; @0086                               trap user5
 ;;                                 block3:
 ;; @0086                               v17 = load.i64 notrap aligned readonly v14+16
