@@ -210,6 +210,10 @@ wasmc_error_t *wasmc_instantiate(wasmc_store_t *store, const wasmc_module_t *mod
                                  const wasmc_imports_t *imports, wasmc_instance_t **out);
 /* The export `name`; false if there is none. */
 bool wasmc_instance_export(wasmc_instance_t *instance, const char *name, wasmc_extern_t *out);
+/* The same for the `len` bytes at `name`, which may include NUL bytes (Wasm names are any
+ * UTF-8 string); the typed headers of `wasmc --emit header` look exports up this way. */
+bool wasmc_instance_export_len(wasmc_instance_t *instance, const char *name, size_t len,
+                               wasmc_extern_t *out);
 
 /* Calls a function. `nargs` and `nresults` must match its type; arguments' kinds are
  * checked; reference results are new handles for the caller to delete. */

@@ -948,6 +948,37 @@ pub unsafe extern "C" fn wasmc_instance_export(
     }
 }
 
+/// `wasmc_instance_export_len`: the export whose name is the `len` bytes at `name` (which
+/// may hold NUL bytes; Wasm names are any UTF-8, spec §5.2.4), so that a name with a NUL is
+/// never found by its prefix.
+///
+/// # Safety
+/// See `wasmc.h`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmc_instance_export_len(
+    instance: *mut Instance,
+    name: *const c_char,
+    len: usize,
+    out: *mut CExtern,
+) -> bool {
+    // SAFETY: a live instance and `len` readable bytes (none are read when `len` is 0).
+    let (inst, bytes) = unsafe {
+        let bytes =
+            if len == 0 { &[][..] } else { std::slice::from_raw_parts(name.cast::<u8>(), len) };
+        (&mut *instance, bytes)
+    };
+    // A name that is not UTF-8 names no export (every Wasm name is UTF-8).
+    let Ok(name) = std::str::from_utf8(bytes) else { return false };
+    match export_of(inst, name) {
+        Some(e) => {
+            // SAFETY: `out` is writable.
+            unsafe { *out = e };
+            true
+        }
+        None => false,
+    }
+}
+
 /// The function `func` names.
 ///
 /// # Safety
