@@ -13,8 +13,8 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use wasmc_runtime::embed::{
-    HeapType, Imports, Module, RefType, RootedVal, Store, StoreConfig, TrapKind, Val, ValType,
-    WasiConfig,
+    Extern, GlobalType, HeapType, Imports, InstantiateError, MemoryType, Module, RefType,
+    RootedVal, Store, StoreConfig, TableType, TrapKind, Val, ValType, WasiConfig,
 };
 
 fn fixtures() -> PathBuf {
@@ -415,4 +415,137 @@ static wasmc_module_fake: FakeDescriptor = FakeDescriptor { magic: 0x1234, field
 fn issue_14_linked_module_finds_the_named_descriptor() {
     let err = wasmc_runtime::linked_module!(fake).err().expect("a wrong magic number");
     assert!(err.to_string().contains("0x1234"), "{err}");
+}
+
+/// Issue 33 (1): a C host's externs of one store are refused by another, as imports (each
+/// kind: memory, table, global, tag, function), in calls, in global reads and as funcref
+/// arguments, both while their store lives and after it was deleted, when nothing of it is
+/// read. (Before the fix store B imported A's global and memory, stored its own GC object
+/// into A's global, and after A's deletion read freed memory.)
+#[test]
+fn issue_33_a_c_host_cannot_use_one_stores_externs_in_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let objs = objects(
+        dir.path(),
+        &[("owner", &f.join("owner.wat")), ("borrower", &f.join("borrower.wat"))],
+    );
+    let host = c_host(dir.path(), &f.join("stores.c"), &objs);
+    let mut expected = String::from(
+        "host: a's exports in b: cannot import `owner::memory`: the memory belongs to another store\n",
+    );
+    for deleted in ["", "deleted "] {
+        for kind in ["memory", "table", "global", "tag", "seven"] {
+            let word = if kind == "seven" { "function" } else { kind };
+            expected += &format!(
+                "host: {deleted}a's {kind} in b: cannot import `owner::{kind}`: the {word} \
+                 belongs to another store\n"
+            );
+        }
+        if deleted.is_empty() {
+            expected += "host: a's global read through b: the global belongs to another store\n\
+                host: a's function called through b: the function belongs to another store\n\
+                host: a's funcref called in b: argument 0 is not a value of the parameter's type (ref null func)\n\
+                host: b's funcref called in b = 7\n";
+        }
+    }
+    expected += "host: deleted a's memory: 0 bytes at NULL; its table: 0 elements; its function: \
+                 0 parameters, 0 results\n\
+                 host: deleted a's memory grows: no\n\
+                 host: deleted a's function called in b: the function belongs to another store\n\
+                 host: deleted a's funcref called in b: argument 0 is not a value of the parameter's type (ref null func)\n\
+                 host: b kept 5\n";
+    for stress in [None, Some("1")] {
+        let mut cmd = Command::new(&host);
+        if let Some(n) = stress {
+            cmd.env("WASMC_GC_STRESS", n).env("WASMC_GC_VERIFY", "1").env("WASMC_GC_POISON", "1");
+        }
+        let out = ok(&mut cmd);
+        assert_eq!(text(&out.stdout), expected, "stress {stress:?}");
+        assert_eq!(text(&out.stderr), "");
+    }
+}
+
+/// Issue 33 (1), the Rust API: an extern of another store, alive or dropped, is refused at
+/// instantiation, in calls and in global reads; a funcref of another store is not a value
+/// of this one; what the host makes for a store (`Store::memory_new`, `table_new`,
+/// `global_new`) belongs to it and holds no GC references.
+#[test]
+fn issue_33_a_rust_host_cannot_use_one_stores_externs_in_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let objs = objects(
+        dir.path(),
+        &[("owner", &f.join("owner.wat")), ("borrower", &f.join("borrower.wat"))],
+    );
+    let owner = load(dir.path(), "owner", &objs[0]);
+    let borrower = load(dir.path(), "borrower", &objs[1]);
+    let config = StoreConfig::from_env().unwrap();
+    let mut a = Store::new_with(&config).unwrap();
+    let mut b = Store::new_with(&config).unwrap();
+    let oa = a.instantiate_with(&owner, &Imports::new()).unwrap();
+    let ob = b.instantiate_with(&owner, &Imports::new()).unwrap();
+    let mut own = Imports::new();
+    own.instance(&mut b, ob, "owner");
+    let bi = b.instantiate_with(&borrower, &own).expect("imports of its own store");
+    let names = ["memory", "table", "global", "tag", "seven"];
+    let saved: Vec<Extern> = names.iter().map(|n| a.instance(oa).export(n).unwrap()).collect();
+    let refused = |b: &mut Store, i: usize| {
+        let mut imports = own.clone();
+        imports.define("owner", names[i], saved[i].clone());
+        match b.instantiate_with(&borrower, &imports) {
+            Err(InstantiateError::Link(m)) => m,
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("{} of another store accepted", names[i]),
+        }
+    };
+    let kinds = ["memory", "table", "global", "tag", "function"];
+    for i in 0..5 {
+        let want =
+            format!("the {} imported as `owner::{}` belongs to another store", kinds[i], names[i]);
+        assert_eq!(refused(&mut b, i), want);
+    }
+    let Extern::Global(ga) = &saved[2] else { panic!("a global") };
+    assert!(ga.get(b.inner()).is_none(), "a's global read through b");
+    assert!(ga.get(a.inner()).is_some());
+    let Extern::Func(seven) = &saved[4] else { panic!("a function") };
+    let e = b.call_rooted(seven, &[]).unwrap_err();
+    assert_eq!(e.message(), "the function belongs to another store");
+    // A funcref of a is no value of b.
+    let thunk_a = a.instance(oa).get_func("thunk").unwrap();
+    let fa = a.call_rooted(&thunk_a, &[]).unwrap().remove(0);
+    let call = b.instance(bi).get_func("call").unwrap();
+    let e = b.call_rooted(&call, std::slice::from_ref(&fa)).unwrap_err();
+    assert_eq!(e.message(), "argument 0 is not a value of the parameter's type (ref null func)");
+    let funcref = ValType::Ref(RefType::FUNCREF);
+    let fa_bits = fa.plain().unwrap();
+    let e = b.global_new(GlobalType { ty: funcref, mutable: false }, fa_bits).err().unwrap();
+    assert_eq!(e, "the initial value is not a value of the global's type (ref null func)");
+    // Dropped: a's externs are refused without being read.
+    drop(a);
+    for i in 0..5 {
+        assert!(refused(&mut b, i).ends_with("belongs to another store"));
+    }
+    let e = b.call_rooted(seven, &[]).unwrap_err();
+    assert_eq!(e.message(), "the function belongs to another store");
+    let e = b.call_rooted(&call, std::slice::from_ref(&fa)).unwrap_err();
+    assert_eq!(e.message(), "argument 0 is not a value of the parameter's type (ref null func)");
+
+    // What the host makes belongs to its store, and it holds no GC references.
+    let memory = b.memory_new(&MemoryType { min: 1, max: None, memory64: false, shared: false });
+    assert_eq!(memory.unwrap().store(), Some(b.inner().store_id()));
+    let anyref = RefType { nullable: true, heap: HeapType::Any };
+    let table = TableType { element: anyref, min: 1, max: None, table64: false };
+    assert_eq!(
+        b.table_new(&table).err().unwrap(),
+        "a host table's elements are (ref null func), not (ref null any)"
+    );
+    let g = GlobalType { ty: ValType::Ref(anyref), mutable: true };
+    assert_eq!(
+        b.global_new(g, Val::Ref(0)).err().unwrap(),
+        "a host global holds a number, a v128 or a (ref null func), not (ref null any)"
+    );
+    let g = b.global_new(GlobalType { ty: ValType::I64, mutable: false }, Val::I64(-3)).unwrap();
+    let Extern::Global(g) = g else { panic!("a global") };
+    assert_eq!(g.get(b.inner()), Some(Val::I64(-3)));
 }

@@ -3,46 +3,46 @@
 
 use std::sync::Arc;
 
-use wasmc_runtime::abi::VMGlobal;
-use wasmc_runtime::instance::{Extern, Global, HostFunc};
-use wasmc_runtime::memory::Memory;
+use wasmc_runtime::embed::Val;
+use wasmc_runtime::instance::{Extern, HostFunc};
 use wasmc_runtime::meta::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
-use wasmc_runtime::table::Table;
+use wasmc_runtime::store::Store;
 
 /// The host module `spectest` (spec interpreter conventions: `print*` functions,
 /// `global_i32/i64/f32/f64` = 666 / 666.6, `table` 10..20 funcref, `table64` the same with
-/// 64-bit indices, `memory` 1..2 pages).
+/// 64-bit indices, `memory` 1..2 pages). Its memory, tables and globals belong to the
+/// script's store, which made them.
 pub(crate) struct Spectest {
-    memory: Box<Memory>,
-    table: Box<Table>,
-    table64: Box<Table>,
-    globals: Vec<(&'static str, Box<VMGlobal>, ValType)>,
-    funcs: Vec<(&'static str, Arc<HostFunc>)>,
+    externs: Vec<(&'static str, Extern)>,
 }
 
 impl Spectest {
-    pub(crate) fn new() -> Spectest {
-        let memory =
-            Memory::new(&MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
-                .expect("spectest memory");
+    pub(crate) fn new(store: &mut Store) -> Result<Spectest, String> {
+        let memory = store
+            .memory_new(&MemoryType { min: 1, max: Some(2), memory64: false, shared: false })
+            .map_err(|e| format!("spectest memory: {e}"))?;
         let table_type =
             |table64| TableType { element: RefType::FUNCREF, min: 10, max: Some(20), table64 };
-        let table = Table::new(&table_type(false), 0).expect("spectest table");
-        let table64 = Table::new(&table_type(true), 0).expect("spectest table64");
-        let globals = vec![
-            ("global_i32", Box::new(VMGlobal::new(666)), ValType::I32),
-            ("global_i64", Box::new(VMGlobal::new(666)), ValType::I64),
-            ("global_f32", Box::new(VMGlobal::new(666.6f32.to_bits() as u64)), ValType::F32),
-            ("global_f64", Box::new(VMGlobal::new(666.6f64.to_bits())), ValType::F64),
-        ];
+        let table = store.table_new(&table_type(false))?;
+        let table64 = store.table_new(&table_type(true))?;
+        let mut externs = vec![("memory", memory), ("table", table), ("table64", table64)];
+        let immutable = |ty| GlobalType { ty, mutable: false };
+        for (name, ty, value) in [
+            ("global_i32", ValType::I32, Val::I32(666)),
+            ("global_i64", ValType::I64, Val::I64(666)),
+            ("global_f32", ValType::F32, Val::F32(666.6f32.to_bits())),
+            ("global_f64", ValType::F64, Val::F64(666.6f64.to_bits())),
+        ] {
+            externs.push((name, store.global_new(immutable(ty), value)?));
+        }
         let print = |params: Vec<ValType>| {
-            Arc::new(HostFunc {
+            Extern::HostFunc(Arc::new(HostFunc {
                 ty: FuncType { params, results: vec![] },
                 func: Box::new(|_, _| Ok(())),
-            })
+            }))
         };
         use ValType::*;
-        let funcs = vec![
+        externs.extend([
             ("print", print(vec![])),
             ("print_i32", print(vec![I32])),
             ("print_i64", print(vec![I64])),
@@ -51,24 +51,12 @@ impl Spectest {
             ("print_i32_f32", print(vec![I32, F32])),
             ("print_f64_f64", print(vec![F64, F64])),
             ("print_char", print(vec![I32])),
-        ];
-        Spectest { memory, table, table64, globals, funcs }
+        ]);
+        Ok(Spectest { externs })
     }
 
     /// The export `name` of `spectest`, if it has one.
-    pub(crate) fn get(&mut self, name: &str) -> Option<Extern> {
-        match name {
-            "memory" => return Some(Extern::Memory(&mut *self.memory)),
-            "table" => return Some(Extern::Table(&mut *self.table)),
-            "table64" => return Some(Extern::Table(&mut *self.table64)),
-            _ => {}
-        }
-        if let Some((_, cell, ty)) = self.globals.iter_mut().find(|g| g.0 == name) {
-            return Some(Extern::Global(Global {
-                cell: &mut **cell,
-                ty: GlobalType { ty: *ty, mutable: false },
-            }));
-        }
-        self.funcs.iter().find(|f| f.0 == name).map(|(_, f)| Extern::HostFunc(f.clone()))
+    pub(crate) fn get(&self, name: &str) -> Option<Extern> {
+        self.externs.iter().find(|(n, _)| *n == name).map(|(_, e)| e.clone())
     }
 }

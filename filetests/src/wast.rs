@@ -158,13 +158,15 @@ pub fn run_text(text: &str, name: &str, skips: &SkipList) -> Result<Report, Stri
     lexer.allow_confusing_unicode(true);
     let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| format!("{name}: {e}"))?;
     let wast: Wast<'_> = parser::parse(&buf).map_err(|e| format!("{name}: {e}"))?;
+    let mut store = Store::new(WASM_STACK, gc_config()?).map_err(|e| e.to_string())?;
+    let spectest = Spectest::new(&mut store)?;
     let mut runner = Runner {
         file: name.to_string(),
         text: &text,
         skips,
         work: tempfile::tempdir().map_err(|e| e.to_string())?,
-        store: Store::new(WASM_STACK, gc_config()?).map_err(|e| e.to_string())?,
-        spectest: Spectest::new(),
+        store,
+        spectest,
         loaded: Vec::new(),
         definitions: HashMap::new(),
         last_definition: None,
@@ -473,7 +475,9 @@ impl Runner<'_> {
                     .instance_index(module.map(|m| m.name()))
                     .ok_or_else(|| ExecError::Other("no such instance".into()))?;
                 match self.store.instance(i).export(global) {
-                    Some(Extern::Global(g)) => Ok(vec![g.get()]),
+                    Some(Extern::Global(g)) => {
+                        Ok(vec![g.get(self.store.inner()).expect("an export of the store")])
+                    }
                     _ => Err(ExecError::Other(format!("no exported global `{global}`"))),
                 }
             }

@@ -164,10 +164,14 @@ typedef uint32_t wasmc_extern_kind_t;
 #define WASMC_EXTERN_TAG 4u
 
 /* A function, table, memory, global or tag of a store: a plain value, valid as long as
- * the store. Its fields are the runtime's; read only `kind`. */
+ * the store. Its fields are the runtime's; read only `kind`. It records its store: using
+ * it with another store (a call, wasmc_global_get, an import), or after its store was
+ * deleted, is an error (NULL, 0 or false where nothing else can be returned), never a read
+ * of the other store's objects. */
 typedef struct wasmc_extern {
     wasmc_extern_kind_t kind;
     uint32_t index;
+    uint64_t store;
     void *owner;
 } wasmc_extern_t;
 
@@ -193,7 +197,9 @@ void wasmc_imports_func(wasmc_imports_t *imports, const char *module, const char
                         const wasmc_valkind_t *params, size_t nparams,
                         const wasmc_valkind_t *results, size_t nresults,
                         wasmc_callback_t callback, void *env, void (*finalize)(void *));
-/* Defines module.name as a function, table, memory, global or tag of the same store. */
+/* Defines module.name as a function, table, memory, global or tag. It must belong to the
+ * store that instantiates with these imports: an extern of another store, alive or
+ * deleted, makes wasmc_instantiate fail ("... belongs to another store"). */
 void wasmc_imports_define(wasmc_imports_t *imports, const char *module, const char *name,
                           const wasmc_extern_t *item);
 /* Defines every export of `instance` under the module name `module`. */

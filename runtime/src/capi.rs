@@ -6,9 +6,11 @@
 //!   the host made for it (which the store's instances may import).
 //! - `wasmc_instance_t` is the store's boxed [`Instance`] itself (stable, freed with the
 //!   store).
-//! - `wasmc_extern_t` is `{kind, index, owner}`: a function or an instance's global is
-//!   `(instance, index)`; a memory, table or tag is its object's address; a host global is
-//!   its [`HostGlobal`]'s address with index `u32::MAX`.
+//! - `wasmc_extern_t` is `{kind, index, store, owner}`: `store` is the owning store's
+//!   [`StoreId`]; a function or an instance's global is `(instance, index)`; a memory, table
+//!   or tag is its object's address; a host global is its [`HostGlobal`]'s address with
+//!   index `u32::MAX`. The store is checked before the owner is read: an extern used with
+//!   another store than its own, or after its store was deleted, is refused (issue 33).
 //! - `wasmc_ref_t` is a boxed [`RootedVal`]: a root for a GC object, else the plain bits
 //!   (an `i31ref` or a `funcref`, which never move).
 //! - `wasmc_error_t` is a [`CError`]: a trap, a link error or a misuse, with its strings
@@ -23,12 +25,13 @@ use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::sync::Arc;
 
-use crate::abi::{VMGlobal, VMTag};
+use crate::abi::VMTag;
 use crate::embed::{
     Caller, Extern, Func, Global, GlobalType, HostFunc, Import, ImportKind, Instance,
-    InstantiateError, Memory, Module, RootedVal, Store, StoreConfig, Trap, TrapKind, Val, ValType,
-    WasiConfig,
+    InstantiateError, Memory, Module, RootedVal, Store, StoreConfig, StoreId, Trap, TrapKind, Val,
+    ValType, WasiConfig,
 };
+use crate::instance::HostGlobal;
 use crate::meta::{ExportKind, HeapType, MemoryType, RefType, TableType};
 use crate::table::Table;
 use wasmc_gc::CollectorKind;
@@ -82,6 +85,8 @@ pub struct CExtern {
     pub kind: u32,
     /// The index in `owner` (functions, instances' globals), else 0 or `u32::MAX`.
     pub index: u32,
+    /// The owning store's [`StoreId`] ([`StoreId::to_raw`]).
+    pub store: u64,
     /// The instance or object.
     pub owner: *mut c_void,
 }
@@ -89,21 +94,10 @@ pub struct CExtern {
 /// `wasmc_ref_t`.
 pub struct CRef(RootedVal);
 
-/// A global the host made (`wasmc_global_new`).
-pub struct HostGlobal {
-    cell: VMGlobal,
-    ty: GlobalType,
-}
-
-/// `wasmc_store_t`.
-// Boxed: `wasmc_extern_t`s point to the objects, which must not move as the vectors grow.
-#[allow(clippy::vec_box)]
+/// `wasmc_store_t`: the store (which owns the memories, tables and globals the host
+/// makes for it).
 pub struct CStore {
     store: Store,
-    // Dropped after the store (field order), whose instances may point to them.
-    memories: Vec<Box<Memory>>,
-    tables: Vec<Box<Table>>,
-    globals: Vec<Box<HostGlobal>>,
 }
 
 /// One frame of a [`CError`]'s backtrace.
@@ -237,32 +231,70 @@ fn val_out(v: RootedVal, ty: ValType) -> CVal {
     CVal { kind, of }
 }
 
-/// The runtime's view of a C extern.
+fn kind_word(kind: u32) -> &'static str {
+    match kind {
+        EXTERN_FUNC => "function",
+        EXTERN_TABLE => "table",
+        EXTERN_MEMORY => "memory",
+        EXTERN_GLOBAL => "global",
+        EXTERN_TAG => "tag",
+        _ => "extern",
+    }
+}
+
+/// The runtime's view of a C extern, if its store is alive; nothing behind `owner` is
+/// read otherwise.
+///
+/// # Errors
+/// The extern's store was deleted, or the extern is not one this API made, in one line.
 ///
 /// # Safety
-/// `e` was made by this API for a live store.
-unsafe fn extern_of(e: &CExtern) -> Option<Extern> {
-    // SAFETY: the owner is what `kind` says (see the module docs), alive with its store.
+/// `e` was made by this API (its store may since have been deleted).
+unsafe fn extern_of(e: &CExtern) -> Result<Extern, String> {
+    let what = kind_word(e.kind);
+    let Some(store) = StoreId::from_raw(e.store).filter(|s| s.is_live()) else {
+        return Err(format!("the {what} belongs to a deleted store"));
+    };
+    // SAFETY: the owner is what `kind` says (see the module docs), alive with its store,
+    // which is alive (checked above).
     unsafe {
-        Some(match e.kind {
+        Ok(match e.kind {
             EXTERN_FUNC => {
                 let inst = &mut *(e.owner as *mut Instance);
                 if e.index as usize >= inst.func_count() {
-                    return None;
+                    return Err(format!("no function {} in its instance", e.index));
                 }
                 Extern::Func(inst.func(e.index))
             }
             EXTERN_GLOBAL if e.index == u32::MAX => {
                 let g = &mut *(e.owner as *mut HostGlobal);
-                Extern::Global(Global { cell: &mut g.cell, ty: g.ty })
+                Extern::Global(Global { store, cell: &mut g.cell, ty: g.ty })
             }
-            EXTERN_GLOBAL => Extern::Global((*(e.owner as *mut Instance)).global(e.index)?),
-            EXTERN_MEMORY => Extern::Memory(e.owner as *mut Memory),
-            EXTERN_TABLE => Extern::Table(e.owner as *mut Table),
-            EXTERN_TAG => Extern::Tag(e.owner as *const VMTag),
-            _ => return None,
+            EXTERN_GLOBAL => (*(e.owner as *mut Instance))
+                .global(e.index)
+                .map(Extern::Global)
+                .ok_or_else(|| format!("no global {} in its instance", e.index))?,
+            EXTERN_MEMORY => Extern::Memory { store, memory: e.owner as *mut Memory },
+            EXTERN_TABLE => Extern::Table { store, table: e.owner as *mut Table },
+            EXTERN_TAG => Extern::Tag { store, tag: e.owner as *const VMTag },
+            k => return Err(format!("unknown extern kind {k}")),
         })
     }
+}
+
+/// The runtime's view of a C extern that must belong to `store`.
+///
+/// # Errors
+/// As [`extern_of`], or the extern belongs to another store.
+///
+/// # Safety
+/// As [`extern_of`]; `store` is live.
+unsafe fn extern_in(e: &CExtern, store: &mut Store) -> Result<Extern, String> {
+    if e.store != store.inner().store_id().to_raw() {
+        return Err(format!("the {} belongs to another store", kind_word(e.kind)));
+    }
+    // SAFETY: forwarded.
+    unsafe { extern_of(e) }
 }
 
 /// The C extern for export `name` of `inst`.
@@ -272,12 +304,12 @@ fn export_of(inst: &mut Instance, name: &str) -> Option<CExtern> {
     let (kind, index, owner) = match (kind, inst.export(name)?) {
         (ExportKind::Func(f), _) => (EXTERN_FUNC, f, owner_inst),
         (ExportKind::Global(g), _) => (EXTERN_GLOBAL, g, owner_inst),
-        (_, Extern::Memory(m)) => (EXTERN_MEMORY, 0, m.cast()),
-        (_, Extern::Table(t)) => (EXTERN_TABLE, 0, t.cast()),
-        (_, Extern::Tag(t)) => (EXTERN_TAG, 0, t as *mut c_void),
+        (_, Extern::Memory { memory, .. }) => (EXTERN_MEMORY, 0, memory.cast()),
+        (_, Extern::Table { table, .. }) => (EXTERN_TABLE, 0, table.cast()),
+        (_, Extern::Tag { tag, .. }) => (EXTERN_TAG, 0, tag as *mut c_void),
         _ => return None,
     };
-    Some(CExtern { kind, index, owner })
+    Some(CExtern { kind, index, store: inst.store_id().to_raw(), owner })
 }
 
 // ---- errors ----
@@ -454,7 +486,7 @@ pub unsafe extern "C" fn wasmc_store_new(
     }
     match Store::new_with(&sc) {
         Ok(store) => {
-            let s = CStore { store, memories: vec![], tables: vec![], globals: vec![] };
+            let s = CStore { store };
             // SAFETY: `out` is writable.
             unsafe { *out = Box::into_raw(Box::new(s)) };
             std::ptr::null_mut()
@@ -614,7 +646,8 @@ impl Drop for CHost {
 }
 
 enum CDef {
-    Extern(Extern),
+    /// An extern of some store, checked against the instantiating store when used.
+    Extern(CExtern),
     Host(Arc<CHost>),
 }
 
@@ -626,11 +659,30 @@ pub struct CImports {
 }
 
 impl CImports {
-    fn resolve(&self, module: &Module, import: &Import) -> Result<Option<Extern>, String> {
+    /// What `import` of `module` is when instantiated in `store`.
+    ///
+    /// # Errors
+    /// A mistyped definition, or an extern of another (or a deleted) store, naming the
+    /// import.
+    ///
+    /// # Safety
+    /// `store` is live.
+    unsafe fn resolve(
+        &self,
+        store: &mut Store,
+        module: &Module,
+        import: &Import,
+    ) -> Result<Option<Extern>, String> {
         let key = (import.module.clone(), import.name.clone());
         let what = || format!("`{}::{}`", import.module, import.name);
         match (self.defs.get(&key), &import.kind) {
-            (Some(CDef::Extern(e)), _) => Ok(Some(e.clone())),
+            (Some(CDef::Extern(e)), _) => {
+                // SAFETY: an extern of this API; `store` is live.
+                match unsafe { extern_in(e, store) } {
+                    Ok(ext) => Ok(Some(ext)),
+                    Err(m) => Err(format!("cannot import {}: {m}", what())),
+                }
+            }
             (Some(CDef::Host(h)), ImportKind::Func(ty)) => {
                 let types = &module.loaded().meta.types;
                 let declared = types[*ty as usize].as_func().ok_or_else(what)?;
@@ -847,11 +899,10 @@ pub unsafe extern "C" fn wasmc_imports_define(
     name: *const c_char,
     item: *const CExtern,
 ) {
-    // SAFETY: live imports, C strings and an extern of this API.
+    // SAFETY: live imports, C strings and an extern of this API (read, not followed: its
+    // store is checked when an instantiation uses it).
     unsafe {
-        if let Some(e) = extern_of(&*item) {
-            (*imports).defs.insert((str_of(module), str_of(name)), CDef::Extern(e));
-        }
+        (*imports).defs.insert((str_of(module), str_of(name)), CDef::Extern(*item));
     }
 }
 
@@ -871,7 +922,7 @@ pub unsafe extern "C" fn wasmc_imports_instance(
         let inst = &mut *instance;
         let names: Vec<String> = inst.module.meta.exports.iter().map(|e| e.name.clone()).collect();
         for name in names {
-            if let Some(e) = inst.export(&name) {
+            if let Some(e) = export_of(inst, &name) {
                 (*imports).defs.insert((module.clone(), name), CDef::Extern(e));
             }
         }
@@ -904,7 +955,11 @@ pub unsafe extern "C" fn wasmc_instantiate(
     // SAFETY: a live store, module and (null or) imports.
     let (store, module, imports) = unsafe { (&mut (*store).store, &*module, imports.as_ref()) };
     let mut link_error = None;
-    let mut resolve = |import: &Import| match imports.map(|i| i.resolve(module, import)) {
+    let store_ptr: *mut Store = store;
+    // SAFETY: the store is live; resolving only reads it (its id, existing instances).
+    let mut resolve = |import: &Import| match imports
+        .map(|i| unsafe { i.resolve(&mut *store_ptr, module, import) })
+    {
         Some(Ok(e)) => e,
         Some(Err(m)) => {
             link_error.get_or_insert(m);
@@ -979,15 +1034,16 @@ pub unsafe extern "C" fn wasmc_instance_export_len(
     }
 }
 
-/// The function `func` names.
+/// The function `func` names, if its store is alive.
 ///
 /// # Safety
-/// `func` is an extern of this API of a live store.
+/// `func` is an extern of this API.
 unsafe fn func_of(func: *const CExtern) -> Result<Func, CResult> {
     // SAFETY: forwarded.
     match unsafe { extern_of(&*func) } {
-        Some(Extern::Func(f)) => Ok(f),
-        _ => Err(fail("not a function")),
+        Ok(Extern::Func(f)) => Ok(f),
+        Ok(_) => Err(fail("not a function")),
+        Err(m) => Err(fail(m)),
     }
 }
 
@@ -1004,11 +1060,13 @@ pub unsafe extern "C" fn wasmc_func_call(
     results: *mut CVal,
     nresults: usize,
 ) -> CResult {
-    // SAFETY: a live store and an extern of it.
+    // SAFETY: a live store and an extern of this API, read only if it is the store's.
     let (store, func) = unsafe {
-        match func_of(func) {
-            Ok(f) => (&mut (*store).store, f),
-            Err(e) => return e,
+        let store = &mut (*store).store;
+        match extern_in(&*func, store) {
+            Ok(Extern::Func(f)) => (store, f),
+            Ok(_) => return fail("not a function"),
+            Err(m) => return fail(m),
         }
     };
     let ty = func.ty().clone();
@@ -1081,13 +1139,18 @@ pub unsafe extern "C" fn wasmc_caller_memory(caller: *mut c_void, len: *mut usiz
 
 // ---- memories, tables, globals ----
 
-/// The memory `m` names, if it is one.
+/// The memory `m` names, if it is one and its store is alive.
 ///
 /// # Safety
-/// `m` is an extern of this API of a live store.
+/// `m` is an extern of this API.
 unsafe fn memory_of<'a>(m: *const CExtern) -> Option<&'a mut Memory> {
-    // SAFETY: forwarded; a memory extern's owner is the memory.
-    unsafe { ((*m).kind == EXTERN_MEMORY).then(|| &mut *((*m).owner as *mut Memory)) }
+    // SAFETY: forwarded; a memory extern's owner is the memory, alive with its store.
+    unsafe {
+        match extern_of(&*m) {
+            Ok(Extern::Memory { memory, .. }) => Some(&mut *memory),
+            _ => None,
+        }
+    }
 }
 
 /// `wasmc_memory_data`.
@@ -1145,16 +1208,21 @@ pub unsafe extern "C" fn wasmc_memory_new(
 ) -> CResult {
     let max = (max_pages != u64::MAX).then_some(max_pages);
     let ty = MemoryType { min: min_pages, max, memory64: false, shared: false };
-    match Memory::new(&ty) {
-        Ok(mut m) => {
-            let owner = (&mut *m as *mut Memory).cast();
-            // SAFETY: a live store; `out` is writable.
-            unsafe {
-                (*store).memories.push(m);
-                *out = CExtern { kind: EXTERN_MEMORY, index: 0, owner };
-            }
+    // SAFETY: a live store.
+    let store = unsafe { &mut (*store).store };
+    match store.memory_new(&ty) {
+        Ok(Extern::Memory { store, memory }) => {
+            let e = CExtern {
+                kind: EXTERN_MEMORY,
+                index: 0,
+                store: store.to_raw(),
+                owner: memory.cast(),
+            };
+            // SAFETY: `out` is writable.
+            unsafe { *out = e };
             std::ptr::null_mut()
         }
+        Ok(_) => unreachable!("memory_new makes a memory"),
         Err(e) => fail(e.to_string()),
     }
 }
@@ -1176,17 +1244,22 @@ pub unsafe extern "C" fn wasmc_table_new(
         max: (max != u64::MAX).then_some(max),
         table64: false,
     };
-    match Table::new(&ty, 0) {
-        Some(mut t) => {
-            let owner = (&mut *t as *mut Table).cast();
-            // SAFETY: a live store; `out` is writable.
-            unsafe {
-                (*store).tables.push(t);
-                *out = CExtern { kind: EXTERN_TABLE, index: 0, owner };
-            }
+    // SAFETY: a live store.
+    let store = unsafe { &mut (*store).store };
+    match store.table_new(&ty) {
+        Ok(Extern::Table { store, table }) => {
+            let e = CExtern {
+                kind: EXTERN_TABLE,
+                index: 0,
+                store: store.to_raw(),
+                owner: table.cast(),
+            };
+            // SAFETY: `out` is writable.
+            unsafe { *out = e };
             std::ptr::null_mut()
         }
-        None => fail(format!("cannot make a table of {min} elements")),
+        Ok(_) => unreachable!("table_new makes a table"),
+        Err(e) => fail(e),
     }
 }
 
@@ -1196,12 +1269,12 @@ pub unsafe extern "C" fn wasmc_table_new(
 /// See `wasmc.h`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasmc_table_size(table: *const CExtern) -> u64 {
-    // SAFETY: an extern of a live store; a table extern's owner is the table.
+    // SAFETY: an extern of this API, followed only if its store is alive.
     unsafe {
-        if (*table).kind != EXTERN_TABLE {
-            return 0;
+        match extern_of(&*table) {
+            Ok(Extern::Table { table, .. }) => (*table).elements().len() as u64,
+            _ => 0,
         }
-        (*((*table).owner as *mut Table)).elements().len() as u64
     }
 }
 
@@ -1227,29 +1300,38 @@ pub unsafe extern "C" fn wasmc_global_new(
             V128 => ValType::V128,
             _ => return fail("host globals hold numbers only"),
         };
-        let Ok(val) = val_in(&mut (*store).store, v, ty) else {
+        let store = &mut (*store).store;
+        let Ok(val) = val_in(store, v, ty) else {
             return fail("bad value");
         };
-        let mut g = Box::new(HostGlobal {
-            cell: VMGlobal::from_u128(val.to_u128()),
-            ty: GlobalType { ty, mutable },
-        });
-        let owner = (&mut *g as *mut HostGlobal).cast();
-        (*store).globals.push(g);
-        *out = CExtern { kind: EXTERN_GLOBAL, index: u32::MAX, owner };
+        match store.global_new(GlobalType { ty, mutable }, val) {
+            Ok(Extern::Global(g)) => {
+                // The cell is the first field of its `HostGlobal` (`repr(C)`).
+                let owner = g.cell.cast();
+                *out = CExtern {
+                    kind: EXTERN_GLOBAL,
+                    index: u32::MAX,
+                    store: g.store.to_raw(),
+                    owner,
+                };
+            }
+            Ok(_) => unreachable!("global_new makes a global"),
+            Err(e) => return fail(e),
+        }
     }
     std::ptr::null_mut()
 }
 
-/// The global `g` names.
+/// The global `g` names, which must belong to `store`.
 ///
 /// # Safety
-/// `g` is an extern of this API of a live store.
-unsafe fn global_of(g: *const CExtern) -> Result<Global, CResult> {
+/// `g` is an extern of this API; `store` is live.
+unsafe fn global_of(g: *const CExtern, store: &mut Store) -> Result<Global, CResult> {
     // SAFETY: forwarded.
-    match unsafe { extern_of(&*g) } {
-        Some(Extern::Global(g)) => Ok(g),
-        _ => Err(fail("not a global")),
+    match unsafe { extern_in(&*g, store) } {
+        Ok(Extern::Global(g)) => Ok(g),
+        Ok(_) => Err(fail("not a global")),
+        Err(m) => Err(fail(m)),
     }
 }
 
@@ -1263,15 +1345,15 @@ pub unsafe extern "C" fn wasmc_global_get(
     global: *const CExtern,
     out: *mut CVal,
 ) -> CResult {
-    // SAFETY: a live store and extern; `out` is writable.
+    // SAFETY: a live store and an extern of this API; `out` is writable.
     unsafe {
-        let g = match global_of(global) {
+        let g = match global_of(global, &mut (*store).store) {
             Ok(g) => g,
             Err(e) => return e,
         };
-        let value = g.get();
-        let bits = value.to_bits();
         let inner = (*store).store.inner();
+        let value = g.get(inner).expect("a global of this store (checked)");
+        let bits = value.to_bits();
         // A GC reference (a heap object, or an externref's host box) is rooted.
         let v = match g.ty.ty {
             t @ ValType::Ref(_) if bits != 0 && bits & 1 == 0 && crate::types::is_gc_ref(t) => {
@@ -1294,9 +1376,9 @@ pub unsafe extern "C" fn wasmc_global_set(
     global: *const CExtern,
     value: *const CVal,
 ) -> CResult {
-    // SAFETY: a live store, extern and value.
+    // SAFETY: a live store, an extern of this API and a value.
     unsafe {
-        let g = match global_of(global) {
+        let g = match global_of(global, &mut (*store).store) {
             Ok(g) => g,
             Err(e) => return e,
         };
@@ -1307,7 +1389,7 @@ pub unsafe extern "C" fn wasmc_global_set(
             return fail("only numeric globals can be set from the C API");
         }
         match val_in(&mut (*store).store, &*value, g.ty.ty) {
-            Ok(v) => *g.cell = VMGlobal::from_u128(v.to_u128()),
+            Ok(v) => *g.cell = crate::abi::VMGlobal::from_u128(v.to_u128()),
             Err(e) => return fail(e),
         }
     }

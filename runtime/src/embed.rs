@@ -102,15 +102,18 @@ use std::sync::{Arc, Mutex};
 
 pub use crate::abi::ModuleDescriptor;
 use crate::config::{DEFAULT_STACK_SIZE, RuntimeConfig};
+use crate::instance::HostGlobal;
 pub use crate::instance::{Caller, Extern, Func, Global, HostFunc, Instance, RootedVal, Val};
 pub use crate::instance::{InstantiateError, StoreInner};
-pub use crate::memory::Memory;
+pub use crate::memory::{Memory, MemoryError};
 pub use crate::meta::{Export, ExportKind, FuncType, GlobalType, HeapType, Import, RefType};
-pub use crate::meta::{ImportKind, ValType};
+pub use crate::meta::{ImportKind, MemoryType, TableType, ValType};
+pub use crate::owner::StoreId;
 use crate::registry::{self, LoadedModule};
 pub use crate::registry::{BacktraceFrame, LoadError};
 pub use crate::roots::{OwnedRooted, RootError};
 pub use crate::store::Store;
+use crate::table::Table;
 pub use crate::traps::{Trap, TrapKind};
 pub use crate::wasi::WasiCtx;
 pub use wasmc_gc::GcConfig;
@@ -301,6 +304,73 @@ impl Store {
     pub fn collect_garbage(&mut self) {
         self.inner().collect_garbage();
     }
+
+    /// A memory of the host, owned by this store (freed with it) and importable by its
+    /// instances ([`Imports::define`]).
+    ///
+    /// # Errors
+    /// As [`Memory::new`] (a shared memory is not supported).
+    pub fn memory_new(&mut self, ty: &MemoryType) -> Result<Extern, MemoryError> {
+        let mut memory = Memory::new(ty)?;
+        let ext = Extern::Memory { store: self.inner().store_id(), memory: &mut *memory };
+        self.inner().host.memories.push(memory);
+        Ok(ext)
+    }
+
+    /// A table of the host with `ty.min` null elements, owned by this store. Its elements
+    /// are `funcref`s (`(ref null func)`): a host table holds no GC references, which only
+    /// an instance's tables (roots of its store) may.
+    ///
+    /// # Errors
+    /// Another element type, or more elements than a table can have, in one line.
+    pub fn table_new(&mut self, ty: &TableType) -> Result<Extern, String> {
+        if ty.element != RefType::FUNCREF {
+            return Err(format!(
+                "a host table's elements are (ref null func), not {}",
+                ValType::Ref(ty.element)
+            ));
+        }
+        let mut table = Table::new(ty, 0)
+            .ok_or_else(|| format!("cannot make a table of {} elements", ty.min))?;
+        let ext = Extern::Table { store: self.inner().store_id(), table: &mut *table };
+        self.inner().host.tables.push(table);
+        Ok(ext)
+    }
+
+    /// A global of the host holding `value`, owned by this store: a number, a `v128`, or a
+    /// `funcref` of this store's instances (or null). A host global holds no GC references,
+    /// which only an instance's globals (roots of its store) may.
+    ///
+    /// # Errors
+    /// Another type, a value of another kind, or a `funcref` of another store, in one line.
+    pub fn global_new(&mut self, ty: GlobalType, value: Val) -> Result<Extern, String> {
+        let inner = self.inner();
+        let ok = match (ty.ty, value) {
+            (ValType::I32, Val::I32(_))
+            | (ValType::I64, Val::I64(_))
+            | (ValType::F32, Val::F32(_))
+            | (ValType::F64, Val::F64(_))
+            | (ValType::V128, Val::V128(_)) => true,
+            (ValType::Ref(r), Val::Ref(bits)) if r.heap == HeapType::Func => {
+                inner.ref_matches(bits, r)
+            }
+            (ValType::Ref(_), _) => {
+                return Err(format!(
+                    "a host global holds a number, a v128 or a (ref null func), not {}",
+                    ty.ty
+                ));
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(format!("the initial value is not a value of the global's type {}", ty.ty));
+        }
+        let mut g =
+            Box::new(HostGlobal { cell: crate::abi::VMGlobal::from_u128(value.to_u128()), ty });
+        let ext = Extern::Global(Global { store: inner.store_id(), cell: &mut g.cell, ty });
+        inner.host.globals.push(g);
+        Ok(ext)
+    }
 }
 
 impl From<Val> for RootedVal {
@@ -322,7 +392,7 @@ impl Instance {
     pub fn get_memory(&mut self, name: &str) -> Option<&mut Memory> {
         match self.export(name)? {
             // SAFETY: memories live as long as the store, which `self` borrows.
-            Extern::Memory(m) => Some(unsafe { &mut *m }),
+            Extern::Memory { memory, .. } => Some(unsafe { &mut *memory }),
             _ => None,
         }
     }
@@ -350,9 +420,11 @@ impl Imports {
         Imports::default()
     }
 
-    /// Defines `module.name` as `ext` (a function, memory, table, global or tag of an
-    /// instance of the same store, or a [`Extern::HostFunc`]). Memories, tables and
-    /// globals the host makes itself ([`Memory::new`]) must outlive the store.
+    /// Defines `module.name` as `ext`: a function, memory, table, global or tag of the
+    /// instantiating store (an instance's export, or what the host made with
+    /// [`Store::memory_new`], [`Store::table_new`], [`Store::global_new`]), or a
+    /// [`Extern::HostFunc`]. An extern of another store, alive or dropped, is refused at
+    /// instantiation ([`InstantiateError::Link`]) without reading it (issue 33).
     pub fn define(&mut self, module: &str, name: &str, ext: Extern) -> &mut Imports {
         self.defs.insert((module.into(), name.into()), ext);
         self

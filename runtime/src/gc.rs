@@ -192,10 +192,15 @@ impl StoreInner {
                 },
             };
         }
-        // Otherwise a `funcref` (results and exports give `VMFuncRef` addresses).
+        // Otherwise a `funcref` (results and exports give `VMFuncRef` addresses), which
+        // must be one of this store's: not another store's (perhaps freed), not a forged
+        // pointer (issue 33).
+        if !self.owns_funcref(r) {
+            return false;
+        }
         match t.heap {
             H::Func => true,
-            // SAFETY: a reference of this store that is none of the above is a `VMFuncRef`.
+            // SAFETY: `r` is a `VMFuncRef` of this store (checked above).
             H::Concrete(id) => unsafe {
                 let f = r as *const crate::abi::VMFuncRef;
                 crate::types::is_subtype((*(*f).rtt).canonical_id, id)

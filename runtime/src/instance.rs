@@ -18,6 +18,7 @@ use crate::memory::Memory;
 use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
 };
+use crate::owner::{LiveStore, StoreId};
 use crate::registry::LoadedModule;
 use crate::roots::{OwnedRooted, RootError, RootTable, Rooted};
 use crate::stack::ActivationInfo;
@@ -264,6 +265,8 @@ unsafe extern "C" fn host_dispatch(
 /// A function that can be called or imported.
 #[derive(Clone)]
 pub struct Func {
+    /// The store it belongs to (checked before anything else of it is read).
+    pub store: StoreId,
     /// Its `funcref`.
     pub funcref: *const VMFuncRef,
     /// A module in which its type is defined (its trampoline is used for calls).
@@ -275,17 +278,11 @@ pub struct Func {
 }
 
 impl Func {
-    /// Whether the function belongs to the store whose shared context is `ctx` (a function
-    /// of another store runs with that store's heap and roots, which this store's
-    /// collections would not walk).
-    fn belongs_to(&self, ctx: *const VMStoreContext) -> bool {
-        // SAFETY: `caller_vmctx` is the VM context of the live instance that made this Func.
-        unsafe { (*self.caller_vmctx).store as *const VMStoreContext == ctx }
-    }
-
-    /// Whether the function belongs to `store`.
+    /// Whether the function belongs to `store` (a function of another store runs with that
+    /// store's heap and roots, which this store's collections would not walk). Reads only
+    /// the handle, so it is safe for a function of a dropped store.
     pub fn belongs_to_store(&self, store: &StoreInner) -> bool {
-        self.belongs_to(&store.ctx)
+        self.store == store.store_id()
     }
 
     /// The function's type.
@@ -297,6 +294,8 @@ impl Func {
 /// A global variable's cell and type.
 #[derive(Clone, Copy)]
 pub struct Global {
+    /// The store it belongs to (checked before the cell is read).
+    pub store: StoreId,
     /// The cell.
     pub cell: *mut VMGlobal,
     /// Its type, canonical (concrete heap types are canonical type ids).
@@ -304,14 +303,21 @@ pub struct Global {
 }
 
 impl Global {
-    /// The current value.
-    pub fn get(&self) -> Val {
-        // SAFETY: the cell belongs to a live instance of the store.
-        Val::from_u128(unsafe { (*self.cell).get_u128() }, self.ty.ty)
+    /// The current value, if the global belongs to `store` (else `None`: the cell may have
+    /// been freed with its own store).
+    pub fn get(&self, store: &StoreInner) -> Option<Val> {
+        if self.store != store.store_id() {
+            return None;
+        }
+        // SAFETY: the cell belongs to `store` (checked above), which is alive while
+        // borrowed, and its cells live as long as it.
+        Some(Val::from_u128(unsafe { (*self.cell).get_u128() }, self.ty.ty))
     }
 }
 
-/// Something an instance exports or imports.
+/// Something an instance exports or imports. Everything but a [`Extern::HostFunc`] (which
+/// is bound to each instance that imports it) belongs to one store, whose id it carries: an
+/// instance may import only its own store's externs ([`crate::owner`]).
 #[derive(Clone)]
 pub enum Extern {
     /// A Wasm function (or a host function already bound by an instance).
@@ -319,13 +325,73 @@ pub enum Extern {
     /// A host function not yet bound to an instance.
     HostFunc(Arc<HostFunc>),
     /// A table.
-    Table(*mut Table),
+    Table {
+        /// Its store.
+        store: StoreId,
+        /// The table, alive as long as its store.
+        table: *mut Table,
+    },
     /// A memory.
-    Memory(*mut Memory),
+    Memory {
+        /// Its store.
+        store: StoreId,
+        /// The memory, alive as long as its store.
+        memory: *mut Memory,
+    },
     /// A global.
     Global(Global),
     /// An exception tag (its address is its identity).
-    Tag(*const crate::abi::VMTag),
+    Tag {
+        /// Its store.
+        store: StoreId,
+        /// The tag, alive as long as its store.
+        tag: *const crate::abi::VMTag,
+    },
+}
+
+impl Extern {
+    /// The store the extern belongs to (`None` for a host function not yet bound).
+    pub fn store(&self) -> Option<StoreId> {
+        match self {
+            Extern::Func(f) => Some(f.store),
+            Extern::HostFunc(_) => None,
+            Extern::Table { store, .. }
+            | Extern::Memory { store, .. }
+            | Extern::Tag { store, .. } => Some(*store),
+            Extern::Global(g) => Some(g.store),
+        }
+    }
+
+    /// What kind of extern it is, for messages ("function", "table", ...).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Extern::Func(_) | Extern::HostFunc(_) => "function",
+            Extern::Table { .. } => "table",
+            Extern::Memory { .. } => "memory",
+            Extern::Global(_) => "global",
+            Extern::Tag { .. } => "tag",
+        }
+    }
+}
+
+/// The memories, tables and globals the host made for a store (`Store::memory_new` and
+/// friends), freed with it. Globals and tables of the host hold no GC references (only
+/// numbers and `funcref`s, which never move), so they are no roots.
+#[derive(Default)]
+pub(crate) struct HostObjects {
+    pub(crate) memories: Vec<Box<Memory>>,
+    pub(crate) tables: Vec<Box<Table>>,
+    pub(crate) globals: Vec<Box<HostGlobal>>,
+}
+
+/// A global the host made: its cell and type. `repr(C)` with the cell first, so the C API
+/// reaches the global from the cell's address.
+#[repr(C)]
+pub struct HostGlobal {
+    /// The cell.
+    pub cell: VMGlobal,
+    /// Its type (a number, `v128` or an abstract `funcref`).
+    pub ty: GlobalType,
 }
 
 /// Why instantiation failed.
@@ -349,9 +415,16 @@ pub const HOST_ROOM: usize = 512 << 10;
 
 /// Shared state of a store.
 pub struct StoreInner {
+    /// The store's identity, listed as live until the store is dropped.
+    live: LiveStore,
     /// Shared with compiled code through every VM context.
     pub(crate) ctx: VMStoreContext,
     instances: Vec<Box<Instance>>,
+    /// What the host made for the store (after `instances`, which may point to it).
+    pub(crate) host: HostObjects,
+    /// Addresses of every `VMFuncRef` of the store's instances: a `funcref` the host passes
+    /// in must be one of them (not another store's, not a forged pointer).
+    funcrefs: std::collections::HashSet<usize>,
     /// Bytes of stack that Wasm code may use below the host frame that first enters it.
     pub stack_size: usize,
     /// The builtin functions every VM context of the store points to.
@@ -381,6 +454,7 @@ impl StoreInner {
         builtins: &'static BuiltinFunctions,
     ) -> Result<Box<StoreInner>, HeapError> {
         let mut inner = Box::new(StoreInner {
+            live: LiveStore::new(),
             ctx: VMStoreContext {
                 stack_limit: 0,
                 exit_fp: 0,
@@ -389,6 +463,8 @@ impl StoreInner {
                 trap_operand: 0,
             },
             instances: Vec::new(),
+            host: HostObjects::default(),
+            funcrefs: Default::default(),
             stack_size,
             builtins,
             heap: None,
@@ -415,6 +491,8 @@ impl StoreInner {
         let mut inst = Box::new(Instance::empty(module.clone(), store_ptr));
         inst.link(resolve)?;
         inst.define()?;
+        // Only now: a failed instantiation frees its funcrefs.
+        self.funcrefs.extend(inst.owned_funcrefs.iter().map(|f| &**f as *const VMFuncRef as usize));
         self.instances.push(inst);
         let index = self.instances.len() - 1;
         let inst: *mut Instance = &mut *self.instances[index];
@@ -461,6 +539,16 @@ impl StoreInner {
     /// Identity of this store (its address; `ActivationInfo::store`).
     pub(crate) fn id(&self) -> usize {
         self as *const StoreInner as usize
+    }
+
+    /// The store's [`StoreId`], which its externs carry.
+    pub fn store_id(&self) -> StoreId {
+        self.live.id()
+    }
+
+    /// Whether `r` is the address of a `VMFuncRef` of this store's instances.
+    pub fn owns_funcref(&self, r: usize) -> bool {
+        self.funcrefs.contains(&r)
     }
 
     /// Sets the embedding's data (host state that host functions reach through
@@ -590,7 +678,7 @@ impl StoreInner {
     /// # Errors
     /// As [`Store::call`](crate::store::Store::call).
     fn call_raw(&mut self, func: &Func, args: &[Val]) -> Result<Vec<u64>, Trap> {
-        if !func.belongs_to(&self.ctx) {
+        if !func.belongs_to_store(self) {
             return Err(Trap::host("the function belongs to another store"));
         }
         let ft = func.ty().clone();
@@ -735,6 +823,12 @@ impl Instance {
         }
     }
 
+    /// The id of the store this instance belongs to.
+    pub fn store_id(&self) -> StoreId {
+        // SAFETY: the store owns its instances and outlives them.
+        unsafe { (*self.store).store_id() }
+    }
+
     /// The store this instance belongs to.
     pub(crate) fn store_mut(&mut self) -> &mut StoreInner {
         // SAFETY: the store owns its instances and outlives them.
@@ -791,21 +885,24 @@ impl Instance {
         resolve: &mut dyn FnMut(&crate::meta::Import) -> Option<Extern>,
     ) -> Result<(), InstantiateError> {
         let module = self.module.clone();
+        let own = self.store_id();
         for import in &module.meta.imports {
             let what = format!("{}::{}", import.module, import.name);
             let bad = || InstantiateError::Link(format!("incompatible import type for `{what}`"));
             let Some(ext) = resolve(import) else {
                 return Err(InstantiateError::Link(format!("unknown import: `{what}`")));
             };
+            // Before anything behind the extern is read: another store's (perhaps freed)
+            // objects are never imported (issue 33).
+            if ext.store().is_some_and(|s| s != own) {
+                return Err(InstantiateError::Link(format!(
+                    "the {} imported as `{what}` belongs to another store",
+                    ext.kind_name()
+                )));
+            }
             match (&import.kind, ext) {
                 (ImportKind::Func(ty), Extern::Func(f)) => {
-                    // SAFETY: the instance's store outlives it.
-                    if !f.belongs_to(unsafe { &raw const (*self.store).ctx }) {
-                        return Err(InstantiateError::Link(format!(
-                            "the function imported as `{what}` belongs to another store"
-                        )));
-                    }
-                    // SAFETY: exported funcrefs stay alive with their store.
+                    // SAFETY: exported funcrefs stay alive with their store, this one.
                     let actual = unsafe { (*(*f.funcref).rtt).canonical_id };
                     if !types::is_subtype(actual, self.type_ids[*ty as usize]) {
                         return Err(bad());
@@ -822,8 +919,9 @@ impl Instance {
                     let f = self.bind_host_func(h, *ty);
                     self.funcrefs.push(f);
                 }
-                (ImportKind::Table(want), Extern::Table(t)) => {
-                    // SAFETY: exported tables stay alive with their store.
+                (ImportKind::Table(want), Extern::Table { table: t, .. }) => {
+                    // SAFETY: the table belongs to this store (checked above), which it
+                    // outlives.
                     let t = unsafe { &mut *t };
                     let want_elem =
                         types::canonical_val(&self.type_ids, ValType::Ref(want.element));
@@ -836,8 +934,9 @@ impl Instance {
                     self.tables.push(&mut t.vm);
                     self.table_objs.push(t);
                 }
-                (ImportKind::Memory(want), Extern::Memory(m)) => {
-                    // SAFETY: exported memories stay alive with their store.
+                (ImportKind::Memory(want), Extern::Memory { memory: m, .. }) => {
+                    // SAFETY: the memory belongs to this store (checked above), which it
+                    // outlives.
                     let m = unsafe { &mut *m };
                     if m.ty.memory64 != want.memory64
                         || !limits_match(m.pages(), m.ty.max, want.min, want.max)
@@ -862,10 +961,11 @@ impl Instance {
                     self.globals.push(g.cell);
                     self.global_types.push(GlobalType { ty: want_ty, mutable: want.mutable });
                 }
-                (ImportKind::Tag(ty), Extern::Tag(t)) => {
+                (ImportKind::Tag(ty), Extern::Tag { tag: t, .. }) => {
                     // Tag types must be equal (spec §4.5.2 "Import subtyping": tags are
                     // invariant).
-                    // SAFETY: exported tags stay alive with their store.
+                    // SAFETY: the tag belongs to this store (checked above), which it
+                    // outlives.
                     if unsafe { (*t).type_id } != self.type_ids[*ty as usize] {
                         return Err(bad());
                     }
@@ -1149,6 +1249,7 @@ impl Instance {
     /// The function at index `f` as a callable [`Func`].
     pub fn func(&mut self, f: u32) -> Func {
         Func {
+            store: self.store_id(),
             funcref: self.funcrefs[f as usize],
             module: self.module.clone(),
             ty: self.module.meta.funcs[f as usize],
@@ -1159,22 +1260,20 @@ impl Instance {
     /// The export called `name`.
     pub fn export(&mut self, name: &str) -> Option<Extern> {
         let kind = self.module.meta.exports.iter().find(|e| e.name == name)?.kind;
+        let store = self.store_id();
         Some(match kind {
             ExportKind::Func(f) => Extern::Func(self.func(f)),
-            ExportKind::Table(t) => Extern::Table(self.table_objs[t as usize]),
-            ExportKind::Memory(m) => Extern::Memory(self.memory_objs[m as usize]),
-            ExportKind::Global(g) => Extern::Global(Global {
-                cell: self.globals[g as usize],
-                ty: self.global_types[g as usize],
-            }),
-            ExportKind::Tag(t) => Extern::Tag(self.tags[t as usize]),
+            ExportKind::Table(t) => Extern::Table { store, table: self.table_objs[t as usize] },
+            ExportKind::Memory(m) => Extern::Memory { store, memory: self.memory_objs[m as usize] },
+            ExportKind::Global(g) => Extern::Global(self.global(g)?),
+            ExportKind::Tag(t) => Extern::Tag { store, tag: self.tags[t as usize] },
         })
     }
 
     /// The global at index `g` (imports first), if there is one.
     pub fn global(&self, g: u32) -> Option<Global> {
         let cell = *self.globals.get(g as usize)?;
-        Some(Global { cell, ty: self.global_types[g as usize] })
+        Some(Global { store: self.store_id(), cell, ty: self.global_types[g as usize] })
     }
 
     /// The number of functions (imports first).

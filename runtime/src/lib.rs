@@ -18,6 +18,7 @@ pub mod host_values;
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
+pub mod owner;
 pub use wasmc_abi::{meta, printable};
 pub mod registry;
 pub mod roots;

@@ -488,7 +488,7 @@ fn compare_state(
                 let Some(Extern::Global(g)) = ours.instance(o_inst).export(name) else {
                     return Err(format!("wasmc lost the global `{name}`"));
                 };
-                let (v, gt) = (g.get(), g.ty.ty);
+                let (v, gt) = (g.get(ours.inner()).expect("an export of the store"), g.ty.ty);
                 let ts = values::wasmtime(theirs, &t)?;
                 let os = values::wasmc(ours.inner(), v.to_u128(), gt)?;
                 if ts != os {
@@ -497,7 +497,8 @@ fn compare_state(
             }
             wasmtime::ExternType::Table(_) => {
                 let t = t_inst.get_table(&mut *theirs, name).ok_or("table")?;
-                let Some(Extern::Table(o)) = ours.instance(o_inst).export(name) else {
+                let Some(Extern::Table { table: o, .. }) = ours.instance(o_inst).export(name)
+                else {
                     return Err(format!("wasmc lost the table `{name}`"));
                 };
                 // SAFETY: exported tables live as long as their store; nothing runs while
@@ -523,7 +524,8 @@ fn compare_state(
             }
             wasmtime::ExternType::Memory(_) => {
                 let t = t_inst.get_memory(&mut *theirs, name).ok_or("memory")?;
-                let Some(Extern::Memory(m)) = ours.instance(o_inst).export(name) else {
+                let Some(Extern::Memory { memory: m, .. }) = ours.instance(o_inst).export(name)
+                else {
                     return Err(format!("wasmc lost the memory `{name}`"));
                 };
                 // SAFETY: exported memories live as long as their store.
