@@ -123,7 +123,9 @@ typedef struct wasmc_store_config {
 
 /* Makes a store; `config` may be NULL (defaults). */
 wasmc_error_t *wasmc_store_new(const wasmc_store_config_t *config, wasmc_store_t **out);
-/* Frees the store, its instances, memories, tables and globals. Handles from it dangle. */
+/* Frees the store, its instances, memories, tables and globals. Its wasmc_instance_t
+ * pointers dangle; its wasmc_extern_t values are refused from now on (see wasmc_extern_t);
+ * its wasmc_ref_t handles are refused by every other store and must still be deleted. */
 void wasmc_store_delete(wasmc_store_t *store);
 /* Runs a full collection now. */
 void wasmc_store_gc(wasmc_store_t *store);
