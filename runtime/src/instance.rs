@@ -378,6 +378,10 @@ impl Extern {
 /// friends), freed with it. Globals and tables of the host hold no GC references (only
 /// numbers and `funcref`s, which never move), so they are no roots.
 #[derive(Default)]
+#[expect(
+    clippy::vec_box,
+    reason = "externs point to the objects, which must not move as the vectors grow"
+)]
 pub(crate) struct HostObjects {
     pub(crate) memories: Vec<Box<Memory>>,
     pub(crate) tables: Vec<Box<Table>>,
