@@ -386,3 +386,126 @@ pub fn c_header(wasm: &[u8], name: &str) -> Result<String, CompileError> {
     let _ = writeln!(h, "#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */");
     Ok(h)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes a C compiler reads from a literal [`c_string`] wrote (only the escapes it
+    /// writes: three octal digits), or `None` if it holds anything else.
+    fn decode(lit: &str) -> Option<Vec<u8>> {
+        let inner = lit.strip_prefix('"')?.strip_suffix('"')?.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < inner.len() {
+            match inner[i] {
+                b'\\' => {
+                    let digits = std::str::from_utf8(inner.get(i + 1..i + 4)?).ok()?;
+                    out.push(u8::from_str_radix(digits, 8).ok()?);
+                    i += 4;
+                }
+                b if is_safe(b) => {
+                    out.push(b);
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// Every byte, alone and followed by digits (which must not extend an escape), comes
+    /// back from its literal; nothing but the safe set and `\ooo` is written.
+    #[test]
+    fn issue_33_string_literals_escape_all_but_the_safe_set() {
+        for b in 0..=255u8 {
+            for s in [vec![b], vec![b, b'7', b'7'], vec![b'a', b, b'0']] {
+                let lit = c_string(&s);
+                assert_eq!(decode(&lit).as_deref(), Some(&s[..]), "{lit}");
+                assert!(!lit.contains('?') && lit.is_ascii(), "{lit}");
+            }
+        }
+        assert_eq!(c_string(b"??/\""), r#""\077\077\057\042""#);
+        assert_eq!(c_string(b"a\0b1"), r#""a\000b1""#);
+        assert_eq!(c_char(b'\''), r"'\047'");
+        assert_eq!(c_char(b'x'), "'x'");
+    }
+
+    /// Comment text holds nothing that ends a comment, makes a trigraph or splices lines.
+    #[test]
+    fn issue_33_comment_text_is_inert() {
+        let hostile = [
+            "*/ int evil; /*",
+            "??/\n",
+            "a\\",
+            "\\\n",
+            "??=??'??(??)??!??<??>??-",
+            "x\u{202e}\r\n\0",
+            "\u{65e5}\u{672c}",
+            "//",
+        ];
+        for s in hostile {
+            let t = comment_text(s.as_bytes());
+            assert!(t.bytes().all(|b| is_safe(b) || b == b'\\'), "{t}");
+            assert!(!t.ends_with('\\'), "{t}");
+        }
+        assert_eq!(comment_text("caf\u{e9}".as_bytes()), r"caf\xc3\xa9");
+        assert_eq!(comment_text(b"a*/b"), r"a\x2a\x2fb");
+        let long = comment_text(&[b'?'; 1000]);
+        assert_eq!(long.len(), MAX_SHOWN_BYTES * 4 + 3);
+        assert!(long.ends_with("..."));
+    }
+
+    /// Long names are arrays of character constants, with their exact length.
+    #[test]
+    fn issue_33_long_names_are_arrays() {
+        let short = NameExpr::new(&[b'a'; MAX_LITERAL_BYTES]);
+        assert!(short.decl.is_empty() && short.expr.len() == MAX_LITERAL_BYTES + 2);
+        let long = NameExpr::new(&[b'?'; MAX_LITERAL_BYTES + 1]);
+        assert_eq!((long.expr.as_str(), long.len), ("name", MAX_LITERAL_BYTES + 1));
+        assert_eq!(long.decl.matches(r"'\077'").count(), MAX_LITERAL_BYTES + 1);
+        assert!(!long.decl.contains("??"));
+    }
+
+    /// Identifiers are unique, deterministic, and a suffixed one never takes the fragment
+    /// of a real export (before or after it).
+    #[test]
+    fn issue_33_unique_idents_skip_taken_fragments() {
+        let mut u = UniqueIdents::new(&["instantiate"]);
+        let names = ["x", "x", "x_2", "x_3", "x", "instantiate", "", "_", "a.b", "a-b", "a_b_2"];
+        let got: Vec<String> = names.iter().map(|n| u.assign(n)).collect();
+        assert_eq!(
+            got,
+            [
+                "x",
+                "x_2",
+                "x_2_2",
+                "x_3",
+                "x_4",
+                "instantiate_2",
+                "_",
+                "__2",
+                "a_b",
+                "a_b_2",
+                "a_b_2_2"
+            ]
+        );
+    }
+
+    /// 8,000 names that all sanitise to `_` (one CJK character each, issue 33) get 8,000
+    /// identifiers in fewer than two tries each, not the quadratic number of tries (and the
+    /// cubic time) of probing `_2`, `_3`, ... from the start for each name. Also when real
+    /// names take the suffixed fragments first.
+    #[test]
+    fn issue_33_unique_idents_are_assigned_in_linear_tries() {
+        let cjk: Vec<String> =
+            (0..8000u32).map(|i| char::from_u32(0x4e00 + i).unwrap().to_string()).collect();
+        let taken: Vec<String> = (2..4000).map(|i| format!("__{i}")).collect();
+        for names in [cjk.clone(), [taken, cjk].concat()] {
+            let mut u = UniqueIdents::new(&["instantiate"]);
+            let idents: HashSet<String> = names.iter().map(|n| u.assign(n)).collect();
+            assert_eq!(idents.len(), names.len());
+            assert!(u.tries < 2 * names.len(), "{} tries for {} names", u.tries, names.len());
+        }
+    }
+}
