@@ -340,11 +340,14 @@ fn header(dir: &Path, file: &str, exports: &[(String, Item)]) -> String {
     h
 }
 
-/// The header's C functions in order (`hostile_instantiate` first, then one per export).
+/// The header's C functions in order (`hostile_instantiate` first, then one per export;
+/// also in a header of before issue 33, whose functions were `static inline`).
 fn functions(header: &str) -> Vec<String> {
     header
         .lines()
-        .filter_map(|l| l.strip_prefix("WASMC_INLINE "))
+        .filter_map(|l| {
+            l.strip_prefix("WASMC_INLINE ").or_else(|| l.strip_prefix("static inline "))
+        })
         .map(|l| {
             let start = l.find(&format!("{NAME}_")).expect("a function of the module");
             let len = l[start..].find('(').expect("a parameter list");
@@ -405,13 +408,19 @@ fn tokens(src: &str) -> Vec<String> {
 }
 
 /// The normalised tokens of `dir/FILE.h` after `gcc -E` in `mode` (without what
-/// `wasmc.h` declares).
+/// `wasmc.h` declares; warnings are the compile's business, [`check_header`]).
 fn preprocessed(dir: &Path, file: &str, mode: (&str, &str, &str)) -> Vec<String> {
     let tu = format!("{file}_tu.c");
     let marker = "int wasmc_test_marker;";
     std::fs::write(dir.join(&tu), format!("#include <wasmc.h>\n{marker}\n#include \"{file}.h\"\n"))
         .unwrap();
-    let out = ok(cc(dir, mode).args(["-E", "-P"]).arg(&tu));
+    // Without -Werror: what an injection makes of the tokens is the point, not warnings.
+    let (compiler, std, lang) = mode;
+    let out = ok(Command::new(compiler)
+        .args([std, "-x", lang, "-E", "-P"])
+        .arg(format!("-I{}", include_dir().display()))
+        .arg(&tu)
+        .current_dir(dir));
     let src = text(&out.stdout);
     let at = src.find(marker).expect("the marker") + marker.len();
     tokens(&src[at..])
@@ -573,4 +582,31 @@ fn issue_33_eight_thousand_colliding_names_are_fast() {
         (fns[1].as_str(), fns[2].as_str(), fns[8000].as_str()),
         ("hostile__", "hostile___2", "hostile___8000")
     );
+}
+
+/// The token check can fail: a lookup written as before issue 33 (quotes and backslashes
+/// escaped, `?` not) with the issue's name preprocesses, under C99's trigraphs, to tokens
+/// of its own, and the same lookup of a harmless name does not.
+#[test]
+fn issue_33_the_token_check_sees_an_injection() {
+    let dir = tempfile::tempdir().unwrap();
+    let lookup = |lit: &str| {
+        format!(
+            "static int hostile_f(int *r0) {{ const char *f; \
+             if (!g({lit}, &f)) return 1; *r0 = 0; return 0; }}\n"
+        )
+    };
+    let old = lookup(r#""??/\", &f)) { *r0 = 1337; return 0; } //""#);
+    std::fs::write(dir.path().join("old.h"), format!("int g(const char *, const char **);\n{old}"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("twin.h"),
+        format!("int g(const char *, const char **);\n{}", lookup(r#""n0""#)),
+    )
+    .unwrap();
+    let mode = ("gcc", "-std=c99", "c");
+    assert_ne!(preprocessed(dir.path(), "old", mode), preprocessed(dir.path(), "twin", mode));
+    // Without trigraphs (C++17) the same text is one literal.
+    let cxx = ("g++", "-std=c++17", "c++");
+    assert_eq!(preprocessed(dir.path(), "old", cxx), preprocessed(dir.path(), "twin", cxx));
 }
