@@ -508,4 +508,22 @@ mod tests {
             assert!(u.tries < 2 * names.len(), "{} tries for {} names", u.tries, names.len());
         }
     }
+
+    /// The module name reaches the header only as the descriptor symbol sanitises it (the
+    /// library takes any string; the CLI only C identifiers); guards differ by case, and a
+    /// name starting with a digit gives identifiers that C does not reserve.
+    #[test]
+    fn issue_33_module_names_are_sanitised_everywhere() {
+        let empty = b"\0asm\x01\0\0\0";
+        let h = c_header(empty, "a*/b??/\n\u{e9}").unwrap();
+        assert!(h.contains("#ifndef WASMC_MODULE_a__b______H\n"), "{h}");
+        assert!(h.contains("WASMC_DECLARE_MODULE(a__b_____);"), "{h}");
+        assert!(!h.contains("??") && !h.contains('\u{e9}') && !h.contains("a*/"), "{h}");
+        let upper = c_header(empty, "A").unwrap();
+        assert!(upper.contains("#ifndef WASMC_MODULE_A_H\n"), "{upper}");
+        assert!(c_header(empty, "a").unwrap().contains("#ifndef WASMC_MODULE_a_H\n"));
+        let digit = c_header(empty, "1x").unwrap();
+        assert!(digit.contains("wasmc_error_t *m_1x_instantiate("), "{digit}");
+        assert!(digit.contains("WASMC_MODULE(1x)"), "{digit}");
+    }
 }
