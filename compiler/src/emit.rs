@@ -104,8 +104,9 @@ pub struct Compiled {
 /// - MODULE is the module's name (name section), else [`Config::module_name`] (`wasmc`
 ///   passes the input file's stem), else `module`.
 /// - NAME is a function's name from the name section, else `func[N]` (N its function
-///   index); two functions with one name get `#N` appended to the second. Trampolines and
-///   adapters are `array_to_wasm[T]` and `wasm_to_host[T]` (T a type index),
+///   index); two functions with one name get `#N` appended to the second (`#N#2`, `#N#3`,
+///   ... if that too is taken), and so does a function named like a trampoline or adapter:
+///   those are `array_to_wasm[T]` and `wasm_to_host[T]` (T a type index),
 ///   `wasm_gc_adapter` and `wasm_throw_adapter`.
 /// - Characters that would break a symbol's use in tools are replaced by `_`: whitespace,
 ///   control characters, bidirectional formatting characters, NUL, and the quote
@@ -144,6 +145,19 @@ impl Symbols {
     /// The symbol of the function (or trampoline) named `name`.
     fn func(&self, name: &str) -> String {
         format!("{}{}", self.prefix, sanitize_symbol(name))
+    }
+
+    /// The symbols of the trampolines and adapters of a module with `types` types, which a
+    /// function of the same name must not take (issue 33: a module naming a function
+    /// `wasm_gc_adapter` or `array_to_wasm[0]` did not compile).
+    fn reserved(&self, types: usize) -> std::collections::HashSet<String> {
+        let mut taken: std::collections::HashSet<String> =
+            [GC_ADAPTER_SYMBOL, THROW_ADAPTER_SYMBOL].iter().map(|s| self.func(s)).collect();
+        for i in 0..types {
+            taken.insert(self.func(&format!("array_to_wasm[{i}]")));
+            taken.insert(self.func(&format!("wasm_to_host[{i}]")));
+        }
+        taken
     }
 }
 
@@ -477,15 +491,18 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
     let num_imported = info.num_imported_funcs();
     let mut func_ids = Vec::with_capacity(info.bodies.len());
     let symbols = Symbols::new(&info, config);
-    let mut taken = std::collections::HashSet::new();
+    // Names in the name section need not be unique, and may be those of the trampolines
+    // and adapters declared later; symbols must be unique.
+    let mut taken = symbols.reserved(info.meta.types.len());
     for def in 0..info.bodies.len() as u32 {
         let index = num_imported + def;
         let ft = info.meta.func_type(index);
-        let mut symbol = symbols.func(&info.meta.func_display_name(index));
-        if !taken.insert(symbol.clone()) {
-            // Names in the name section need not be unique; symbols must.
-            symbol = format!("{symbol}#{index}");
-            taken.insert(symbol.clone());
+        let base = symbols.func(&info.meta.func_display_name(index));
+        let mut symbol = base.clone();
+        let mut n = 1;
+        while !taken.insert(symbol.clone()) {
+            symbol = if n == 1 { format!("{base}#{index}") } else { format!("{base}#{index}#{n}") };
+            n += 1;
         }
         let id = module
             .declare_function(&symbol, Linkage::Local, &wasm_signature(ft))

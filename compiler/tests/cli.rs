@@ -559,6 +559,43 @@ fn issue_13_symbols_are_unique_and_sanitised() {
     }
 }
 
+/// A name section may name functions like the trampolines and adapters, or like the `#N`
+/// a duplicate gets (issue 33's round of hostile names): the module still compiles, with
+/// every symbol distinct.
+#[test]
+fn issue_33_function_names_cannot_take_the_symbols_of_others() {
+    let wat = r#"(module $m
+      (func (@name "a#2") (export "a"))
+      (func (@name "a") (export "b"))
+      (func (@name "a") (export "c"))
+      (func (@name "wasm_gc_adapter") (export "d"))
+      (func (@name "wasm_throw_adapter") (export "e"))
+      (func (@name "array_to_wasm[0]") (export "f"))
+      (func (@name "wasm_to_host[0]") (export "g")))"#;
+    let dir = dir_with(&[("names.wat", wat)]);
+    let out = run(dir.path(), &["-c", "names.wat"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nm = Command::new("nm").arg(dir.path().join("names.o")).output().unwrap();
+    let syms: Vec<String> = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(" t ").map(|(_, s)| s.to_string()))
+        .collect();
+    for e in [
+        "wasm[m]::a#2",
+        "wasm[m]::a",
+        "wasm[m]::a#2#2",
+        "wasm[m]::wasm_gc_adapter",
+        "wasm[m]::wasm_gc_adapter#3",
+        "wasm[m]::wasm_throw_adapter#4",
+        "wasm[m]::array_to_wasm[0]#5",
+        "wasm[m]::wasm_to_host[0]#6",
+    ] {
+        assert!(syms.iter().any(|s| s == e), "`{e}` not in {syms:?}");
+    }
+    let unique: std::collections::HashSet<&String> = syms.iter().collect();
+    assert_eq!(unique.len(), syms.len(), "{syms:?}");
+}
+
 /// Functions are compiled on several threads; the object is the same bytes whatever their
 /// number (issue 13).
 #[test]

@@ -168,7 +168,7 @@ fn issue_14_typed_headers_declare_one_function_per_export() {
     assert!(header.contains("WASMC_DECLARE_MODULE(producer);"), "{header}");
     assert!(
         header.contains(
-            "static inline wasmc_error_t *producer_make(wasmc_store_t *store, \
+            "WASMC_INLINE wasmc_error_t *producer_make(wasmc_store_t *store, \
              wasmc_instance_t *instance, int32_t p0, int32_t p1, wasmc_ref_t **r0)"
         ),
         "{header}"
@@ -204,7 +204,7 @@ fn issue_15_v128_values_cross_the_c_api() {
     let header = std::fs::read_to_string(&h).unwrap();
     assert!(
         header.contains(
-            "static inline wasmc_error_t *lanes_mix(wasmc_store_t *store, \
+            "WASMC_INLINE wasmc_error_t *lanes_mix(wasmc_store_t *store, \
              wasmc_instance_t *instance, wasmc_v128_t p0, int32_t p1, wasmc_v128_t *r0, \
              int32_t *r1)"
         ),
