@@ -122,8 +122,12 @@ fn cstring(s: &str) -> CString {
 }
 
 impl CError {
+    /// An error whose message (also its report) is `message` on one line: control,
+    /// bidirectional and line-separator characters escaped, as the CLI prints errors, so
+    /// that names a module chose (imports, exports) cannot forge lines or terminal escapes
+    /// in a host's log (issue 33).
     fn new(message: &str) -> Box<CError> {
-        let m = cstring(message);
+        let m = cstring(&crate::printable::escape_line(message));
         Box::new(CError { report: m.clone(), message: m, trap: false, exit: None, frames: vec![] })
     }
 
@@ -142,7 +146,7 @@ impl CError {
             _ => None,
         };
         Box::new(CError {
-            message: cstring(&t.message()),
+            message: cstring(&crate::printable::escape_line(&t.message())),
             report: cstring(&t.to_string()),
             trap: true,
             exit,
@@ -1459,5 +1463,18 @@ pub unsafe extern "C" fn wasmc_ref_extern_get(
             }
             None => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_are_one_line() {
+        let e = CError::new("unknown import: `env\n\u{1b}[31mx\u{0}::f`");
+        let m = e.message.to_str().unwrap();
+        assert_eq!(m, "unknown import: `env\\n\\u{1b}[31mx\\u{0}::f`");
+        assert_eq!(e.report.to_str().unwrap(), m);
     }
 }
