@@ -9,7 +9,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 
 use wasmc_runtime::embed::{
@@ -21,24 +21,7 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/embed")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs `cmd`, which must succeed; returns its output.
-fn ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
-    out
-}
-
-/// `wasmc ARGS` in `dir` (the tests' cache), which must succeed; returns its stdout.
-fn wasmc(dir: &Path, args: &[&str]) -> String {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let out = common::run_wasmc(dir, &args, &[]);
-    assert!(out.status.success(), "wasmc {args:?}: {}", text(&out.stderr));
-    text(&out.stdout).trim_end().to_string()
-}
+use common::{ok, text, wasmc_ok as wasmc};
 
 /// Compiles `fixtures/guest.c` to `dir/guest.wasm` (clang, wasm32-wasi).
 fn guest_wasm(dir: &Path) -> PathBuf {

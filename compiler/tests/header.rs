@@ -11,30 +11,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
 /// The module name of every header here.
 const NAME: &str = "hostile";
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs `cmd`, which must succeed; returns its output.
-fn ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
-    out
-}
-
-/// `wasmc ARGS` in `dir`, which must succeed; returns its stdout, trimmed.
-fn wasmc(dir: &Path, args: &[&str]) -> String {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let out = common::run_wasmc(dir, &args, &[]);
-    assert!(out.status.success(), "wasmc {args:?}: {}", text(&out.stderr));
-    text(&out.stdout).trim_end().to_string()
-}
+use common::{ok, text, wasmc_ok as wasmc};
 
 /// The include directory of `wasmc.h` in the source tree.
 fn include_dir() -> PathBuf {

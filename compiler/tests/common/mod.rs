@@ -57,3 +57,24 @@ pub fn run_wasmc(dir: &Path, args: &[String], env: &[(&str, &str)]) -> Output {
     }
     cmd.output().expect("wasmc runs")
 }
+
+/// Output bytes as text (lossily).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `cmd`, which must succeed; returns its output.
+pub fn ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed:\n{}{}", text(&out.stdout), text(&out.stderr));
+    out
+}
+
+/// `wasmc ARGS` in `dir` (the tests' cache, as [`run_wasmc`]), which must succeed; returns
+/// its stdout, trimmed.
+pub fn wasmc_ok(dir: &Path, args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = run_wasmc(dir, &args, &[]);
+    assert!(out.status.success(), "wasmc {args:?}: {}", text(&out.stderr));
+    text(&out.stdout).trim_end().to_string()
+}
