@@ -9,6 +9,7 @@
 
 pub mod abi;
 pub mod cache;
+pub mod child;
 pub mod debug;
 pub mod dwarf;
 pub mod emit;

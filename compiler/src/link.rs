@@ -341,7 +341,7 @@ fn direct_link_template(
         return Some((linker, text.split('\n').map(str::to_string).collect()));
     }
     let args = driver_args(ld, OUT.as_ref(), MODULE.as_ref(), RUNTIME.as_ref(), true, keep_debug);
-    let output = Command::new(cc).arg("-###").args(&args).output().ok()?;
+    let output = crate::child::output(Command::new(cc).arg("-###").args(&args)).ok()?;
     if !output.status.success() {
         return None;
     }
@@ -485,7 +485,7 @@ fn run_linker(
         if verbose {
             eprintln!("wasmc: {cmd:?}");
         }
-        match cmd.output() {
+        match crate::child::output(&mut cmd) {
             Ok(o) if o.status.success() => return Ok(()),
             Ok(o) if verbose => {
                 eprintln!("wasmc: the direct link failed: {}", String::from_utf8_lossy(&o.stderr))
@@ -505,8 +505,7 @@ fn run_linker(
     if verbose {
         eprintln!("wasmc: {cmd:?}");
     }
-    let output = cmd
-        .output()
+    let output = crate::child::output(&mut cmd)
         .map_err(|e| CompileError::Link(format!("cannot run `{}`: {e}", cc.to_string_lossy())))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
