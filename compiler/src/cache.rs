@@ -28,12 +28,13 @@
 //! which is what "least recently used" goes by.
 
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::emit::Config;
 use crate::error::CompileError;
+use crate::workdir::WorkDir;
 
 /// Default bound on the cache's total size: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
@@ -49,14 +50,12 @@ pub const MAGIC: [u8; 8] = *b"wasmcC01";
 pub const TRAILER_LEN: usize = 48;
 
 /// File name suffix of entries; nothing else in the directory is ever removed, except
-/// temporary files of this cache ([`TEMP_PREFIX`]) left by a killed process.
+/// work directories of this cache ([`TEMP_PREFIX`]) left by a killed process.
 const ENTRY_SUFFIX: &str = ".entry";
 
-/// Prefix of the temporary files entries are written to before the rename.
+/// Prefix of the work directories ([`WorkDir`]) entries are written in before the rename
+/// (and of the temporary files older wasmc wrote them to).
 const TEMP_PREFIX: &str = ".wasmc-tmp";
-
-/// A temporary file older than this belongs to a process that died before its rename.
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What an entry holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,19 +279,25 @@ impl Cache {
     pub fn put(&self, key: &Key, artifact: &[u8]) -> Result<(), CompileError> {
         let io = |source| CompileError::Io { path: self.dir.clone(), source };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
+        // A locked work directory, swept by `evict` if this process dies (issue 33).
+        let work = WorkDir::create_in(&self.dir, TEMP_PREFIX).map_err(io)?;
+        let tmp_path = work.path().join("entry");
         // Executable by its owner: `wasmc run` executes executable entries in place.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .tempfile_in(&self.dir)
+        let mut tmp = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .mode(0o700)
+            .open(&tmp_path)
             .map_err(io)?;
         let hash = blake3::hash(artifact);
         tmp.write_all(artifact).map_err(io)?;
         tmp.write_all(hash.as_bytes()).map_err(io)?;
         tmp.write_all(&(artifact.len() as u64).to_le_bytes()).map_err(io)?;
         tmp.write_all(&MAGIC).map_err(io)?;
+        drop(tmp);
         let path = self.entry_path(key);
-        tmp.persist(&path).map_err(|e| io(e.error))?;
+        std::fs::rename(&tmp_path, &path).map_err(io)?;
+        drop(work);
         self.evict(&path);
         Ok(())
     }
@@ -310,9 +315,7 @@ impl Cache {
             let Ok(meta) = e.metadata() else { continue };
             let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             if name.starts_with(TEMP_PREFIX) {
-                if now.duration_since(modified).is_ok_and(|age| age > STALE_TEMP) {
-                    let _ = std::fs::remove_file(e.path());
-                }
+                crate::workdir::remove_if_stale(&e.path(), now);
             } else if name.ends_with(ENTRY_SUFFIX) && meta.is_file() {
                 total += meta.len();
                 entries.push((modified, meta.len(), e.path()));

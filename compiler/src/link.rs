@@ -7,6 +7,7 @@ use std::process::Command;
 
 use crate::cache::{Cache, Key};
 use crate::error::CompileError;
+use crate::workdir::WorkDir;
 
 /// File name of the runtime static library.
 pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
@@ -414,11 +415,8 @@ pub fn link_executable(
         let path = path.to_path_buf();
         move |source| CompileError::Io { path, source }
     };
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let work = tempfile::Builder::new().prefix(".wasmc-link").tempdir_in(&dir).map_err(io(&dir))?;
+    let dir = crate::workdir::parent_dir(out);
+    let work = WorkDir::new_in(&dir, ".wasmc-link").map_err(io(&dir))?;
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
     let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
@@ -532,21 +530,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
 /// As [`write_atomically`].
 pub fn write_output(path: &Path, bytes: &[u8], executable: bool) -> Result<(), CompileError> {
     use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let io = |source| CompileError::Io { path: path.to_path_buf(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = crate::workdir::parent_dir(path);
+    // Written in a locked work directory next to `path` (so the rename stays on one file
+    // system), which a later write removes if this process is killed (issue 33).
+    let work = WorkDir::new_in(&dir, ".wasmc-out").map_err(io)?;
+    let tmp = work.path().join("out");
     // Made with mode 0666 (0777 for an executable) less the umask, as `cc` or a shell
-    // redirection would make it (tempfile's default is 0600).
+    // redirection would make it.
     let mode = if executable { 0o777 } else { 0o666 };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".wasmc-out")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    let mut file =
+        std::fs::File::options().write(true).create_new(true).mode(mode).open(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    drop(file);
     refuse_non_regular(path)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    std::fs::rename(&tmp, path).map_err(io)?;
     Ok(())
 }

@@ -457,8 +457,10 @@ fn build(
     let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
     codegen.report(input, &compiled);
     let Some(lib) = lib else { return Ok(compiled.object) };
-    let dir =
-        tempfile::Builder::new().prefix("wasmc-build").tempdir().context("temporary directory")?;
+    // Locked while it lives; a run after a killed one removes it (issue 33).
+    let tmp = std::env::temp_dir();
+    let dir = wasmc::workdir::WorkDir::new_in(&tmp, "wasmc-build")
+        .with_context(|| format!("temporary directory in {}", tmp.display()))?;
     let exe = dir.path().join("program");
     link::link_executable(&compiled.object, lib, runtime_cache, config.debug_info, &exe)?;
     drop(compiled);
