@@ -177,8 +177,10 @@ impl Cache {
     /// `WASMC_CACHE_MAX`, `XDG_CACHE_HOME`), or `None` when it is switched off.
     ///
     /// # Errors
-    /// A malformed `WASMC_CACHE` or `WASMC_CACHE_MAX`, or no cache directory can be
-    /// found (no `HOME`) while the cache is on.
+    /// A malformed `WASMC_CACHE` or `WASMC_CACHE_MAX`, no cache directory can be found
+    /// (no `HOME`) while the cache is on, or the cache directory (or its `runtime/`) exists
+    /// and is not trusted ([`crate::trust::check_dir`]: owned by another user, writable
+    /// by others; one line naming it).
     pub fn from_env() -> Result<Option<Cache>, String> {
         match std::env::var("WASMC_CACHE").as_deref() {
             Err(_) | Ok("1") => {}
@@ -205,7 +207,44 @@ impl Cache {
                 .ok_or("no cache directory: set HOME, XDG_CACHE_HOME or WASMC_CACHE_DIR")?
                 .join("wasmc"),
         };
-        Ok(Some(Cache::new(dir, max_bytes)))
+        let cache = Cache::new(dir, max_bytes);
+        // Refused now if it exists already; created later (by `prepare`) if not.
+        for dir in [cache.dir(), cache.runtime_objects().dir()] {
+            if dir.exists() {
+                crate::trust::check_dir(dir, "cache directory")?;
+            }
+        }
+        Ok(Some(cache))
+    }
+
+    /// Creates the directory if it does not exist (mode 0700, as are the missing parents,
+    /// as the XDG base directory specification asks), then checks that it is trusted
+    /// ([`crate::trust::check_dir`]): nobody but the user (or root) can write it or swap
+    /// it, so what is in it was put there by the user's own wasmc.
+    ///
+    /// # Errors
+    /// [`CompileError::Io`] if it cannot be created, [`CompileError::UntrustedCache`] if
+    /// others can write it.
+    pub fn prepare(&self) -> Result<(), CompileError> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(|source| CompileError::Io { path: self.dir.clone(), source })?;
+        crate::trust::check_dir(&self.dir, "cache directory").map_err(CompileError::UntrustedCache)
+    }
+
+    /// Opens the entry for `key` for reading if it is a file the cache may use: a regular
+    /// file (not a symbolic link) that the user (or root) owns and nobody else can write,
+    /// as `fstat` of the opened descriptor says ([`crate::trust::file_is_trusted`]).
+    fn open_entry(&self, key: &Key) -> Option<std::fs::File> {
+        let file = std::fs::File::options()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(self.entry_path(key))
+            .ok()?;
+        crate::trust::file_is_trusted(&file.metadata().ok()?).then_some(file)
     }
 
     /// The cache of what links use besides the programs ([`crate::link::link_executable`]:
@@ -227,11 +266,13 @@ impl Cache {
         self.dir.join(format!("{}{ENTRY_SUFFIX}", key.hex()))
     }
 
-    /// The artifact stored under `key`, if there is a whole, uncorrupted one. A hit marks
-    /// the entry as just used.
+    /// The artifact stored under `key`, if there is a whole, uncorrupted one that nobody
+    /// else could have written ([`Cache::open_entry`]). A hit marks the entry as just used.
     pub fn get(&self, key: &Key) -> Option<Vec<u8>> {
+        use std::io::Read;
         let path = self.entry_path(key);
-        let mut bytes = std::fs::read(&path).ok()?;
+        let mut bytes = Vec::new();
+        self.open_entry(key)?.read_to_end(&mut bytes).ok()?;
         let len = check_entry(&bytes)?;
         bytes.truncate(len);
         // Best effort: a read-only cache still serves hits.
@@ -242,14 +283,15 @@ impl Cache {
     }
 
     /// The entry stored under `key`, opened, if it is whole and uncorrupted (its hash is
-    /// checked as it is read in blocks, without loading it into memory), for executing in
+    /// checked as it is read in blocks, without loading it into memory) and nobody else
+    /// could have written it ([`Cache::open_entry`]), for executing in
     /// place ([`crate::exec::exec_file`]): the artifact is the file's first `len` bytes, and
     /// the trailer after it does not disturb the kernel's ELF loader. A hit marks the entry
     /// as just used. Entries are never written once renamed into place (a new one replaces
     /// the file), so what was checked is what runs.
     pub fn open(&self, key: &Key) -> Option<(std::fs::File, u64)> {
         use std::io::Read;
-        let mut file = std::fs::File::open(self.entry_path(key)).ok()?;
+        let mut file = self.open_entry(key)?;
         let size = file.metadata().ok()?.len();
         let len = size.checked_sub(TRAILER_LEN as u64)?;
         let mut hasher = blake3::Hasher::new();
@@ -275,10 +317,11 @@ impl Cache {
     /// removes the least recently used entries while the total exceeds the bound.
     ///
     /// # Errors
-    /// The directory cannot be created or written.
+    /// The directory cannot be created or written, or it is not trusted
+    /// ([`Cache::prepare`]).
     pub fn put(&self, key: &Key, artifact: &[u8]) -> Result<(), CompileError> {
         let io = |source| CompileError::Io { path: self.dir.clone(), source };
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        self.prepare()?;
         // A locked work directory, swept by `evict` if this process dies (issue 33).
         let work = WorkDir::create_in(&self.dir, TEMP_PREFIX).map_err(io)?;
         let tmp_path = work.path().join("entry");

@@ -22,6 +22,7 @@ pub mod may_gc;
 pub mod module;
 pub mod safepoints;
 pub mod translate;
+pub mod trust;
 pub mod workdir;
 
 pub use emit::{Compiled, Config, OptLevel, Stage, clif, compile};

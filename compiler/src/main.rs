@@ -296,15 +296,17 @@ fn parse_module_name(s: &str) -> Result<String, String> {
 
 /// The cache's `runtime/` directory, where `--print-runtime-lib` and `--print-include-dir`
 /// write their files; `flag` names the option for the error when the cache is off.
+/// The directory is created (mode 0700) and must be trusted ([`Cache::prepare`]): the
+/// library printed is what programs get linked with.
 fn runtime_dir(flag: &str) -> Result<PathBuf> {
-    Ok(Cache::from_env()
+    let runtime = Cache::from_env()
         .map_err(anyhow::Error::msg)?
         .with_context(|| {
             format!("{flag} writes into the cache directory, which WASMC_CACHE=0 switches off")
         })?
-        .runtime_objects()
-        .dir()
-        .to_path_buf())
+        .runtime_objects();
+    runtime.prepare()?;
+    Ok(runtime.dir().to_path_buf())
 }
 
 /// `wasmc --print-runtime-lib`.
@@ -439,9 +441,16 @@ fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
 
 /// Where links keep the linker command line they learn ([`link::link_executable`]):
 /// [`Cache::runtime_objects`], even when `wasmc -o` itself does not cache; `None` when the
-/// cache is switched off or misconfigured (links then go through the C compiler driver).
+/// cache is switched off, or misconfigured or untrusted (with a warning: links then go
+/// through the C compiler driver, which needs no cache).
 fn runtime_cache() -> Option<Cache> {
-    Cache::from_env().ok().flatten().map(|c| c.runtime_objects())
+    match Cache::from_env() {
+        Ok(cache) => cache.map(|c| c.runtime_objects()),
+        Err(e) => {
+            eprintln!("wasmc: warning: {}; linking without the cache", escape_line(&e));
+            None
+        }
+    }
 }
 
 /// Compiles `wasm` and, given the runtime library, links it: the object's or the
