@@ -20,12 +20,29 @@
 //! # Entries
 //! One file per key, `<64 hex digits>.entry`: the artifact's bytes followed by a trailer of
 //! [`TRAILER_LEN`] bytes: the BLAKE3 hash of the artifact (32), its length (u64 LE) and
-//! [`MAGIC`]. An entry is written to a temporary file in the cache directory and renamed
-//! into place, so readers see a whole entry or none; when several `wasmc run` of one module
+//! [`MAGIC`]. An entry is written in a locked work directory in the cache directory
+//! ([`crate::workdir`]: one left by a killed writer is removed by the next `put`) and
+//! renamed into place, so readers see a whole entry or none; when several `wasmc run` of one module
 //! start at once, each builds and renames, and one complete entry remains. An entry whose
 //! trailer or hash does not match (truncated, corrupted, written by another format) is
 //! never used: it is rebuilt and replaced. A hit refreshes the entry's modification time,
 //! which is what "least recently used" goes by.
+//!
+//! # Trust (issue 33)
+//! What is in the cache is executed (entries) or decides what is executed (the linker
+//! command line and the runtime library in `runtime/`), so the cache is used only if
+//! nobody but the user (or root) can write it ([`crate::trust`], after OpenSSH's
+//! `StrictModes`): a cache directory or `runtime/` that another user owns or that group or
+//! others can write (sticky bit or not), or that lies below a directory others can write
+//! without the sticky bit, is refused: [`Cache::from_env`] fails with one line naming it,
+//! and `wasmc run`, `wasmc --cache` and `--print-runtime-lib` exit with status 1 (a plain
+//! `wasmc -o`, which only uses the cache to link faster, warns and links without it). We
+//! refuse rather than fall back to no cache so that the problem is seen and fixed, not
+//! paid for silently on every run. wasmc creates a missing cache directory (and missing
+//! parents) with mode 0700. An entry is used only if `fstat` of the descriptor it is read
+//! or executed through shows a regular file (opened without following a symbolic link)
+//! owned by the user or root and writable by nobody else; any other is a miss, rebuilt and
+//! replaced.
 
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};

@@ -86,8 +86,9 @@ fn death_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 /// returns from here). Async-signal-safe throughout.
 fn supervise(death: RawFd, wasmc: libc::pid_t) -> io::Result<()> {
     let fail = || Err(io::Error::last_os_error());
-    // SAFETY (for the calls of this function): each is a system call wrapper given valid
-    // arguments (local buffers, descriptors this process holds); none allocates.
+    // SAFETY: each call is an async-signal-safe system call wrapper given valid arguments
+    // (local buffers, descriptors this process holds); none allocates; the forked child of
+    // the command returns to std's `exec`, this process never returns (`supervise_loop`).
     unsafe {
         if libc::setpgid(0, 0) != 0 {
             return fail();
@@ -119,8 +120,7 @@ fn supervise(death: RawFd, wasmc: libc::pid_t) -> io::Result<()> {
             // hook), killed if the supervisor goes, then `exec` (by std, on return).
             libc::sigprocmask(libc::SIG_UNBLOCK, &chld, std::ptr::null_mut());
             libc::close(sigfd);
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0
-            {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
                 return fail();
             }
             if libc::getppid() != supervisor {
@@ -240,8 +240,8 @@ mod tests {
 
     #[test]
     fn status_and_output_are_the_commands() {
-        let out = output(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]))
-            .unwrap();
+        let out =
+            output(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"])).unwrap();
         assert_eq!(out.status.code(), Some(3));
         assert_eq!(out.stdout, b"out\n");
         assert_eq!(out.stderr, b"err\n");
@@ -253,8 +253,7 @@ mod tests {
 
     #[test]
     fn large_output_does_not_block() {
-        let out = output(Command::new("sh").args(["-c", "head -c 1000000 /dev/zero >&2"]))
-            .unwrap();
+        let out = output(Command::new("sh").args(["-c", "head -c 1000000 /dev/zero >&2"])).unwrap();
         assert!(out.status.success());
         assert_eq!(out.stderr.len(), 1_000_000);
     }

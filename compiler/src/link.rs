@@ -390,7 +390,8 @@ fn distinct_search_dirs(args: Vec<String>) -> Vec<String> {
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
 /// the runtime library `runtime` into the executable `out`. The output appears atomically:
-/// it is linked under a temporary name in the same directory and renamed. `out` should
+/// it is linked in a locked work directory `.wasmc-link*` in the same directory ([`WorkDir`]:
+/// one left by a killed wasmc is removed by the next link there) and renamed. `out` should
 /// come from [`output_path`]; an existing `out` that is not a regular file is never
 /// replaced.
 ///
@@ -399,7 +400,7 @@ fn distinct_search_dirs(args: Vec<String>) -> Vec<String> {
 /// [`direct_link_template`]) the linker is run directly, else through the driver. A
 /// [`RuntimeLib::File`] is linked through the driver with `--gc-sections`. Debug
 /// information is stripped unless `keep_debug` (`wasmc -g`). The linker is [`linker`]'s
-/// choice.
+/// choice. Every process run for it dies with wasmc ([`crate::child`]).
 ///
 /// # Errors
 /// I/O errors, [`CompileError::Output`] for a non-regular `out`, and the linker's own
@@ -513,7 +514,8 @@ fn run_linker(
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+/// Writes `bytes` to `path` atomically (a file in a locked work directory `.wasmc-out*` in
+/// the same directory, [`WorkDir`], then rename).
 /// `path` should come from [`output_path`]; an existing `path` that is not a regular file is
 /// never replaced.
 ///

@@ -17,7 +17,9 @@ ENVIRONMENT (wasmc):
   WASMC_CACHE          0 or 1: the compilation cache of `wasmc run` and `wasmc --cache`
                        (default 1; `wasmc run --no-cache` also switches it off)
   WASMC_CACHE_DIR      where the cache lives (default $XDG_CACHE_HOME/wasmc, else
-                       ~/.cache/wasmc)
+                       ~/.cache/wasmc; created with mode 0700). Refused (exit 1) if it or
+                       a directory above it is owned by another user or writable by others
+                       (above it, sticky directories such as /tmp are fine)
   WASMC_CACHE_MAX      total bytes of cache entries; least recently used ones are removed
                        beyond it (default 1G)
 
@@ -40,7 +42,8 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   Sizes take K/M/G/T suffixes (powers of 1024). A value out of range is an error (exit 1).
 
 OUTPUT FILES:
-  Written atomically (temporary file in the same directory, then rename). A symbolic link
+  Written atomically (temporary file in the same directory, then rename; one left by a
+  killed wasmc is removed by the next write there). A symbolic link
   is followed. wasmc refuses to write over the input file (the same file under any name)
   and never replaces an existing file that is not a regular file (a device, a directory).
 
