@@ -229,10 +229,7 @@ fn assert_refused(out: &Output, dir: &Path, why: &str) {
 fn issue_33_a_cache_directory_others_control_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let f = Fixture::new();
-    // The normal case: wasmc creates the directory, private.
     assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
-    let mode = std::fs::metadata(f.cache()).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o700, "cache directory mode {mode:o}");
     for bad in [0o777, 0o1777, 0o775] {
         set_mode(&f.cache(), bad);
         assert_refused(&f.wasmc(&["run", "hello.wat"], &[]), &f.cache(), "writable by others");
@@ -266,6 +263,11 @@ fn issue_33_a_cache_directory_others_control_is_refused() {
     assert_prints(&f.wasmc(&["run", "--no-cache", "hello.wat"], &[]), "hello\n");
     set_mode(&f.cache(), 0o700);
     assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    // The normal case: wasmc creates the directory, private.
+    std::fs::remove_dir_all(f.cache()).unwrap();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    let mode = std::fs::metadata(f.cache()).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "cache directory mode {mode:o}");
 }
 
 /// Issue 33 item 5: an entry (with a valid trailer) that another user planted, or that
