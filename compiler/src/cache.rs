@@ -20,20 +20,38 @@
 //! # Entries
 //! One file per key, `<64 hex digits>.entry`: the artifact's bytes followed by a trailer of
 //! [`TRAILER_LEN`] bytes: the BLAKE3 hash of the artifact (32), its length (u64 LE) and
-//! [`MAGIC`]. An entry is written to a temporary file in the cache directory and renamed
-//! into place, so readers see a whole entry or none; when several `wasmc run` of one module
+//! [`MAGIC`]. An entry is written in a locked work directory in the cache directory
+//! ([`crate::workdir`]: one left by a killed writer is removed by the next `put`) and
+//! renamed into place, so readers see a whole entry or none; when several `wasmc run` of one module
 //! start at once, each builds and renames, and one complete entry remains. An entry whose
 //! trailer or hash does not match (truncated, corrupted, written by another format) is
 //! never used: it is rebuilt and replaced. A hit refreshes the entry's modification time,
 //! which is what "least recently used" goes by.
+//!
+//! # Trust (issue 33)
+//! What is in the cache is executed (entries) or decides what is executed (the linker
+//! command line and the runtime library in `runtime/`), so the cache is used only if
+//! nobody but the user (or root) can write it ([`crate::trust`], after OpenSSH's
+//! `StrictModes`): a cache directory or `runtime/` that another user owns or that group or
+//! others can write (sticky bit or not), or that lies below a directory others can write
+//! without the sticky bit, is refused: [`Cache::from_env`] fails with one line naming it,
+//! and `wasmc run`, `wasmc --cache` and `--print-runtime-lib` exit with status 1 (a plain
+//! `wasmc -o`, which only uses the cache to link faster, warns and links without it). We
+//! refuse rather than fall back to no cache so that the problem is seen and fixed, not
+//! paid for silently on every run. wasmc creates a missing cache directory (and missing
+//! parents) with mode 0700. An entry is used only if `fstat` of the descriptor it is read
+//! or executed through shows a regular file (opened without following a symbolic link)
+//! owned by the user or root and writable by nobody else; any other is a miss, rebuilt and
+//! replaced.
 
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::emit::Config;
 use crate::error::CompileError;
+use crate::workdir::WorkDir;
 
 /// Default bound on the cache's total size: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
@@ -49,14 +67,12 @@ pub const MAGIC: [u8; 8] = *b"wasmcC01";
 pub const TRAILER_LEN: usize = 48;
 
 /// File name suffix of entries; nothing else in the directory is ever removed, except
-/// temporary files of this cache ([`TEMP_PREFIX`]) left by a killed process.
+/// work directories of this cache ([`TEMP_PREFIX`]) left by a killed process.
 const ENTRY_SUFFIX: &str = ".entry";
 
-/// Prefix of the temporary files entries are written to before the rename.
+/// Prefix of the work directories ([`WorkDir`]) entries are written in before the rename
+/// (and of the temporary files older wasmc wrote them to).
 const TEMP_PREFIX: &str = ".wasmc-tmp";
-
-/// A temporary file older than this belongs to a process that died before its rename.
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What an entry holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,8 +194,10 @@ impl Cache {
     /// `WASMC_CACHE_MAX`, `XDG_CACHE_HOME`), or `None` when it is switched off.
     ///
     /// # Errors
-    /// A malformed `WASMC_CACHE` or `WASMC_CACHE_MAX`, or no cache directory can be
-    /// found (no `HOME`) while the cache is on.
+    /// A malformed `WASMC_CACHE` or `WASMC_CACHE_MAX`, no cache directory can be found
+    /// (no `HOME`) while the cache is on, or the cache directory (or its `runtime/`) exists
+    /// and is not trusted ([`crate::trust::check_dir`]: owned by another user, writable
+    /// by others; one line naming it).
     pub fn from_env() -> Result<Option<Cache>, String> {
         match std::env::var("WASMC_CACHE").as_deref() {
             Err(_) | Ok("1") => {}
@@ -206,7 +224,44 @@ impl Cache {
                 .ok_or("no cache directory: set HOME, XDG_CACHE_HOME or WASMC_CACHE_DIR")?
                 .join("wasmc"),
         };
-        Ok(Some(Cache::new(dir, max_bytes)))
+        let cache = Cache::new(dir, max_bytes);
+        // Refused now if it exists already; created later (by `prepare`) if not.
+        for dir in [cache.dir(), cache.runtime_objects().dir()] {
+            if dir.exists() {
+                crate::trust::check_dir(dir, "cache directory")?;
+            }
+        }
+        Ok(Some(cache))
+    }
+
+    /// Creates the directory if it does not exist (mode 0700, as are the missing parents,
+    /// as the XDG base directory specification asks), then checks that it is trusted
+    /// ([`crate::trust::check_dir`]): nobody but the user (or root) can write it or swap
+    /// it, so what is in it was put there by the user's own wasmc.
+    ///
+    /// # Errors
+    /// [`CompileError::Io`] if it cannot be created, [`CompileError::UntrustedCache`] if
+    /// others can write it.
+    pub fn prepare(&self) -> Result<(), CompileError> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(|source| CompileError::Io { path: self.dir.clone(), source })?;
+        crate::trust::check_dir(&self.dir, "cache directory").map_err(CompileError::UntrustedCache)
+    }
+
+    /// Opens the entry for `key` for reading if it is a file the cache may use: a regular
+    /// file (not a symbolic link) that the user (or root) owns and nobody else can write,
+    /// as `fstat` of the opened descriptor says ([`crate::trust::file_is_trusted`]).
+    fn open_entry(&self, key: &Key) -> Option<std::fs::File> {
+        let file = std::fs::File::options()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(self.entry_path(key))
+            .ok()?;
+        crate::trust::file_is_trusted(&file.metadata().ok()?).then_some(file)
     }
 
     /// The cache of what links use besides the programs ([`crate::link::link_executable`]:
@@ -228,11 +283,13 @@ impl Cache {
         self.dir.join(format!("{}{ENTRY_SUFFIX}", key.hex()))
     }
 
-    /// The artifact stored under `key`, if there is a whole, uncorrupted one. A hit marks
-    /// the entry as just used.
+    /// The artifact stored under `key`, if there is a whole, uncorrupted one that nobody
+    /// else could have written ([`Cache::open_entry`]). A hit marks the entry as just used.
     pub fn get(&self, key: &Key) -> Option<Vec<u8>> {
+        use std::io::Read;
         let path = self.entry_path(key);
-        let mut bytes = std::fs::read(&path).ok()?;
+        let mut bytes = Vec::new();
+        self.open_entry(key)?.read_to_end(&mut bytes).ok()?;
         let len = check_entry(&bytes)?;
         bytes.truncate(len);
         // Best effort: a read-only cache still serves hits.
@@ -243,14 +300,15 @@ impl Cache {
     }
 
     /// The entry stored under `key`, opened, if it is whole and uncorrupted (its hash is
-    /// checked as it is read in blocks, without loading it into memory), for executing in
+    /// checked as it is read in blocks, without loading it into memory) and nobody else
+    /// could have written it ([`Cache::open_entry`]), for executing in
     /// place ([`crate::exec::exec_file`]): the artifact is the file's first `len` bytes, and
     /// the trailer after it does not disturb the kernel's ELF loader. A hit marks the entry
     /// as just used. Entries are never written once renamed into place (a new one replaces
     /// the file), so what was checked is what runs.
     pub fn open(&self, key: &Key) -> Option<(std::fs::File, u64)> {
         use std::io::Read;
-        let mut file = std::fs::File::open(self.entry_path(key)).ok()?;
+        let mut file = self.open_entry(key)?;
         let size = file.metadata().ok()?.len();
         let len = size.checked_sub(TRAILER_LEN as u64)?;
         let mut hasher = blake3::Hasher::new();
@@ -276,23 +334,30 @@ impl Cache {
     /// removes the least recently used entries while the total exceeds the bound.
     ///
     /// # Errors
-    /// The directory cannot be created or written.
+    /// The directory cannot be created or written, or it is not trusted
+    /// ([`Cache::prepare`]).
     pub fn put(&self, key: &Key, artifact: &[u8]) -> Result<(), CompileError> {
         let io = |source| CompileError::Io { path: self.dir.clone(), source };
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        self.prepare()?;
+        // A locked work directory, swept by `evict` if this process dies (issue 33).
+        let work = WorkDir::create_in(&self.dir, TEMP_PREFIX).map_err(io)?;
+        let tmp_path = work.path().join("entry");
         // Executable by its owner: `wasmc run` executes executable entries in place.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .tempfile_in(&self.dir)
+        let mut tmp = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .mode(0o700)
+            .open(&tmp_path)
             .map_err(io)?;
         let hash = blake3::hash(artifact);
         tmp.write_all(artifact).map_err(io)?;
         tmp.write_all(hash.as_bytes()).map_err(io)?;
         tmp.write_all(&(artifact.len() as u64).to_le_bytes()).map_err(io)?;
         tmp.write_all(&MAGIC).map_err(io)?;
+        drop(tmp);
         let path = self.entry_path(key);
-        tmp.persist(&path).map_err(|e| io(e.error))?;
+        std::fs::rename(&tmp_path, &path).map_err(io)?;
+        drop(work);
         self.evict(&path);
         Ok(())
     }
@@ -310,9 +375,7 @@ impl Cache {
             let Ok(meta) = e.metadata() else { continue };
             let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             if name.starts_with(TEMP_PREFIX) {
-                if now.duration_since(modified).is_ok_and(|age| age > STALE_TEMP) {
-                    let _ = std::fs::remove_file(e.path());
-                }
+                crate::workdir::remove_if_stale(&e.path(), now);
             } else if name.ends_with(ENTRY_SUFFIX) && meta.is_file() {
                 total += meta.len();
                 entries.push((modified, meta.len(), e.path()));

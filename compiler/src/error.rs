@@ -78,6 +78,10 @@ pub enum CompileError {
         /// Why.
         reason: String,
     },
+    /// A cache directory that others can write (or own): refused, since what is in it is
+    /// executed ([`crate::trust`]). The message names it.
+    #[error("{0}")]
+    UntrustedCache(String),
     /// Linking with the system C compiler failed.
     #[error("linking failed: {0}")]
     Link(String),

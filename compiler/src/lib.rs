@@ -9,6 +9,7 @@
 
 pub mod abi;
 pub mod cache;
+pub mod child;
 pub mod debug;
 pub mod dwarf;
 pub mod emit;
@@ -21,6 +22,8 @@ pub mod may_gc;
 pub mod module;
 pub mod safepoints;
 pub mod translate;
+pub mod trust;
+pub mod workdir;
 
 pub use emit::{Compiled, Config, OptLevel, Stage, clif, compile};
 pub use error::CompileError;

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use crate::cache::{Cache, Key};
 use crate::error::CompileError;
+use crate::workdir::WorkDir;
 
 /// File name of the runtime static library.
 pub const RUNTIME_LIB: &str = "libwasmc_runtime.a";
@@ -341,7 +342,7 @@ fn direct_link_template(
         return Some((linker, text.split('\n').map(str::to_string).collect()));
     }
     let args = driver_args(ld, OUT.as_ref(), MODULE.as_ref(), RUNTIME.as_ref(), true, keep_debug);
-    let output = Command::new(cc).arg("-###").args(&args).output().ok()?;
+    let output = crate::child::output(Command::new(cc).arg("-###").args(&args)).ok()?;
     if !output.status.success() {
         return None;
     }
@@ -389,7 +390,8 @@ fn distinct_search_dirs(args: Vec<String>) -> Vec<String> {
 
 /// Links `object` (bytes of an ELF object from [`crate::compile`] with `executable` set) and
 /// the runtime library `runtime` into the executable `out`. The output appears atomically:
-/// it is linked under a temporary name in the same directory and renamed. `out` should
+/// it is linked in a locked work directory `.wasmc-link*` in the same directory ([`WorkDir`]:
+/// one left by a killed wasmc is removed by the next link there) and renamed. `out` should
 /// come from [`output_path`]; an existing `out` that is not a regular file is never
 /// replaced.
 ///
@@ -398,7 +400,7 @@ fn distinct_search_dirs(args: Vec<String>) -> Vec<String> {
 /// [`direct_link_template`]) the linker is run directly, else through the driver. A
 /// [`RuntimeLib::File`] is linked through the driver with `--gc-sections`. Debug
 /// information is stripped unless `keep_debug` (`wasmc -g`). The linker is [`linker`]'s
-/// choice.
+/// choice. Every process run for it dies with wasmc ([`crate::child`]).
 ///
 /// # Errors
 /// I/O errors, [`CompileError::Output`] for a non-regular `out`, and the linker's own
@@ -414,11 +416,8 @@ pub fn link_executable(
         let path = path.to_path_buf();
         move |source| CompileError::Io { path, source }
     };
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let work = tempfile::Builder::new().prefix(".wasmc-link").tempdir_in(&dir).map_err(io(&dir))?;
+    let dir = crate::workdir::parent_dir(out);
+    let work = WorkDir::new_in(&dir, ".wasmc-link").map_err(io(&dir))?;
     let obj_path = work.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(io(&obj_path))?;
     let verbose = std::env::var_os("WASMC_LINK_VERBOSE").is_some();
@@ -485,7 +484,7 @@ fn run_linker(
         if verbose {
             eprintln!("wasmc: {cmd:?}");
         }
-        match cmd.output() {
+        match crate::child::output(&mut cmd) {
             Ok(o) if o.status.success() => return Ok(()),
             Ok(o) if verbose => {
                 eprintln!("wasmc: the direct link failed: {}", String::from_utf8_lossy(&o.stderr))
@@ -505,8 +504,7 @@ fn run_linker(
     if verbose {
         eprintln!("wasmc: {cmd:?}");
     }
-    let output = cmd
-        .output()
+    let output = crate::child::output(&mut cmd)
         .map_err(|e| CompileError::Link(format!("cannot run `{}`: {e}", cc.to_string_lossy())))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -516,7 +514,8 @@ fn run_linker(
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+/// Writes `bytes` to `path` atomically (a file in a locked work directory `.wasmc-out*` in
+/// the same directory, [`WorkDir`], then rename).
 /// `path` should come from [`output_path`]; an existing `path` that is not a regular file is
 /// never replaced.
 ///
@@ -533,21 +532,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CompileError> {
 /// As [`write_atomically`].
 pub fn write_output(path: &Path, bytes: &[u8], executable: bool) -> Result<(), CompileError> {
     use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let io = |source| CompileError::Io { path: path.to_path_buf(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = crate::workdir::parent_dir(path);
+    // Written in a locked work directory next to `path` (so the rename stays on one file
+    // system), which a later write removes if this process is killed (issue 33).
+    let work = WorkDir::new_in(&dir, ".wasmc-out").map_err(io)?;
+    let tmp = work.path().join("out");
     // Made with mode 0666 (0777 for an executable) less the umask, as `cc` or a shell
-    // redirection would make it (tempfile's default is 0600).
+    // redirection would make it.
     let mode = if executable { 0o777 } else { 0o666 };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".wasmc-out")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    let mut file =
+        std::fs::File::options().write(true).create_new(true).mode(mode).open(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    drop(file);
     refuse_non_regular(path)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    std::fs::rename(&tmp, path).map_err(io)?;
     Ok(())
 }

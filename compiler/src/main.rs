@@ -17,7 +17,9 @@ ENVIRONMENT (wasmc):
   WASMC_CACHE          0 or 1: the compilation cache of `wasmc run` and `wasmc --cache`
                        (default 1; `wasmc run --no-cache` also switches it off)
   WASMC_CACHE_DIR      where the cache lives (default $XDG_CACHE_HOME/wasmc, else
-                       ~/.cache/wasmc)
+                       ~/.cache/wasmc; created with mode 0700). Refused (exit 1) if it or
+                       a directory above it is owned by another user or writable by others
+                       (above it, sticky directories such as /tmp are fine)
   WASMC_CACHE_MAX      total bytes of cache entries; least recently used ones are removed
                        beyond it (default 1G)
 
@@ -40,7 +42,8 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   Sizes take K/M/G/T suffixes (powers of 1024). A value out of range is an error (exit 1).
 
 OUTPUT FILES:
-  Written atomically (temporary file in the same directory, then rename). A symbolic link
+  Written atomically (temporary file in the same directory, then rename; one left by a
+  killed wasmc is removed by the next write there). A symbolic link
   is followed. wasmc refuses to write over the input file (the same file under any name)
   and never replaces an existing file that is not a regular file (a device, a directory).
 
@@ -296,15 +299,17 @@ fn parse_module_name(s: &str) -> Result<String, String> {
 
 /// The cache's `runtime/` directory, where `--print-runtime-lib` and `--print-include-dir`
 /// write their files; `flag` names the option for the error when the cache is off.
+/// The directory is created (mode 0700) and must be trusted ([`Cache::prepare`]): the
+/// library printed is what programs get linked with.
 fn runtime_dir(flag: &str) -> Result<PathBuf> {
-    Ok(Cache::from_env()
+    let runtime = Cache::from_env()
         .map_err(anyhow::Error::msg)?
         .with_context(|| {
             format!("{flag} writes into the cache directory, which WASMC_CACHE=0 switches off")
         })?
-        .runtime_objects()
-        .dir()
-        .to_path_buf())
+        .runtime_objects();
+    runtime.prepare()?;
+    Ok(runtime.dir().to_path_buf())
 }
 
 /// `wasmc --print-runtime-lib`.
@@ -439,9 +444,16 @@ fn store(cache: &Cache, key: &Key, bytes: &[u8]) {
 
 /// Where links keep the linker command line they learn ([`link::link_executable`]):
 /// [`Cache::runtime_objects`], even when `wasmc -o` itself does not cache; `None` when the
-/// cache is switched off or misconfigured (links then go through the C compiler driver).
+/// cache is switched off, or misconfigured or untrusted (with a warning: links then go
+/// through the C compiler driver, which needs no cache).
 fn runtime_cache() -> Option<Cache> {
-    Cache::from_env().ok().flatten().map(|c| c.runtime_objects())
+    match Cache::from_env() {
+        Ok(cache) => cache.map(|c| c.runtime_objects()),
+        Err(e) => {
+            eprintln!("wasmc: warning: {}; linking without the cache", escape_line(&e));
+            None
+        }
+    }
 }
 
 /// Compiles `wasm` and, given the runtime library, links it: the object's or the
@@ -457,8 +469,10 @@ fn build(
     let compiled = wasmc::compile(wasm, config).with_context(|| format!("{}", input.display()))?;
     codegen.report(input, &compiled);
     let Some(lib) = lib else { return Ok(compiled.object) };
-    let dir =
-        tempfile::Builder::new().prefix("wasmc-build").tempdir().context("temporary directory")?;
+    // Locked while it lives; a run after a killed one removes it (issue 33).
+    let tmp = std::env::temp_dir();
+    let dir = wasmc::workdir::WorkDir::new_in(&tmp, "wasmc-build")
+        .with_context(|| format!("temporary directory in {}", tmp.display()))?;
     let exe = dir.path().join("program");
     link::link_executable(&compiled.object, lib, runtime_cache, config.debug_info, &exe)?;
     drop(compiled);

@@ -193,3 +193,125 @@ fn cached_builds_are_the_same_files() {
     let out = std::process::Command::new(&exe).output().unwrap();
     assert_prints(&out, "hello\n");
 }
+
+/// Gives `path` to the user `uid` (no `chown` unless the test runs as root: then `false`).
+fn chown(path: &Path, uid: u32) -> bool {
+    // SAFETY: `geteuid` has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("not root: skipping the part of the test that needs chown");
+        return false;
+    }
+    std::os::unix::fs::chown(path, Some(uid), None).unwrap();
+    true
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `wasmc run` refused the cache: exit 1, one line naming the directory and `why`, and
+/// nothing run.
+fn assert_refused(out: &Output, dir: &Path, why: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "something ran: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let expect = format!("wasmc: error: cache directory {}: ", dir.display());
+    assert!(stderr.starts_with(&expect), "{stderr}");
+    assert!(stderr.contains(why), "{stderr}");
+}
+
+/// Issue 33 item 5: a cache directory that another user owns, or that others can write,
+/// decided what `wasmc run` executes; it is refused (exit 1, naming it), for `wasmc run`,
+/// `wasmc --cache` and `--print-runtime-lib`, and `wasmc -o` links without it (warning).
+#[test]
+fn issue_33_a_cache_directory_others_control_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    for bad in [0o777, 0o1777, 0o775] {
+        set_mode(&f.cache(), bad);
+        assert_refused(&f.wasmc(&["run", "hello.wat"], &[]), &f.cache(), "writable by others");
+    }
+    set_mode(&f.cache(), 0o700);
+    if chown(&f.cache(), 12345) {
+        let out = f.wasmc(&["run", "hello.wat"], &[]);
+        assert_refused(&out, &f.cache(), "owned by uid 12345");
+        let out = f.wasmc(&["hello.wat", "--cache", "-o", "hello"], &[]);
+        assert_refused(&out, &f.cache(), "owned by uid 12345");
+        let out = f.wasmc(&["--print-runtime-lib"], &[]);
+        assert_refused(&out, &f.cache(), "owned by uid 12345");
+        // `wasmc -o` does not need the cache: it links through the C compiler driver.
+        let out = f.wasmc(&["hello.wat", "-o", "hello"], &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("warning: cache directory"));
+        chown(&f.cache(), 0);
+        // Its `runtime/` (the linker command line, the runtime library) likewise.
+        let runtime = f.cache().join("runtime");
+        chown(&runtime, 12345);
+        assert_refused(&f.wasmc(&["run", "hello.wat"], &[]), &runtime, "owned by uid 12345");
+        chown(&runtime, 0);
+    }
+    // A parent others can write (not sticky): they could swap the directory.
+    set_mode(f.dir.path(), 0o777);
+    let out = f.wasmc(&["run", "hello.wat"], &[]);
+    set_mode(f.dir.path(), 0o700);
+    assert_refused(&out, &f.cache(), "its parent");
+    // --no-cache does not look at it.
+    set_mode(&f.cache(), 0o777);
+    assert_prints(&f.wasmc(&["run", "--no-cache", "hello.wat"], &[]), "hello\n");
+    set_mode(&f.cache(), 0o700);
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    // The normal case: wasmc creates the directory, private.
+    std::fs::remove_dir_all(f.cache()).unwrap();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    let mode = std::fs::metadata(f.cache()).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "cache directory mode {mode:o}");
+}
+
+/// Issue 33 item 5: an entry (with a valid trailer) that another user planted, or that
+/// others can write, was executed; it is a miss, rebuilt and replaced.
+#[test]
+fn issue_33_an_entry_others_could_write_is_not_run() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let f = Fixture::new();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    let entry = f.entry();
+    let out = f.wasmc(&["other.wat", "-o", "other"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let exe = std::fs::read(f.dir.path().join("other")).unwrap();
+    let mut forged = exe.clone();
+    forged.extend_from_slice(blake3::hash(&exe).as_bytes());
+    forged.extend_from_slice(&(exe.len() as u64).to_le_bytes());
+    forged.extend_from_slice(&MAGIC);
+    let plant = |mode: u32| {
+        let tmp = f.cache().join("planted");
+        std::fs::write(&tmp, &forged).unwrap();
+        set_mode(&tmp, mode);
+        std::fs::rename(&tmp, &entry).unwrap();
+    };
+    // The check can fail: a planted entry of our own, private, runs.
+    plant(0o700);
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "other\n");
+    for mode in [0o777, 0o722, 0o707] {
+        plant(mode);
+        assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+        let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "rebuilt: mode {mode:o}");
+    }
+    plant(0o700);
+    if chown(&entry, 12345) {
+        assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+        // SAFETY: `geteuid` has no preconditions.
+        assert_eq!(std::fs::metadata(&entry).unwrap().uid(), unsafe { libc::geteuid() });
+    }
+    // A symbolic link to a forged file is not followed either.
+    let forged_path = f.dir.path().join("forged");
+    std::fs::write(&forged_path, &forged).unwrap();
+    set_mode(&forged_path, 0o700);
+    std::fs::remove_file(&entry).unwrap();
+    std::os::unix::fs::symlink(&forged_path, &entry).unwrap();
+    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+    assert!(std::fs::symlink_metadata(&entry).unwrap().is_file());
+}

@@ -504,6 +504,119 @@ fn wasmc_run_exit_status_is_the_programs() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
+/// A C compiler driver that never finishes: it records its pid (`cc.pid`) and that of a
+/// `sleep` child of its own (`child.pid`, as GCC's driver runs `collect2`) in the directory
+/// `$FAKE_CC_PIDS`, then waits for the child.
+const SLOW_CC: &str = "#!/bin/sh
+echo $$ > \"$FAKE_CC_PIDS/cc.tmp\" && mv \"$FAKE_CC_PIDS/cc.tmp\" \"$FAKE_CC_PIDS/cc.pid\"
+sleep 300 &
+echo $! > \"$FAKE_CC_PIDS/child.tmp\" && mv \"$FAKE_CC_PIDS/child.tmp\" \"$FAKE_CC_PIDS/child.pid\"
+wait
+";
+
+/// Starts `wasmc ARGS` in `dir` with `$CC` the [`SLOW_CC`] script (in `dir`), `TMPDIR` and the
+/// cache in `tmp`, waits until the script and its child run, kills wasmc with SIGKILL and
+/// asserts that both processes are gone within a few seconds (before the fix they ran on,
+/// parented to init).
+fn kill_wasmc_while_it_links(dir: &Path, tmp: &Path, args: &[&str]) {
+    use std::os::unix::fs::PermissionsExt;
+    let cc = dir.join("slow-cc");
+    std::fs::write(&cc, SLOW_CC).unwrap();
+    std::fs::set_permissions(&cc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let pids = tempfile::tempdir().unwrap();
+    let mut child = Command::new(wasmc())
+        .current_dir(dir)
+        .args(args)
+        .env("CC", &cc)
+        .env("FAKE_CC_PIDS", pids.path())
+        .env("TMPDIR", tmp)
+        .env("WASMC_CACHE_DIR", tmp.join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("wasmc runs");
+    let read_pid = |name: &str| -> Option<u32> {
+        std::fs::read_to_string(pids.path().join(name)).ok()?.trim().parse().ok()
+    };
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let (cc_pid, child_pid) = loop {
+        if let (Some(a), Some(b)) = (read_pid("cc.pid"), read_pid("child.pid")) {
+            break (a, b);
+        }
+        assert!(child.try_wait().unwrap().is_none(), "wasmc ended before linking");
+        assert!(Instant::now() < deadline, "the C compiler driver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(alive(cc_pid) && alive(child_pid));
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
+    assert_gone(&[cc_pid, child_pid]);
+}
+
+/// The names in `dir` that start with `prefix`.
+fn names_with_prefix(dir: &Path, prefix: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+/// Issue 33 item 4: SIGKILL of `wasmc run` while it links a cache miss orphaned the C
+/// compiler driver and its children, and left its `wasmc-build*` work directory in
+/// `$TMPDIR` for good; the next run removes it.
+#[test]
+fn issue_33_killing_wasmc_run_while_it_links_leaves_no_process_or_directory() {
+    let dir = dir_with(&[("hello.wat", HELLO)]);
+    let tmp = tempfile::tempdir().unwrap();
+    // Killed while it asks the driver for the linker's command line (`cc -###`), and, with
+    // no cache, while the driver links (each run removes the one killed before).
+    for args in [&["run", "hello.wat"][..], &["run", "--no-cache", "hello.wat"]] {
+        kill_wasmc_while_it_links(dir.path(), tmp.path(), args);
+        assert_eq!(names_with_prefix(tmp.path(), "wasmc-build").len(), 1, "the killed run's");
+    }
+    let out = Command::new(wasmc())
+        .current_dir(dir.path())
+        .args(["run", "hello.wat"])
+        .env("TMPDIR", tmp.path())
+        .env("WASMC_CACHE_DIR", tmp.path().join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "hello\n", "{}", stderr(&out));
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["cache"], "left in TMPDIR");
+    let cache = tmp.path().join("cache");
+    let left =
+        [names_with_prefix(&cache, ".wasmc"), names_with_prefix(&cache.join("runtime"), ".wasmc")];
+    assert!(left.iter().all(|l| l.is_empty()), "left in the cache: {left:?}");
+}
+
+/// Issue 33 item 4, `wasmc -o`: the link's `.wasmc-link*` work directory next to the output
+/// stayed when wasmc was killed; the next link in that directory removes it.
+#[test]
+fn issue_33_killing_wasmc_while_it_links_an_output_leaves_no_directory() {
+    let dir = dir_with(&[("hello.wat", HELLO)]);
+    let tmp = tempfile::tempdir().unwrap();
+    kill_wasmc_while_it_links(dir.path(), tmp.path(), &["hello.wat", "-o", "hello"]);
+    assert_eq!(names_with_prefix(dir.path(), ".wasmc-link").len(), 1, "the killed link's");
+    let out = Command::new(wasmc())
+        .current_dir(dir.path())
+        .args(["hello.wat", "-o", "hello"])
+        .env("TMPDIR", tmp.path())
+        .env("WASMC_CACHE_DIR", tmp.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names_with_prefix(dir.path(), ".wasmc"), Vec::<String>::new());
+    assert_eq!(run_exe(&dir.path().join("hello"), &[], &[]).stdout, b"hello\n");
+}
+
 // ---- symbols (issue 13) ----
 
 /// `nm` of an executable lists the Wasm names of a Kotlin program's functions, as
