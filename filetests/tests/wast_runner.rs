@@ -75,3 +75,12 @@ fn v128_in_gc_objects_survives_collections() {
         assert_eq!(run_with("gc-v128.wast", &stress), ((4, 0, 0), vec![]), "{gc}");
     }
 }
+
+/// Atomic accesses of every kind out of bounds trap, alignment is checked before bounds,
+/// and wait/notify check both (threads proposal), with both collectors.
+#[test]
+fn atomics_trap_out_of_bounds_and_unaligned() {
+    for gc in ["generational", "semispace"] {
+        assert_eq!(run_with("atomics-traps.wast", &[("WASMC_GC", gc)]), ((26, 0, 0), vec![]));
+    }
+}
