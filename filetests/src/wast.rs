@@ -288,11 +288,7 @@ impl<'s> Runner<'s> {
     }
 
     /// Joins a thread block's OS thread and adds its counts to this runner's.
-    fn join(
-        &mut self,
-        line: usize,
-        h: std::thread::ScopedJoinHandle<'_, Result<Report, String>>,
-    ) {
+    fn join(&mut self, line: usize, h: std::thread::ScopedJoinHandle<'_, Result<Report, String>>) {
         match h.join() {
             Ok(Ok(r)) => {
                 self.pass();
