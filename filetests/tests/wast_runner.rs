@@ -84,3 +84,22 @@ fn atomics_trap_out_of_bounds_and_unaligned() {
         assert_eq!(run_with("atomics-traps.wast", &[("WASMC_GC", gc)]), ((26, 0, 0), vec![]));
     }
 }
+
+/// `thread` blocks whose stores allocate and collect on their own OS threads, sharing one
+/// memory: plainly, then collecting at every allocation with poisoning and verification,
+/// with both collectors. 12 directives: the module, two threads (each counted, with their
+/// register, module and assertion), two waits and the final assertion.
+#[test]
+fn threads_each_collect_their_own_heap() {
+    let want = ((12, 0, 0), vec![]);
+    assert_eq!(run("threads-gc.wast"), want);
+    for gc in ["generational", "semispace"] {
+        let stress = [
+            ("WASMC_GC", gc),
+            ("WASMC_GC_STRESS", "1"),
+            ("WASMC_GC_POISON", "1"),
+            ("WASMC_GC_VERIFY", "1"),
+        ];
+        assert_eq!(run_with("threads-gc.wast", &stress), want, "{gc}");
+    }
+}
