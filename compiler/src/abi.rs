@@ -56,6 +56,9 @@ pub enum Builtin {
     Throw,
     GcRemember,
     GcRememberRange,
+    MemoryAtomicWait32,
+    MemoryAtomicWait64,
+    MemoryAtomicNotify,
 }
 
 #[allow(non_upper_case_globals)]
@@ -92,7 +95,7 @@ impl Builtin {
     }
 
     /// Every builtin, in order.
-    pub const ALL: [Builtin; 17] = [
+    pub const ALL: [Builtin; 20] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -110,6 +113,9 @@ impl Builtin {
         Builtin::Throw,
         Builtin::GcRemember,
         Builtin::GcRememberRange,
+        Builtin::MemoryAtomicWait32,
+        Builtin::MemoryAtomicWait64,
+        Builtin::MemoryAtomicNotify,
     ];
 
     /// Its native (System V) signature.
@@ -146,6 +152,9 @@ mod tests {
             (Builtin::Throw, "throw"),
             (Builtin::GcRemember, "gc_remember"),
             (Builtin::GcRememberRange, "gc_remember_range"),
+            (Builtin::MemoryAtomicWait32, "memory_atomic_wait32"),
+            (Builtin::MemoryAtomicWait64, "memory_atomic_wait64"),
+            (Builtin::MemoryAtomicNotify, "memory_atomic_notify"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

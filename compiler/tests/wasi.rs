@@ -194,3 +194,11 @@ fn rights_sockets_and_proc_raise() {
     assert_eq!(out.status.code(), Some(134), "stderr:\n{stderr}");
     assert!(stderr.contains("proc_raise: SIGABRT"), "stderr:\n{stderr}");
 }
+
+/// A program that imports its shared memory as `env.memory` (wasi-threads' convention,
+/// `wasm32-wasip1-threads`) runs on one thread: atomics, wait/notify, growth, WASI output.
+#[test]
+fn shared_memory_imported_from_env() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    expect_lines(&run("shared_memory.wat", dir.path()), &[0, 5, 9, 1, 2, 0, 1, 2, 0]);
+}

@@ -14,6 +14,8 @@ use wasmc_gc::GcConfig;
 use wasmc_runtime::abi::{DESCRIPTOR_SYMBOL, ModuleDescriptor};
 use wasmc_runtime::gc::RefClass;
 use wasmc_runtime::instance::{Extern, InstantiateError, StoreInner, Val};
+use wasmc_runtime::memory::SharedMemory;
+use wasmc_runtime::meta::ExportKind;
 use wasmc_runtime::registry::{self, LoadedModule};
 use wasmc_runtime::store::Store;
 use wasmc_runtime::traps::{Trap, TrapKind};
@@ -82,7 +84,18 @@ pub fn load_shared(object: &[u8], dir: &Path, stem: &str) -> Result<Loaded, Stri
     Ok(Loaded { module, _lib: lib })
 }
 
-/// State of one script run.
+/// The shared memories an instance exports, by export name: what a `thread` block that
+/// shares the instance (`(thread $T (shared (module $M)) ...)`, threads proposal
+/// `test/core/threads/`) sees of it. Only shared memories cross threads: each thread runs in
+/// a store of its own, and nothing else of a store may be used by another.
+type SharedExports = Arc<Vec<(String, SharedMemory)>>;
+
+/// Key prefix of the Wasmtime scripts (`filetests/threads-testsuite/wasmtime/`), whose
+/// runner makes a named module's instance importable under its name without a `register`
+/// (`(module $Mem ...)` then `(import "Mem" ...)`); the spec's runner does not.
+const WASMTIME_SCRIPTS: &str = "threads-testsuite/wasmtime/";
+
+/// State of one script run (or of one `thread` block of it).
 struct Runner<'s> {
     file: String,
     text: &'s str,
@@ -101,6 +114,12 @@ struct Runner<'s> {
     /// Why the current module is missing, when it was skipped.
     current_skipped: Option<String>,
     report: Report,
+    /// Instances of the enclosing thread shared with this `thread` block, by name.
+    foreign: HashMap<String, SharedExports>,
+    /// Names under which instances of `foreign` are registered in this thread.
+    registered_foreign: HashMap<String, SharedExports>,
+    /// Whether named instances are importable under their names ([`WASMTIME_SCRIPTS`]).
+    implicit_register: bool,
 }
 
 /// What went wrong when making a module.
@@ -158,31 +177,159 @@ pub fn run_text(text: &str, name: &str, skips: &SkipList) -> Result<Report, Stri
     lexer.allow_confusing_unicode(true);
     let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| format!("{name}: {e}"))?;
     let wast: Wast<'_> = parser::parse(&buf).map_err(|e| format!("{name}: {e}"))?;
-    let mut store = Store::new(WASM_STACK, gc_config()?).map_err(|e| e.to_string())?;
-    let spectest = Spectest::new(&mut store)?;
-    let mut runner = Runner {
-        file: name.to_string(),
-        text: &text,
-        skips,
-        work: tempfile::tempdir().map_err(|e| e.to_string())?,
-        store,
-        spectest,
-        loaded: Vec::new(),
-        definitions: HashMap::new(),
-        last_definition: None,
-        instances: HashMap::new(),
-        registered: HashMap::new(),
-        current: None,
-        current_skipped: None,
-        report: Report::default(),
-    };
-    for directive in wast.directives {
-        runner.directive(directive);
-    }
+    let mut runner = Runner::new(&text, name, skips)?;
+    runner.run_all(wast.directives);
     Ok(runner.report)
 }
 
-impl Runner<'_> {
+/// Runs the directives of a `thread` block in a store of its own (on the calling thread),
+/// with `shared` (an instance of the enclosing thread, by name) importable.
+fn run_thread(
+    text: &str,
+    name: &str,
+    skips: &SkipList,
+    shared: Option<(String, SharedExports)>,
+    directives: Vec<WastDirective<'_>>,
+) -> Result<Report, String> {
+    let mut runner = Runner::new(text, name, skips)?;
+    runner.foreign.extend(shared);
+    runner.run_all(directives);
+    Ok(runner.report)
+}
+
+impl<'s> Runner<'s> {
+    fn new(text: &'s str, name: &str, skips: &'s SkipList) -> Result<Runner<'s>, String> {
+        let mut store = Store::new(WASM_STACK, gc_config()?).map_err(|e| e.to_string())?;
+        let spectest = Spectest::new(&mut store)?;
+        Ok(Runner {
+            file: name.to_string(),
+            text,
+            skips,
+            work: tempfile::tempdir().map_err(|e| e.to_string())?,
+            store,
+            spectest,
+            loaded: Vec::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            instances: HashMap::new(),
+            registered: HashMap::new(),
+            current: None,
+            current_skipped: None,
+            report: Report::default(),
+            foreign: HashMap::new(),
+            registered_foreign: HashMap::new(),
+            implicit_register: name.starts_with(WASMTIME_SCRIPTS),
+        })
+    }
+
+    /// Runs `directives` in order. A `thread` block runs on an OS thread of its own, in a
+    /// store of its own, while the directives after it continue; `wait` joins it and adds
+    /// its counts. Threads not waited for are joined at the end.
+    fn run_all(&mut self, directives: Vec<WastDirective<'_>>) {
+        let (text, skips, file) = (self.text, self.skips, self.file.clone());
+        std::thread::scope(|scope| {
+            let mut threads = HashMap::new();
+            let mut skipped = std::collections::HashSet::new();
+            for d in directives {
+                match d {
+                    WastDirective::Thread(t) => {
+                        let line = self.line(t.span);
+                        let name = t.name.name().to_string();
+                        if self.skips.reason(&self.file, line).is_some() {
+                            self.report.skipped += 1;
+                            skipped.insert(name);
+                            continue;
+                        }
+                        let shared = match t.shared_module {
+                            None => None,
+                            Some(m) => match self.shared_exports(m.name()) {
+                                Some(e) => Some((m.name().to_string(), e)),
+                                None => {
+                                    self.fail(line, format!("thread: no instance `{}`", m.name()));
+                                    continue;
+                                }
+                            },
+                        };
+                        let file = file.clone();
+                        let directives = t.directives;
+                        let spawned = std::thread::Builder::new()
+                            .name(format!("wast thread {name}"))
+                            .stack_size(WASM_STACK + (16 << 20))
+                            .spawn_scoped(scope, move || {
+                                run_thread(text, &file, skips, shared, directives)
+                            });
+                        match spawned {
+                            Ok(h) => {
+                                threads.insert(name, (line, h));
+                                self.pass();
+                            }
+                            Err(e) => self.fail(line, format!("cannot start a thread: {e}")),
+                        }
+                    }
+                    WastDirective::Wait { span, thread } => {
+                        let line = self.line(span);
+                        if skipped.contains(thread.name()) {
+                            self.report.skipped += 1;
+                        } else if let Some((_, h)) = threads.remove(thread.name()) {
+                            self.join(line, h);
+                        } else {
+                            self.fail(line, format!("wait: no thread `{}`", thread.name()));
+                        }
+                    }
+                    d => self.directive(d),
+                }
+            }
+            let mut rest: Vec<_> = threads.into_values().collect();
+            rest.sort_by_key(|(line, _)| *line);
+            for (line, h) in rest {
+                self.join(line, h);
+            }
+        });
+    }
+
+    /// Joins a thread block's OS thread and adds its counts to this runner's.
+    fn join(&mut self, line: usize, h: std::thread::ScopedJoinHandle<'_, Result<Report, String>>) {
+        match h.join() {
+            Ok(Ok(r)) => {
+                self.pass();
+                self.report.passed += r.passed;
+                self.report.failed += r.failed;
+                self.report.skipped += r.skipped;
+                self.report.failures.extend(r.failures);
+            }
+            Ok(Err(e)) => self.fail(line, e),
+            Err(_) => self.fail(line, "the thread panicked"),
+        }
+    }
+
+    /// The shared memories exported by the instance named `name` (of this thread or shared
+    /// with it), for a `thread` block that shares it.
+    fn shared_exports(&mut self, name: &str) -> Option<SharedExports> {
+        if let Some(e) = self.foreign.get(name) {
+            return Some(e.clone());
+        }
+        let i = *self.instances.get(name)?;
+        let inst = self.store.instance(i);
+        let names: Vec<String> = inst
+            .module
+            .meta
+            .exports
+            .iter()
+            .filter(|e| matches!(e.kind, ExportKind::Memory(_)))
+            .map(|e| e.name.clone())
+            .collect();
+        let mut out = Vec::new();
+        for n in names {
+            if let Some(Extern::Memory { memory, .. }) = inst.export(&n) {
+                // SAFETY: the memory belongs to this runner's store, which is alive.
+                if let Some(s) = unsafe { (*memory).shared() } {
+                    out.push((n, s));
+                }
+            }
+        }
+        Some(Arc::new(out))
+    }
+
     fn line(&self, span: wast::token::Span) -> usize {
         span.linecol_in(self.text).0 + 1
     }
@@ -279,6 +426,12 @@ impl Runner<'_> {
                 }
             }
             WastDirective::Register { name, module, .. } => {
+                let foreign = module.and_then(|m| self.foreign.get(m.name())).cloned();
+                if let Some(e) = foreign {
+                    self.registered_foreign.insert(name.to_string(), e);
+                    self.pass();
+                    return;
+                }
                 match self.instance_index(module.map(|m| m.name())) {
                     Some(i) => {
                         self.registered.insert(name.to_string(), i);
@@ -359,10 +512,12 @@ impl Runner<'_> {
                 Err(ExecError::Trap { exception: true, .. }) => self.pass(),
                 Err(e) => self.fail(line, format!("expected an uncaught exception, got: {e}")),
             },
-            WastDirective::AssertSuspension { .. }
-            | WastDirective::Thread(_)
-            | WastDirective::Wait { .. } => {
-                self.fail(line, "unsupported directive (stack switching / threads)")
+            WastDirective::AssertSuspension { .. } => {
+                self.fail(line, "unsupported directive (stack switching)")
+            }
+            // `run_all` handles these.
+            WastDirective::Thread(_) | WastDirective::Wait { .. } => {
+                self.fail(line, "thread directive outside `run_all`")
             }
         }
     }
@@ -410,6 +565,9 @@ impl Runner<'_> {
 
     fn instantiate(&mut self, module: &Arc<LoadedModule>) -> Result<usize, ModuleError> {
         let registered = self.registered.clone();
+        let foreign = self.registered_foreign.clone();
+        let (instances, implicit) = (self.instances.clone(), self.implicit_register);
+        let implicit_foreign = self.foreign.clone();
         let store: *mut Store = &mut self.store;
         let spectest: *mut Spectest = &mut self.spectest;
         let mut resolve = |import: &wasmc_runtime::meta::Import| -> Option<Extern> {
@@ -417,7 +575,18 @@ impl Runner<'_> {
                 // SAFETY: the spectest externs live as long as the runner.
                 return unsafe { (*spectest).get(&import.name) };
             }
-            let i = *registered.get(&import.module)?;
+            let shared = foreign
+                .get(&import.module)
+                .or_else(|| implicit.then(|| implicit_foreign.get(&import.module)).flatten());
+            if let Some(e) = shared {
+                let (_, m) = e.iter().find(|(n, _)| *n == import.name)?;
+                return Some(Extern::SharedMemory(m.clone()));
+            }
+            let i = match registered.get(&import.module) {
+                Some(i) => *i,
+                None if implicit => *instances.get(&import.module)?,
+                None => return None,
+            };
             // SAFETY: `instantiate` below does not touch existing instances while
             // resolving imports.
             unsafe { (*store).instance(i).export(&import.name) }

@@ -1,4 +1,5 @@
-//! The spec test suite (`../shared/testsuite/core` and `legacy/`) through wasmc-compiled code: one test per
+//! The spec test suite (`../shared/testsuite/core`, `legacy/` and the vendored
+//! `threads-testsuite/`) through wasmc-compiled code: one test per
 //! script, each run by `wasmc-wast --one` in a child process (so a crash fails that script
 //! only). Scripts that the skip list skips whole are reported as ignored; a script passes
 //! when none of its directives fails.
@@ -49,6 +50,9 @@ fn main() {
     scripts(&suite(), "", &mut files);
     // The legacy exception-handling scripts beside `core/` (run through wast2json).
     scripts(&suite().join("../legacy"), "../legacy", &mut files);
+    // The vendored threads scripts (`wasmc-wast` names them `threads-testsuite/...`).
+    let threads = Path::new(env!("CARGO_MANIFEST_DIR")).join("threads-testsuite");
+    scripts(&threads, "threads-testsuite", &mut files);
     let trials = files
         .into_iter()
         .map(|f| {

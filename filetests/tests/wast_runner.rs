@@ -75,3 +75,31 @@ fn v128_in_gc_objects_survives_collections() {
         assert_eq!(run_with("gc-v128.wast", &stress), ((4, 0, 0), vec![]), "{gc}");
     }
 }
+
+/// Atomic accesses of every kind out of bounds trap, alignment is checked before bounds,
+/// and wait/notify check both (threads proposal), with both collectors.
+#[test]
+fn atomics_trap_out_of_bounds_and_unaligned() {
+    for gc in ["generational", "semispace"] {
+        assert_eq!(run_with("atomics-traps.wast", &[("WASMC_GC", gc)]), ((26, 0, 0), vec![]));
+    }
+}
+
+/// `thread` blocks whose stores allocate and collect on their own OS threads, sharing one
+/// memory: plainly, then collecting at every allocation with poisoning and verification,
+/// with both collectors. 12 directives: the module, two threads (each counted, with their
+/// register, module and assertion), two waits and the final assertion.
+#[test]
+fn threads_each_collect_their_own_heap() {
+    let want = ((12, 0, 0), vec![]);
+    assert_eq!(run("threads-gc.wast"), want);
+    for gc in ["generational", "semispace"] {
+        let stress = [
+            ("WASMC_GC", gc),
+            ("WASMC_GC_STRESS", "1"),
+            ("WASMC_GC_POISON", "1"),
+            ("WASMC_GC_VERIFY", "1"),
+        ];
+        assert_eq!(run_with("threads-gc.wast", &stress), want, "{gc}");
+    }
+}

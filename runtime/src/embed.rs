@@ -105,7 +105,7 @@ use crate::config::{DEFAULT_STACK_SIZE, RuntimeConfig};
 use crate::instance::HostGlobal;
 pub use crate::instance::{Caller, Extern, Func, Global, HostFunc, Instance, RootedVal, Val};
 pub use crate::instance::{InstantiateError, StoreInner};
-pub use crate::memory::{Memory, MemoryError};
+pub use crate::memory::{Memory, MemoryError, SharedMemory};
 pub use crate::meta::{Export, ExportKind, FuncType, GlobalType, HeapType, Import, RefType};
 pub use crate::meta::{ImportKind, MemoryType, TableType, ValType};
 pub use crate::owner::StoreId;
@@ -309,7 +309,8 @@ impl Store {
     /// instances ([`Imports::define`]).
     ///
     /// # Errors
-    /// As [`Memory::new`] (a shared memory is not supported).
+    /// As [`Memory::new`]. A shared memory made here is this store's; [`Memory::shared`]
+    /// gives the handle through which other stores import it.
     pub fn memory_new(&mut self, ty: &MemoryType) -> Result<Extern, MemoryError> {
         let mut memory = Memory::new(ty)?;
         let ext = Extern::Memory { store: self.inner().store_id(), memory: &mut *memory };

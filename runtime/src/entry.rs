@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::abi::ModuleDescriptor;
 use crate::config::{HOST_STACK, RuntimeConfig};
 use crate::instance::{Extern, InstantiateError, Val};
+use crate::memory::Memory;
 use crate::meta::{CompositeType, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
@@ -142,8 +143,21 @@ fn run_in(
         }
     }
     let meta = &module.meta;
+    // Why a memory the program imports could not be made (reported instead of the link
+    // error it causes).
+    let mut memory_error = None;
     let mut resolve = |import: &crate::meta::Import| -> Option<Extern> {
         match (import.module.as_str(), &import.kind) {
+            // wasi-threads' convention (`wasm32-wasip1-threads`): the program imports its
+            // shared memory as `env.memory`, and the host makes it of the declared type.
+            // The threads wasi-threads spawns will import the same one (its `SharedMemory`).
+            ("env", ImportKind::Memory(ty)) if ty.shared => match Memory::new(ty) {
+                Ok(m) => m.shared().map(Extern::SharedMemory),
+                Err(e) => {
+                    memory_error = Some(format!("the imported memory `env.memory`: {e}"));
+                    None
+                }
+            },
             ("wasi_snapshot_preview1" | "wasi_unstable", ImportKind::Func(ty)) => {
                 let ft = meta.types[*ty as usize].as_func()?;
                 Some(Extern::HostFunc(wasi_import(&import.name, ft)))
@@ -160,7 +174,8 @@ fn run_in(
         Err(InstantiateError::Trap(t)) => return report(&t),
         Err(e) => {
             // Link errors name imports of the module: data, escaped.
-            eprintln!("error: {}", escape_line(&e.to_string()));
+            let e = memory_error.unwrap_or_else(|| e.to_string());
+            eprintln!("error: {}", escape_line(&e));
             return 1;
         }
     };

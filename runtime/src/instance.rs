@@ -338,6 +338,11 @@ pub enum Extern {
         /// The memory, alive as long as its store.
         memory: *mut Memory,
     },
+    /// A shared memory (threads proposal) bound to no store: any store's instance may import
+    /// it, from any thread. Make one from an exported shared memory with
+    /// [`Memory::shared`]; the importing instance keeps the memory alive. This is how the
+    /// threads of a wasi-threads program, one store each, will share their one memory.
+    SharedMemory(crate::memory::SharedMemory),
     /// A global.
     Global(Global),
     /// An exception tag (its address is its identity).
@@ -354,7 +359,7 @@ impl Extern {
     pub fn store(&self) -> Option<StoreId> {
         match self {
             Extern::Func(f) => Some(f.store),
-            Extern::HostFunc(_) => None,
+            Extern::HostFunc(_) | Extern::SharedMemory(_) => None,
             Extern::Table { store, .. }
             | Extern::Memory { store, .. }
             | Extern::Tag { store, .. } => Some(*store),
@@ -367,7 +372,7 @@ impl Extern {
         match self {
             Extern::Func(_) | Extern::HostFunc(_) => "function",
             Extern::Table { .. } => "table",
-            Extern::Memory { .. } => "memory",
+            Extern::Memory { .. } | Extern::SharedMemory(_) => "memory",
             Extern::Global(_) => "global",
             Extern::Tag { .. } => "tag",
         }
@@ -942,13 +947,21 @@ impl Instance {
                     // SAFETY: the memory belongs to this store (checked above), which it
                     // outlives.
                     let m = unsafe { &mut *m };
-                    if m.ty.memory64 != want.memory64
-                        || !limits_match(m.pages(), m.ty.max, want.min, want.max)
-                    {
+                    if !memory_matches(&m.ty(), want) {
                         return Err(bad());
                     }
-                    self.memories.push(&mut m.vm);
+                    self.memories.push(m.vm_ptr());
                     self.memory_objs.push(m);
+                }
+                (ImportKind::Memory(want), Extern::SharedMemory(shared)) => {
+                    if !memory_matches(&shared.ty(), want) {
+                        return Err(bad());
+                    }
+                    // This instance's own view of the memory, which keeps it mapped.
+                    let mut m = Memory::from_shared(shared);
+                    self.memories.push(m.vm_ptr());
+                    self.memory_objs.push(&mut *m);
+                    self.owned_memories.push(m);
                 }
                 (ImportKind::Global(want), Extern::Global(g)) => {
                     // Mutable globals are invariant, immutable ones covariant (spec §4.5.2).
@@ -1017,7 +1030,7 @@ impl Instance {
         let meta = &module.meta;
         for ty in &meta.memories {
             let mut m = Memory::new(ty).map_err(|e| InstantiateError::Resource(e.to_string()))?;
-            self.memories.push(&mut m.vm);
+            self.memories.push(m.vm_ptr());
             self.memory_objs.push(&mut *m);
             self.owned_memories.push(m);
         }
@@ -1236,7 +1249,7 @@ impl Instance {
             if let SegmentMode::Active { index, offset } = &seg.mode {
                 // The offset has the memory's index type (i64 for memory64).
                 let offset = self.eval_const(offset)?;
-                let wide = self.memory(*index).is_some_and(|m| m.ty.memory64);
+                let wide = self.memory(*index).is_some_and(|m| m.ty().memory64);
                 let offset = if wide { offset as u64 } else { offset as u32 as u64 };
                 self.memory_init(*index, i as u32, offset, 0, seg.bytes.len() as u64)
                     .map_err(|()| trap_now(crate::abi::TrapCode::MemoryOutOfBounds))?;
@@ -1341,6 +1354,15 @@ impl Instance {
         self.elem_values[elem as usize] = items;
         result
     }
+}
+
+/// Whether a memory of type `have` (`min` its current size) may be imported as `want`: the
+/// same index type, the same sharedness (threads proposal: a shared memory matches only a
+/// shared import) and matching limits (spec §4.5.2 "Import subtyping").
+fn memory_matches(have: &crate::meta::MemoryType, want: &crate::meta::MemoryType) -> bool {
+    have.memory64 == want.memory64
+        && have.shared == want.shared
+        && limits_match(have.min, have.max, want.min, want.max)
 }
 
 fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {

@@ -19,6 +19,7 @@ pub mod instance;
 pub mod libcalls;
 pub mod memory;
 pub mod owner;
+pub mod parking;
 pub use wasmc_abi::{meta, printable};
 pub mod registry;
 pub mod roots;

@@ -26,7 +26,32 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     throw: crate::exceptions::throw,
     gc_remember: crate::gc::gc_remember,
     gc_remember_range: crate::gc::gc_remember_range,
+    memory_atomic_wait32,
+    memory_atomic_wait64,
+    memory_atomic_notify,
 };
+
+/// The wait's timeout: `ns` nanoseconds, none when negative (threads proposal,
+/// `memory.atomic.wait`).
+fn timeout(ns: i64) -> Option<std::time::Duration> {
+    u64::try_from(ns).ok().map(std::time::Duration::from_nanos)
+}
+
+unsafe extern "C" fn memory_atomic_wait32(_vmctx: i64, addr: i64, expected: i32, ns: i64) -> i32 {
+    // SAFETY: compiled code passes the aligned, in-bounds address of a 4-byte cell of a
+    // shared memory that its instance keeps mapped while it waits.
+    unsafe { crate::parking::wait32(addr as *const u32, expected as u32, timeout(ns)) as i32 }
+}
+
+unsafe extern "C" fn memory_atomic_wait64(_vmctx: i64, addr: i64, expected: i64, ns: i64) -> i32 {
+    // SAFETY: as in `memory_atomic_wait32`, for an 8-byte cell.
+    unsafe { crate::parking::wait64(addr as *const u64, expected as u64, timeout(ns)) as i32 }
+}
+
+unsafe extern "C" fn memory_atomic_notify(_vmctx: i64, addr: i64, count: i32) -> i32 {
+    // At most `count` waiters, and never more than there are threads: fits an i32.
+    crate::parking::notify(addr as usize, count as u32) as i32
+}
 
 /// The length field and element data of the array at `array`.
 ///
@@ -184,10 +209,10 @@ unsafe extern "C" fn memory_copy(
     // SAFETY: called by compiled code with its own VM context.
     let inst = unsafe { instance(vmctx) };
     let (dst, src, len) = (dst as u64, src as u64, len as u64);
-    let Some((s, src_len)) = inst.memory(src_mem as u32).map(|m| (m.vm.base, m.vm.length)) else {
+    let Some((s, src_len)) = inst.memory(src_mem as u32).map(|m| (m.base(), m.len_bytes())) else {
         return 1;
     };
-    let Some((d, dst_len)) = inst.memory(dst_mem as u32).map(|m| (m.vm.base, m.vm.length)) else {
+    let Some((d, dst_len)) = inst.memory(dst_mem as u32).map(|m| (m.base(), m.len_bytes())) else {
         return 1;
     };
     let ok = src.checked_add(len).is_some_and(|e| e <= src_len)

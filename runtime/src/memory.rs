@@ -3,6 +3,24 @@
 //! bytes, so that the guard region behind its largest size catches every index plus offset
 //! and compiled code checks no bounds. A 64-bit memory (memory64) is bounds-checked by
 //! compiled code instead; it reserves its maximum size, at most [`MAX_PAGES_64`] pages.
+//! Either way the base never moves, so growing never invalidates a pointer into the memory.
+//!
+//! **Shared memories** (threads proposal) use the same reservations; they differ in who may
+//! hold them. A memory's state lives in one reference-counted [`MemoryInner`]: the
+//! [`VMMemory`] that compiled code reads (base and length), the reservation and a lock that
+//! serialises growth. The length is written only under that lock, with a release store, and
+//! read with acquire loads (compiled code reads it with plain aligned 8-byte loads, atomic on
+//! x86-64), so several threads may read it and grow the memory at once. A [`Memory`] is a
+//! store's view of one; for a shared memory, [`Memory::shared`] hands out a
+//! [`SharedMemory`], a `Send + Sync` handle bound to no store, from which
+//! [`Memory::from_shared`] makes the view of another store (`Extern::SharedMemory` imports
+//! it: the hook for wasi-threads, whose every thread is a store of its own importing the
+//! one shared memory). All views of a shared memory see the same [`VMMemory`], so a growth
+//! through one is seen by the code of all.
+
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::abi::{MEMORY_RESERVATION, VMMemory, WASM_PAGE_SIZE};
 use crate::meta::MemoryType;
@@ -16,17 +34,123 @@ pub const MAX_PAGES_32: u64 = 1 << 16;
 /// instantiation.
 pub const MAX_PAGES_64: u64 = 1 << 18;
 
-/// A linear memory owned by an instance.
-pub struct Memory {
-    /// What compiled code sees; its address is stable (the memory is boxed).
-    pub vm: VMMemory,
-    /// The memory's type (for import checks: `min` is updated to the current size).
-    pub ty: MemoryType,
+/// The state of one linear memory, shared by its views ([`Memory`]) when it is a shared
+/// memory; a non-shared memory has exactly one view.
+struct MemoryInner {
+    /// What compiled code sees; its address is stable (the inner value is reference
+    /// counted and never moves). `base` never changes; `length` changes only in
+    /// [`MemoryInner::grow`].
+    vm: UnsafeCell<VMMemory>,
+    /// The declared type (its `min` is the declared minimum, not the current size).
+    ty: MemoryType,
+    /// Bytes reserved at `base`.
     reserved: usize,
+    /// Held while the memory grows, so that two growths never race.
+    grow_lock: Mutex<()>,
 }
 
-// SAFETY: the memory is a private mapping owned by this value.
-unsafe impl Send for Memory {}
+// SAFETY: `base` and `reserved` never change after creation; `length` is only written under
+// `grow_lock`, with atomic stores, and read with atomic loads. The bytes are the Wasm
+// memory: a shared memory's bytes are accessed from several threads by design (the threads
+// proposal's memory model); a non-shared memory's inner value is never handed to a second
+// thread while the first uses it ([`SharedMemory`] exists only for shared memories).
+unsafe impl Send for MemoryInner {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for MemoryInner {}
+
+impl MemoryInner {
+    fn vm_ptr(&self) -> *mut VMMemory {
+        self.vm.get()
+    }
+
+    /// The length field as an atomic.
+    fn length(&self) -> &AtomicU64 {
+        // SAFETY: the field is an aligned `u64` that lives as long as `self`; every access to
+        // it in the runtime goes through this atomic view (compiled code's plain loads of an
+        // aligned 8-byte word are atomic on x86-64).
+        unsafe { AtomicU64::from_ptr(&raw mut (*self.vm_ptr()).length) }
+    }
+
+    fn base(&self) -> *mut u8 {
+        // SAFETY: `base` is written once, before the value is shared.
+        unsafe { (*self.vm_ptr()).base }
+    }
+
+    fn len(&self) -> u64 {
+        self.length().load(Ordering::Acquire)
+    }
+
+    fn max_pages(&self) -> u64 {
+        let limit = if self.ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
+        self.ty.max.unwrap_or(limit).min(limit)
+    }
+
+    fn grow(&self, delta: u64) -> Option<u64> {
+        let _guard = self.grow_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let len = self.len();
+        let old = len / WASM_PAGE_SIZE;
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages() {
+            return None;
+        }
+        if delta > 0 {
+            let bytes = (delta * WASM_PAGE_SIZE) as usize;
+            // SAFETY: [len, len + bytes) lies inside our reservation (new <= max_pages,
+            // which the reservation covers), and is not accessible yet, so no one holds a
+            // reference to it.
+            let r = unsafe {
+                libc::mprotect(
+                    self.base().add(len as usize).cast(),
+                    bytes,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                )
+            };
+            if r != 0 {
+                return None;
+            }
+        }
+        self.length().store(new * WASM_PAGE_SIZE, Ordering::Release);
+        Some(old)
+    }
+}
+
+impl Drop for MemoryInner {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the reservation made in `Memory::new`; this is the last
+        // reference to it.
+        unsafe { libc::munmap(self.base().cast(), self.reserved) };
+    }
+}
+
+/// A store's view of a linear memory: owned by one instance (or by the store, for a host
+/// memory), alive as long as its store.
+pub struct Memory {
+    inner: Arc<MemoryInner>,
+}
+
+/// A shared memory (threads proposal) as a handle bound to no store: `Send + Sync`, cheap
+/// to clone, keeping the memory mapped while any clone or view lives. Another store imports
+/// it as `Extern::SharedMemory` (see the module comment).
+#[derive(Clone)]
+pub struct SharedMemory(Arc<MemoryInner>);
+
+impl SharedMemory {
+    /// The memory's type, `min` being its current size in pages.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType { min: self.0.len() / WASM_PAGE_SIZE, ..self.0.ty.clone() }
+    }
+
+    /// Whether `self` and `other` are the same memory.
+    pub fn same(&self, other: &SharedMemory) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for SharedMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedMemory").field("base", &self.0.base()).finish()
+    }
+}
 
 /// Error creating a memory.
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +172,10 @@ pub enum MemoryError {
         /// The OS error.
         error: std::io::Error,
     },
-    /// Shared memories (threads proposal) are not supported.
-    #[error("unsupported memory type (shared memories need the threads proposal)")]
-    Unsupported,
+    /// A shared memory without a maximum size (the threads proposal requires one; the
+    /// validator refuses such modules, so only a host memory type can get here).
+    #[error("a shared memory must have a maximum size")]
+    SharedWithoutMaximum,
     /// The minimum size is above what wasmc gives a memory of its index type.
     #[error("a memory of {min} pages is larger than wasmc supports ({max} pages)")]
     TooLarge {
@@ -66,15 +191,17 @@ impl Memory {
     ///
     /// # Errors
     /// [`MemoryError::Reserve`] or [`MemoryError::Commit`] with the OS error;
-    /// [`MemoryError::Unsupported`] for shared memories; [`MemoryError::TooLarge`].
+    /// [`MemoryError::SharedWithoutMaximum`]; [`MemoryError::TooLarge`].
     pub fn new(ty: &MemoryType) -> Result<Box<Memory>, MemoryError> {
-        if ty.shared {
-            return Err(MemoryError::Unsupported);
+        if ty.shared && ty.max.is_none() {
+            return Err(MemoryError::SharedWithoutMaximum);
         }
         let limit = if ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
         if ty.min > limit {
             return Err(MemoryError::TooLarge { min: ty.min, max: limit });
         }
+        // Both reservations cover the maximum size, so neither kind of memory ever moves (a
+        // shared memory must not: other threads run code that holds its base).
         let size = if ty.memory64 {
             (ty.max.unwrap_or(limit).clamp(1, limit) * WASM_PAGE_SIZE) as usize
         } else {
@@ -94,84 +221,148 @@ impl Memory {
         if base == libc::MAP_FAILED {
             return Err(MemoryError::Reserve(std::io::Error::last_os_error()));
         }
-        let mut m = Box::new(Memory {
-            vm: VMMemory { base: base.cast(), length: 0 },
+        let inner = MemoryInner {
+            vm: UnsafeCell::new(VMMemory { base: base.cast(), length: 0 }),
             ty: ty.clone(),
             reserved: size,
-        });
-        if m.grow(ty.min).is_none() {
+            grow_lock: Mutex::new(()),
+        };
+        if inner.grow(ty.min).is_none() {
             let error = std::io::Error::last_os_error();
             return Err(MemoryError::Commit { bytes: ty.min * WASM_PAGE_SIZE, error });
         }
-        Ok(m)
+        Ok(Box::new(Memory { inner: Arc::new(inner) }))
+    }
+
+    /// A view of the shared memory `shared` for another store (or instance) to import.
+    pub fn from_shared(shared: SharedMemory) -> Box<Memory> {
+        Box::new(Memory { inner: shared.0 })
+    }
+
+    /// The handle other stores import this memory through, if it is a shared memory.
+    pub fn shared(&self) -> Option<SharedMemory> {
+        self.inner.ty.shared.then(|| SharedMemory(self.inner.clone()))
+    }
+
+    /// The [`VMMemory`] compiled code reads (the same for every view of a shared memory);
+    /// stable for the memory's lifetime.
+    pub fn vm_ptr(&self) -> *mut VMMemory {
+        self.inner.vm_ptr()
+    }
+
+    /// The memory's first byte (never changes).
+    pub fn base(&self) -> *mut u8 {
+        self.inner.base()
+    }
+
+    /// Current length in bytes (a multiple of [`WASM_PAGE_SIZE`]).
+    pub fn len_bytes(&self) -> u64 {
+        self.inner.len()
+    }
+
+    /// The memory's type, `min` being its current size in pages (what import checks
+    /// compare, spec §4.5.2 "Import subtyping").
+    pub fn ty(&self) -> MemoryType {
+        MemoryType { min: self.pages(), ..self.inner.ty.clone() }
     }
 
     /// Current size in pages.
     pub fn pages(&self) -> u64 {
-        self.vm.length / WASM_PAGE_SIZE
+        self.inner.len() / WASM_PAGE_SIZE
     }
 
     /// Maximum size in pages.
     pub fn max_pages(&self) -> u64 {
-        let limit = if self.ty.memory64 { MAX_PAGES_64 } else { MAX_PAGES_32 };
-        self.ty.max.unwrap_or(limit).min(limit)
+        self.inner.max_pages()
     }
 
     /// `memory.grow`: returns the old size in pages, or `None` if the memory cannot grow by
-    /// `delta` pages.
+    /// `delta` pages. Safe to call from several threads at once for a shared memory (the
+    /// growth is serialised; each caller gets the size its own growth started from).
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
-        let old = self.pages();
-        let new = old.checked_add(delta)?;
-        if new > self.max_pages() {
-            return None;
-        }
-        if delta > 0 {
-            let start = self.vm.length as usize;
-            let len = (delta * WASM_PAGE_SIZE) as usize;
-            // SAFETY: [start, start + len) lies inside our reservation (new <= max_pages,
-            // which the reservation covers).
-            let r = unsafe {
-                libc::mprotect(
-                    self.vm.base.add(start).cast(),
-                    len,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                )
-            };
-            if r != 0 {
-                return None;
-            }
-        }
-        self.vm.length = new * WASM_PAGE_SIZE;
-        self.ty.min = new;
-        Some(old)
+        self.inner.grow(delta)
     }
 
     /// The accessible bytes.
+    ///
+    /// For a shared memory that another thread's store also uses, the bytes may change under
+    /// the slice (as Wasm allows); the wasi-threads work must copy through raw or atomic
+    /// accesses instead of slices there.
     pub fn data(&self) -> &[u8] {
         // SAFETY: the first `length` bytes are mapped read/write and owned by this memory.
-        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+        unsafe { std::slice::from_raw_parts(self.base(), self.len_bytes() as usize) }
     }
 
-    /// The accessible bytes, mutably.
+    /// The accessible bytes, mutably (see [`Memory::data`] for shared memories).
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `data`.
-        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
-    }
-}
-
-impl Drop for Memory {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the reservation made in `new`.
-        unsafe { libc::munmap(self.vm.base.cast(), self.reserved) };
+        unsafe { std::slice::from_raw_parts_mut(self.base(), self.len_bytes() as usize) }
     }
 }
 
 /// The bytes of the memory behind a `VMMemory` pointer.
 ///
 /// # Safety
-/// `vm` must point to the `vm` field of a live [`Memory`], and no other reference to its
-/// bytes may be used while the slice lives (Wasm code is not running concurrently).
+/// `vm` must be [`Memory::vm_ptr`] of a live [`Memory`], and no other reference to its
+/// bytes may be used while the slice lives (Wasm code is not running concurrently on a
+/// non-shared memory; see [`Memory::data`] for shared ones).
 pub unsafe fn vm_memory_bytes<'a>(vm: *mut VMMemory) -> &'a mut [u8] {
-    // SAFETY: see the function's contract.
-    unsafe { std::slice::from_raw_parts_mut((*vm).base, (*vm).length as usize) }
+    // SAFETY: see the function's contract; the length is read atomically, as it is written.
+    unsafe {
+        let len = AtomicU64::from_ptr(&raw mut (*vm).length).load(Ordering::Acquire);
+        std::slice::from_raw_parts_mut((*vm).base, len as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared_ty(min: u64, max: u64) -> MemoryType {
+        MemoryType { min, max: Some(max), memory64: false, shared: true }
+    }
+
+    #[test]
+    fn shared_memory_needs_a_maximum() {
+        let ty = MemoryType { min: 1, max: None, memory64: false, shared: true };
+        assert!(matches!(Memory::new(&ty), Err(MemoryError::SharedWithoutMaximum)));
+    }
+
+    #[test]
+    fn views_of_a_shared_memory_share_length_and_bytes() {
+        let mut a = Memory::new(&shared_ty(1, 4)).expect("memory");
+        let handle = a.shared().expect("shared");
+        let mut b = Memory::from_shared(handle.clone());
+        assert_eq!(a.vm_ptr(), b.vm_ptr());
+        a.data_mut()[10] = 7;
+        assert_eq!(b.data()[10], 7);
+        assert_eq!(b.grow(1), Some(1));
+        assert_eq!(a.pages(), 2);
+        assert_eq!(handle.ty().min, 2);
+        let plain = Memory::new(&MemoryType { shared: false, ..shared_ty(1, 4) }).expect("memory");
+        assert!(plain.shared().is_none());
+    }
+
+    #[test]
+    fn concurrent_growth_hands_out_distinct_old_sizes() {
+        let m = Memory::new(&shared_ty(0, 64)).expect("memory");
+        let h = m.shared().expect("shared");
+        let olds: Vec<u64> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..4)
+                .map(|_| {
+                    let h = h.clone();
+                    s.spawn(move || {
+                        let mut v = Memory::from_shared(h);
+                        (0..8).map(|_| v.grow(2).expect("fits")).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().expect("thread")).collect()
+        });
+        let mut sorted = olds.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..32).map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(m.pages(), 64);
+        assert!(Memory::from_shared(h).grow(1).is_none());
+    }
 }

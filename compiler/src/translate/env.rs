@@ -19,7 +19,7 @@ use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, store, table, vmc
 /// fields, the pointer arrays they point to, and memory base addresses.
 const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
 /// Flags of loads and stores of mutable VM data (table bounds, memory length, globals).
-const VM_MUT: MemFlagsData = MemFlagsData::trusted();
+pub(super) const VM_MUT: MemFlagsData = MemFlagsData::trusted();
 
 /// Flags of linear-memory accesses: little-endian, faulting accesses trap as out of bounds.
 pub(super) fn heap_flags() -> MemFlagsData {
@@ -41,7 +41,7 @@ impl FuncTranslator<'_, '_, '_> {
         self.vm_const(base, (index * 8) as i32)
     }
 
-    fn memory_def(&mut self, mem: u32) -> Value {
+    pub(super) fn memory_def(&mut self, mem: u32) -> Value {
         self.vm_array_entry(vmctx::MEMORIES, mem)
     }
 
@@ -50,7 +50,7 @@ impl FuncTranslator<'_, '_, '_> {
     }
 
     /// Whether memory `mem` has 64-bit addresses (memory64).
-    fn memory64(&self, mem: u32) -> bool {
+    pub(super) fn memory64(&self, mem: u32) -> bool {
         self.env.info.memories[mem as usize].memory64
     }
 
@@ -61,7 +61,7 @@ impl FuncTranslator<'_, '_, '_> {
 
     /// An address, index or length operand as an `i64`: zero-extended from the `i32` of a
     /// 32-bit memory or table, as is for a 64-bit one.
-    fn index64(&mut self, v: Value, wide: bool) -> Value {
+    pub(super) fn index64(&mut self, v: Value, wide: bool) -> Value {
         if wide { v } else { self.zext64(v) }
     }
 
@@ -576,6 +576,7 @@ impl FuncTranslator<'_, '_, '_> {
             O::ReturnCallIndirect { type_index, table_index } => {
                 self.translate_call_indirect(type_index, table_index, true)
             }
+            other if self.atomic_operator(&other)? => {}
             other if self.simd_operator(&other)? => {}
             other => {
                 let name = format!("{other:?}");

@@ -8,6 +8,7 @@
 //! The translation of operators is split by topic: [`numeric`] (pure arithmetic), [`env`]
 //! (everything that touches the VM context: memories, tables, globals, calls, builtins).
 
+mod atomics;
 mod env;
 mod exceptions;
 mod gc;

@@ -6,7 +6,8 @@
 //!
 //! Runs every `.wast` under the given paths (relative to the suite's `core/`; default: all
 //! of `core/` and `../legacy/`, whose legacy exception-handling scripts go through WABT's
-//! `wast2json`: see `wasmc_filetests::legacy`),
+//! `wast2json`: see `wasmc_filetests::legacy`; and the threads scripts vendored in
+//! `filetests/threads-testsuite/`, named `threads-testsuite/...`),
 //! each in its own child process and several at once, then prints a table of passed /
 //! failed / skipped directives per file, the totals per proposal folder, and the final line
 //! `N passed, N failed, N skipped`. Exits with 1 if anything failed.
@@ -32,6 +33,10 @@ struct Cli {
     /// The test suite's `core/` folder.
     #[arg(long, default_value_os_t = default_suite())]
     suite: PathBuf,
+    /// The vendored threads scripts (`filetests/threads-testsuite`), whose files are named
+    /// `threads-testsuite/...` in paths, reports and the skip list.
+    #[arg(long, default_value_os_t = Path::new(env!("CARGO_MANIFEST_DIR")).join(THREADS))]
+    threads_suite: PathBuf,
     /// The skip list.
     #[arg(long, default_value_os_t = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-skips.txt"))]
     skips: PathBuf,
@@ -45,12 +50,26 @@ struct Cli {
     paths: Vec<String>,
 }
 
+/// Name prefix (and folder in `filetests/`) of the vendored threads scripts.
+const THREADS: &str = "threads-testsuite";
+
+/// Where the script named `rel` is: under the threads suite for `threads-testsuite/...`,
+/// else relative to the suite's `core/`.
+fn resolve(cli: &Cli, rel: &str) -> PathBuf {
+    match rel.strip_prefix(THREADS) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            cli.threads_suite.join(rest.trim_start_matches('/'))
+        }
+        _ => cli.suite.join(rel),
+    }
+}
+
 fn default_suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testsuite/core")
 }
 
-fn collect(suite: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
-    let p = suite.join(rel);
+fn collect(cli: &Cli, rel: &str, out: &mut Vec<String>) -> Result<()> {
+    let p = resolve(cli, rel);
     if p.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(&p)?.flatten().map(|e| e.file_name()).collect();
         entries.sort();
@@ -61,7 +80,7 @@ fn collect(suite: &Path, rel: &str, out: &mut Vec<String>) -> Result<()> {
             } else {
                 format!("{}/{name}", rel.trim_end_matches('/'))
             };
-            collect(suite, &child, out)?;
+            collect(cli, &child, out)?;
         }
     } else if rel.ends_with(".wast") {
         out.push(rel.to_string());
@@ -82,7 +101,7 @@ fn count_directives(path: &Path) -> usize {
 
 fn run_one(cli: &Cli, skips: &SkipList) -> Result<()> {
     let [file] = cli.paths.as_slice() else { bail!("--one takes exactly one script") };
-    let path = cli.suite.join(file);
+    let path = resolve(cli, file);
     let (file, skips) = (file.clone(), skips.clone());
     let report = std::thread::Builder::new()
         .stack_size(wasmc_filetests::wast::WASM_STACK + (16 << 20))
@@ -110,6 +129,8 @@ fn run_child(cli: &Cli, file: &str) -> Report {
         .arg("--one")
         .arg("--suite")
         .arg(&cli.suite)
+        .arg("--threads-suite")
+        .arg(&cli.threads_suite)
         .arg("--skips")
         .arg(&cli.skips)
         .arg(file)
@@ -183,12 +204,15 @@ fn main() -> Result<()> {
         if cli.suite.join("../legacy").is_dir() {
             all.push("../legacy".to_string());
         }
+        if cli.threads_suite.is_dir() {
+            all.push(THREADS.to_string());
+        }
         all
     } else {
         cli.paths.clone()
     };
     for r in &roots {
-        collect(&cli.suite, r, &mut files)?;
+        collect(&cli, r, &mut files)?;
     }
     let jobs =
         cli.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -202,7 +226,7 @@ fn main() -> Result<()> {
                     let entry = match skips.file_reason(&file) {
                         Some(reason) => (
                             Report {
-                                skipped: count_directives(&cli.suite.join(&file)),
+                                skipped: count_directives(&resolve(&cli, &file)),
                                 ..Default::default()
                             },
                             Some(reason.to_string()),

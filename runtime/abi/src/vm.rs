@@ -35,7 +35,7 @@ pub const VALUE_SLOT_SIZE: u32 = 8;
 ///
 /// Bump the low bits whenever any layout in this module changes, so that objects built for
 /// an older runtime are rejected instead of misread.
-pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_0009;
+pub const DESCRIPTOR_MAGIC: u64 = 0x7761_736d_6301_000a;
 
 /// Name of the symbol through which a compiled object exports its [`ModuleDescriptor`]
 /// when it is compiled without a module name (the spec runner's shared objects, found with
@@ -410,6 +410,13 @@ pub enum TrapCode {
     NullArrayReference = 15,
     /// `i31.get_*` of a null reference.
     NullI31Reference = 16,
+    /// An atomic access (or `memory.atomic.wait*`/`notify`) whose effective address, index
+    /// plus offset, is not a multiple of its size (threads proposal, "Atomic Memory
+    /// Accesses": alignment is checked before bounds).
+    UnalignedAtomic = 17,
+    /// `memory.atomic.wait32`/`wait64` on a memory that is not shared (threads proposal:
+    /// only a shared memory may block).
+    ExpectedSharedMemory = 18,
     /// The call stack is exhausted (Cranelift's `STACK_OVERFLOW`).
     StackOverflow = 251,
     /// Integer overflow (Cranelift's `INTEGER_OVERFLOW`).
@@ -424,7 +431,7 @@ pub enum TrapCode {
 
 impl TrapCode {
     /// Every trap code, for tables and tests.
-    pub const ALL: [TrapCode; 21] = [
+    pub const ALL: [TrapCode; 23] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -441,6 +448,8 @@ impl TrapCode {
         TrapCode::NullStructReference,
         TrapCode::NullArrayReference,
         TrapCode::NullI31Reference,
+        TrapCode::UnalignedAtomic,
+        TrapCode::ExpectedSharedMemory,
         TrapCode::StackOverflow,
         TrapCode::IntegerOverflow,
         TrapCode::HeapOutOfBounds,
@@ -474,6 +483,8 @@ impl TrapCode {
             TrapCode::NullStructReference => "null structure reference",
             TrapCode::NullArrayReference => "null array reference",
             TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::ExpectedSharedMemory => "expected shared memory",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::IntegerOverflow => "integer overflow",
             TrapCode::IntegerDivisionByZero => "integer divide by zero",
@@ -541,6 +552,18 @@ macro_rules! foreach_builtin {
             /// `first` (of one array outside the nursery) were stored to; the collector
             /// remembers those now holding young references. Never collects; always 0.
             gc_remember_range(vmctx: i64, first: i64, count: i64) -> i32;
+            /// `memory.atomic.wait32` on a shared memory: `addr` is the native address of
+            /// the 4-byte cell (compiled code checked alignment and bounds), `timeout` in
+            /// nanoseconds, negative for none. Blocks until notified (0, "ok"), returns 1
+            /// ("not-equal") at once if the cell does not hold `expected`, 2 ("timed-out")
+            /// when the timeout passes. Never collects.
+            memory_atomic_wait32(vmctx: i64, addr: i64, expected: i32, timeout: i64) -> i32;
+            /// `memory.atomic.wait64`: as `memory_atomic_wait32` for an 8-byte cell.
+            memory_atomic_wait64(vmctx: i64, addr: i64, expected: i64, timeout: i64) -> i32;
+            /// `memory.atomic.notify` on a shared memory: wakes at most `count` (unsigned)
+            /// waiters on the native address `addr`, oldest first; returns how many it woke.
+            /// Never collects.
+            memory_atomic_notify(vmctx: i64, addr: i64, count: i32) -> i32;
         }
     };
 }

@@ -1,0 +1,34 @@
+;; test: translate
+;; wait and notify check alignment, then bounds explicitly (even for a 32-bit memory: they
+;; access nothing in compiled code), then call the runtime's parking lot; on an unshared
+;; memory wait traps (user18, "expected shared memory") and notify is 0 without a call.
+(module
+  (memory $s 1 1 shared)
+  (memory $p 1)
+  (func (param i32 i32 i64) (result i32)
+    (memory.atomic.wait32 $s (local.get 0) (local.get 1) (local.get 2)))
+  (func (param i32 i32) (result i32)
+    (memory.atomic.notify $s (local.get 0) (local.get 1)))
+  (func (param i32 i64 i64) (result i32)
+    (memory.atomic.wait64 $p (local.get 0) (local.get 1) (local.get 2)))
+  (func (param i32 i32) (result i32)
+    (memory.atomic.notify $p (local.get 0) (local.get 1))))
+;; check: function u0:0
+;; check: band
+;; check: trapnz
+;; sameln: user17
+;; check: icmp ugt
+;; check: trapnz
+;; sameln: user2
+;; check: call_indirect
+;; check: function u0:1
+;; check: icmp ugt
+;; check: call_indirect
+;; check: function u0:2
+;; check: band
+;; check: user18
+;; not: call_indirect
+;; check: function u0:3
+;; check: icmp ugt
+;; not: call_indirect
+;; check: return
