@@ -68,6 +68,22 @@ impl Fixture {
     }
 
     /// The one entry of the cache.
+    /// Runs `hello.wat` (its entry is the returned path) and builds `other.wat`; returns
+    /// the entry and a valid entry (trailer: hash, length, magic) of `other`'s executable.
+    fn hello_entry_and_forged_other(&self) -> (PathBuf, Vec<u8>) {
+        assert_prints(&self.wasmc(&["run", "hello.wat"], &[]), "hello\n");
+        let entry = self.entry();
+        let out = self.wasmc(&["other.wat", "-o", "other"], &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let exe = std::fs::read(self.dir.path().join("other")).unwrap();
+        let mut forged = exe.clone();
+        forged.extend_from_slice(blake3::hash(&exe).as_bytes());
+        forged.extend_from_slice(&(exe.len() as u64).to_le_bytes());
+        forged.extend_from_slice(&MAGIC);
+        assert_eq!(forged.len(), exe.len() + TRAILER_LEN);
+        (entry, forged)
+    }
+
     fn entry(&self) -> PathBuf {
         let files = self.files();
         assert_eq!(files.len(), 1, "one cache entry expected: {files:?}");
@@ -127,16 +143,7 @@ fn a_corrupted_or_truncated_entry_is_rebuilt_not_run() {
 #[test]
 fn a_hit_runs_the_cached_executable() {
     let f = Fixture::new();
-    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
-    let entry = f.entry();
-    let out = f.wasmc(&["other.wat", "-o", "other"], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let exe = std::fs::read(f.dir.path().join("other")).unwrap();
-    let mut forged = exe.clone();
-    forged.extend_from_slice(blake3::hash(&exe).as_bytes());
-    forged.extend_from_slice(&(exe.len() as u64).to_le_bytes());
-    forged.extend_from_slice(&MAGIC);
-    assert_eq!(forged.len(), exe.len() + TRAILER_LEN);
+    let (entry, forged) = f.hello_entry_and_forged_other();
     use std::os::unix::fs::PermissionsExt;
     // Entries are executable by their owner: a hit is executed in place.
     let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
@@ -276,15 +283,7 @@ fn issue_33_a_cache_directory_others_control_is_refused() {
 fn issue_33_an_entry_others_could_write_is_not_run() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let f = Fixture::new();
-    assert_prints(&f.wasmc(&["run", "hello.wat"], &[]), "hello\n");
-    let entry = f.entry();
-    let out = f.wasmc(&["other.wat", "-o", "other"], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let exe = std::fs::read(f.dir.path().join("other")).unwrap();
-    let mut forged = exe.clone();
-    forged.extend_from_slice(blake3::hash(&exe).as_bytes());
-    forged.extend_from_slice(&(exe.len() as u64).to_le_bytes());
-    forged.extend_from_slice(&MAGIC);
+    let (entry, forged) = f.hello_entry_and_forged_other();
     let plant = |mode: u32| {
         let tmp = f.cache().join("planted");
         std::fs::write(&tmp, &forged).unwrap();

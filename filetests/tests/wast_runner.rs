@@ -64,7 +64,15 @@ fn right_assertions_pass() {
 /// both collectors.
 #[test]
 fn v128_in_gc_objects_survives_collections() {
-    assert_eq!(run("gc-v128.wast"), ((4, 0, 0), vec![]));
+    passes_plain_and_stressed("gc-v128.wast", 4);
+}
+
+/// Runs `file` plainly, then collecting at every allocation with from-space poisoned and
+/// the heap verified under both collectors: `passed` directives pass each time, none fails
+/// or is skipped.
+fn passes_plain_and_stressed(file: &str, passed: usize) {
+    let want = ((passed, 0, 0), vec![]);
+    assert_eq!(run(file), want);
     for gc in ["generational", "semispace"] {
         let stress = [
             ("WASMC_GC", gc),
@@ -72,7 +80,7 @@ fn v128_in_gc_objects_survives_collections() {
             ("WASMC_GC_POISON", "1"),
             ("WASMC_GC_VERIFY", "1"),
         ];
-        assert_eq!(run_with("gc-v128.wast", &stress), ((4, 0, 0), vec![]), "{gc}");
+        assert_eq!(run_with(file, &stress), want, "{gc}");
     }
 }
 
@@ -91,15 +99,5 @@ fn atomics_trap_out_of_bounds_and_unaligned() {
 /// register, module and assertion), two waits and the final assertion.
 #[test]
 fn threads_each_collect_their_own_heap() {
-    let want = ((12, 0, 0), vec![]);
-    assert_eq!(run("threads-gc.wast"), want);
-    for gc in ["generational", "semispace"] {
-        let stress = [
-            ("WASMC_GC", gc),
-            ("WASMC_GC_STRESS", "1"),
-            ("WASMC_GC_POISON", "1"),
-            ("WASMC_GC_VERIFY", "1"),
-        ];
-        assert_eq!(run_with("threads-gc.wast", &stress), want, "{gc}");
-    }
+    passes_plain_and_stressed("threads-gc.wast", 12);
 }

@@ -26,13 +26,12 @@
 
 use cranelift_codegen::ir::{
     AtomicRmwOp, InstBuilder, Type, Value,
-    condcodes::IntCC,
     types::{I8, I16, I32, I64},
 };
 use wasmparser::{MemArg, Operator};
 
 use super::FuncTranslator;
-use super::env::{VM_MUT, heap_flags};
+use super::env::heap_flags;
 use super::trap;
 use crate::abi::Builtin;
 use crate::error::CompileError;
@@ -80,18 +79,7 @@ impl FuncTranslator<'_, '_, '_> {
         }
         let def = self.memory_def(mem);
         if wide || explicit_bounds {
-            let code = trap(TrapCode::MemoryOutOfBounds);
-            let end = if wide {
-                let offset = self.builder.ins().iconst(I64, offset as i64);
-                let end = self.builder.ins().uadd_overflow_trap(index, offset, code);
-                let size = self.builder.ins().iconst(I64, i64::from(size));
-                self.builder.ins().uadd_overflow_trap(end, size, code)
-            } else {
-                self.builder.ins().iadd_imm_u(ea, i64::from(size))
-            };
-            let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
-            let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.builder.ins().trapnz(oob, code);
+            self.check_bounds(def, index, offset, size);
         }
         let base = self.vm_const(def, memory::BASE);
         Ok(self.builder.ins().iadd(base, ea))

@@ -19,7 +19,7 @@ use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, store, table, vmc
 /// fields, the pointer arrays they point to, and memory base addresses.
 const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
 /// Flags of loads and stores of mutable VM data (table bounds, memory length, globals).
-pub(super) const VM_MUT: MemFlagsData = MemFlagsData::trusted();
+const VM_MUT: MemFlagsData = MemFlagsData::trusted();
 
 /// Flags of linear-memory accesses: little-endian, faulting accesses trap as out of bounds.
 pub(super) fn heap_flags() -> MemFlagsData {
@@ -87,14 +87,7 @@ impl FuncTranslator<'_, '_, '_> {
         let def = self.memory_def(mem);
         let base = self.vm_const(def, memory::BASE);
         let index = if self.memory64(mem) {
-            let code = trap(TrapCode::MemoryOutOfBounds);
-            let offset = self.builder.ins().iconst(I64, memarg.offset as i64);
-            let end = self.builder.ins().uadd_overflow_trap(index, offset, code);
-            let size = self.builder.ins().iconst(I64, i64::from(size));
-            let end = self.builder.ins().uadd_overflow_trap(end, size, code);
-            let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
-            let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-            self.builder.ins().trapnz(oob, code);
+            self.check_bounds(def, index, memarg.offset, size);
             index
         } else {
             self.builder.ins().uextend(I64, index)
@@ -106,6 +99,20 @@ impl FuncTranslator<'_, '_, '_> {
             let addr = self.builder.ins().iadd_imm_u(addr, memarg.offset as i64);
             Ok((addr, 0))
         }
+    }
+
+    /// Traps "out of bounds memory access" unless `index + offset + size <= length` of the
+    /// memory `def` (an `i64` index; the additions overflow-checked): the explicit check of
+    /// memory64 accesses, which have no guard region behind them.
+    pub(super) fn check_bounds(&mut self, def: Value, index: Value, offset: u64, size: u32) {
+        let code = trap(TrapCode::MemoryOutOfBounds);
+        let offset = self.builder.ins().iconst(I64, offset as i64);
+        let end = self.builder.ins().uadd_overflow_trap(index, offset, code);
+        let size = self.builder.ins().iconst(I64, i64::from(size));
+        let end = self.builder.ins().uadd_overflow_trap(end, size, code);
+        let len = self.builder.ins().load(I64, VM_MUT, def, memory::LENGTH);
+        let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+        self.builder.ins().trapnz(oob, code);
     }
 
     /// `ty.load` with the given extension (`ext` is the in-memory type, `signed` its
