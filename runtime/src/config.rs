@@ -30,6 +30,11 @@ pub struct RuntimeConfig {
     /// "Determinism"; the collector's points depend only on the allocation sequence in
     /// every mode).
     pub deterministic: bool,
+    /// Most threads a wasi-threads program may run at once besides its main thread
+    /// (`WASMC_MAX_THREADS`, default [`DEFAULT_MAX_THREADS`], from 1 to
+    /// [`MAX_MAX_THREADS`]): a `thread-spawn` beyond it fails (returns a negative value,
+    /// which wasi-libc's `pthread_create` reports as `EAGAIN`).
+    pub max_threads: u32,
 }
 
 /// Default bytes of stack for Wasm code (`WASMC_STACK_SIZE` unset).
@@ -42,6 +47,12 @@ pub const MIN_STACK_SIZE: usize = 64 << 10;
 /// this plus the host's share, a sum that must not overflow and a reservation the OS can
 /// make.
 pub const MAX_STACK_SIZE: usize = 4 << 30;
+/// Threads a wasi-threads program may run at once besides its main one, by default.
+pub const DEFAULT_MAX_THREADS: u32 = 1024;
+/// Most `WASMC_MAX_THREADS` accepts: each thread reserves its stack (`WASMC_STACK_SIZE`
+/// plus [`HOST_STACK`]) and the kernel bounds threads per process well below 2^29, the
+/// thread id space of wasi-threads.
+pub const MAX_MAX_THREADS: u32 = 1 << 16;
 /// Least bytes per semispace `WASMC_GC_HEAP` accepts (4 KiB).
 pub const MIN_GC_HEAP: usize = 4 << 10;
 /// Most bytes per semispace `WASMC_GC_HEAP` accepts (1 TiB): two semispaces of it are
@@ -127,7 +138,11 @@ impl RuntimeConfig {
     pub fn from_vars(
         vars: impl Iterator<Item = (String, String)>,
     ) -> Result<RuntimeConfig, String> {
-        let mut c = RuntimeConfig { stack_size: DEFAULT_STACK_SIZE, ..Default::default() };
+        let mut c = RuntimeConfig {
+            stack_size: DEFAULT_STACK_SIZE,
+            max_threads: DEFAULT_MAX_THREADS,
+            ..Default::default()
+        };
         c.gc = wasmc_gc::GcConfig::default();
         for (k, v) in vars {
             if let Some(name) = k.strip_prefix("WASMC_ENV_") {
@@ -163,6 +178,15 @@ impl RuntimeConfig {
                 "WASMC_GC_STATS" => c.gc.stats = flag(&k, &v)?,
                 "WASMC_GC_TRACE" => c.gc.trace = flag(&k, &v)?,
                 "WASMC_DETERMINISTIC" => c.deterministic = flag(&k, &v)?,
+                "WASMC_MAX_THREADS" => {
+                    c.max_threads = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=MAX_MAX_THREADS).contains(n))
+                        .ok_or_else(|| {
+                            bad_knob(&k, &v, &format!("expected a count from 1 to {MAX_MAX_THREADS}"))
+                        })?;
+                }
                 "WASMC_STACK_SIZE" => {
                     c.stack_size = size_in(&k, &v, &v, "", MIN_STACK_SIZE, MAX_STACK_SIZE)?;
                 }
@@ -263,6 +287,8 @@ mod tests {
             ("WASMC_GC_AGING", "on", "expected 0 or 1"),
             ("WASMC_GC_STATS", "11", "expected 0 or 1"),
             ("WASMC_DETERMINISTIC", "maybe", "expected 0 or 1"),
+            ("WASMC_MAX_THREADS", "0", "from 1 to 65536"),
+            ("WASMC_MAX_THREADS", "65537", "from 1 to 65536"),
         ];
         for (k, v, allowed) in cases {
             let e = error_of(k, v);

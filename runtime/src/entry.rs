@@ -7,13 +7,13 @@ use std::sync::Arc;
 use crate::abi::ModuleDescriptor;
 use crate::config::{HOST_STACK, RuntimeConfig};
 use crate::instance::{Extern, InstantiateError, Val};
-use crate::memory::Memory;
-use crate::meta::{CompositeType, ImportKind, ModuleMeta, ValType};
+use crate::meta::{CompositeType, Import, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
 use crate::store::Store;
 use crate::traps::{Trap, TrapKind};
-use crate::wasi::{WasiCtx, wasi_import};
+use crate::threads::{HostMemories, Threads, is_thread_spawn, resolve_import};
+use crate::wasi::WasiCtx;
 
 /// Exit status after a Wasm trap (as `wasmtime run`: abort's 128 + SIGABRT).
 pub const TRAP_EXIT_STATUS: i32 = 134;
@@ -55,6 +55,9 @@ pub unsafe extern "C" fn wasmc_main(
         // SAFETY: the descriptor is static data of this executable.
         .spawn(move || unsafe { run(args, module as *const ModuleDescriptor, config) });
     let joined = thread.map(|t| t.join());
+    // Threads the program spawned may still run: a `proc_exit` or trap of theirs that is
+    // already ending the process wins; later ones wait for this exit.
+    crate::threads::main_thread_ends();
     crate::spectest::flush();
     match joined {
         Ok(Ok(code)) => code,
@@ -130,52 +133,47 @@ fn run_in(
     args: &[Vec<u8>],
     config: &RuntimeConfig,
 ) -> i32 {
-    match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
+    let wasi = match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
         Ok(mut w) => {
             if config.deterministic {
                 w.set_deterministic();
             }
-            store.inner().set_data(w);
+            w
         }
         Err(e) => {
             eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
-    }
+    };
     let meta = &module.meta;
-    // Why a memory the program imports could not be made (reported instead of the link
-    // error it causes).
-    let mut memory_error = None;
-    let mut resolve = |import: &crate::meta::Import| -> Option<Extern> {
-        match (import.module.as_str(), &import.kind) {
-            // wasi-threads' convention (`wasm32-wasip1-threads`): the program imports its
-            // shared memory as `env.memory`, and the host makes it of the declared type.
-            // The threads wasi-threads spawns will import the same one (its `SharedMemory`).
-            ("env", ImportKind::Memory(ty)) if ty.shared => match Memory::new(ty) {
-                Ok(m) => m.shared().map(Extern::SharedMemory),
-                Err(e) => {
-                    memory_error = Some(format!("the imported memory `env.memory`: {e}"));
-                    None
-                }
-            },
-            ("wasi_snapshot_preview1" | "wasi_unstable", ImportKind::Func(ty)) => {
-                let ft = meta.types[*ty as usize].as_func()?;
-                Some(Extern::HostFunc(wasi_import(&import.name, ft)))
-            }
-            ("spectest", ImportKind::Func(ty)) => {
-                let ft = meta.types[*ty as usize].as_func()?;
-                crate::spectest::spectest_import(&import.name, ft).map(Extern::HostFunc)
-            }
-            _ => None,
+    // The shared memories the program imports, made by the host; with `wasi.thread-spawn`
+    // imported, what its threads share. Both are checked before any code runs.
+    let memories = match HostMemories::for_module(meta) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {}", escape_line(&e));
+            return 1;
         }
     };
+    let threads = if meta.imports.iter().any(|i| is_thread_spawn(&i.module, &i.name)) {
+        match Threads::new(module, memories.clone(), wasi.share(), config.clone()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("error: {}", escape_line(&e));
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    store.inner().set_data(wasi);
+    let mut resolve = |import: &Import| resolve_import(meta, import, &memories, threads.as_ref());
     let index = match store.instantiate(module, &mut resolve) {
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return report(&t),
         Err(e) => {
             // Link errors name imports of the module: data, escaped.
-            let e = memory_error.unwrap_or_else(|| e.to_string());
-            eprintln!("error: {}", escape_line(&e));
+            eprintln!("error: {}", escape_line(&e.to_string()));
             return 1;
         }
     };

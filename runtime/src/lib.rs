@@ -27,6 +27,7 @@ pub mod spectest;
 pub mod stack;
 pub mod store;
 pub mod table;
+pub mod threads;
 pub mod traps;
 pub mod types;
 pub mod wasi;

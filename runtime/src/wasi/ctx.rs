@@ -87,6 +87,12 @@ impl WasiCtx {
         Ok(WasiCtx { args, env, fds, deterministic: None })
     }
 
+    /// TEMPORARY (replaced by the shared-state WASI context on branch wasi-threads-safe):
+    /// a context with the same arguments and environment and only stdio.
+    pub fn share(&self) -> WasiCtx {
+        WasiCtx::new(self.args.clone(), self.env.clone(), &[]).expect("no preopens")
+    }
+
     /// Switches the deterministic mode on (see `WASMC_DETERMINISTIC` in the README).
     pub fn set_deterministic(&mut self) {
         self.deterministic = Some(super::clock::Deterministic::new());
