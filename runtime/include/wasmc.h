@@ -14,6 +14,13 @@
  * the store's stack size (default 8 MiB), less if the thread's stack ends sooner (512 KiB
  * stay for host code): running out is a trap ("call stack exhausted"), never a crash.
  *
+ * Threads: several stores may run at once, each on its own thread; a store, its instances,
+ * externs and references are never used from two threads at once (the host serialises
+ * that itself). A module with a shared memory (threads proposal) runs its atomics and
+ * wait/notify in any store; its memory is that store's, and this API cannot hand it to
+ * another store (the Rust API's SharedMemory can). `wasi.thread-spawn` is not provided
+ * here: wasi-threads programs run as executables (`wasmc prog.wasm -o prog`, `wasmc run`).
+ *
  * Failures are wasmc_error_t values, returned (NULL means success): a trap (with its
  * backtrace), a WASI exit (wasmc_error_exit_status), an unknown or mistyped import, a bad
  * argument. Nothing in this API exits the process or prints.

@@ -184,7 +184,11 @@ impl RuntimeConfig {
                         .ok()
                         .filter(|n| (1..=MAX_MAX_THREADS).contains(n))
                         .ok_or_else(|| {
-                            bad_knob(&k, &v, &format!("expected a count from 1 to {MAX_MAX_THREADS}"))
+                            bad_knob(
+                                &k,
+                                &v,
+                                &format!("expected a count from 1 to {MAX_MAX_THREADS}"),
+                            )
                         })?;
                 }
                 "WASMC_STACK_SIZE" => {

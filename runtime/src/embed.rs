@@ -29,6 +29,15 @@
 //! code): running out is the `call stack exhausted` trap. A store and its values belong to
 //! one thread at a time (they are neither `Send` nor `Sync`).
 //!
+//! Threads: stores on different threads run at once, each with its own GC heap. What one
+//! thread may hand to another is a shared memory (threads proposal): [`Memory::shared`]
+//! of a store's shared memory gives a `SharedMemory` (`Send + Sync`, bound to no store)
+//! that instances of stores on other threads import as `Extern::SharedMemory`, their
+//! atomics and `memory.atomic.wait`/`notify` working on the same bytes; and a
+//! [`WasiCtx::share`]d WASI context, so that their WASI calls see one descriptor table.
+//! GC references, functions, tables and globals never cross stores. `wasi.thread-spawn`
+//! is not provided: wasi-threads programs run as executables (`wasmc_runtime::threads`).
+//!
 //! # Example
 //!
 //! ```

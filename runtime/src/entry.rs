@@ -11,8 +11,8 @@ use crate::meta::{CompositeType, Import, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
 use crate::store::Store;
-use crate::traps::{Trap, TrapKind};
 use crate::threads::{HostMemories, Threads, is_thread_spawn, resolve_import};
+use crate::traps::{Trap, TrapKind};
 use crate::wasi::WasiCtx;
 
 /// Exit status after a Wasm trap (as `wasmtime run`: abort's 128 + SIGABRT).

@@ -29,8 +29,8 @@ use std::sync::{Arc, Mutex};
 use crate::config::{HOST_STACK, RuntimeConfig};
 use crate::entry::TRAP_EXIT_STATUS;
 use crate::instance::{Extern, HostFunc, Val};
-use crate::memory::SharedMemory;
 use crate::memory::Memory;
+use crate::memory::SharedMemory;
 use crate::meta::{ExportKind, FuncType, Import, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, escape_line};
 use crate::registry::LoadedModule;
@@ -136,11 +136,9 @@ impl Threads {
         {
             return fail;
         }
-        let id = match self
-            .next_id
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < MAX_THREAD_ID).then_some(n + 1)
-            }) {
+        let id = match self.next_id.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < MAX_THREAD_ID).then_some(n + 1)
+        }) {
             Ok(id) => id,
             Err(_) => {
                 self.running.fetch_sub(1, Ordering::AcqRel);
@@ -186,11 +184,12 @@ impl Threads {
 
     fn run_in_store(self: &Arc<Threads>, id: u32, arg: u32) -> Result<(), Ended> {
         let config = &self.config;
-        let mut store =
-            Store::new(config.stack_size, config.gc.clone()).map_err(|e| Ended::Error(e.to_string()))?;
+        let mut store = Store::new(config.stack_size, config.gc.clone())
+            .map_err(|e| Ended::Error(e.to_string()))?;
         store.inner().set_data(self.wasi.share());
         let meta = &self.module.meta;
-        let mut resolve = |import: &Import| resolve_import(meta, import, &self.memories, Some(self));
+        let mut resolve =
+            |import: &Import| resolve_import(meta, import, &self.memories, Some(self));
         let instance = match store.instantiate(&self.module, &mut resolve) {
             Ok(i) => i,
             Err(crate::instance::InstantiateError::Trap(t)) => return Err(Ended::from(t)),
@@ -252,7 +251,8 @@ impl HostMemories {
                 continue;
             }
             let name = || format!("`{}::{}`", Printable(&import.module), Printable(&import.name));
-            let memory = Memory::new(ty).map_err(|e| format!("the imported memory {}: {e}", name()))?;
+            let memory =
+                Memory::new(ty).map_err(|e| format!("the imported memory {}: {e}", name()))?;
             let shared = memory.shared().ok_or_else(|| format!("{} is not shared", name()))?;
             out.push((import.module.clone(), import.name.clone(), shared));
         }
