@@ -8,9 +8,9 @@
 //! with arguments drawn from the input (numbers, `v128`s; for references null or, where
 //! the type admits it, an `i31ref`); the oracle compares results, traps by class
 //! ([`traps`]), then the exported globals, tables and memories (shared ones too) and the
-//! imported memories after each call. Values are
-//! compared in depth ([`values`]): numbers exactly (NaNs as NaNs), `i31`s by value, structs
-//! and arrays by their fields and elements, down to a bounded depth and size.
+//! imported memories after each call. Values are compared in depth ([`values`]): numbers
+//! exactly (NaNs as NaNs), `i31`s by value, structs and arrays by their fields and
+//! elements, down to a bounded depth and size.
 //!
 //! A wasmc memory fault (under poisoning, the symptom of a stale reference) agrees with
 //! nothing. Stack or heap exhaustion on either side ends the comparison without a verdict
