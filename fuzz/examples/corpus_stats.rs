@@ -1,6 +1,7 @@
 //! Figures about the differential corpus: how many inputs ran on both engines, and which
-//! operators (all, and those of GC, typed references, exceptions and tail calls) the
-//! generated modules contain: `cargo run -p wasmc-fuzz --example corpus_stats [--no-run] [DIR...]`
+//! operators (all, those of GC, typed references, exceptions and tail calls, and those of
+//! threads) the generated modules contain:
+//! `cargo run -p wasmc-fuzz --example corpus_stats [--no-run] [DIR...]`
 //! (default: `fuzz/corpus/differential`, from the workspace root).
 
 fn main() {
@@ -63,4 +64,7 @@ fn main() {
     ];
     let gc: Vec<_> = ops.iter().filter(|o| PREFIXES.iter().any(|p| o.starts_with(p))).collect();
     println!("{} distinct operators, {} GC/ref/EH/tail: {:?}", ops.len(), gc.len(), gc);
+    // The threads proposal's: atomic accesses, waits, notifies, fences.
+    let atomic: Vec<_> = ops.iter().filter(|o| o.contains("Atomic")).collect();
+    println!("{} threads operators: {:?}", atomic.len(), atomic);
 }

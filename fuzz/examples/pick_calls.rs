@@ -1,13 +1,14 @@
 //! Writes the `calls-NNNN` inputs of the differential corpus: the first 40 byte strings of
 //! a fixed xorshift stream whose modules, with the oracle's wasm-smith configuration, make
-//! at least two compared calls; at least half of them also use SIMD operators. Rerun it
+//! at least two compared calls; at least half of them also use SIMD operators, and at
+//! least a quarter atomic operators (threads). Rerun it
 //! when that configuration changes (the same bytes then make other modules):
 //! `cargo run --release -p wasmc-fuzz --example pick_calls`.
 
 use std::path::Path;
 
-fn simd_operators(wasm: &[u8]) -> usize {
-    let simd = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+/// Operators of `wasm` whose names start with one of `prefixes` or contain `infix`.
+fn operators(wasm: &[u8], prefixes: &[&str], infix: &str) -> usize {
     let mut n = 0;
     for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
         if let wasmparser::Payload::CodeSectionEntry(body) = payload
@@ -15,12 +16,28 @@ fn simd_operators(wasm: &[u8]) -> usize {
         {
             while let Ok(op) = ops.read() {
                 let op = format!("{op:?}");
-                n += usize::from(simd.iter().any(|p| op.starts_with(p)));
+                n += usize::from(
+                    prefixes.iter().any(|p| op.starts_with(p))
+                        || (!infix.is_empty() && op.contains(infix)),
+                );
             }
         }
     }
     n
 }
+
+fn simd_operators(wasm: &[u8]) -> usize {
+    operators(wasm, &["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"], "")
+}
+
+fn atomic_operators(wasm: &[u8]) -> usize {
+    operators(wasm, &[], "Atomic")
+}
+
+/// Inputs written, of them with SIMD, of them with atomics.
+const PICKS: usize = 40;
+const SIMD_PICKS: usize = 20;
+const ATOMIC_PICKS: usize = 10;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/differential");
@@ -36,8 +53,8 @@ fn main() {
         state ^= state << 17;
         state
     };
-    let (mut picked, mut with_simd, mut calls, mut tried) = (0, 0, 0, 0);
-    while picked < 40 {
+    let (mut picked, mut with_simd, mut with_atomics, mut calls, mut tried) = (0, 0, 0, 0, 0);
+    while picked < PICKS {
         tried += 1;
         let n = 512 + (next() % 4096) as usize;
         let data: Vec<u8> = (0..n).map(|_| next() as u8).collect();
@@ -47,15 +64,24 @@ fn main() {
             continue;
         };
         let mut u = arbitrary::Unstructured::new(&data);
-        let simd = wasmc_fuzz::differential::module(&mut u).map_or(0, |m| simd_operators(&m));
-        // Half the picks must use SIMD: once 20 plain ones are in, wait for SIMD ones.
-        if c < 2 || (simd == 0 && picked - with_simd >= 20) {
+        let module = wasmc_fuzz::differential::module(&mut u).unwrap_or_default();
+        let (simd, atomics) = (simd_operators(&module), atomic_operators(&module));
+        // Quotas: once the free slots are taken, only an input that fills a quota still
+        // missing is picked.
+        let need_simd = SIMD_PICKS.saturating_sub(with_simd);
+        let need_atomics = ATOMIC_PICKS.saturating_sub(with_atomics);
+        let fills = (simd > 0 && need_simd > 0) || (atomics > 0 && need_atomics > 0);
+        if c < 2 || !(fills || PICKS - picked > need_simd + need_atomics) {
             continue;
         }
         std::fs::write(dir.join(format!("calls-{picked:04}")), &data).expect("write an input");
         picked += 1;
         with_simd += usize::from(simd > 0);
+        with_atomics += usize::from(atomics > 0);
         calls += c;
     }
-    println!("{picked} inputs of {tried} tried ({with_simd} with SIMD), {calls} calls compared");
+    println!(
+        "{picked} inputs of {tried} tried ({with_simd} with SIMD, {with_atomics} with atomics), \
+         {calls} calls compared"
+    );
 }

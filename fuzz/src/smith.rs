@@ -1,7 +1,15 @@
 //! The wasm-smith configuration of the project's proposals: core, reference types, typed
-//! function references, GC, tail calls, exceptions (with `exnref`), SIMD and relaxed SIMD;
-//! no threads or other proposals wasmc does not compile, and no memory64 (which the
-//! differential oracle's Wasmtime configuration leaves off).
+//! function references, GC, tail calls, exceptions (with `exnref`), SIMD and relaxed SIMD,
+//! and the core of the threads proposal (shared memories, each with a maximum, atomic
+//! loads, stores, read-modify-writes and compare-exchanges, `memory.atomic.wait32/64`,
+//! `memory.atomic.notify`, `atomic.fence`); no shared-everything threads or other
+//! proposals wasmc does not compile, and no memory64 (which the differential oracle's
+//! Wasmtime configuration leaves off).
+//!
+//! Generated modules are run by one thread. A `wait` whose timeout is negative or long
+//! would then block for ever (nobody can notify it): the differential oracle bounds every
+//! wait's timeout before running a module (`differential::threads`); the compile oracle
+//! only compiles.
 
 use arbitrary::Unstructured;
 
@@ -19,7 +27,7 @@ pub fn config() -> wasm_smith::Config {
         extended_const_enabled: true,
         simd_enabled: true,
         relaxed_simd_enabled: true,
-        threads_enabled: false,
+        threads_enabled: true,
         shared_everything_threads_enabled: false,
         memory64_enabled: false,
         custom_page_sizes_enabled: false,

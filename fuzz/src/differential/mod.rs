@@ -1,14 +1,16 @@
 //! The `differential` oracle: a wasm-smith module (core, reference types, typed function
-//! references, GC, tail calls, exceptions, SIMD with canonical NaNs; no relaxed SIMD, no
-//! imports; loops bounded by wasm-smith's `ensure_termination` fuel) is compiled by wasmc
+//! references, GC, tail calls, exceptions, SIMD with canonical NaNs, threads; no relaxed
+//! SIMD; no imports but the two memories of [`threads::AVAILABLE_IMPORTS`], one shared;
+//! loops bounded by wasm-smith's `ensure_termination` fuel) is compiled by wasmc
 //! in-process (linked into a shared object and loaded, as the spec runner does) and run
 //! with a collection at every allocation and from-space poisoning; the `wasmtime` crate
 //! runs it with its copying collector. Every exported function is called in export order
 //! with arguments drawn from the input (numbers, `v128`s; for references null or, where
 //! the type admits it, an `i31ref`); the oracle compares results, traps by class
-//! ([`traps`]), then the exported globals, tables and memories after each call. Values are
-//! compared in depth ([`values`]): numbers exactly (NaNs as NaNs), `i31`s by value, structs
-//! and arrays by their fields and elements, down to a bounded depth and size.
+//! ([`traps`]), then the exported globals, tables and memories (shared ones too) and the
+//! imported memories after each call. Values are compared in depth ([`values`]): numbers
+//! exactly (NaNs as NaNs), `i31`s by value, structs and arrays by their fields and
+//! elements, down to a bounded depth and size.
 //!
 //! A wasmc memory fault (under poisoning, the symptom of a stale reference) agrees with
 //! nothing. Stack or heap exhaustion on either side ends the comparison without a verdict
@@ -18,21 +20,28 @@
 //! runs are [`Verdict::Inconclusive`], and the corpus replay fails when too few runs are
 //! conclusive.
 //!
+//! Threads (see [`threads`]): one thread runs the module; the harness gives both engines
+//! equivalent memories for the imports `env.shared` (shared) and `env.plain`, and bounds
+//! the timeout of every `memory.atomic.wait32/64` ([`threads::bound_waits`]) so that a
+//! wait nobody can notify ends on both engines.
+//!
 //! An input that is a module (binary, or text starting with `(module`) is run as it is
-//! ([`given_module`]).
+//! ([`given_module`]), its waits bounded too.
 //!
 //! Every non-null reference a call returns is kept (by Wasmtime as its `Rooted` value, by
 //! wasmc as the owned root `Store::call` hands back) in a [`Pool`], and later calls take
 //! their reference arguments from it where the type matches: objects made by one call, held
 //! by the host across collections, are read and written by the next ones, on both engines.
 
+pub mod threads;
 pub mod traps;
 pub mod values;
 
 use arbitrary::Unstructured;
 use wasmc_gc::{CollectorKind, GcConfig};
 use wasmc_runtime::instance::{Extern, RootedVal, Val};
-use wasmc_runtime::meta::ValType;
+use wasmc_runtime::memory::Memory;
+use wasmc_runtime::meta::{MemoryType, ValType};
 use wasmc_runtime::store::Store;
 
 use traps::{TrapClass, agree, both_unclassified, wasmc_class, wasmtime_class};
@@ -142,6 +151,11 @@ pub const HEAP_LIMIT: usize = 64 << 20;
 pub fn module(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     let mut config = crate::smith::config();
     config.max_imports = 0;
+    // The only imports: the memories the harness provides (wasm-smith picks a subset of
+    // them, in single import entries, the encoding both engines read).
+    config.available_imports =
+        Some(wat::parse_str(threads::AVAILABLE_IMPORTS).expect("the available imports parse"));
+    config.compact_imports_enabled = false;
     config.export_everything = true;
     config.max_memory32_bytes = 1 << 20;
     config.memory_max_size_required = true;
@@ -167,6 +181,8 @@ fn wasmtime_engine() -> wasmtime::Engine {
         .wasm_reference_types(true)
         .wasm_multi_memory(true)
         .wasm_simd(true)
+        .wasm_threads(true)
+        .shared_memory(true)
         .collector(wasmtime::Collector::Copying);
     wasmtime::Engine::new(&c).expect("wasmtime configuration")
 }
@@ -246,6 +262,14 @@ pub fn run_module(
         static ENGINE: wasmtime::Engine = wasmtime_engine();
     }
     let engine = ENGINE.with(|e| e.clone());
+    let wasm = match threads::bound_waits(wasm) {
+        Ok(w) => w,
+        Err(_) if wasmtime::Module::validate(&engine, wasm).is_err() => {
+            return Ok(Verdict::NoModule);
+        }
+        Err(e) => return Err(format!("cannot bound the waits of a valid module: {e}")),
+    };
+    let wasm = &*wasm;
     let Ok(tmodule) = wasmtime::Module::new(&engine, wasm) else { return Ok(Verdict::NoModule) };
     let compiled = match wasmc::compile(wasm, config) {
         Ok(c) => c,
@@ -273,8 +297,9 @@ pub fn run_module(
         .build();
     let mut theirs = wasmtime::Store::new(&engine, limits);
     theirs.limiter(|l| l);
-    let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &[]);
-    let o_inst = ours.instantiate(&loaded.module, &mut |_| None);
+    let imports = Imports::new(&tmodule, &engine, &mut theirs, &mut ours)?;
+    let t_inst = wasmtime::Instance::new(&mut theirs, &tmodule, &imports.theirs);
+    let o_inst = ours.instantiate(&loaded.module, &mut |i| imports.ours(&i.module, &i.name));
     let (t_inst, o_inst) = match (t_inst, o_inst) {
         (Ok(t), Ok(o)) => (t, o),
         (t, o) => {
@@ -311,7 +336,7 @@ pub fn run_module(
     };
     let exports: Vec<(String, wasmtime::ExternType)> =
         tmodule.exports().map(|e| (e.name().to_string(), e.ty())).collect();
-    compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
+    compare_state(&exports, &imports, &t_inst, &mut theirs, &mut ours, o_inst)
         .map_err(|e| format!("after instantiation: {e}"))?;
     let (mut calls, mut kept_args) = (0, 0);
     let mut pool = Pool::default();
@@ -367,12 +392,119 @@ pub fn run_module(
         calls += 1;
         kept_args += kept;
         pool.keep(&t_results, o_results);
-        compare_state(&exports, &t_inst, &mut theirs, &mut ours, o_inst)
+        compare_state(&exports, &imports, &t_inst, &mut theirs, &mut ours, o_inst)
             .map_err(|e| format!("after `{name}`: {e}"))?;
     }
     drop(ours);
+    drop(imports);
     drop(loaded);
     Ok(Verdict::Agreed { calls, kept_args })
+}
+
+/// The memories the harness gives a module's imports ([`threads::import_memory_type`]),
+/// each made alike on both engines: a shared one as a Wasmtime `SharedMemory` and a wasmc
+/// [`wasmc_runtime::memory::SharedMemory`] (what an importer of a shared memory gets), a
+/// plain one as a memory of each store.
+struct Imports {
+    /// Wasmtime's imports, in the module's order, up to the first one the harness does not
+    /// provide (then Wasmtime's instantiation fails, as wasmc's does).
+    theirs: Vec<wasmtime::Extern>,
+    /// The provided memories, by module and name.
+    memories: Vec<ImportedMemory>,
+}
+
+/// One imported memory, on both engines.
+struct ImportedMemory {
+    module: String,
+    name: String,
+    theirs: TheirMemory,
+    /// What wasmc's instantiation is given.
+    ours: Extern,
+    /// wasmc's view of the memory, which the harness reads: a memory of the store, or
+    /// the harness's own view of a shared memory (in `_view`).
+    view: *const Memory,
+    _view: Option<Box<Memory>>,
+}
+
+/// A Wasmtime memory, plain or shared (the API reads them differently).
+enum TheirMemory {
+    Plain(wasmtime::Memory),
+    Shared(wasmtime::SharedMemory),
+}
+
+impl TheirMemory {
+    /// The bytes of the memory.
+    fn data<'a>(&'a self, store: &'a wasmtime::Store<wasmtime::StoreLimits>) -> &'a [u8] {
+        match self {
+            TheirMemory::Plain(m) => m.data(store),
+            TheirMemory::Shared(m) => {
+                let cells = m.data();
+                // SAFETY: `UnsafeCell<u8>` has the layout of `u8`, and no Wasm code runs
+                // while the harness reads (one thread runs the module), so nothing writes
+                // the bytes while the slice lives.
+                unsafe { std::slice::from_raw_parts(cells.as_ptr().cast::<u8>(), cells.len()) }
+            }
+        }
+    }
+}
+
+impl Imports {
+    /// The imports of `module` the harness provides, made in both stores.
+    ///
+    /// # Errors
+    /// A memory the harness cannot make.
+    fn new(
+        module: &wasmtime::Module,
+        engine: &wasmtime::Engine,
+        theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
+        ours: &mut Store,
+    ) -> Result<Imports, String> {
+        let mut imports = Imports { theirs: Vec::new(), memories: Vec::new() };
+        for import in module.imports() {
+            let wasmtime::ExternType::Memory(_) = import.ty() else { break };
+            let Some((min, max, shared)) =
+                threads::import_memory_type(import.module(), import.name())
+            else {
+                break;
+            };
+            let ty = MemoryType { min: min.into(), max: Some(max.into()), memory64: false, shared };
+            let err = |e: &dyn std::fmt::Display| format!("imported memory: {e}");
+            let (t, o, view, owned) = if shared {
+                let t = wasmtime::SharedMemory::new(engine, wasmtime::MemoryType::shared(min, max))
+                    .map_err(|e| err(&e))?;
+                let view = Memory::new(&ty).map_err(|e| err(&e))?;
+                let handle = view.shared().ok_or("a shared memory without a handle")?;
+                let ptr: *const Memory = &*view;
+                (TheirMemory::Shared(t), Extern::SharedMemory(handle), ptr, Some(view))
+            } else {
+                let t =
+                    wasmtime::Memory::new(&mut *theirs, wasmtime::MemoryType::new(min, Some(max)))
+                        .map_err(|e| err(&e))?;
+                let o = ours.memory_new(&ty).map_err(|e| err(&e))?;
+                let Extern::Memory { memory, .. } = o else { return Err("a host memory".into()) };
+                (TheirMemory::Plain(t), o, memory.cast_const(), None)
+            };
+            imports.theirs.push(match &t {
+                TheirMemory::Plain(m) => (*m).into(),
+                TheirMemory::Shared(m) => m.clone().into(),
+            });
+            imports.memories.push(ImportedMemory {
+                module: import.module().to_string(),
+                name: import.name().to_string(),
+                theirs: t,
+                ours: o,
+                view,
+                _view: owned,
+            });
+        }
+        Ok(imports)
+    }
+
+    /// What wasmc's instantiation is given for the import `module.name`.
+    fn ours(&self, module: &str, name: &str) -> Option<Extern> {
+        let m = self.memories.iter().find(|m| m.module == module && m.name == name)?;
+        Some(m.ours.clone())
+    }
 }
 
 /// The non-null references earlier calls returned, each held by both engines: by Wasmtime
@@ -473,9 +605,11 @@ fn arguments(
     Some((t_args, o_args, kept_args))
 }
 
-/// Compares the exported globals, tables and memories of the two instances.
+/// Compares the exported globals, tables and memories of the two instances, and the
+/// memories the harness gave their imports.
 fn compare_state(
     exports: &[(String, wasmtime::ExternType)],
+    imports: &Imports,
     t_inst: &wasmtime::Instance,
     theirs: &mut wasmtime::Store<wasmtime::StoreLimits>,
     ours: &mut Store,
@@ -522,26 +656,43 @@ fn compare_state(
                     }
                 }
             }
-            wasmtime::ExternType::Memory(_) => {
-                let t = t_inst.get_memory(&mut *theirs, name).ok_or("memory")?;
+            wasmtime::ExternType::Memory(ty) => {
+                let t = if ty.is_shared() {
+                    t_inst.get_shared_memory(&mut *theirs, name).map(TheirMemory::Shared)
+                } else {
+                    t_inst.get_memory(&mut *theirs, name).map(TheirMemory::Plain)
+                };
+                let t = t.ok_or("memory")?;
                 let Some(Extern::Memory { memory: m, .. }) = ours.instance(o_inst).export(name)
                 else {
                     return Err(format!("wasmc lost the memory `{name}`"));
                 };
                 // SAFETY: exported memories live as long as their store.
                 let o = unsafe { (*m).data() };
-                let td = t.data(&*theirs);
-                if td != o {
-                    let first = td.iter().zip(o).position(|(a, b)| a != b);
-                    return Err(format!(
-                        "memory `{name}`: sizes {} / {}, first difference at {first:?}",
-                        td.len(),
-                        o.len()
-                    ));
-                }
+                compare_memory(&format!("memory `{name}`"), t.data(theirs), o)?;
             }
             _ => {}
         }
+    }
+    for m in &imports.memories {
+        // SAFETY: the view lives as long as `imports` (a memory of the store, or the
+        // harness's own view of a shared memory).
+        let o = unsafe { (*m.view).data() };
+        let what = format!("imported memory `{}.{}`", m.module, m.name);
+        compare_memory(&what, m.theirs.data(theirs), o)?;
+    }
+    Ok(())
+}
+
+/// Compares the bytes of one memory on both engines.
+fn compare_memory(what: &str, theirs: &[u8], ours: &[u8]) -> Result<(), String> {
+    if theirs != ours {
+        let first = theirs.iter().zip(ours).position(|(a, b)| a != b);
+        return Err(format!(
+            "{what}: sizes {} / {}, first difference at {first:?}",
+            theirs.len(),
+            ours.len()
+        ));
     }
     Ok(())
 }

@@ -30,6 +30,11 @@ pub enum TrapClass {
     Oom,
     /// An uncaught exception.
     Exception,
+    /// An atomic access (or wait, or notify) at an address that is not a multiple of its
+    /// size (threads proposal).
+    UnalignedAtomic,
+    /// `memory.atomic.wait32/64` on a memory that is not shared (threads proposal).
+    WaitNotShared,
     /// Stack exhaustion (inconclusive).
     Stack,
     /// wasmc only: a memory fault in compiled code that is no trap site — a wasmc bug, or,
@@ -67,6 +72,8 @@ pub fn wasmc_class(t: &Trap) -> TrapClass {
             C::BadConversionToInteger => TrapClass::Conversion,
             C::ArrayOutOfBounds => TrapClass::Array,
             C::CastFailure => TrapClass::Cast,
+            C::UnalignedAtomic => TrapClass::UnalignedAtomic,
+            C::ExpectedSharedMemory => TrapClass::WaitNotShared,
             C::OutOfMemory | C::AllocationTooLarge => TrapClass::Oom,
             C::StackOverflow => TrapClass::Stack,
             _ => TrapClass::Other,
@@ -94,6 +101,8 @@ pub fn wasmtime_class(e: &wasmtime::Error) -> TrapClass {
         Some(T::BadConversionToInteger) => TrapClass::Conversion,
         Some(T::ArrayOutOfBounds) => TrapClass::Array,
         Some(T::CastFailure) => TrapClass::Cast,
+        Some(T::HeapMisaligned) => TrapClass::UnalignedAtomic,
+        Some(T::AtomicWaitNonSharedMemory) => TrapClass::WaitNotShared,
         Some(T::AllocationTooLarge) => TrapClass::Oom,
         Some(T::StackOverflow) => TrapClass::Stack,
         _ if format!("{e:?}").contains("GC heap out of memory") => TrapClass::Oom,
@@ -132,5 +141,20 @@ mod tests {
         assert!(!agree(TrapClass::Other, TrapClass::Other));
         assert!(both_unclassified(TrapClass::Other, TrapClass::Other));
         assert!(agree(TrapClass::Cast, TrapClass::Cast));
+    }
+
+    #[test]
+    fn threads_traps_agree_by_kind() {
+        use wasmc_runtime::abi::TrapCode as C;
+        let theirs = |t: wasmtime::Trap| wasmtime_class(&wasmtime::Error::new(t));
+        let ours = |c: C| wasmc_class(&Trap { kind: TrapKind::Wasm(c), ..Trap::host("") });
+        let unaligned = theirs(wasmtime::Trap::HeapMisaligned);
+        let not_shared = theirs(wasmtime::Trap::AtomicWaitNonSharedMemory);
+        assert_eq!(unaligned, TrapClass::UnalignedAtomic);
+        assert_eq!(not_shared, TrapClass::WaitNotShared);
+        assert!(agree(unaligned, ours(C::UnalignedAtomic)));
+        assert!(agree(not_shared, ours(C::ExpectedSharedMemory)));
+        assert!(!agree(unaligned, ours(C::MemoryOutOfBounds)));
+        assert!(!agree(not_shared, ours(C::UnalignedAtomic)));
     }
 }

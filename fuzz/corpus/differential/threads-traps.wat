@@ -1,0 +1,27 @@
+(module
+  ;; Hand-written: the traps of the threads proposal, which the oracle classes alike on
+  ;; both engines: unaligned atomic accesses (alignment is checked before bounds), waits on
+  ;; a memory that is not shared, out-of-bounds atomics and notifies.
+  (memory $s (export "shared") 1 1 shared)
+  (memory $p (export "plain") 1 1)
+  (func (export "unaligned_load") (result i32)
+    (i32.atomic.load offset=2 (i32.const 0)))
+  (func (export "unaligned_rmw") (result i64)
+    (i64.atomic.rmw.add (i32.const 4) (i64.const 1)))
+  (func (export "unaligned_and_out_of_bounds") (result i32)
+    (i32.atomic.rmw16.xchg_u (i32.const 0xffff) (i32.const 1)))
+  (func (export "unaligned_wait") (result i32)
+    (memory.atomic.wait32 (i32.const 2) (i32.const 0) (i64.const 0)))
+  (func (export "unaligned_notify") (result i32)
+    (memory.atomic.notify (i32.const 1) (i32.const 1)))
+  (func (export "out_of_bounds_store")
+    (i64.atomic.store (i32.const 0x10000) (i64.const 1)))
+  (func (export "out_of_bounds_notify") (result i32)
+    (memory.atomic.notify (i32.const 0x10000) (i32.const 1)))
+  (func (export "wait_not_shared") (result i32)
+    (memory.atomic.wait32 $p (i32.const 0) (i32.const 0) (i64.const -1)))
+  (func (export "wait64_not_shared_unaligned") (result i32)
+    (memory.atomic.wait64 $p (i32.const 4) (i64.const 0) (i64.const 0)))
+  (func (export "after_traps") (result i32)
+    (i32.atomic.store8 (i32.const 3) (i32.const 0xab))
+    (i32.atomic.load (i32.const 0))))
