@@ -235,7 +235,7 @@ pub struct MemoryType {
     /// 64-bit index type (memory64): addresses and sizes are `i64`, bounds checked
     /// explicitly by compiled code.
     pub memory64: bool,
-    /// Shared memory (threads; not supported yet).
+    /// Shared memory (threads proposal; a shared memory declares a maximum).
     pub shared: bool,
 }
 
