@@ -405,7 +405,7 @@ fn wasi_context_is_store_data() {
                     wasi_import_with(&i.name, ft, |d| {
                         d.downcast_mut::<Embedder>().map(|e| {
                             e.calls += 1;
-                            &mut e.wasi
+                            &e.wasi
                         })
                     })
                 } else {

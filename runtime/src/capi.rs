@@ -1135,7 +1135,7 @@ pub unsafe extern "C" fn wasmc_caller_memory(caller: *mut c_void, len: *mut usiz
     // SAFETY: the `Caller` a host function was given, during its call.
     let caller = unsafe { &mut *(caller as *mut Caller<'_>) };
     let (mem, _) = caller.memory_and_data();
-    let (p, n) = mem.map_or((std::ptr::null_mut(), 0), |m| (m.as_mut_ptr(), m.len()));
+    let (p, n) = mem.map_or((std::ptr::null_mut(), 0), |m| (m.base(), m.len()));
     // SAFETY: `len` is writable.
     unsafe { *len = n };
     p

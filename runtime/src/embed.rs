@@ -114,7 +114,7 @@ use crate::config::{DEFAULT_STACK_SIZE, RuntimeConfig};
 use crate::instance::HostGlobal;
 pub use crate::instance::{Caller, Extern, Func, Global, HostFunc, Instance, RootedVal, Val};
 pub use crate::instance::{InstantiateError, StoreInner};
-pub use crate::memory::{Memory, MemoryError, SharedMemory};
+pub use crate::memory::{Memory, MemoryError, MemoryView, OutOfBounds, SharedMemory};
 pub use crate::meta::{Export, ExportKind, FuncType, GlobalType, HeapType, Import, RefType};
 pub use crate::meta::{ImportKind, MemoryType, TableType, ValType};
 pub use crate::owner::StoreId;

@@ -14,7 +14,7 @@ use crate::abi::{
     VMMemory, VMStoreContext, VMTable, WASM_PAGE_SIZE,
 };
 use crate::host_values::HostBoxes;
-use crate::memory::Memory;
+use crate::memory::{Memory, MemoryView};
 use crate::meta::{
     ConstExpr, ConstOp, ExportKind, FuncType, GlobalType, ImportKind, SegmentMode, ValType,
 };
@@ -179,14 +179,19 @@ impl Caller<'_> {
         self.instance.store_mut().call(func, args)
     }
 
-    /// The caller's memory 0 and the store's data (host state such as a WASI context),
-    /// borrowed together. Neither can run Wasm, so the memory cannot change under the slice.
-    pub fn memory_and_data(&mut self) -> (Option<&mut [u8]>, Option<&mut dyn Any>) {
+    /// The caller's memory 0, as a raw view ([`MemoryView`]: base and current length,
+    /// accessed by copies, never through a Rust reference, so it is sound when the memory
+    /// is shared with other threads' stores), and the store's data (host state such as a
+    /// WASI context), borrowed together. Neither can run Wasm, so a non-shared memory cannot
+    /// grow while the view lives; a shared one may grow meanwhile (the view keeps the
+    /// length it had), never shrink or move.
+    pub fn memory_and_data(&mut self) -> (Option<MemoryView<'_>>, Option<&mut dyn Any>) {
         let mem = self.instance.memories.first().map(|m| {
-            // SAFETY: the memory belongs to this store and Wasm is suspended in this call;
-            // the slice lives while `self` is borrowed, during which nothing can re-enter
-            // Wasm or grow the memory (the data is a plain `dyn Any`).
-            unsafe { crate::memory::vm_memory_bytes(*m) }
+            // SAFETY: the memory belongs to this store (or is a shared memory it imports,
+            // kept alive by the instance) and outlives the borrow of `self`; Wasm of this
+            // store is suspended in this call, and nothing can re-enter it or grow a
+            // non-shared memory while `self` is borrowed (the data is a plain `dyn Any`).
+            unsafe { MemoryView::from_vm(*m) }
         });
         // SAFETY: the store outlives its instances; only this host call uses it now, and
         // the data is a separate allocation from the memory's mapping.

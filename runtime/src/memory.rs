@@ -19,6 +19,7 @@
 //! through one is seen by the code of all.
 
 use std::cell::UnsafeCell;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -283,11 +284,20 @@ impl Memory {
         self.inner.grow(delta)
     }
 
+    /// A raw view of the accessible bytes ([`MemoryView`]): the sound way to read or write
+    /// a shared memory that other threads may use at the same time.
+    pub fn view(&mut self) -> MemoryView<'_> {
+        // SAFETY: `vm_ptr` is this live memory's; while the view borrows `self` exclusively,
+        // it cannot grow through this view, `data`/`data_mut` make no slice that could
+        // alias it, and the view itself makes no reference to the bytes.
+        unsafe { MemoryView::from_vm(self.vm_ptr()) }
+    }
+
     /// The accessible bytes.
     ///
-    /// For a shared memory that another thread's store also uses, the bytes may change under
-    /// the slice (as Wasm allows); the wasi-threads work must copy through raw or atomic
-    /// accesses instead of slices there.
+    /// For a shared memory that another thread's store also uses, a slice is unsound while
+    /// the other thread runs (it may write the bytes under the slice): use
+    /// [`Memory::view`] there.
     pub fn data(&self) -> &[u8] {
         // SAFETY: the first `length` bytes are mapped read/write and owned by this memory.
         unsafe { std::slice::from_raw_parts(self.base(), self.len_bytes() as usize) }
@@ -300,17 +310,117 @@ impl Memory {
     }
 }
 
-/// The bytes of the memory behind a `VMMemory` pointer.
+/// A raw view of a linear memory's accessible bytes: its base and its length at the moment
+/// the view was made, valid for `'a`. It never makes a Rust reference (`&[u8]`/`&mut [u8]`)
+/// to the bytes, so it is sound over a **shared** memory whose bytes other threads read and
+/// write at the same time (a reference there would promise Rust that nobody else writes
+/// them: a data race, undefined behaviour). Accesses copy with
+/// [`std::ptr::copy_nonoverlapping`] between the memory and host buffers; a host call may
+/// also be handed a checked raw range ([`MemoryView::range`]) to read or write directly.
 ///
-/// # Safety
-/// `vm` must be [`Memory::vm_ptr`] of a live [`Memory`], and no other reference to its
-/// bytes may be used while the slice lives (Wasm code is not running concurrently on a
-/// non-shared memory; see [`Memory::data`] for shared ones).
-pub unsafe fn vm_memory_bytes<'a>(vm: *mut VMMemory) -> &'a mut [u8] {
-    // SAFETY: see the function's contract; the length is read atomically, as it is written.
-    unsafe {
-        let len = AtomicU64::from_ptr(&raw mut (*vm).length).load(Ordering::Acquire);
-        std::slice::from_raw_parts_mut((*vm).base, len as usize)
+/// What another thread does meanwhile is what Wasm allows for racing non-atomic accesses: a
+/// copy may see some bytes before and some after another thread's store. The view's
+/// range stays valid while it lives: a memory's base never moves, a memory never shrinks,
+/// and a non-shared memory cannot grow while the view (borrowed from its store) lives.
+///
+/// Offsets are checked in 64-bit arithmetic, `offset + len <= len()`, so no range wraps.
+/// Not `Send`: a view belongs to one host call on one thread.
+#[derive(Clone, Copy, Debug)]
+pub struct MemoryView<'a> {
+    /// The memory's first byte.
+    base: *mut u8,
+    /// Bytes accessible at `base` when the view was made.
+    len: usize,
+    _memory: PhantomData<&'a Memory>,
+}
+
+/// An access outside a [`MemoryView`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the access is outside the memory")]
+pub struct OutOfBounds;
+
+impl<'a> MemoryView<'a> {
+    /// The view of the `len` bytes at `base`.
+    ///
+    /// # Safety
+    /// `base..base + len` must be mapped readable and writable for all of `'a`, and nothing
+    /// may hold a Rust reference to those bytes during `'a` while the view is used (other
+    /// threads may access them through raw pointers or compiled code, as Wasm threads do).
+    pub unsafe fn from_raw_parts(base: *mut u8, len: usize) -> MemoryView<'a> {
+        MemoryView { base, len, _memory: PhantomData }
+    }
+
+    /// The view of a host buffer, borrowed exclusively for `'a` (tests, and hosts that keep
+    /// a memory image of their own).
+    pub fn from_slice(bytes: &'a mut [u8]) -> MemoryView<'a> {
+        // SAFETY: the slice is readable and writable for `'a` and exclusively borrowed, so
+        // nothing else references its bytes; the view's accesses derive from its pointer.
+        unsafe { MemoryView::from_raw_parts(bytes.as_mut_ptr(), bytes.len()) }
+    }
+
+    /// The view of the memory behind a [`VMMemory`] pointer, with its current length.
+    ///
+    /// # Safety
+    /// `vm` must be [`Memory::vm_ptr`] of a [`Memory`] alive for `'a`; if that memory is not
+    /// shared, it must not grow and its bytes must not be referenced during `'a` (Wasm code
+    /// of its store is suspended).
+    pub unsafe fn from_vm(vm: *mut VMMemory) -> MemoryView<'a> {
+        // SAFETY: `vm` is live (the contract); the length is read atomically, as it is
+        // written (`MemoryInner::grow`), and the first `length` bytes stay mapped for the
+        // memory's lifetime (it never shrinks or moves).
+        unsafe {
+            let len = AtomicU64::from_ptr(&raw mut (*vm).length).load(Ordering::Acquire);
+            MemoryView::from_raw_parts((*vm).base, len as usize)
+        }
+    }
+
+    /// The memory's first byte.
+    pub fn base(&self) -> *mut u8 {
+        self.base
+    }
+
+    /// The bytes accessible through this view.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the view has no bytes (a memory of 0 pages).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The address of the `len` bytes at `offset`, if they lie inside the view (`offset +
+    /// len <= self.len()` in 64-bit arithmetic). The pointer is valid for reads and writes
+    /// of `len` bytes while the view lives, and must only be used through raw accesses
+    /// (see the type's comment).
+    pub fn range(&self, offset: u64, len: u64) -> Result<*mut u8, OutOfBounds> {
+        let end = offset.checked_add(len).ok_or(OutOfBounds)?;
+        if end > self.len as u64 {
+            return Err(OutOfBounds);
+        }
+        // SAFETY: `offset <= end <= self.len`, so the result is inside (or one past the
+        // end of) the mapping that starts at `base`.
+        Ok(unsafe { self.base.add(offset as usize) })
+    }
+
+    /// Copies the `out.len()` bytes at `offset` into `out`.
+    pub fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), OutOfBounds> {
+        let src = self.range(offset, out.len() as u64)?;
+        // SAFETY: `src` is valid for `out.len()` bytes (checked by `range`); `out` is a host
+        // buffer, never inside a guest memory that a view is made of while it is borrowed,
+        // so the two do not overlap. The memory is only read through the raw pointer.
+        unsafe { std::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), out.len()) };
+        Ok(())
+    }
+
+    /// Copies `data` to `offset`.
+    pub fn write(&self, offset: u64, data: &[u8]) -> Result<(), OutOfBounds> {
+        let dst = self.range(offset, data.len() as u64)?;
+        // SAFETY: `dst` is valid for `data.len()` bytes of writes (checked by `range`);
+        // `data` is a host buffer, so the two do not overlap. The memory is written only
+        // through the raw pointer.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len()) };
+        Ok(())
     }
 }
 
@@ -364,5 +474,60 @@ mod tests {
         assert_eq!(sorted, (0..32).map(|i| i * 2).collect::<Vec<_>>());
         assert_eq!(m.pages(), 64);
         assert!(Memory::from_shared(h).grow(1).is_none());
+    }
+
+    #[test]
+    fn views_check_ranges_in_64_bits() {
+        let mut m = Memory::new(&shared_ty(1, 4)).expect("memory");
+        let v = m.view();
+        assert_eq!(v.len(), 65536);
+        assert!(v.write(65532, &[1, 2, 3, 4]).is_ok());
+        let mut out = [0u8; 4];
+        assert!(v.read(65532, &mut out).is_ok());
+        assert_eq!(out, [1, 2, 3, 4]);
+        assert_eq!(v.read(65533, &mut out), Err(OutOfBounds));
+        assert_eq!(v.write(u64::MAX, &[1]), Err(OutOfBounds));
+        assert_eq!(v.range(1, u64::MAX), Err(OutOfBounds));
+        assert_eq!(v.range(65536, 0).map(|p| p as usize - v.base() as usize), Ok(65536));
+        assert_eq!(v.range(65537, 0), Err(OutOfBounds));
+    }
+
+    /// Views of one shared memory in several threads write and read it at once (each to
+    /// its own bytes, then all of them read back); a view keeps the length it was made with
+    /// while another thread grows the memory.
+    #[test]
+    fn views_of_a_shared_memory_work_across_threads() {
+        let mut m = Memory::new(&shared_ty(1, 8)).expect("memory");
+        let h = m.shared().expect("shared");
+        std::thread::scope(|s| {
+            for t in 0..4u8 {
+                let h = h.clone();
+                s.spawn(move || {
+                    let mut mine = Memory::from_shared(h);
+                    let v = mine.view();
+                    for i in 0..1000u64 {
+                        v.write(u64::from(t) * 4096 + i, &[t ^ i as u8]).unwrap();
+                    }
+                });
+            }
+            let h = h.clone();
+            s.spawn(move || {
+                assert_eq!(Memory::from_shared(h).grow(1), Some(1));
+            });
+        });
+        let before = m.view().len();
+        let v = m.view();
+        for t in 0..4u8 {
+            for i in 0..1000u64 {
+                let mut b = [0u8];
+                v.read(u64::from(t) * 4096 + i, &mut b).unwrap();
+                assert_eq!(b[0], t ^ i as u8);
+            }
+        }
+        assert_eq!(before, 2 * 65536);
+        let view = m.view();
+        assert_eq!(Memory::from_shared(h).grow(1), Some(2));
+        assert_eq!(view.len(), 2 * 65536, "a view keeps its length");
+        assert!(view.read(2 * 65536, &mut [0u8]).is_err());
     }
 }

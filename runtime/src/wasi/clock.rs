@@ -63,7 +63,7 @@ fn now_ns(clock: libc::clockid_t) -> Result<u64, u32> {
 }
 
 /// `clock_res_get(id, resolution)`.
-pub(super) fn res_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn res_get(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let id = clock_id(a32(a[0]))?;
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: clock_getres writes the timespec we pass.
@@ -72,11 +72,11 @@ pub(super) fn res_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 }
 
 /// `clock_time_get(id, precision, time)`: nanoseconds (virtual in deterministic mode).
-pub(super) fn time_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn time_get(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let clock = clock_id(a32(a[0]))?;
     cx.mem.check(ptr(a[2]), 8)?;
-    let t = match &mut cx.wasi.deterministic {
-        Some(d) => d.read_clock(),
+    let t = match cx.wasi.deterministic() {
+        Some(mut d) => d.read_clock(),
         None => now_ns(clock)?,
     };
     cx.mem.put_u64(ptr(a[2]), t)
@@ -90,8 +90,9 @@ pub(super) fn time_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 /// reported; descriptor subscriptions are reported ready at once (host files and stdio
 /// never block indefinitely here), with `EBADF` for a descriptor that is not open. Events
 /// are written to the guest's (checked) output as they are found: host memory does not
-/// grow with the number of subscriptions.
-pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+/// grow with the number of subscriptions. No lock is held while the call sleeps; the
+/// deterministic state's lock only while a deadline is computed or the clock advanced.
+pub(super) fn poll_oneoff(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (input, output, n, nevents) = (ptr(a[0]), ptr(a[1]), a32(a[2]), ptr(a[3]));
     if n == 0 {
         return Err(errno::INVAL);
@@ -111,7 +112,7 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
                 let id = clock_id(cx.mem.u32(s.add(16))?)?;
                 let timeout = cx.mem.u64(s.add(24))?;
                 let abstime = cx.mem.u16(s.add(40))? & 1 != 0;
-                let deadline = if let Some(d) = &cx.wasi.deterministic {
+                let deadline = if let Some(d) = cx.wasi.deterministic() {
                     if abstime { timeout } else { d.now.saturating_add(timeout) }
                 } else {
                     let now = now_ns(id)?;
@@ -135,12 +136,13 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
         }
     }
     if let (0, Some((deadline, userdata))) = (events, earliest) {
-        if let Some(d) = &mut cx.wasi.deterministic {
+        if let Some(mut d) = cx.wasi.deterministic() {
             // Virtual time: the earliest timeout passes at once.
             let now = d.read_clock();
             d.now = now.max(deadline);
         }
-        while cx.wasi.deterministic.is_none() {
+        // A real sleep, holding no lock (other threads' WASI calls go on meanwhile).
+        while !cx.wasi.is_deterministic() {
             let now = now_ns(libc::CLOCK_MONOTONIC)?;
             if now >= deadline {
                 break;
@@ -154,7 +156,7 @@ pub(super) fn poll_oneoff(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 }
 
 /// Writes one `event` (see [`poll_oneoff`]) at `at`: a ready descriptor reports 1 byte.
-fn put_event(cx: &mut Cx<'_>, at: GuestPtr, userdata: u64, tag: u8, error: u16) -> Result<(), u32> {
+fn put_event(cx: &Cx<'_>, at: GuestPtr, userdata: u64, tag: u8, error: u16) -> Result<(), u32> {
     let mut e = [0u8; 32];
     e[0..8].copy_from_slice(&userdata.to_le_bytes());
     e[8..10].copy_from_slice(&error.to_le_bytes());
@@ -168,14 +170,18 @@ fn put_event(cx: &mut Cx<'_>, at: GuestPtr, userdata: u64, tag: u8, error: u16) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::memory::MemoryView;
     use crate::wasi::WasiCtx;
     use crate::wasi::guest::GuestMemory;
 
+    fn cx<'a>(bytes: &'a mut [u8], wasi: &'a WasiCtx) -> Cx<'a> {
+        Cx { mem: GuestMemory::new(MemoryView::from_slice(bytes)), wasi }
+    }
+
     /// Runs `poll_oneoff(0, 1024, n, 2000)` over `bytes` with a context holding stdio only.
     fn poll(bytes: &mut [u8], n: u32) -> Result<(), u32> {
-        let mut wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
-        let mut cx = Cx { mem: GuestMemory::new(bytes), wasi: &mut wasi };
-        poll_oneoff(&mut cx, &[0, 1024, u64::from(n), 2000])
+        let wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        poll_oneoff(&cx(bytes, &wasi), &[0, 1024, u64::from(n), 2000])
     }
 
     #[test]
@@ -219,18 +225,79 @@ mod tests {
         clock(&mut bytes, 1, 8, 1_000_000_000);
         let mut wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
         wasi.set_deterministic();
-        let read = |wasi: &mut WasiCtx| wasi.deterministic.as_mut().unwrap().read_clock();
-        let before = read(&mut wasi);
-        let mut cx = Cx { mem: GuestMemory::new(&mut bytes), wasi: &mut wasi };
-        assert_eq!(poll_oneoff(&mut cx, &[0, 1024, 2, 2000]), Ok(()));
+        let read = |wasi: &WasiCtx| wasi.deterministic().unwrap().read_clock();
+        let before = read(&wasi);
+        assert_eq!(poll_oneoff(&cx(&mut bytes, &wasi), &[0, 1024, 2, 2000]), Ok(()));
         assert_eq!((bytes[2000], bytes[1024], bytes[1034]), (1, 8, 0));
-        let after = read(&mut wasi);
+        let after = read(&wasi);
         assert!(after - before < 1_100_000_000, "advanced {} ns", after - before);
         assert!(after - before >= 1_000_000_000);
         clock(&mut bytes, 0, 9, u64::MAX);
-        let mut cx = Cx { mem: GuestMemory::new(&mut bytes), wasi: &mut wasi };
-        assert_eq!(poll_oneoff(&mut cx, &[0, 1024, 1, 2000]), Ok(()));
-        assert_eq!(read(&mut wasi), u64::MAX);
-        assert_eq!(read(&mut wasi), u64::MAX);
+        assert_eq!(poll_oneoff(&cx(&mut bytes, &wasi), &[0, 1024, 1, 2000]), Ok(()));
+        assert_eq!(read(&wasi), u64::MAX);
+        assert_eq!(read(&wasi), u64::MAX);
+    }
+
+    /// A `poll_oneoff` sleeping on a real clock holds no lock: meanwhile another thread
+    /// opens, uses and closes descriptors and reads the clock.
+    #[test]
+    fn a_sleeping_poll_holds_no_lock() {
+        use std::time::{Duration, Instant};
+        let wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        let sleeper = {
+            let wasi = wasi.share();
+            std::thread::spawn(move || {
+                let mut bytes = vec![0u8; 4096];
+                bytes[16] = 1; // CLOCK_MONOTONIC
+                bytes[24..32].copy_from_slice(&2_000_000_000u64.to_le_bytes());
+                let start = Instant::now();
+                poll_oneoff(&cx(&mut bytes, &wasi), &[0, 1024, 1, 2000]).map(|()| start.elapsed())
+            })
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        let start = Instant::now();
+        let mut bytes = vec![0u8; 4096];
+        for _ in 0..100 {
+            let file = std::fs::File::open("/dev/null").unwrap();
+            let fd = wasi.insert(super::super::ctx::Fd::File(file), 0, 0);
+            assert_eq!(time_get(&cx(&mut bytes, &wasi), &[1, 0, 8]), Ok(()));
+            assert_eq!(wasi.close(fd), Ok(()));
+        }
+        assert!(start.elapsed() < Duration::from_secs(1), "waited for the sleeper");
+        assert!(!sleeper.is_finished());
+        let slept = sleeper.join().unwrap().unwrap();
+        assert!(slept >= Duration::from_secs(2), "slept {slept:?}");
+    }
+
+    /// Threads reading the virtual clock at once each get a reading of their own: the
+    /// readings are distinct and the clock advanced by exactly one step per reading.
+    #[test]
+    fn concurrent_virtual_clock_readings_are_distinct() {
+        const THREADS: u64 = 4;
+        const READS: u64 = 500;
+        let mut wasi = WasiCtx::new(vec![], vec![], &[]).unwrap();
+        wasi.set_deterministic();
+        let start = wasi.deterministic().unwrap().now;
+        let mut all: Vec<u64> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let wasi = wasi.share();
+                    s.spawn(move || {
+                        let mut bytes = vec![0u8; 64];
+                        (0..READS)
+                            .map(|_| {
+                                let cx = cx(&mut bytes, &wasi);
+                                time_get(&cx, &[0, 0, 8]).unwrap();
+                                cx.mem.u64(GuestPtr::new(8)).unwrap()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            threads.into_iter().flat_map(|t| t.join().unwrap()).collect()
+        });
+        all.sort_unstable();
+        let expected: Vec<u64> = (1..=THREADS * READS).map(|i| start + i * 1_000_000).collect();
+        assert_eq!(all, expected);
     }
 }

@@ -4,9 +4,12 @@
 //! import of any other name returns `ENOSYS`. Submodules:
 //!
 //! * [`guest`]: the one checked accessor of guest memory. Every pointer and length a guest
-//!   passes is checked in 64-bit arithmetic against the memory's current length (`EFAULT`),
-//!   so addresses never wrap (an iovec at `0xfffffffc` does not read its length from
-//!   address 0). No other code here indexes guest memory.
+//!   passes is checked in 64-bit arithmetic against the memory's length at the call's start
+//!   (`EFAULT`), so addresses never wrap (an iovec at `0xfffffffc` does not read its length
+//!   from address 0). The memory is a raw view, never a Rust reference, since other threads
+//!   may write a shared memory during the call: values are copied in and out, and bulk I/O
+//!   hands the host system call a checked raw range. No other code here touches guest
+//!   memory.
 //! * `fd`: I/O moves straight between host descriptors and the guest's buffers, one iovec at
 //!   a time, after all iovecs were checked: host memory and work are bounded by what the
 //!   guest's buffers really hold, whatever lengths it claims.
@@ -15,13 +18,26 @@
 //!   `ENOTCAPABLE` when followed; a symlink may be made with any target (it is checked when
 //!   followed), `path_link` resolves both sides beneath their directories, and
 //!   `path_readlink` never follows.
-//! * `ctx`: the descriptor table. Each descriptor carries its preview1 rights (`base`,
-//!   `inheriting`); a call lacking the right it needs fails with `ENOTCAPABLE`, rights can
-//!   only be dropped (`fd_fdstat_set_rights`), and `path_open` gives the requested rights
-//!   within the directory's inheriting rights. Preopens and stdio start with all rights.
+//! * `ctx`: the process state and descriptor table. Each descriptor carries its preview1
+//!   rights (`base`, `inheriting`); a call lacking the right it needs fails with
+//!   `ENOTCAPABLE`, rights can only be dropped (`fd_fdstat_set_rights`), and `path_open`
+//!   gives the requested rights within the directory's inheriting rights. Preopens start
+//!   with all rights, stdio with a stream's.
 //! * `clock` (clocks, `poll_oneoff`, deterministic mode), `process` (args, environment,
 //!   `random_get`, `proc_exit`, `proc_raise`, `sched_yield`, sockets), `host` (errno
 //!   translation, `openat2`, `stat`).
+//!
+//! **Threads.** A [`WasiCtx`] is a handle to one program's WASI state; the threads of a
+//! program (wasi-threads: one store per thread, all importing one shared memory) each keep
+//! a handle made by [`WasiCtx::share`] as their store's data, and may call any function at
+//! once. The descriptor table is behind a lock held only for lookups and updates, never
+//! across a host call that may block; descriptors are reference-counted, so a descriptor
+//! closed by one thread stays open on the host until the calls of others using it return.
+//! Each descriptor serialises its own reads and its own writes per call (one `fd_write`'s
+//! iovecs are never interleaved with another thread's write to it); different descriptors
+//! never wait for each other. `poll_oneoff`, sleeps and `sched_yield` wait holding no lock;
+//! the deterministic mode's clock and random stream have a lock of their own. (`ctx`'s
+//! module comment has the details.)
 //!
 //! What is left out, and why:
 //! * Sockets: `sock_accept`, `sock_recv`, `sock_send` and `sock_shutdown` are implemented,
@@ -186,7 +202,7 @@ fn timespecs(atim: u64, mtim: u64, flags: u32) -> Result<[libc::timespec; 2], u3
 
 /// Writes a WASI `filestat` (64 bytes: dev, ino, filetype u8 at 16, nlink at 24, size at 32,
 /// atim, mtim, ctim in ns at 40, 48, 56).
-fn put_filestat(mem: &mut GuestMemory<'_>, at: GuestPtr, st: &libc::stat) -> Result<(), u32> {
+fn put_filestat(mem: &GuestMemory<'_>, at: GuestPtr, st: &libc::stat) -> Result<(), u32> {
     let mut b = [0u8; 64];
     b[0..8].copy_from_slice(&u64::from(st.st_dev).to_le_bytes());
     b[8..16].copy_from_slice(&u64::from(st.st_ino).to_le_bytes());
@@ -203,27 +219,30 @@ fn put_filestat(mem: &mut GuestMemory<'_>, at: GuestPtr, st: &libc::stat) -> Res
 /// What a WASI function returns: an errno, or a trap (`proc_exit`, no memory).
 type WasiResult = Result<u32, TrapKind>;
 
-/// What one WASI call works on: the caller's memory (through the checked accessor) and the
-/// store's WASI context.
+/// What one WASI call works on: the caller's memory (through the checked accessor, a view
+/// of its length when the call began) and the program's WASI state (a shared handle: other
+/// threads may use the same state at once).
 struct Cx<'a> {
     mem: GuestMemory<'a>,
-    wasi: &'a mut WasiCtx,
+    wasi: &'a WasiCtx,
 }
 
 /// Where a store keeps its WASI context: a function of the store's data
 /// (`StoreInner::set_data`; typically a field of the embedding's own type), `None` for a
-/// store without one.
-pub type WasiAccess = fn(&mut dyn Any) -> Option<&mut WasiCtx>;
+/// store without one. The context is a handle ([`WasiCtx::share`]), so a shared reference
+/// is all a call needs.
+pub type WasiAccess = fn(&mut dyn Any) -> Option<&WasiCtx>;
 
-/// The default [`WasiAccess`]: the store's data is the `WasiCtx` (as in a compiled program).
-pub fn wasi_ctx_is_store_data(data: &mut dyn Any) -> Option<&mut WasiCtx> {
-    data.downcast_mut::<WasiCtx>()
+/// The default [`WasiAccess`]: the store's data is the `WasiCtx` (as in a compiled program,
+/// and in each thread's store of a wasi-threads program, holding a shared handle).
+pub fn wasi_ctx_is_store_data(data: &mut dyn Any) -> Option<&WasiCtx> {
+    data.downcast_ref::<WasiCtx>()
 }
 
 fn run(
     caller: &mut Caller<'_>,
     access: WasiAccess,
-    f: impl FnOnce(&mut Cx<'_>) -> Result<(), u32>,
+    f: impl FnOnce(&Cx<'_>) -> Result<(), u32>,
 ) -> WasiResult {
     let (mem, data) = caller.memory_and_data();
     let Some(wasi) = data.and_then(access) else {
@@ -232,8 +251,8 @@ fn run(
     let Some(mem) = mem else {
         return Err(TrapKind::Host("WASI functions need the caller to have a memory".into()));
     };
-    let mut cx = Cx { mem: GuestMemory::new(mem), wasi };
-    Ok(match f(&mut cx) {
+    let cx = Cx { mem: GuestMemory::new(mem), wasi };
+    Ok(match f(&cx) {
         Ok(()) => errno::SUCCESS,
         Err(e) => e,
     })

@@ -4,12 +4,16 @@
 //! component to the host `*at` call, which does not follow a symlink there. So a symlink's
 //! target is checked when it is followed (by `path_open` or a `SYMLINK_FOLLOW` lookup), never
 //! when it is made, and no path names anything outside the preopen.
+//!
+//! A directory's host descriptor is used through the `Arc` its lookup returned (`*_desc`,
+//! alive to the end of the call), so another thread's `fd_close` cannot close it, and let
+//! the OS reuse its number, while a call resolves a path beneath it.
 
 use std::ffi::CString;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 
-use super::ctx::{Entry, Fd};
+use super::ctx::Fd;
 use super::host::{check, filetype, fstat, last_errno, open_beneath, parent_and_name};
 use super::{Cx, a32, errno, fdflags, filetype::*, ptr, put_filestat, rights, timespecs};
 
@@ -24,7 +28,7 @@ const OFLAGS_TRUNC: u32 = 8;
 /// The path argument `(ptr, len)` as a C string (`EFAULT` outside memory, `EINVAL` for an
 /// embedded NUL).
 fn path(cx: &Cx<'_>, p: u64, len: u64) -> Result<CString, u32> {
-    let bytes = cx.mem.slice(ptr(p), u64::from(a32(len)))?;
+    let bytes = cx.mem.read_vec(ptr(p), u64::from(a32(len)))?;
     CString::new(bytes).map_err(|_| errno::INVAL)
 }
 
@@ -36,7 +40,7 @@ fn nofollow(lookup: u32) -> i32 {
 /// `path_open(fd, dirflags, path, path_len, oflags, rights_base, rights_inheriting, fdflags,
 /// opened_fd)`. The new descriptor's rights are the requested ones within the directory's
 /// inheriting rights; reading/writing is chosen from `FD_READ` and the write-like rights.
-pub(super) fn open(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn open(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (lookup, oflags, fdfl, out) = (a32(a[1]), a32(a[4]), a32(a[7]), ptr(a[8]));
     let mut need = rights::PATH_OPEN;
     if oflags & OFLAGS_CREAT != 0 {
@@ -47,9 +51,10 @@ pub(super) fn open(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     }
     let p = path(cx, a[2], a[3])?;
     cx.mem.check(out, 4)?;
-    let dir = cx.wasi.dir_fd(a32(a[0]), need)?;
-    let inheriting = cx.wasi.entry(a32(a[0]))?.inheriting;
-    let (base, inh) = (a[5] & inheriting, a[6] & inheriting);
+    // One lookup: the directory and its inheriting rights as they were together.
+    let dir_entry = cx.wasi.dir_entry(a32(a[0]), need)?;
+    let dir = dir_entry.desc.raw();
+    let (base, inh) = (a[5] & dir_entry.inheriting, a[6] & dir_entry.inheriting);
     let write = base & rights::WRITE_LIKE != 0;
     let read = base & rights::FD_READ != 0;
     let mut flags = match (read, write) {
@@ -91,28 +96,30 @@ pub(super) fn open(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let fd = if filetype(st.st_mode) == FILETYPE_DIRECTORY {
         Fd::Dir { fd, preopen: None }
     } else {
-        Fd::File { file: File::from(fd), append: fdfl & u32::from(fdflags::APPEND) != 0 }
+        Fd::File(File::from(fd))
     };
-    let n = cx.wasi.insert(Entry { fd, base, inheriting: inh });
+    let n = cx.wasi.insert(fd, base, inh);
     cx.mem.put_u32(out, n)
 }
 
 /// `path_filestat_get(fd, flags, path, path_len, filestat)`.
-pub(super) fn filestat_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn filestat_get(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let p = path(cx, a[2], a[3])?;
-    let dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_FILESTAT_GET)?;
+    let dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_FILESTAT_GET)?;
+    let dir = dir_desc.raw();
     let fd = open_beneath(dir, &p, libc::O_PATH | nofollow(a32(a[1])), 0)?;
     let st = fstat(fd.as_raw_fd())?;
-    put_filestat(&mut cx.mem, ptr(a[4]), &st)
+    put_filestat(&cx.mem, ptr(a[4]), &st)
 }
 
 /// `path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)`: the file (or,
 /// without `SYMLINK_FOLLOW`, the symlink itself) is resolved beneath `fd` into an `O_PATH`
 /// descriptor and its times set with `utimensat(fd, "", AT_EMPTY_PATH)` (Linux 5.8+).
-pub(super) fn filestat_set_times(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn filestat_set_times(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let times = timespecs(a[4], a[5], a32(a[6]))?;
     let p = path(cx, a[2], a[3])?;
-    let dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_FILESTAT_SET_TIMES)?;
+    let dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_FILESTAT_SET_TIMES)?;
+    let dir = dir_desc.raw();
     let fd = open_beneath(dir, &p, libc::O_PATH | nofollow(a32(a[1])), 0)?;
     // SAFETY: utimensat reads the empty NUL-terminated path and two timespecs.
     check(unsafe {
@@ -121,9 +128,10 @@ pub(super) fn filestat_set_times(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> 
 }
 
 /// `path_create_directory(fd, path, path_len)` (`mkdirat`).
-pub(super) fn create_directory(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn create_directory(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let p = path(cx, a[1], a[2])?;
-    let dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_CREATE_DIRECTORY)?;
+    let dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_CREATE_DIRECTORY)?;
+    let dir = dir_desc.raw();
     let (parent, name) = parent_and_name(dir, &p)?;
     // SAFETY: mkdirat with a live descriptor and a NUL-terminated name.
     check(unsafe { libc::mkdirat(parent.as_raw_fd(), name.as_ptr(), 0o777) })
@@ -131,10 +139,11 @@ pub(super) fn create_directory(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 
 /// `path_remove_directory(fd, path, path_len)` and `path_unlink_file(fd, path, path_len)`
 /// (`unlinkat`, with `AT_REMOVEDIR` for a directory).
-pub(super) fn remove(cx: &mut Cx<'_>, a: &[u64], directory: bool) -> Result<(), u32> {
+pub(super) fn remove(cx: &Cx<'_>, a: &[u64], directory: bool) -> Result<(), u32> {
     let p = path(cx, a[1], a[2])?;
     let need = if directory { rights::PATH_REMOVE_DIRECTORY } else { rights::PATH_UNLINK_FILE };
-    let dir = cx.wasi.dir_fd(a32(a[0]), need)?;
+    let dir_desc = cx.wasi.dir(a32(a[0]), need)?;
+    let dir = dir_desc.raw();
     let (parent, name) = parent_and_name(dir, &p)?;
     let flags = if directory { libc::AT_REMOVEDIR } else { 0 };
     // SAFETY: unlinkat with a live descriptor and a NUL-terminated name.
@@ -142,10 +151,12 @@ pub(super) fn remove(cx: &mut Cx<'_>, a: &[u64], directory: bool) -> Result<(), 
 }
 
 /// `path_rename(fd, old_path, old_len, new_fd, new_path, new_len)` (`renameat`).
-pub(super) fn rename(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn rename(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (old, new) = (path(cx, a[1], a[2])?, path(cx, a[4], a[5])?);
-    let old_dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_RENAME_SOURCE)?;
-    let new_dir = cx.wasi.dir_fd(a32(a[3]), rights::PATH_RENAME_TARGET)?;
+    let old_dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_RENAME_SOURCE)?;
+    let old_dir = old_dir_desc.raw();
+    let new_dir_desc = cx.wasi.dir(a32(a[3]), rights::PATH_RENAME_TARGET)?;
+    let new_dir = new_dir_desc.raw();
     let (op, on) = parent_and_name(old_dir, &old)?;
     let (np, nn) = parent_and_name(new_dir, &new)?;
     // SAFETY: renameat with live descriptors and NUL-terminated names.
@@ -157,10 +168,12 @@ pub(super) fn rename(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 /// Without `SYMLINK_FOLLOW` a final symlink is linked itself; with it, the symlink is
 /// followed beneath `old_fd` into an `O_PATH` descriptor, which is linked through its
 /// `/proc/self/fd` entry (`AT_EMPTY_PATH` would need `CAP_DAC_READ_SEARCH`).
-pub(super) fn link(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn link(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (old, new) = (path(cx, a[2], a[3])?, path(cx, a[5], a[6])?);
-    let old_dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_LINK_SOURCE)?;
-    let new_dir = cx.wasi.dir_fd(a32(a[4]), rights::PATH_LINK_TARGET)?;
+    let old_dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_LINK_SOURCE)?;
+    let old_dir = old_dir_desc.raw();
+    let new_dir_desc = cx.wasi.dir(a32(a[4]), rights::PATH_LINK_TARGET)?;
+    let new_dir = new_dir_desc.raw();
     let (np, nn) = parent_and_name(new_dir, &new)?;
     if a32(a[1]) & LOOKUP_SYMLINK_FOLLOW != 0 {
         let target = open_beneath(old_dir, &old, libc::O_PATH, 0)?;
@@ -184,9 +197,10 @@ pub(super) fn link(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 
 /// `path_symlink(old_path, old_len, fd, new_path, new_len)` (`symlinkat`): the link is made
 /// beneath `fd` with any target text; the target is checked when the link is followed.
-pub(super) fn symlink(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn symlink(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let (target, new) = (path(cx, a[0], a[1])?, path(cx, a[3], a[4])?);
-    let dir = cx.wasi.dir_fd(a32(a[2]), rights::PATH_SYMLINK)?;
+    let dir_desc = cx.wasi.dir(a32(a[2]), rights::PATH_SYMLINK)?;
+    let dir = dir_desc.raw();
     let (parent, name) = parent_and_name(dir, &new)?;
     // SAFETY: symlinkat with a live descriptor and NUL-terminated strings.
     check(unsafe { libc::symlinkat(target.as_ptr(), parent.as_raw_fd(), name.as_ptr()) })
@@ -194,12 +208,13 @@ pub(super) fn symlink(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
 
 /// `path_readlink(fd, path, path_len, buf, buf_len, bufused)` (`readlinkat`, which does not
 /// follow the final symlink): the target text, cut at `buf_len` bytes, without a NUL.
-pub(super) fn readlink(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
+pub(super) fn readlink(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     let p = path(cx, a[1], a[2])?;
     let (buf, buf_len, used) = (ptr(a[3]), u64::from(a32(a[4])), ptr(a[5]));
     cx.mem.check(buf, buf_len)?;
     cx.mem.check(used, 4)?;
-    let dir = cx.wasi.dir_fd(a32(a[0]), rights::PATH_READLINK)?;
+    let dir_desc = cx.wasi.dir(a32(a[0]), rights::PATH_READLINK)?;
+    let dir = dir_desc.raw();
     let (parent, name) = parent_and_name(dir, &p)?;
     // Linux symlink targets are shorter than PATH_MAX (4096) bytes.
     let mut target = [0u8; 4096];

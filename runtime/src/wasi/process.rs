@@ -6,8 +6,8 @@ use crate::traps::TrapKind;
 
 /// `args_get`/`environ_get(ptrs, buf)`: the strings NUL-terminated one after the other at
 /// `buf`, a `u32` pointer to each in the array at `ptrs`.
-pub(super) fn strings_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
-    let list = if env { &cx.wasi.env } else { &cx.wasi.args };
+pub(super) fn strings_get(cx: &Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
+    let list = if env { cx.wasi.env() } else { cx.wasi.args() };
     let (ptrs, mut at) = (ptr(a[0]), ptr(a[1]));
     for (i, s) in list.iter().enumerate() {
         cx.mem.check(at, s.len() as u64 + 1)?;
@@ -21,8 +21,8 @@ pub(super) fn strings_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u
 }
 
 /// `args_sizes_get`/`environ_sizes_get(count, buf_size)`.
-pub(super) fn sizes_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
-    let list = if env { &cx.wasi.env } else { &cx.wasi.args };
+pub(super) fn sizes_get(cx: &Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32> {
+    let list = if env { cx.wasi.env() } else { cx.wasi.args() };
     let total: u64 = list.iter().map(|s| s.len() as u64 + 1).sum();
     let total = u32::try_from(total).map_err(|_| errno::OVERFLOW)?;
     let count = list.len() as u32;
@@ -32,19 +32,30 @@ pub(super) fn sizes_get(cx: &mut Cx<'_>, env: bool, a: &[u64]) -> Result<(), u32
     cx.mem.put_u32(ptr(a[1]), total)
 }
 
-/// `random_get(buf, buf_len)`: fills the guest buffer in place.
-pub(super) fn random_get(cx: &mut Cx<'_>, a: &[u64]) -> Result<(), u32> {
-    let buf = cx.mem.slice_mut(ptr(a[0]), u64::from(a32(a[1])))?;
-    if let Some(d) = &mut cx.wasi.deterministic {
-        d.fill(buf);
+/// `random_get(buf, buf_len)`: fills the guest buffer in place, from the host's `getrandom`
+/// (straight into guest memory), or in deterministic mode from its stream, through a small
+/// host buffer (the stream's lock is held for the whole fill, so one call's bytes are one
+/// run of the stream).
+pub(super) fn random_get(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
+    let at = ptr(a[0]);
+    let buf = cx.mem.buf(at, u64::from(a32(a[1])))?;
+    if let Some(mut d) = cx.wasi.deterministic() {
+        let mut chunk = [0u8; 256];
+        let mut done = 0;
+        while done < buf.len() {
+            let n = chunk.len().min(buf.len() - done);
+            d.fill(&mut chunk[..n]);
+            cx.mem.write(at.add(done as u64), &chunk[..n])?;
+            done += n;
+        }
         return Ok(());
     }
     let mut done = 0;
     while done < buf.len() {
-        let rest = &mut buf[done..];
-        // SAFETY: getrandom fills at most `rest.len()` bytes of a live buffer.
-        done +=
-            retry_eintr(|| unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) })?;
+        let rest = buf.skip(done);
+        // SAFETY: getrandom fills at most `rest.len()` bytes of a checked range of guest
+        // memory, mapped for the call; the kernel writes it, no reference is made.
+        done += retry_eintr(|| unsafe { libc::getrandom(rest.ptr().cast(), rest.len(), 0) })?;
     }
     Ok(())
 }
@@ -74,7 +85,7 @@ pub(super) fn proc_raise(sig: u32) -> Result<u32, TrapKind> {
 /// cannot create them), so an open descriptor is `ENOTSOCK` (`ENOTCAPABLE` without the
 /// right `need`: `SOCK_ACCEPT`, `SOCK_SHUTDOWN`, or `FD_READ`/`FD_WRITE` for recv/send) and
 /// any other `EBADF`.
-pub(super) fn sock(cx: &mut Cx<'_>, a: &[u64], need: u64) -> Result<(), u32> {
+pub(super) fn sock(cx: &Cx<'_>, a: &[u64], need: u64) -> Result<(), u32> {
     cx.wasi.fd(a32(a[0]), need)?;
     Err(errno::NOTSOCK)
 }
