@@ -8,25 +8,7 @@
 //! choices).
 
 use std::path::Path;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use wasmc_fuzz::smith::XorShift;
 
 fn write(dir: &Path, i: usize, data: &[u8]) {
     std::fs::write(dir.join(format!("seed-{i:04}")), data).expect("write corpus file");
@@ -41,7 +23,7 @@ fn main() {
         let _ = std::fs::remove_dir_all(d);
         std::fs::create_dir_all(d).expect("corpus dir");
     }
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let mut modules = Vec::new();
     while modules.len() < 120 {
         let n = 256 + rng.below(4096);

@@ -43,3 +43,28 @@ pub fn module(data: &[u8]) -> Option<Vec<u8>> {
     let mut u = Unstructured::new(data);
     wasm_smith::Module::new(config(), &mut u).ok().map(|m| m.to_bytes())
 }
+
+/// A fixed xorshift64 stream of bytes (shifts 13, 7, 17), for the tests and tools that make
+/// reproducible inputs from a seed: the same seed gives the same inputs on every machine.
+/// Not for anything that needs good randomness.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    /// The next 64-bit value; the seed must not be 0 (0 stays 0).
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// `n` bytes, the low byte of each next value.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+
+    /// A value in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}

@@ -10,6 +10,7 @@
 
 use arbitrary::Unstructured;
 use wasmc_fuzz::differential::{self, Tally, Verdict};
+use wasmc_fuzz::smith::XorShift;
 use wasmparser::{Operator, Parser, Payload};
 
 /// Threads modules run.
@@ -18,22 +19,6 @@ const MODULES: usize = 12;
 const AGREED_WITH_CALLS_FLOOR: usize = 4;
 /// Inputs tried to find [`MODULES`] threads modules.
 const CANDIDATES: usize = 400;
-
-/// A fixed xorshift stream of inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
 
 /// What a module holds of the threads proposal.
 #[derive(Default, Debug)]
@@ -83,7 +68,7 @@ fn threads_of(wasm: &[u8]) -> Threads {
 
 #[test]
 fn generated_threads_modules_agree() {
-    let mut rng = Rng(0x853c_49e6_748f_ea9b);
+    let mut rng = XorShift(0x853c_49e6_748f_ea9b);
     let mut tally = Tally::default();
     let (mut found, mut atomics, mut waits) = (0, 0, 0);
     let (mut agreed_with_calls, mut imported_agreed_with_calls) = (0, 0);
