@@ -15,8 +15,7 @@ use crate::threads::{HostMemories, Threads, is_thread_spawn, resolve_import};
 use crate::traps::{Trap, TrapKind};
 use crate::wasi::WasiCtx;
 
-/// Exit status after a Wasm trap (as `wasmtime run`: abort's 128 + SIGABRT).
-pub const TRAP_EXIT_STATUS: i32 = 134;
+pub use crate::traps::TRAP_EXIT_STATUS;
 
 /// Runs the module described by `module` as a program: instantiate with WASI, then call
 /// `_start` (or the export named by `WASMC_INVOKE`). Returns the exit status.

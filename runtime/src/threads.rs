@@ -27,7 +27,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::config::{HOST_STACK, RuntimeConfig};
-use crate::entry::TRAP_EXIT_STATUS;
 use crate::instance::{Extern, HostFunc, Val};
 use crate::memory::Memory;
 use crate::memory::SharedMemory;
@@ -35,7 +34,7 @@ use crate::meta::{ExportKind, FuncType, Import, ImportKind, ModuleMeta, ValType}
 use crate::printable::{Printable, escape_line};
 use crate::registry::LoadedModule;
 use crate::store::Store;
-use crate::traps::{Trap, TrapKind};
+use crate::traps::{TRAP_EXIT_STATUS, Trap, TrapKind};
 use crate::wasi::{WasiCtx, errno};
 
 /// Thread ids are below this (2^29), as the proposal requires.
@@ -101,6 +100,7 @@ impl Threads {
                  (thread id, start argument)"
             ));
         }
+        wasi.set_threaded();
         Ok(Arc::new(Threads {
             module: module.clone(),
             memories,

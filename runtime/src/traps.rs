@@ -135,6 +135,10 @@ impl fmt::Display for Trap {
 
 impl std::error::Error for Trap {}
 
+/// Exit status of a program that a Wasm trap ends, in any of its threads (as `wasmtime
+/// run`: abort's 128 + SIGABRT).
+pub const TRAP_EXIT_STATUS: i32 = 134;
+
 /// One host-to-Wasm call in progress on this thread.
 #[repr(C)]
 pub struct Activation {

@@ -136,18 +136,27 @@ pub(super) fn poll_oneoff(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
         }
     }
     if let (0, Some((deadline, userdata))) = (events, earliest) {
+        // The monotonic time to sleep until: the deadline itself, or in deterministic mode
+        // none (the earliest timeout passes at once in virtual time), except for a program
+        // that can start threads, which also waits the virtual delay for real
+        // (`WasiCtx::set_threaded`).
+        let mut wake = Some(deadline);
         if let Some(mut d) = cx.wasi.deterministic() {
-            // Virtual time: the earliest timeout passes at once.
             let now = d.read_clock();
+            let delay = deadline.saturating_sub(now);
             d.now = now.max(deadline);
+            wake = match cx.wasi.is_threaded() {
+                true => Some(now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay)),
+                false => None,
+            };
         }
         // A real sleep, holding no lock (other threads' WASI calls go on meanwhile).
-        while !cx.wasi.is_deterministic() {
+        while let Some(wake) = wake {
             let now = now_ns(libc::CLOCK_MONOTONIC)?;
-            if now >= deadline {
+            if now >= wake {
                 break;
             }
-            std::thread::sleep(std::time::Duration::from_nanos(deadline - now));
+            std::thread::sleep(std::time::Duration::from_nanos(wake - now));
         }
         put_event(cx, output, userdata, 0, 0)?;
         events = 1;

@@ -24,6 +24,7 @@
 
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::clock::Deterministic;
@@ -119,6 +120,8 @@ struct Process {
     fds: Mutex<Vec<Option<Entry>>>,
     /// The deterministic mode's state (`WASMC_DETERMINISTIC=1`), if on.
     deterministic: OnceLock<Mutex<Deterministic>>,
+    /// Whether the program can start threads (`WasiCtx::set_threaded`).
+    threaded: AtomicBool,
 }
 
 /// The WASI state of a program: arguments, environment, open files, deterministic mode.
@@ -174,7 +177,13 @@ impl WasiCtx {
             let fd = Fd::Dir { fd: dir.into(), preopen: Some(guest.clone()) };
             fds.push(slot(fd, rights::ALL, rights::ALL));
         }
-        let process = Process { args, env, fds: Mutex::new(fds), deterministic: OnceLock::new() };
+        let process = Process {
+            args,
+            env,
+            fds: Mutex::new(fds),
+            deterministic: OnceLock::new(),
+            threaded: AtomicBool::new(false),
+        };
         Ok(WasiCtx { process: Arc::new(process) })
     }
 
@@ -211,8 +220,17 @@ impl WasiCtx {
     }
 
     /// Whether the deterministic mode is on.
-    pub(super) fn is_deterministic(&self) -> bool {
-        self.process.deterministic.get().is_some()
+    /// Marks the program as one that can start threads (wasi-threads), for every handle.
+    /// Until threads are scheduled deterministically (issue 29), virtual time cannot tell
+    /// when no thread can run, so a sleep (`poll_oneoff`) of such a program in deterministic
+    /// mode also waits its virtual delay for real: another thread may be what it waits for.
+    pub fn set_threaded(&self) {
+        self.process.threaded.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`WasiCtx::set_threaded`] was called.
+    pub(super) fn is_threaded(&self) -> bool {
+        self.process.threaded.load(Ordering::Relaxed)
     }
 
     /// The deterministic mode's state, locked (`None` if the mode is off). Hold it only to
@@ -414,9 +432,9 @@ mod tests {
         assert!(a.fd(n, rights::FD_READ).is_ok());
         assert_eq!(a.close(n), Ok(()));
         assert_eq!(b.fd(n, 0).err(), Some(errno::BADF));
-        assert!(!b.is_deterministic());
+        assert!(b.deterministic().is_none());
         a.set_deterministic();
-        assert!(b.is_deterministic());
+        assert!(b.deterministic().is_some());
     }
 
     /// Threads inserting and closing at once never get one number twice while it is open.
