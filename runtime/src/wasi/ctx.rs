@@ -219,7 +219,6 @@ impl WasiCtx {
         &self.process.env
     }
 
-    /// Whether the deterministic mode is on.
     /// Marks the program as one that can start threads (wasi-threads), for every handle.
     /// Until threads are scheduled deterministically (issue 29), virtual time cannot tell
     /// when no thread can run, so a sleep (`poll_oneoff`) of such a program in deterministic
