@@ -59,6 +59,7 @@ pub enum Builtin {
     MemoryAtomicWait32,
     MemoryAtomicWait64,
     MemoryAtomicNotify,
+    SchedPoint,
 }
 
 #[allow(non_upper_case_globals)]
@@ -95,7 +96,7 @@ impl Builtin {
     }
 
     /// Every builtin, in order.
-    pub const ALL: [Builtin; 20] = [
+    pub const ALL: [Builtin; 21] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -116,6 +117,7 @@ impl Builtin {
         Builtin::MemoryAtomicWait32,
         Builtin::MemoryAtomicWait64,
         Builtin::MemoryAtomicNotify,
+        Builtin::SchedPoint,
     ];
 
     /// Its native (System V) signature.
@@ -155,6 +157,7 @@ mod tests {
             (Builtin::MemoryAtomicWait32, "memory_atomic_wait32"),
             (Builtin::MemoryAtomicWait64, "memory_atomic_wait64"),
             (Builtin::MemoryAtomicNotify, "memory_atomic_notify"),
+            (Builtin::SchedPoint, "sched_point"),
         ];
         assert_eq!(names.len(), BUILTIN_TYPES.len());
         for (b, n) in names {

@@ -107,7 +107,7 @@ pub struct Compiled {
 ///   index); two functions with one name get `#N` appended to the second (`#N#2`, `#N#3`,
 ///   ... if that too is taken), and so does a function named like a trampoline or adapter:
 ///   those are `array_to_wasm[T]` and `wasm_to_host[T]` (T a type index),
-///   `wasm_gc_adapter` and `wasm_throw_adapter`.
+///   `wasm_gc_adapter`, `wasm_throw_adapter` and `wasm_thread_adapter`.
 /// - Characters that would break a symbol's use in tools are replaced by `_`: whitespace,
 ///   control characters, bidirectional formatting characters, NUL, and the quote
 ///   characters `'` and `"` (gdb quotes symbols with them). Names are cut to
@@ -152,7 +152,10 @@ impl Symbols {
     /// `wasm_gc_adapter` or `array_to_wasm[0]` did not compile).
     fn reserved(&self, types: usize) -> std::collections::HashSet<String> {
         let mut taken: std::collections::HashSet<String> =
-            [GC_ADAPTER_SYMBOL, THROW_ADAPTER_SYMBOL].iter().map(|s| self.func(s)).collect();
+            [GC_ADAPTER_SYMBOL, THROW_ADAPTER_SYMBOL, THREAD_ADAPTER_SYMBOL]
+                .iter()
+                .map(|s| self.func(s))
+                .collect();
         for i in 0..types {
             taken.insert(self.func(&format!("array_to_wasm[{i}]")));
             taken.insert(self.func(&format!("wasm_to_host[{i}]")));
@@ -520,6 +523,13 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
             &throw_adapter_signature(),
         )
         .map_err(|e| codegen_error("declare", e))?;
+    let thread_adapter = module
+        .declare_function(
+            &symbols.func(THREAD_ADAPTER_SYMBOL),
+            Linkage::Local,
+            &thread_adapter_signature(),
+        )
+        .map_err(|e| codegen_error("declare", e))?;
 
     let mut ctx = Context::new();
     let mut fctx = FunctionBuilderContext::new();
@@ -529,6 +539,7 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
         frontend,
         gc_adapter: gc_adapter.as_u32(),
         throw_adapter: throw_adapter.as_u32(),
+        thread_adapter: thread_adapter.as_u32(),
         drop_barriers: config.drop_write_barriers,
     };
     let mut warnings = Vec::new();
@@ -575,6 +586,11 @@ fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> 
     module
         .define_function(throw_adapter, &mut ctx)
         .map_err(|e| codegen_error(THROW_ADAPTER_SYMBOL, module_error(e)))?;
+    ctx.clear();
+    ctx.func = thread_adapter_function(&mut fctx, frontend);
+    module
+        .define_function(thread_adapter, &mut ctx)
+        .map_err(|e| codegen_error(THREAD_ADAPTER_SYMBOL, module_error(e)))?;
     ctx.clear();
     let descriptor_symbol = match &config.descriptor_name {
         Some(name) => rt::descriptor_symbol(name),
@@ -641,6 +657,58 @@ fn throw_adapter_function(
     exit_adapter(fctx, frontend, throw_adapter_signature(), Builtin::Throw, |b, _| {
         b.ins().trap(trap(TrapCode::Unreachable));
     })
+}
+
+/// Symbol of a module's thread adapter: `(vmctx, builtin, a, b, c) -> i64` with the Wasm
+/// calling convention; records the exit frame and calls builtin number `builtin` (one of
+/// `memory_atomic_wait32/64`, `memory_atomic_notify`, `sched_point`, whose signatures are
+/// `(vmctx, i64, i64, i64) -> i64`) with `(vmctx, a, b, c)`. The exit frame lets a thread
+/// that blocks there print its backtrace (a deadlock report of the deterministic
+/// scheduler, issue 29); none of these builtins collects, so a call to the adapter is no
+/// safepoint.
+const THREAD_ADAPTER_SYMBOL: &str = "wasm_thread_adapter";
+
+/// The signature of the thread adapter (see [`THREAD_ADAPTER_SYMBOL`]).
+pub(crate) fn thread_adapter_signature() -> Signature {
+    let mut sig = Signature::new(CallConv::Tail);
+    sig.params.push(AbiParam::new(POINTER));
+    sig.params.extend([AbiParam::new(cranelift_codegen::ir::types::I64); 4]);
+    sig.returns.push(AbiParam::new(cranelift_codegen::ir::types::I64));
+    sig
+}
+
+/// Builds the thread adapter (see [`THREAD_ADAPTER_SYMBOL`]).
+fn thread_adapter_function(
+    fctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+) -> Function {
+    use cranelift_codegen::ir::types::I64;
+    let mut func =
+        Function::with_name_signature(UserFuncName::default(), thread_adapter_signature());
+    let mut b = FunctionBuilder::new(&mut func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let vmctx = p[0];
+    record_exit_frame(&mut b, vmctx);
+    let flags = MemFlagsData::trusted().with_readonly();
+    let builtins = b.ins().load(POINTER, flags, vmctx, rt::vmctx::BUILTINS);
+    // The builtin's number, scaled to its entry in the table (compiled code passes a
+    // constant index of one of the four builtins above).
+    let offset = b.ins().imul_imm_u(p[1], 8);
+    let slot = b.ins().iadd(builtins, offset);
+    let f = b.ins().load(POINTER, flags, slot, 0);
+    let mut bsig = Signature::new(CallConv::SystemV);
+    bsig.params.extend([AbiParam::new(I64); 4]);
+    bsig.returns.push(AbiParam::new(I64));
+    let bsig = b.import_signature(bsig);
+    let call = b.ins().call_indirect(bsig, f, &[vmctx, p[2], p[3], p[4]]);
+    let r = b.inst_results(call)[0];
+    b.ins().return_(&[r]);
+    b.finalize(frontend);
+    func
 }
 
 /// Builds an adapter through which Wasm calls a builtin that walks the stack: with the
@@ -747,6 +815,7 @@ fn clif_here(
         frontend,
         gc_adapter: n,
         throw_adapter: n + 1,
+        thread_adapter: n + 2,
         drop_barriers: config.drop_write_barriers,
     };
     let (funcs, _) = translate_module(&env, config, stage)?;

@@ -35,6 +35,124 @@ pub struct RuntimeConfig {
     /// [`MAX_MAX_THREADS`]): a `thread-spawn` beyond it fails (returns a negative value,
     /// which wasi-libc's `pthread_create` reports as `EAGAIN`).
     pub max_threads: u32,
+    /// The deterministic scheduler's knobs (`WASMC_SCHED*`, issue 29): they apply under
+    /// `WASMC_DETERMINISTIC=1` to programs that spawn threads or call
+    /// `model_checker_select`.
+    pub sched: SchedKnobs,
+    /// `WASMC_MODEL_CHECK=1`: explore the program's schedules instead of running it once
+    /// (see [`ModelCheckKnobs`]; implies the deterministic mode).
+    pub model_check: bool,
+    /// The model checker's knobs (`WASMC_MC_*`).
+    pub mc: ModelCheckKnobs,
+}
+
+/// Which policy picks the next thread (`WASMC_SCHED`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SchedKind {
+    /// `random` (the default).
+    #[default]
+    Random,
+    /// `pct`: probabilistic concurrency testing.
+    Pct,
+    /// `rr`: round-robin.
+    RoundRobin,
+}
+
+/// The deterministic scheduler's knobs.
+#[derive(Debug, Clone)]
+pub struct SchedKnobs {
+    /// `WASMC_SCHED=random|pct|rr`.
+    pub kind: SchedKind,
+    /// `WASMC_SCHED_SEED=N` (default 0): the seed of the policy's choices and of
+    /// `random_get`'s stream.
+    pub seed: u64,
+    /// `WASMC_SCHED_DEPTH=D` (PCT's bug depth, 1 to 64, default 3).
+    pub depth: u32,
+    /// `WASMC_SCHED_STEPS=K` (PCT: the number of scheduling points the change points are
+    /// drawn from, default 10000; set it to about the points a run passes).
+    pub steps: u64,
+    /// `WASMC_SCHED_TRACE=T`: replay the trace `T` (as printed by the model checker)
+    /// instead of the policy.
+    pub trace: Option<Vec<u32>>,
+    /// `WASMC_SCHED_PREEMPTION_BOUND=K|none`: most preemptions a run makes (`None`: the
+    /// variable is unset: unbounded for a run, [`DEFAULT_PREEMPTION_BOUND`] for the model
+    /// checker; `Some(None)`: `none`, unbounded). A replay must use the bound of the search
+    /// that printed its trace.
+    pub preemption_bound: Option<Option<u32>>,
+}
+
+impl Default for SchedKnobs {
+    fn default() -> SchedKnobs {
+        SchedKnobs {
+            kind: SchedKind::Random,
+            seed: 0,
+            depth: 3,
+            steps: 10_000,
+            trace: None,
+            preemption_bound: None,
+        }
+    }
+}
+
+/// The model checker's preemption bound when none is given (CHESS: most bugs need at most
+/// two preemptions).
+pub const DEFAULT_PREEMPTION_BOUND: u32 = 2;
+
+/// The model checker's knobs (`wasmc run --model-check` sets them from its flags).
+#[derive(Debug, Clone)]
+pub struct ModelCheckKnobs {
+    /// `WASMC_MC_MAX_RUNS=N`: stop after N runs (default: none).
+    pub max_runs: Option<u64>,
+    /// `WASMC_MC_TIME_LIMIT=S`: stop after S seconds (default: none).
+    pub time_limit: Option<f64>,
+    /// `WASMC_MC_RUN_TIMEOUT=S`: a run longer than S seconds fails as a livelock
+    /// (default 10).
+    pub run_timeout: f64,
+    /// `WASMC_MC_EXPECT_STATUS=N`: the exit status of a run that passes (default 0).
+    pub expect_status: i32,
+    /// `WASMC_MC_STOP_ON_FAILURE=1`: end the search at the first failing run.
+    pub stop_on_failure: bool,
+    /// `WASMC_MC_SHARD=I/N`: explore only shard I of N (default 0/1).
+    pub shard: (u32, u32),
+    /// `WASMC_MC_JOBS=N`: runs explored at once, by N worker processes (default 1).
+    pub jobs: u32,
+    /// `WASMC_MC_REPORT=FILE`: also write the report as JSON to FILE (for `--merge`).
+    pub report: Option<String>,
+    /// `WASMC_MC_REPLAY=COMMAND`: how the report says to replay a trace; `{trace}` in it
+    /// is replaced by the trace (`wasmc run` sets it; an executable prints an environment
+    /// assignment and its own command line).
+    pub replay: Option<String>,
+}
+
+impl Default for ModelCheckKnobs {
+    fn default() -> ModelCheckKnobs {
+        ModelCheckKnobs {
+            max_runs: None,
+            time_limit: None,
+            run_timeout: 10.0,
+            expect_status: 0,
+            stop_on_failure: false,
+            shard: (0, 1),
+            jobs: 1,
+            report: None,
+            replay: None,
+        }
+    }
+}
+
+/// A number of seconds, positive and finite.
+fn seconds(k: &str, v: &str) -> Result<f64, String> {
+    let s = v.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9);
+    s.ok_or_else(|| bad_knob(k, v, "expected a positive number of seconds"))
+}
+
+/// `I/N` with `I < N`, `N` from 1 to 65536.
+fn shard(k: &str, v: &str) -> Result<(u32, u32), String> {
+    let parsed =
+        v.split_once('/').and_then(|(i, n)| Some((i.parse::<u32>().ok()?, n.parse::<u32>().ok()?)));
+    parsed
+        .filter(|(i, n)| (1..=65536).contains(n) && i < n)
+        .ok_or_else(|| bad_knob(k, v, "expected I/N with 0 <= I < N <= 65536"))
 }
 
 /// Default bytes of stack for Wasm code (`WASMC_STACK_SIZE` unset).
@@ -191,6 +309,60 @@ impl RuntimeConfig {
                             )
                         })?;
                 }
+                "WASMC_SCHED" => {
+                    c.sched.kind = match v.as_str() {
+                        "random" => SchedKind::Random,
+                        "pct" => SchedKind::Pct,
+                        "rr" => SchedKind::RoundRobin,
+                        _ => return Err(bad_knob(&k, &v, "expected random, pct or rr")),
+                    }
+                }
+                "WASMC_SCHED_SEED" => {
+                    c.sched.seed = v
+                        .parse::<u64>()
+                        .map_err(|_| bad_knob(&k, &v, "expected a number from 0 to 2^64-1"))?;
+                }
+                "WASMC_SCHED_DEPTH" => {
+                    c.sched.depth = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|d| (1..=64).contains(d))
+                        .ok_or_else(|| bad_knob(&k, &v, "expected a depth from 1 to 64"))?;
+                }
+                "WASMC_SCHED_STEPS" => c.sched.steps = count(&k, &v)?.into(),
+                "WASMC_SCHED_TRACE" => {
+                    let t = crate::sched::parse_trace(&v).map_err(|e| bad_knob(&k, &v, &e))?;
+                    c.sched.trace = Some(t);
+                }
+                "WASMC_SCHED_PREEMPTION_BOUND" => {
+                    c.sched.preemption_bound = Some(match v.as_str() {
+                        "none" => None,
+                        _ => Some(v.parse::<u32>().map_err(|_| {
+                            bad_knob(&k, &v, "expected a count from 0 to 4294967295, or none")
+                        })?),
+                    });
+                }
+                "WASMC_MODEL_CHECK" => c.model_check = flag(&k, &v)?,
+                "WASMC_MC_MAX_RUNS" => c.mc.max_runs = Some(count(&k, &v)?.into()),
+                "WASMC_MC_TIME_LIMIT" => c.mc.time_limit = Some(seconds(&k, &v)?),
+                "WASMC_MC_RUN_TIMEOUT" => c.mc.run_timeout = seconds(&k, &v)?,
+                "WASMC_MC_EXPECT_STATUS" => {
+                    c.mc.expect_status =
+                        v.parse::<i32>().ok().filter(|s| (0..=255).contains(s)).ok_or_else(
+                            || bad_knob(&k, &v, "expected an exit status from 0 to 255"),
+                        )?;
+                }
+                "WASMC_MC_STOP_ON_FAILURE" => c.mc.stop_on_failure = flag(&k, &v)?,
+                "WASMC_MC_SHARD" => c.mc.shard = shard(&k, &v)?,
+                "WASMC_MC_JOBS" => {
+                    c.mc.jobs = v
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=256).contains(n))
+                        .ok_or_else(|| bad_knob(&k, &v, "expected a count from 1 to 256"))?;
+                }
+                "WASMC_MC_REPORT" => c.mc.report = Some(v),
+                "WASMC_MC_REPLAY" => c.mc.replay = Some(v),
                 "WASMC_STACK_SIZE" => {
                     c.stack_size = size_in(&k, &v, &v, "", MIN_STACK_SIZE, MAX_STACK_SIZE)?;
                 }
@@ -198,6 +370,9 @@ impl RuntimeConfig {
             }
         }
         c.env.sort();
+        if c.model_check {
+            c.deterministic = true;
+        }
         Ok(c)
     }
 }
@@ -293,6 +468,15 @@ mod tests {
             ("WASMC_DETERMINISTIC", "maybe", "expected 0 or 1"),
             ("WASMC_MAX_THREADS", "0", "from 1 to 65536"),
             ("WASMC_MAX_THREADS", "65537", "from 1 to 65536"),
+            ("WASMC_SCHED", "fifo", "expected random, pct or rr"),
+            ("WASMC_SCHED_SEED", "-1", "from 0 to 2^64-1"),
+            ("WASMC_SCHED_DEPTH", "0", "from 1 to 64"),
+            ("WASMC_SCHED_TRACE", "1.x", "is not a choice"),
+            ("WASMC_SCHED_PREEMPTION_BOUND", "two", "or none"),
+            ("WASMC_MC_SHARD", "2/2", "0 <= I < N"),
+            ("WASMC_MC_RUN_TIMEOUT", "0", "positive number of seconds"),
+            ("WASMC_MC_JOBS", "0", "from 1 to 256"),
+            ("WASMC_MC_EXPECT_STATUS", "256", "from 0 to 255"),
         ];
         for (k, v, allowed) in cases {
             let e = error_of(k, v);

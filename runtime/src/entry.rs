@@ -11,7 +11,9 @@ use crate::meta::{CompositeType, Import, ImportKind, ModuleMeta, ValType};
 use crate::printable::{Printable, PrintableBytes, escape_line};
 use crate::registry::{self, LoadedModule};
 use crate::store::Store;
-use crate::threads::{HostMemories, Threads, is_thread_spawn, resolve_import};
+use crate::threads::{
+    HostMemories, Threads, is_model_checker_select, is_thread_spawn, resolve_import,
+};
 use crate::traps::{Trap, TrapKind};
 use crate::wasi::WasiCtx;
 
@@ -135,7 +137,7 @@ fn run_in(
     let wasi = match WasiCtx::new(args.to_vec(), config.env.clone(), &config.preopens) {
         Ok(mut w) => {
             if config.deterministic {
-                w.set_deterministic();
+                w.set_deterministic_seeded(config.sched.seed);
             }
             w
         }
@@ -165,6 +167,27 @@ fn run_in(
     } else {
         None
     };
+    // Deterministic mode with threads or choices: the scheduler decides who runs.
+    let scheduled = config.deterministic
+        && meta.imports.iter().any(|i| {
+            is_thread_spawn(&i.module, &i.name) || is_model_checker_select(&i.module, &i.name)
+        });
+    if scheduled {
+        let Some(clock) = wasi.virtual_clock() else {
+            eprintln!("error: the deterministic scheduler needs the deterministic mode");
+            return 1;
+        };
+        let options = crate::sched::Options {
+            policy: sched_policy(config),
+            preemption_bound: config.sched.preemption_bound.flatten(),
+            log: None,
+        };
+        if let Err(e) = crate::sched::install(options, clock, memories.base_addresses()) {
+            eprintln!("error: {e}");
+            return 1;
+        }
+        store.inner().set_scheduled();
+    }
     store.inner().set_data(wasi);
     let mut resolve = |import: &Import| resolve_import(meta, import, &memories, threads.as_ref());
     let index = match store.instantiate(module, &mut resolve) {
@@ -216,6 +239,21 @@ fn run_in(
             0
         }
         Err(t) => report(&t),
+    }
+}
+
+/// The scheduling policy the configuration asks for (a trace to replay wins).
+fn sched_policy(config: &RuntimeConfig) -> crate::sched::Policy {
+    use crate::config::SchedKind;
+    use crate::sched::Policy;
+    let k = &config.sched;
+    if let Some(t) = &k.trace {
+        return Policy::Replay { choices: t.clone() };
+    }
+    match k.kind {
+        SchedKind::Random => Policy::Random { seed: k.seed },
+        SchedKind::Pct => Policy::Pct { seed: k.seed, depth: k.depth, steps: k.steps },
+        SchedKind::RoundRobin => Policy::RoundRobin,
     }
 }
 

@@ -475,6 +475,7 @@ impl StoreInner {
                 alloc: Default::default(),
                 young: Default::default(),
                 trap_operand: 0,
+                sched: 0,
             },
             instances: Vec::new(),
             host: HostObjects::default(),
@@ -563,6 +564,13 @@ impl StoreInner {
     /// Whether `r` is the address of a `VMFuncRef` of this store's instances.
     pub fn owns_funcref(&self, r: usize) -> bool {
         self.funcrefs.contains(&r)
+    }
+
+    /// Puts the store's thread under the deterministic scheduler (`crate::sched`):
+    /// compiled code then passes a scheduling point before every atomic access to a shared
+    /// memory. Meant for set-up, before any code of the store runs.
+    pub fn set_scheduled(&mut self) {
+        self.ctx.sched = 1;
     }
 
     /// Sets the embedding's data (host state that host functions reach through

@@ -29,6 +29,7 @@ pub static BUILTINS: BuiltinFunctions = BuiltinFunctions {
     memory_atomic_wait32,
     memory_atomic_wait64,
     memory_atomic_notify,
+    sched_point,
 };
 
 /// The wait's timeout: `ns` nanoseconds, none when negative (threads proposal,
@@ -37,20 +38,71 @@ fn timeout(ns: i64) -> Option<std::time::Duration> {
     u64::try_from(ns).ok().map(std::time::Duration::from_nanos)
 }
 
-unsafe extern "C" fn memory_atomic_wait32(_vmctx: i64, addr: i64, expected: i32, ns: i64) -> i32 {
+/// The deterministic scheduler and the caller's exit frame, when the caller's store runs
+/// under it (`VMStoreContext::sched`).
+///
+/// # Safety
+/// `vmctx` must be the VM context compiled code passes to a builtin, called through the
+/// module's thread adapter.
+unsafe fn scheduled(vmctx: i64) -> Option<(&'static crate::sched::Scheduler, usize)> {
+    // SAFETY: a VM context points to its store's context for the instance's lifetime.
+    let store = unsafe { &*(*(vmctx as *const VMContext)).store };
+    if store.sched == 0 {
+        return None;
+    }
+    crate::sched::get().map(|s| (s, store.exit_fp))
+}
+
+unsafe extern "C" fn memory_atomic_wait32(vmctx: i64, addr: i64, expected: i64, ns: i64) -> i64 {
+    let cell = addr as *const u32;
     // SAFETY: compiled code passes the aligned, in-bounds address of a 4-byte cell of a
     // shared memory that its instance keeps mapped while it waits.
-    unsafe { crate::parking::wait32(addr as *const u32, expected as u32, timeout(ns)) as i32 }
+    let load = || {
+        u64::from(
+            unsafe { std::sync::atomic::AtomicU32::from_ptr(cell.cast_mut()) }
+                .load(std::sync::atomic::Ordering::SeqCst),
+        )
+    };
+    // SAFETY: forwarded from compiled code's call.
+    if let Some((s, fp)) = unsafe { scheduled(vmctx) } {
+        let t = u64::try_from(ns).ok();
+        return s.wait(addr as usize, 32, expected as u32 as u64, &load, t, fp) as i64;
+    }
+    // SAFETY: as for `load`.
+    unsafe { crate::parking::wait32(cell, expected as u32, timeout(ns)) as i64 }
 }
 
-unsafe extern "C" fn memory_atomic_wait64(_vmctx: i64, addr: i64, expected: i64, ns: i64) -> i32 {
+unsafe extern "C" fn memory_atomic_wait64(vmctx: i64, addr: i64, expected: i64, ns: i64) -> i64 {
+    let cell = addr as *const u64;
     // SAFETY: as in `memory_atomic_wait32`, for an 8-byte cell.
-    unsafe { crate::parking::wait64(addr as *const u64, expected as u64, timeout(ns)) as i32 }
+    let load = || {
+        unsafe { std::sync::atomic::AtomicU64::from_ptr(cell.cast_mut()) }
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    // SAFETY: forwarded from compiled code's call.
+    if let Some((s, fp)) = unsafe { scheduled(vmctx) } {
+        let t = u64::try_from(ns).ok();
+        return s.wait(addr as usize, 64, expected as u64, &load, t, fp) as i64;
+    }
+    // SAFETY: as in `memory_atomic_wait32`, for an 8-byte cell.
+    unsafe { crate::parking::wait64(cell, expected as u64, timeout(ns)) as i64 }
 }
 
-unsafe extern "C" fn memory_atomic_notify(_vmctx: i64, addr: i64, count: i32) -> i32 {
-    // At most `count` waiters, and never more than there are threads: fits an i32.
-    crate::parking::notify(addr as usize, count as u32) as i32
+unsafe extern "C" fn memory_atomic_notify(vmctx: i64, addr: i64, count: i64, _: i64) -> i64 {
+    // SAFETY: forwarded from compiled code's call.
+    if let Some((s, fp)) = unsafe { scheduled(vmctx) } {
+        return i64::from(s.notify(addr as usize, count as u32, fp));
+    }
+    // At most `count` waiters, and never more than there are threads.
+    i64::from(crate::parking::notify(addr as usize, count as u32))
+}
+
+unsafe extern "C" fn sched_point(vmctx: i64, kind: i64, _addr: i64, _: i64) -> i64 {
+    // SAFETY: forwarded from compiled code's call.
+    if let Some((s, fp)) = unsafe { scheduled(vmctx) } {
+        s.point(crate::abi::SchedPoint::from_kind(kind), fp);
+    }
+    0
 }
 
 /// The length field and element data of the array at `array`.

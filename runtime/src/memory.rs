@@ -145,6 +145,12 @@ impl SharedMemory {
     pub fn same(&self, other: &SharedMemory) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+
+    /// The native address of the memory's byte 0 (it never moves), for messages that name
+    /// Wasm addresses.
+    pub fn base_address(&self) -> usize {
+        self.0.base() as usize
+    }
 }
 
 impl std::fmt::Debug for SharedMemory {

@@ -29,6 +29,8 @@ static OUTPUT: Mutex<Output> = Mutex::new(Output { buf: Vec::new(), high: None }
 const BUFFER_LIMIT: usize = 8192;
 
 fn with_output(f: impl FnOnce(&mut Output)) {
+    static HOOKED: std::sync::Once = std::sync::Once::new();
+    HOOKED.call_once(|| crate::exit::at_exit(flush));
     let mut out = OUTPUT.lock().unwrap_or_else(|e| e.into_inner());
     f(&mut out);
     if out.buf.len() >= BUFFER_LIMIT || out.buf.last() == Some(&b'\n') {

@@ -19,12 +19,13 @@
 //!   process with status 134; the process also ends when the main thread's `_start`
 //!   returns, whatever other threads are doing (as `main` returning in C).
 //!
-//! Ending the process while other threads run Wasm code is done once, under [`EXIT`]:
-//! the first thread to end it flushes the runtime's own buffers and calls `_exit`, which
-//! stops every thread without running exit handlers a second time.
+//! Ending the process while other threads run Wasm code is done once, by
+//! [`crate::exit::exit_process`]: the first thread to end it flushes the runtime's own
+//! buffers and calls `_exit`, which stops every thread without running exit handlers a
+//! second time.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
 
 use crate::config::{HOST_STACK, RuntimeConfig};
 use crate::instance::{Extern, HostFunc, Val};
@@ -46,6 +47,30 @@ pub const THREAD_START: &str = "wasi_thread_start";
 /// Whether `import` is wasi-threads' spawn function (`wasi.thread-spawn`).
 pub fn is_thread_spawn(module: &str, name: &str) -> bool {
     module == "wasi" && name == "thread-spawn"
+}
+
+/// Whether `import` is the model checker's choice function (`wasi.model_checker_select`,
+/// the name and signature of the deterministic WASI sandbox it comes from).
+pub fn is_model_checker_select(module: &str, name: &str) -> bool {
+    module == "wasi" && name == "model_checker_select"
+}
+
+/// The host function for `wasi.model_checker_select(n: i32) -> i32`: a value in `[0, n)`
+/// chosen by the deterministic scheduler (a choice the model checker explores), 0 outside
+/// deterministic mode or for `n` below 2.
+fn select_import(ty: FuncType) -> Arc<HostFunc> {
+    Arc::new(HostFunc {
+        ty,
+        func: Box::new(|_, slots| {
+            let n = slots[0] as u32 as i32;
+            let r = match crate::sched::current() {
+                Some(s) if n >= 2 => s.select(n as u32),
+                _ => 0,
+            };
+            slots[0] = u64::from(r);
+            Ok(())
+        }),
+    })
 }
 
 /// The state the threads of one program share: what a spawn needs to start a thread.
@@ -100,7 +125,6 @@ impl Threads {
                  (thread id, start argument)"
             ));
         }
-        wasi.set_threaded();
         Ok(Arc::new(Threads {
             module: module.clone(),
             memories,
@@ -146,15 +170,35 @@ impl Threads {
             }
         };
         let threads = self.clone();
-        // `RuntimeConfig` bounds the stack size, so this sum cannot overflow.
+        // Under the deterministic scheduler the new thread is one of its threads from now
+        // on, and runs only once chosen.
+        let sched = crate::sched::current();
+        if let Some(s) = sched {
+            s.add_thread(id);
+        }
+        // `RuntimeConfig` bounds the stack size, so this cannot overflow.
         let stack = self.config.stack_size + HOST_STACK;
         let spawned = std::thread::Builder::new()
             .name(format!("wasm-{id}"))
             .stack_size(stack)
-            .spawn(move || threads.run(id, arg));
+            .spawn(move || {
+                if let Some(s) = sched {
+                    s.enter(id);
+                }
+                threads.run(id, arg)
+            });
         match spawned {
-            Ok(_) => id as i32,
+            Ok(_) => {
+                // A spawn is a scheduling point.
+                if let Some(s) = sched {
+                    s.point(None, 0);
+                }
+                id as i32
+            }
             Err(_) => {
+                if let Some(s) = sched {
+                    s.remove_thread(id);
+                }
                 self.running.fetch_sub(1, Ordering::AcqRel);
                 fail
             }
@@ -169,6 +213,10 @@ impl Threads {
         match ended {
             Ok(()) => {
                 self.running.fetch_sub(1, Ordering::AcqRel);
+                // A thread's exit is a scheduling point: the token goes on.
+                if let Some(s) = crate::sched::current() {
+                    s.exit_thread();
+                }
             }
             Err(Ended::Exit(code)) => exit_process(code),
             Err(Ended::Trap(t)) => {
@@ -187,6 +235,9 @@ impl Threads {
         let mut store = Store::new(config.stack_size, config.gc.clone())
             .map_err(|e| Ended::Error(e.to_string()))?;
         store.inner().set_data(self.wasi.share());
+        if crate::sched::current().is_some() {
+            store.inner().set_scheduled();
+        }
         let meta = &self.module.meta;
         let mut resolve =
             |import: &Import| resolve_import(meta, import, &self.memories, Some(self));
@@ -259,6 +310,11 @@ impl HostMemories {
         Ok(HostMemories(out))
     }
 
+    /// The base addresses of the memories, in import order.
+    pub fn base_addresses(&self) -> Vec<usize> {
+        self.0.iter().map(|(_, _, m)| m.base_address()).collect()
+    }
+
     /// The memory made for `import`.
     fn get(&self, import: &Import) -> Option<&SharedMemory> {
         self.0.iter().find(|(m, n, _)| *m == import.module && *n == import.name).map(|e| &e.2)
@@ -286,6 +342,10 @@ pub fn resolve_import(
         (m, ImportKind::Func(_)) if is_thread_spawn(m, &import.name) => {
             Some(Extern::HostFunc(threads?.spawn_import()))
         }
+        (m, ImportKind::Func(ty)) if is_model_checker_select(m, &import.name) => {
+            let want = FuncType { params: vec![ValType::I32], results: vec![ValType::I32] };
+            (func_ty(*ty)? == &want).then(|| Extern::HostFunc(select_import(want)))
+        }
         ("spectest", ImportKind::Func(ty)) => {
             crate::spectest::spectest_import(&import.name, func_ty(*ty)?).map(Extern::HostFunc)
         }
@@ -293,30 +353,4 @@ pub fn resolve_import(
     }
 }
 
-/// Held by the thread that ends the process; never released.
-static EXIT: Mutex<()> = Mutex::new(());
-
-/// Ends the process with `code` from any thread, at once: the first caller flushes the
-/// runtime's buffered output (`spectest` prints) and calls `_exit`, stopping every other
-/// thread where it is; later callers block until the process is gone. Guest output is
-/// never buffered by the runtime (WASI writes go straight to the descriptor), so nothing
-/// is written twice or lost.
-pub fn exit_process(code: i32) -> ! {
-    let guard = EXIT.lock().unwrap_or_else(|e| e.into_inner());
-    std::mem::forget(guard);
-    crate::spectest::flush();
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-    // SAFETY: `_exit` ends the process; it touches no Rust state.
-    unsafe { libc::_exit(code) }
-}
-
-/// Called by the main thread when the program ends normally, before the process exits:
-/// if another thread is ending it already (a `proc_exit` or trap there), waits for that,
-/// so the process ends with that thread's status; otherwise stops later callers of
-/// [`exit_process`] from racing with the exit.
-pub fn main_thread_ends() {
-    let guard = EXIT.lock().unwrap_or_else(|e| e.into_inner());
-    std::mem::forget(guard);
-}
+pub use crate::exit::{exit_process, main_thread_ends};

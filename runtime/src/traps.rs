@@ -113,24 +113,62 @@ impl fmt::Display for Trap {
             }
             _ => write!(f, "wasm trap: {}", escape_line(&self.message()))?,
         }
-        if !self.backtrace.is_empty() {
-            write!(f, "\nwasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
-                let name = Printable(&frame.name);
-                match &frame.module {
-                    Some(m) => write!(f, "\n  {i:>4}: {}!{name}", Printable(m))?,
-                    None => write!(f, "\n  {i:>4}: {name}")?,
-                }
-                if let Some((file, line)) = &frame.source {
-                    write!(f, " at {}:{line}", Printable(file))?;
-                }
-            }
-            if self.omitted_frames > 0 {
-                write!(f, "\n        ... {} more frames", self.omitted_frames)?;
+        write_backtrace(f, &self.backtrace, self.omitted_frames)
+    }
+}
+
+/// Writes `\nwasm backtrace:` and one line per frame (innermost first), then how many
+/// frames were `omitted`; nothing for an empty backtrace.
+pub fn write_backtrace(
+    f: &mut dyn fmt::Write,
+    frames: &[BacktraceFrame],
+    omitted: usize,
+) -> fmt::Result {
+    if frames.is_empty() {
+        return Ok(());
+    }
+    write!(f, "\nwasm backtrace:")?;
+    for (i, frame) in frames.iter().enumerate() {
+        let name = Printable(&frame.name);
+        match &frame.module {
+            Some(m) => write!(f, "\n  {i:>4}: {}!{name}", Printable(m))?,
+            None => write!(f, "\n  {i:>4}: {name}")?,
+        }
+        if let Some((file, line)) = &frame.source {
+            write!(f, " at {}:{line}", Printable(file))?;
+        }
+    }
+    if omitted > 0 {
+        write!(f, "\n        ... {omitted} more frames")?;
+    }
+    Ok(())
+}
+
+/// The Wasm frames of this thread's innermost activation above the exit frame `fp` (the
+/// frame of the adapter through which Wasm called the runtime), innermost first, at most
+/// [`MAX_BACKTRACE`], and how many more there were. Empty outside Wasm or for `fp` 0.
+///
+/// # Safety
+/// `fp` must be 0 or a frame pointer in the chain of this thread's innermost activation,
+/// whose frames stay put for the call (the thread is inside a call from Wasm).
+pub unsafe fn backtrace_from(fp: usize) -> (Vec<BacktraceFrame>, usize) {
+    let act = ACTIVATION.with(|a| a.get());
+    if act.is_null() || fp == 0 {
+        return (Vec::new(), 0);
+    }
+    let mut frames = Vec::new();
+    let mut omitted = 0;
+    // SAFETY: the activation is live (this thread is inside it); `fp` is in its chain
+    // (the function's contract).
+    for (_, ret) in unsafe { frame_records(fp, (*act).entry_fp) } {
+        if registry::is_wasm_pc(ret - 1) {
+            match frames.len() < MAX_BACKTRACE {
+                true => frames.extend(registry::frame_info(ret - 1)),
+                false => omitted += 1,
             }
         }
-        Ok(())
     }
+    (frames, omitted)
 }
 
 impl std::error::Error for Trap {}

@@ -21,13 +21,24 @@
 //!
 //! `wait` on a memory that is not shared traps ("expected shared memory") after those
 //! checks; `notify` on one returns 0 (no thread can wait on it). On a shared memory both
-//! call the runtime's parking lot (`memory_atomic_wait32/64`, `memory_atomic_notify`),
-//! which are not safepoints: they never collect (a waiting thread's store is idle).
+//! call the runtime's parking lot (`memory_atomic_wait32/64`, `memory_atomic_notify`)
+//! through the module's thread adapter, which records the exit frame (so a thread blocked
+//! there can print its backtrace); they are not safepoints: they never collect (a waiting
+//! thread's store is idle).
+//!
+//! Scheduling points (issue 29): after its checks and before it touches memory, every
+//! atomic access to a shared memory, and every `atomic.fence`, reads the store context's
+//! `sched` word and, when it is set (the deterministic scheduler runs this thread), calls
+//! the `sched_point` builtin through the thread adapter, on a cold path. In parallel mode
+//! that is one load of a word that never changes and one predictable branch (DESIGN.md
+//! "Threads"). Accesses to an unshared memory need no point: no other thread sees them.
 
 use cranelift_codegen::ir::{
     AtomicRmwOp, InstBuilder, Type, Value,
     types::{I8, I16, I32, I64},
 };
+
+use super::env::VM_CONST;
 use wasmparser::{MemArg, Operator};
 
 use super::FuncTranslator;
@@ -35,7 +46,7 @@ use super::env::heap_flags;
 use super::trap;
 use crate::abi::Builtin;
 use crate::error::CompileError;
-use wasmc_abi::vm::{TrapCode, memory};
+use wasmc_abi::vm::{SchedPoint, TrapCode, memory, store, vmctx};
 
 /// What an atomic read-modify-write does.
 #[derive(Clone, Copy)]
@@ -55,14 +66,46 @@ impl FuncTranslator<'_, '_, '_> {
         }
     }
 
+    /// Calls the builtin `b` (`memory_atomic_wait32/64`, `memory_atomic_notify` or
+    /// `sched_point`) through the module's thread adapter with `args`; returns its `i64`.
+    fn call_thread_builtin(&mut self, b: Builtin, args: [Value; 3]) -> Value {
+        let adapter = self.thread_adapter_ref();
+        let index = self.builder.ins().iconst(I64, i64::from(b.index()));
+        let vmctx = self.vmctx;
+        let call = self.builder.ins().call(adapter, &[vmctx, index, args[0], args[1], args[2]]);
+        self.builder.inst_results(call)[0]
+    }
+
+    /// The scheduling point before an atomic access of `kind` at native address `addr` (a
+    /// fence passes 0): see the module comment.
+    fn sched_point(&mut self, kind: SchedPoint, addr: Value) {
+        let vmctx = self.vmctx;
+        let st = self.vm_const(vmctx, vmctx::STORE);
+        let on = self.builder.ins().load(I64, VM_CONST, st, store::SCHED);
+        let call = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.ins().brif(on, call, &[], done, &[]);
+        self.builder.seal_block(call);
+        self.builder.switch_to_block(call);
+        self.builder.set_cold_block(call);
+        let kind = self.builder.ins().iconst(I64, kind as i64);
+        let zero = self.builder.ins().iconst(I64, 0);
+        self.call_thread_builtin(Builtin::SchedPoint, [kind, addr, zero]);
+        self.builder.ins().jump(done, &[]);
+        self.builder.seal_block(done);
+        self.builder.switch_to_block(done);
+    }
+
     /// Pops the index of an atomic access of `size` bytes, checks alignment and then bounds
     /// (see the module comment; `explicit_bounds` checks bounds in code for a 32-bit memory
-    /// too) and returns the native address, the offset folded in.
+    /// too), passes the scheduling point of `point` on a shared memory, and returns the
+    /// native address, the offset folded in.
     fn atomic_addr(
         &mut self,
         memarg: &MemArg,
         size: u32,
         explicit_bounds: bool,
+        point: Option<SchedPoint>,
     ) -> Result<Value, CompileError> {
         let mem = self.atomic_memory(memarg)?;
         let wide = self.memory64(mem);
@@ -82,12 +125,18 @@ impl FuncTranslator<'_, '_, '_> {
             self.check_bounds(def, index, offset, size);
         }
         let base = self.vm_const(def, memory::BASE);
-        Ok(self.builder.ins().iadd(base, ea))
+        let addr = self.builder.ins().iadd(base, ea);
+        if let Some(kind) = point
+            && self.env.info.memories[mem as usize].shared
+        {
+            self.sched_point(kind, addr);
+        }
+        Ok(addr)
     }
 
     /// `ty.atomic.load*`: `mem_ty` bytes, zero-extended to `ty`.
     fn atomic_load(&mut self, memarg: &MemArg, ty: Type, mem_ty: Type) -> Result<(), CompileError> {
-        let addr = self.atomic_addr(memarg, mem_ty.bytes(), false)?;
+        let addr = self.atomic_addr(memarg, mem_ty.bytes(), false, Some(SchedPoint::Load))?;
         let flags = heap_flags().with_aligned();
         let v = self.builder.ins().atomic_load(mem_ty, flags, addr);
         let v = if mem_ty == ty { v } else { self.builder.ins().uextend(ty, v) };
@@ -98,7 +147,7 @@ impl FuncTranslator<'_, '_, '_> {
     /// `ty.atomic.store*`: the low `mem_ty` bytes of the value.
     fn atomic_store(&mut self, memarg: &MemArg, mem_ty: Type) -> Result<(), CompileError> {
         let value = self.pop();
-        let addr = self.atomic_addr(memarg, mem_ty.bytes(), false)?;
+        let addr = self.atomic_addr(memarg, mem_ty.bytes(), false, Some(SchedPoint::Store))?;
         let value = self.narrow(value, mem_ty);
         let flags = heap_flags().with_aligned();
         self.builder.ins().atomic_store(flags, value, addr);
@@ -117,13 +166,15 @@ impl FuncTranslator<'_, '_, '_> {
         let old = match op {
             Rmw::Op(op) => {
                 let value = self.pop();
-                let addr = self.atomic_addr(memarg, mem_ty.bytes(), false)?;
+                let addr =
+                    self.atomic_addr(memarg, mem_ty.bytes(), false, Some(SchedPoint::Rmw))?;
                 let value = self.narrow(value, mem_ty);
                 self.builder.ins().atomic_rmw(mem_ty, flags, op, addr, value)
             }
             Rmw::Cmpxchg => {
                 let (expected, replacement) = self.pop2();
-                let addr = self.atomic_addr(memarg, mem_ty.bytes(), false)?;
+                let point = Some(SchedPoint::Cmpxchg);
+                let addr = self.atomic_addr(memarg, mem_ty.bytes(), false, point)?;
                 // Both operands wrap to the access width (the comparison is of the narrow
                 // values).
                 let expected = self.narrow(expected, mem_ty);
@@ -151,7 +202,7 @@ impl FuncTranslator<'_, '_, '_> {
         let mem = self.atomic_memory(memarg)?;
         let timeout = self.pop();
         let expected = self.pop();
-        let addr = self.atomic_addr(memarg, ty.bytes(), true)?;
+        let addr = self.atomic_addr(memarg, ty.bytes(), true, None)?;
         if !self.env.info.memories[mem as usize].shared {
             // Aligned and in bounds, but no thread may block on an unshared memory.
             let yes = self.builder.ins().iconst(I32, 1);
@@ -161,7 +212,9 @@ impl FuncTranslator<'_, '_, '_> {
             return Ok(());
         }
         let b = if ty == I32 { Builtin::MemoryAtomicWait32 } else { Builtin::MemoryAtomicWait64 };
-        let r = self.call_builtin(b, &[addr, expected, timeout]);
+        let expected = if ty == I32 { self.builder.ins().uextend(I64, expected) } else { expected };
+        let r = self.call_thread_builtin(b, [addr, expected, timeout]);
+        let r = self.builder.ins().ireduce(I32, r);
         self.push(r);
         Ok(())
     }
@@ -170,9 +223,12 @@ impl FuncTranslator<'_, '_, '_> {
     fn atomic_notify(&mut self, memarg: &MemArg) -> Result<(), CompileError> {
         let mem = self.atomic_memory(memarg)?;
         let count = self.pop();
-        let addr = self.atomic_addr(memarg, 4, true)?;
+        let addr = self.atomic_addr(memarg, 4, true, None)?;
         let r = if self.env.info.memories[mem as usize].shared {
-            self.call_builtin(Builtin::MemoryAtomicNotify, &[addr, count])
+            let count = self.builder.ins().uextend(I64, count);
+            let zero = self.builder.ins().iconst(I64, 0);
+            let r = self.call_thread_builtin(Builtin::MemoryAtomicNotify, [addr, count, zero]);
+            self.builder.ins().ireduce(I32, r)
         } else {
             self.builder.ins().iconst(I32, 0)
         };
@@ -188,6 +244,11 @@ impl FuncTranslator<'_, '_, '_> {
         use Rmw::{Cmpxchg, Op};
         match *op {
             O::AtomicFence { .. } => {
+                // A point only where other threads can exist: a module with a shared memory.
+                if self.env.info.memories.iter().any(|m| m.shared) {
+                    let zero = self.builder.ins().iconst(I64, 0);
+                    self.sched_point(SchedPoint::Fence, zero);
+                }
                 self.builder.ins().fence();
             }
             O::MemoryAtomicNotify { memarg } => self.atomic_notify(&memarg)?,

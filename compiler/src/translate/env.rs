@@ -17,7 +17,7 @@ use wasmc_abi::vm::{TrapCode, WASM_PAGE_SIZE, funcref, memory, store, table, vmc
 
 /// Flags of loads of VM data that never changes after instantiation: the VM context's
 /// fields, the pointer arrays they point to, and memory base addresses.
-const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
+pub(super) const VM_CONST: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
 /// Flags of loads and stores of mutable VM data (table bounds, memory length, globals).
 const VM_MUT: MemFlagsData = MemFlagsData::trusted();
 

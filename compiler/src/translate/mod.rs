@@ -46,6 +46,8 @@ pub struct ModuleEnv<'m, 'a> {
     pub frontend: cranelift_codegen::isa::TargetFrontendConfig,
     /// The `UserExternalName` index of the module's GC adapter (see `emit`).
     pub gc_adapter: u32,
+    /// The `UserExternalName` index of the module's thread adapter (see `emit`).
+    pub thread_adapter: u32,
     /// The `UserExternalName` index of the module's throw adapter (see `emit`).
     pub throw_adapter: u32,
     /// Debug only: emit no write barriers (`Config::drop_write_barriers`).
@@ -136,6 +138,7 @@ pub(crate) struct FuncTranslator<'m, 'a, 'b> {
     builtin_sigs: HashMap<crate::abi::Builtin, SigRef>,
     direct_funcs: HashMap<u32, ir::FuncRef>,
     gc_adapter: Option<ir::FuncRef>,
+    thread_adapter: Option<ir::FuncRef>,
     throw_adapter: Option<ir::FuncRef>,
     /// Landing pads of the enclosing `try_table`s and legacy `try` bodies, innermost last,
     /// each with the index in `control` of the frame it belongs to (`delegate` picks the
@@ -204,6 +207,7 @@ pub fn translate_function(
         builtin_sigs: HashMap::new(),
         direct_funcs: HashMap::new(),
         gc_adapter: None,
+        thread_adapter: None,
         throw_adapter: None,
         landing_pads: Vec::new(),
         gc_refs: cranelift_entity::EntitySet::new(),
@@ -252,6 +256,17 @@ impl<'m, 'a, 'b> FuncTranslator<'m, 'a, 'b> {
         }
         let r = self.import_colocated(self.env.gc_adapter, crate::emit::gc_adapter_signature());
         self.gc_adapter = Some(r);
+        r
+    }
+
+    /// The function reference of the module's thread adapter.
+    fn thread_adapter_ref(&mut self) -> ir::FuncRef {
+        if let Some(r) = self.thread_adapter {
+            return r;
+        }
+        let sig = crate::emit::thread_adapter_signature();
+        let r = self.import_colocated(self.env.thread_adapter, sig);
+        self.thread_adapter = Some(r);
         r
     }
 

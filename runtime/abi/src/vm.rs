@@ -127,6 +127,12 @@ pub struct VMStoreContext {
     /// for a trap with [`TrapCode::UninitializedElement`], the one code raised after it is
     /// written.
     pub trap_operand: u64,
+    /// Nonzero when the store's thread runs under the deterministic scheduler
+    /// (`WASMC_DETERMINISTIC=1` in a wasi-threads program, issue 29): compiled code then
+    /// calls the `sched_point` builtin before every atomic access to a shared memory and
+    /// every `atomic.fence`. Set before any code of the store runs; never changes after, so
+    /// compiled code may read it as read-only.
+    pub sched: u64,
 }
 
 /// Offsets of [`VMStoreContext`] fields, in bytes.
@@ -138,6 +144,8 @@ pub mod store {
     pub const EXIT_FP: i32 = offset_of!(VMStoreContext, exit_fp) as i32;
     /// Offset of [`VMStoreContext::trap_operand`].
     pub const TRAP_OPERAND: i32 = offset_of!(VMStoreContext, trap_operand) as i32;
+    /// Offset of [`VMStoreContext::sched`].
+    pub const SCHED: i32 = offset_of!(VMStoreContext, sched) as i32;
     /// Offset of the allocation bump pointer.
     pub const ALLOC_BUMP: i32 =
         offset_of!(VMStoreContext, alloc) as i32 + crate::attrs::ALLOC_BUMP_OFFSET;
@@ -553,19 +561,68 @@ macro_rules! foreach_builtin {
             /// remembers those now holding young references. Never collects; always 0.
             gc_remember_range(vmctx: i64, first: i64, count: i64) -> i32;
             /// `memory.atomic.wait32` on a shared memory: `addr` is the native address of
-            /// the 4-byte cell (compiled code checked alignment and bounds), `timeout` in
-            /// nanoseconds, negative for none. Blocks until notified (0, "ok"), returns 1
-            /// ("not-equal") at once if the cell does not hold `expected`, 2 ("timed-out")
-            /// when the timeout passes. Never collects.
-            memory_atomic_wait32(vmctx: i64, addr: i64, expected: i32, timeout: i64) -> i32;
+            /// the 4-byte cell (compiled code checked alignment and bounds), `expected` its
+            /// low 32 bits, `timeout` in nanoseconds, negative for none. Blocks until
+            /// notified (0, "ok"), returns 1 ("not-equal") at once if the cell does not hold
+            /// `expected`, 2 ("timed-out") when the timeout passes. Never collects. Called
+            /// through the module's thread adapter (which records the exit frame, for the
+            /// backtrace of a deadlocked thread), like the two below.
+            memory_atomic_wait32(vmctx: i64, addr: i64, expected: i64, timeout: i64) -> i64;
             /// `memory.atomic.wait64`: as `memory_atomic_wait32` for an 8-byte cell.
-            memory_atomic_wait64(vmctx: i64, addr: i64, expected: i64, timeout: i64) -> i32;
-            /// `memory.atomic.notify` on a shared memory: wakes at most `count` (unsigned)
-            /// waiters on the native address `addr`, oldest first; returns how many it woke.
-            /// Never collects.
-            memory_atomic_notify(vmctx: i64, addr: i64, count: i32) -> i32;
+            memory_atomic_wait64(vmctx: i64, addr: i64, expected: i64, timeout: i64) -> i64;
+            /// `memory.atomic.notify` on a shared memory: wakes at most `count` (its low 32
+            /// bits, unsigned) waiters on the native address `addr`, oldest first; returns
+            /// how many it woke. `unused` is 0. Never collects.
+            memory_atomic_notify(vmctx: i64, addr: i64, count: i64, unused: i64) -> i64;
+            /// A scheduling point of the deterministic scheduler, called only when
+            /// `VMStoreContext::sched` is set, before an atomic access of kind `kind` (a
+            /// [`SchedPoint`]) at the native address `addr` (0 for a fence): the scheduler
+            /// may run other threads before it returns. `unused` is 0; returns 0. Never
+            /// collects.
+            sched_point(vmctx: i64, kind: i64, addr: i64, unused: i64) -> i64;
         }
     };
+}
+
+/// What a scheduling point precedes (the `kind` argument of the `sched_point` builtin).
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchedPoint {
+    /// `*.atomic.load*`.
+    Load = 0,
+    /// `*.atomic.store*`.
+    Store = 1,
+    /// `*.atomic.rmw*` other than `cmpxchg`.
+    Rmw = 2,
+    /// `*.atomic.rmw*.cmpxchg`.
+    Cmpxchg = 3,
+    /// `atomic.fence`.
+    Fence = 4,
+}
+
+impl SchedPoint {
+    /// The point of `kind`, if it is one.
+    pub fn from_kind(kind: i64) -> Option<SchedPoint> {
+        Some(match kind {
+            0 => SchedPoint::Load,
+            1 => SchedPoint::Store,
+            2 => SchedPoint::Rmw,
+            3 => SchedPoint::Cmpxchg,
+            4 => SchedPoint::Fence,
+            _ => return None,
+        })
+    }
+
+    /// The instruction class, for traces and reports (`atomic.load`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            SchedPoint::Load => "atomic.load",
+            SchedPoint::Store => "atomic.store",
+            SchedPoint::Rmw => "atomic.rmw",
+            SchedPoint::Cmpxchg => "atomic.cmpxchg",
+            SchedPoint::Fence => "atomic.fence",
+        }
+    }
 }
 
 macro_rules! define_builtin_struct {

@@ -19,9 +19,21 @@ impl Deterministic {
     /// 2020-09-13T12:26:40Z, an arbitrary fixed start.
     const START_NS: u64 = 1_600_000_000 * 1_000_000_000;
 
-    /// The state at the start of a run.
-    pub(super) fn new() -> Deterministic {
-        Deterministic { now: Self::START_NS, rng: 0x2545_f491_4f6c_dd1d }
+    /// The state at the start of a run whose random stream is fixed by `seed` (0 gives
+    /// the stream the mode has always had).
+    pub(super) fn new(seed: u64) -> Deterministic {
+        let rng = 0x2545_f491_4f6c_dd1d ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        Deterministic { now: Self::START_NS, rng: if rng == 0 { 1 } else { rng } }
+    }
+
+    /// The virtual time, without advancing it.
+    pub(super) fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Moves the virtual time forward to `t` (never back).
+    pub(super) fn advance_to(&mut self, t: u64) {
+        self.now = self.now.max(t);
     }
 
     fn read_clock(&mut self) -> u64 {
@@ -137,18 +149,21 @@ pub(super) fn poll_oneoff(cx: &Cx<'_>, a: &[u64]) -> Result<(), u32> {
     }
     if let (0, Some((deadline, userdata))) = (events, earliest) {
         // The monotonic time to sleep until: the deadline itself, or in deterministic mode
-        // none (the earliest timeout passes at once in virtual time), except for a program
-        // that can start threads, which also waits the virtual delay for real
-        // (`WasiCtx::set_threaded`).
+        // none: under the deterministic scheduler the thread sleeps until the virtual clock
+        // reaches the deadline (other threads run meanwhile, and the clock jumps there
+        // when none can); a program with one thread has its clock jump there at once.
         let mut wake = Some(deadline);
-        if let Some(mut d) = cx.wasi.deterministic() {
-            let now = d.read_clock();
-            let delay = deadline.saturating_sub(now);
-            d.now = now.max(deadline);
-            wake = match cx.wasi.is_threaded() {
-                true => Some(now_ns(libc::CLOCK_MONOTONIC)?.saturating_add(delay)),
-                false => None,
-            };
+        if cx.wasi.deterministic().is_some() {
+            wake = None;
+            match crate::sched::current() {
+                Some(s) => s.sleep_until(deadline),
+                None => {
+                    if let Some(mut d) = cx.wasi.deterministic() {
+                        let now = d.read_clock();
+                        d.now = now.max(deadline);
+                    }
+                }
+            }
         }
         // A real sleep, holding no lock (other threads' WASI calls go on meanwhile).
         while let Some(wake) = wake {

@@ -24,7 +24,6 @@
 
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::clock::Deterministic;
@@ -120,8 +119,6 @@ struct Process {
     fds: Mutex<Vec<Option<Entry>>>,
     /// The deterministic mode's state (`WASMC_DETERMINISTIC=1`), if on.
     deterministic: OnceLock<Mutex<Deterministic>>,
-    /// Whether the program can start threads (`WasiCtx::set_threaded`).
-    threaded: AtomicBool,
 }
 
 /// The WASI state of a program: arguments, environment, open files, deterministic mode.
@@ -177,13 +174,7 @@ impl WasiCtx {
             let fd = Fd::Dir { fd: dir.into(), preopen: Some(guest.clone()) };
             fds.push(slot(fd, rights::ALL, rights::ALL));
         }
-        let process = Process {
-            args,
-            env,
-            fds: Mutex::new(fds),
-            deterministic: OnceLock::new(),
-            threaded: AtomicBool::new(false),
-        };
+        let process = Process { args, env, fds: Mutex::new(fds), deterministic: OnceLock::new() };
         Ok(WasiCtx { process: Arc::new(process) })
     }
 
@@ -202,11 +193,24 @@ impl WasiCtx {
     /// every handle of this state, its virtual clock and random stream at their start. Meant
     /// for set-up, before the program runs.
     pub fn set_deterministic(&mut self) {
-        let fresh = Mutex::new(Deterministic::new());
+        self.set_deterministic_seeded(0);
+    }
+
+    /// As [`WasiCtx::set_deterministic`], with `random_get`'s stream fixed by `seed`
+    /// (`WASMC_SCHED_SEED`; seed 0 gives the stream of [`WasiCtx::set_deterministic`]).
+    pub fn set_deterministic_seeded(&mut self, seed: u64) {
+        let fresh = Mutex::new(Deterministic::new(seed));
         if let Err(fresh) = self.process.deterministic.set(fresh) {
             let state = self.process.deterministic.get().expect("it was set");
             *lock(state) = fresh.into_inner().unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// The deterministic mode's virtual clock, for the deterministic scheduler (`None` if
+    /// the mode is off).
+    pub fn virtual_clock(&self) -> Option<std::sync::Arc<dyn crate::sched::Clock>> {
+        self.process.deterministic.get()?;
+        Some(std::sync::Arc::new(VirtualClock(self.share())))
     }
 
     /// The program's arguments.
@@ -217,19 +221,6 @@ impl WasiCtx {
     /// The program's environment (`NAME=VALUE` strings).
     pub(super) fn env(&self) -> &[Vec<u8>] {
         &self.process.env
-    }
-
-    /// Marks the program as one that can start threads (wasi-threads), for every handle.
-    /// Until threads are scheduled deterministically (issue 29), virtual time cannot tell
-    /// when no thread can run, so a sleep (`poll_oneoff`) of such a program in deterministic
-    /// mode also waits its virtual delay for real: another thread may be what it waits for.
-    pub fn set_threaded(&self) {
-        self.process.threaded.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`WasiCtx::set_threaded`] was called.
-    pub(super) fn is_threaded(&self) -> bool {
-        self.process.threaded.load(Ordering::Relaxed)
     }
 
     /// The deterministic mode's state, locked (`None` if the mode is off). Hold it only to
@@ -336,6 +327,21 @@ impl WasiCtx {
         } else {
             table.push(Some(e));
             (table.len() - 1) as u32
+        }
+    }
+}
+
+/// The virtual clock of a [`WasiCtx`] in deterministic mode, as the scheduler reads it.
+struct VirtualClock(WasiCtx);
+
+impl crate::sched::Clock for VirtualClock {
+    fn now(&self) -> u64 {
+        self.0.deterministic().map_or(0, |d| d.now())
+    }
+
+    fn advance_to(&self, t: u64) {
+        if let Some(mut d) = self.0.deterministic() {
+            d.advance_to(t);
         }
     }
 }
