@@ -1,6 +1,8 @@
 ;; test: translate
 ;; wait and notify check alignment, then bounds explicitly (even for a 32-bit memory: they
-;; access nothing in compiled code), then call the runtime's parking lot; on an unshared
+;; access nothing in compiled code), then call the runtime's parking lot through the thread
+;; adapter (builtins 17 wait32, 19 notify: the adapter records the exit frame, so the
+;; deterministic scheduler can print a waiting thread's backtrace); on an unshared
 ;; memory wait traps (user18, "expected shared memory") and notify is 0 without a call.
 (module
   (memory $s 1 1 shared)
@@ -20,15 +22,17 @@
 ;; check: icmp ugt
 ;; check: trapnz
 ;; sameln: user2
-;; check: call_indirect
+;; check: call fn0(v0, v20, v18, v19, v4)
+;; sameln: v20 = 17
 ;; check: function u0:1
 ;; check: icmp ugt
-;; check: call_indirect
+;; check: call fn0
+;; sameln: v20 = 19
 ;; check: function u0:2
 ;; check: band
 ;; check: user18
-;; not: call_indirect
+;; not: call fn0
 ;; check: function u0:3
 ;; check: icmp ugt
-;; not: call_indirect
+;; not: call fn0
 ;; check: return
