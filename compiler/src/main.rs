@@ -250,11 +250,241 @@ struct RunArgs {
     no_cache: bool,
     #[command(flatten)]
     codegen: CodegenArgs,
+    #[command(flatten)]
+    sched: SchedArgs,
     /// The module to run.
-    input: PathBuf,
+    #[arg(required_unless_present = "merge")]
+    input: Option<PathBuf>,
     /// Arguments for the program.
     #[arg(last = true)]
     args: Vec<String>,
+}
+
+/// The deterministic scheduler and the model checker (issue 29; README "Deterministic
+/// runs and model checking"). Each flag sets the `WASMC_*` variable named in its help,
+/// which a program built by wasmc reads the same way.
+#[derive(Args)]
+#[command(next_help_heading = "Deterministic runs and model checking")]
+struct SchedArgs {
+    /// Run deterministically: virtual clocks, fixed random bytes, and the threads of a
+    /// wasi-threads program one at a time under the scheduler (WASMC_DETERMINISTIC=1).
+    #[arg(long)]
+    deterministic: bool,
+    /// With --deterministic: how the scheduler picks the next thread (WASMC_SCHED).
+    #[arg(long, value_name = "POLICY", value_parser = ["random", "pct", "rr"])]
+    sched: Option<String>,
+    /// With --deterministic: the seed of the scheduler's choices and of random_get's
+    /// bytes (WASMC_SCHED_SEED, default 0).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// With --sched pct: the bug depth, 1 to 64 (WASMC_SCHED_DEPTH, default 3).
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pct_depth: Option<u32>,
+    /// Replay the run of this trace, as a model-checking report prints it (implies
+    /// --deterministic; WASMC_SCHED_TRACE). Give the --preemption-bound of the search.
+    #[arg(long, value_name = "TRACE", value_parser = parse_trace_arg, conflicts_with = "model_check")]
+    trace: Option<String>,
+    /// Explore the program's schedules (every choice at every scheduling point, depth
+    /// first, by replay) and report the outcomes and failures; exit status 1 if a run
+    /// failed (WASMC_MODEL_CHECK=1). --jobs also sets the worker processes.
+    #[arg(long)]
+    model_check: bool,
+    /// Most preemptions per run: a count, or `none` for no bound (default: 2 with
+    /// --model-check, none otherwise; WASMC_SCHED_PREEMPTION_BOUND).
+    #[arg(long, value_name = "K", value_parser = parse_bound_arg)]
+    preemption_bound: Option<String>,
+    /// Stop after N runs (WASMC_MC_MAX_RUNS).
+    #[arg(long, value_name = "N", requires = "model_check",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_runs: Option<u32>,
+    /// Stop after S seconds (WASMC_MC_TIME_LIMIT).
+    #[arg(long, value_name = "S", requires = "model_check", value_parser = parse_seconds_arg)]
+    time_limit: Option<String>,
+    /// A run longer than S seconds fails as a livelock (default 10; WASMC_MC_RUN_TIMEOUT).
+    #[arg(long, value_name = "S", requires = "model_check", value_parser = parse_seconds_arg)]
+    run_timeout: Option<String>,
+    /// The exit status of a passing run (default 0; WASMC_MC_EXPECT_STATUS).
+    #[arg(long, value_name = "N", requires = "model_check",
+          value_parser = clap::value_parser!(u8))]
+    expect_status: Option<u8>,
+    /// End the search at the first failing run (WASMC_MC_STOP_ON_FAILURE=1).
+    #[arg(long, requires = "model_check")]
+    stop_on_failure: bool,
+    /// Explore only shard I of N, a deterministic part of the tree; the shards' reports
+    /// merge with --merge (WASMC_MC_SHARD).
+    #[arg(long, value_name = "I/N", requires = "model_check", value_parser = parse_shard_arg)]
+    shard: Option<String>,
+    /// Also write the report as JSON to FILE, atomically (WASMC_MC_REPORT); with --merge,
+    /// the merged report.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Merge the JSON reports of a search's shards and print the result (no module is
+    /// run); exit status 1 if a run failed.
+    #[arg(long, value_name = "REPORT", num_args = 1.., conflicts_with_all = ["model_check", "trace", "deterministic"])]
+    merge: Vec<PathBuf>,
+}
+
+fn parse_trace_arg(s: &str) -> Result<String, String> {
+    wasmc_abi::mc::parse_trace(s).map(|_| s.to_string())
+}
+
+fn parse_bound_arg(s: &str) -> Result<String, String> {
+    if s == "none" || s.parse::<u32>().is_ok() {
+        Ok(s.to_string())
+    } else {
+        Err("expected a count from 0 to 4294967295, or none".into())
+    }
+}
+
+fn parse_seconds_arg(s: &str) -> Result<String, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(s.to_string()),
+        _ => Err("expected a positive number of seconds".into()),
+    }
+}
+
+fn parse_shard_arg(s: &str) -> Result<String, String> {
+    let ok = s
+        .split_once('/')
+        .and_then(|(i, n)| Some((i.parse::<u32>().ok()?, n.parse::<u32>().ok()?)))
+        .is_some_and(|(i, n)| (1..=65536).contains(&n) && i < n);
+    if ok { Ok(s.to_string()) } else { Err("expected I/N with 0 <= I < N <= 65536".into()) }
+}
+
+impl SchedArgs {
+    /// The `WASMC_*` variables these flags set for the program.
+    fn env(&self, jobs: Option<u16>) -> Vec<(String, String)> {
+        let mut env = Vec::new();
+        let mut set = |k: &str, v: String| env.push((k.to_string(), v));
+        if self.deterministic || self.trace.is_some() {
+            set("WASMC_DETERMINISTIC", "1".into());
+        }
+        if let Some(v) = &self.sched {
+            set("WASMC_SCHED", v.clone());
+        }
+        if let Some(v) = self.seed {
+            set("WASMC_SCHED_SEED", v.to_string());
+        }
+        if let Some(v) = self.pct_depth {
+            set("WASMC_SCHED_DEPTH", v.to_string());
+        }
+        if let Some(v) = &self.trace {
+            set("WASMC_SCHED_TRACE", v.clone());
+        }
+        if let Some(v) = &self.preemption_bound {
+            set("WASMC_SCHED_PREEMPTION_BOUND", v.clone());
+        }
+        if self.model_check {
+            set("WASMC_MODEL_CHECK", "1".into());
+            if let Some(j) = jobs {
+                set("WASMC_MC_JOBS", j.min(256).to_string());
+            }
+        }
+        if let Some(v) = self.max_runs {
+            set("WASMC_MC_MAX_RUNS", v.to_string());
+        }
+        if let Some(v) = &self.time_limit {
+            set("WASMC_MC_TIME_LIMIT", v.clone());
+        }
+        if let Some(v) = &self.run_timeout {
+            set("WASMC_MC_RUN_TIMEOUT", v.clone());
+        }
+        if let Some(v) = self.expect_status {
+            set("WASMC_MC_EXPECT_STATUS", v.to_string());
+        }
+        if self.stop_on_failure {
+            set("WASMC_MC_STOP_ON_FAILURE", "1".into());
+        }
+        if let Some(v) = &self.shard {
+            set("WASMC_MC_SHARD", v.clone());
+        }
+        if self.model_check
+            && let Some(v) = &self.report
+        {
+            set("WASMC_MC_REPORT", v.to_string_lossy().into_owned());
+        }
+        env
+    }
+}
+
+/// The command that replays a trace of this `wasmc run --model-check`: this command line
+/// with the search's flags replaced by `--trace {trace} --preemption-bound K`.
+fn replay_template(bound: &str) -> String {
+    const WITH_VALUE: [&str; 8] = [
+        "--max-runs",
+        "--preemption-bound",
+        "--time-limit",
+        "--run-timeout",
+        "--expect-status",
+        "--shard",
+        "--report",
+        "--trace",
+    ];
+    const ALONE: [&str; 2] = ["--model-check", "--stop-on-failure"];
+    let args: Vec<String> = std::env::args().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    let mut after_dashes = false;
+    let mut inserted = false;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if after_dashes {
+            out.push(a.clone());
+            continue;
+        }
+        if a == "--" {
+            after_dashes = true;
+            out.push(a.clone());
+            continue;
+        }
+        let name = a.split('=').next().unwrap_or_default();
+        if ALONE.contains(&a.as_str()) {
+            continue;
+        }
+        if WITH_VALUE.contains(&name) {
+            if !a.contains('=') {
+                i += 1;
+            }
+            continue;
+        }
+        out.push(a.clone());
+        if a == "run" && !inserted {
+            inserted = true;
+            out.push("--trace".into());
+            out.push("{trace}".into());
+            out.push("--preemption-bound".into());
+            out.push(bound.to_string());
+        }
+    }
+    out.iter()
+        .map(|a| {
+            if a == "{trace}" {
+                // A trace holds `*`: quoted, so no shell expands it.
+                format!("'{a}'")
+            } else {
+                shlex::try_quote(a).map(|q| q.into_owned()).unwrap_or_else(|_| a.clone())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `wasmc run --merge`: prints the merged report of the shards; 1 if a run failed.
+fn merge_reports(args: &RunArgs) -> Result<u8> {
+    let mut reports = Vec::new();
+    for p in &args.sched.merge {
+        let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let r = wasmc_abi::mc::Report::from_json(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: not a model-checking report: {e}", p.display()))?;
+        reports.push(r);
+    }
+    let merged = wasmc_abi::mc::Report::merge(reports).map_err(anyhow::Error::msg)?;
+    print!("{}", merged.render());
+    if let Some(out) = &args.sched.report {
+        link::write_atomically(out, &merged.to_json())?;
+    }
+    Ok(if merged.failures.is_empty() { 0 } else { 1 })
 }
 
 fn main() -> ExitCode {
@@ -485,6 +715,15 @@ fn build(
 /// (in a temporary directory, removed before the program starts) and caches it; then
 /// becomes the program ([`wasmc::exec`]). Returns only on error.
 fn run_module(args: &RunArgs) -> Result<u8> {
+    if !args.sched.merge.is_empty() {
+        return merge_reports(args);
+    }
+    let input = args.input.as_deref().context("no module to run")?;
+    let mut sched_env = args.sched.env(args.codegen.jobs);
+    if args.sched.model_check {
+        let bound = args.sched.preemption_bound.clone().unwrap_or_else(|| "2".into());
+        sched_env.push(("WASMC_MC_REPLAY".into(), replay_template(&bound)));
+    }
     if let Some(bad) = args.dirs.iter().find(|d| d.contains(';')) {
         anyhow::bail!("--dir {bad}: directory names may not contain ';'");
     }
@@ -494,8 +733,8 @@ fn run_module(args: &RunArgs) -> Result<u8> {
             kv.split_once('=').with_context(|| format!("--env {kv}: expected NAME=VALUE"))?;
         envs.push((format!("WASMC_ENV_{k}"), v.to_string()));
     }
-    let wasm = read_module(&args.input)?;
-    let config = args.codegen.config(true, &args.input);
+    let wasm = read_module(input)?;
+    let config = args.codegen.config(true, input);
     let lib = link::runtime_lib()?;
     let cache = if args.no_cache { None } else { open_cache(&args.codegen)? };
     let key = match &cache {
@@ -503,7 +742,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         None => None,
     };
     let configure = |cmd: &mut Command| {
-        let arg0 = args.input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        let arg0 = input.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         std::os::unix::process::CommandExt::arg0(cmd, arg0);
         cmd.args(&args.args);
         for (k, _) in std::env::vars_os() {
@@ -516,6 +755,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
             cmd.env("WASMC_PREOPEN", args.dirs.join(";"));
         }
         cmd.envs(envs.iter().map(|(k, v)| (k, v)));
+        cmd.envs(sched_env.iter().map(|(k, v)| (k, v)));
         if let Some(name) = &args.invoke {
             cmd.env("WASMC_INVOKE", name);
         }
@@ -537,7 +777,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
             // `--no-cache` stores nothing, not even the linker command line.
             let runtime = cache.as_ref().map(Cache::runtime_objects);
             let image =
-                build(&args.input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
+                build(input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
             if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
                 store(cache, key, &image);
             }

@@ -172,8 +172,10 @@ fn run_in(
         && meta.imports.iter().any(|i| {
             is_thread_spawn(&i.module, &i.name) || is_model_checker_select(&i.module, &i.name)
         });
-    if scheduled {
-        let Some(clock) = wasi.virtual_clock() else {
+    // The model checker installs the scheduler in each run it forks.
+    let clock = wasi.virtual_clock();
+    if scheduled && !config.model_check {
+        let Some(clock) = clock.clone() else {
             eprintln!("error: the deterministic scheduler needs the deterministic mode");
             return 1;
         };
@@ -228,7 +230,34 @@ fn run_in(
     } else {
         Vec::new()
     };
-    match store.call(&func, &params) {
+    if config.model_check {
+        let Some(clock) = clock else {
+            eprintln!("error: the model checker needs the deterministic mode");
+            return 1;
+        };
+        let bases = memories.base_addresses();
+        let mut body = |prefix: Vec<u32>, bound: Option<u32>, log: crate::sched::ChoiceLog| {
+            let options = crate::sched::Options {
+                policy: crate::sched::Policy::Replay { choices: prefix },
+                preemption_bound: bound,
+                log: Some(log),
+            };
+            if let Err(e) = crate::sched::install(options, clock.clone(), bases.clone()) {
+                eprintln!("error: {e}");
+                return 1;
+            }
+            store.inner().set_scheduled();
+            call_and_print(store, &func, &params)
+        };
+        return crate::model_check::explore(config, args, &mut body);
+    }
+    call_and_print(store, &func, &params)
+}
+
+/// Calls the program's entry point and prints its results (a `WASMC_INVOKE` call's);
+/// the exit status.
+fn call_and_print(store: &mut Store, func: &crate::instance::Func, params: &[Val]) -> i32 {
+    match store.call(func, params) {
         Ok(results) => {
             for r in &results {
                 match store.inner().raw(r) {
@@ -261,6 +290,7 @@ fn report(t: &Trap) -> i32 {
     match t.kind {
         TrapKind::Exit(code) => code,
         _ => {
+            crate::sched::record_trap();
             eprintln!("{t}");
             TRAP_EXIT_STATUS
         }

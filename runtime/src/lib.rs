@@ -19,6 +19,7 @@ pub mod host_values;
 pub mod instance;
 pub mod libcalls;
 pub mod memory;
+pub mod model_check;
 pub mod owner;
 pub mod parking;
 pub use wasmc_abi::{meta, printable};

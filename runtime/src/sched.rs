@@ -42,6 +42,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use crate::abi::{MEMORY_RESERVATION, SchedPoint};
 use crate::parking::WaitResult;
 
+pub use wasmc_abi::mc::{format_trace, parse_trace};
+
 /// Thread id of the main thread (spawned threads have wasi-threads' ids, from 1).
 pub const MAIN_THREAD: u32 = 0;
 
@@ -94,7 +96,7 @@ pub enum Policy {
 /// A record of the choices of a run in memory that the model checker's parent process
 /// shares with the child that runs it (an anonymous shared mapping made before `fork`), so
 /// the record survives the child however it ends. Word 0 counts the choices, word 1 holds
-/// [`ChoiceLog::DEADLOCK`] and [`ChoiceLog::FULL`], word 2 the scheduling points passed;
+/// [`ChoiceLog::DEADLOCK`], [`ChoiceLog::FULL`] and [`ChoiceLog::TRAP`], word 2 the scheduling points passed;
 /// choice `i` is word `3 + i`: the chosen index in the low 32 bits, the arity above.
 pub struct ChoiceLog {
     words: *mut u64,
@@ -112,6 +114,9 @@ impl ChoiceLog {
     /// Flag: the run made more choices than the log holds (the later ones are lost; the
     /// model checker cannot branch there).
     pub const FULL: u64 = 2;
+    /// Flag: a thread of the run trapped (the process then ends with the trap's status,
+    /// which a program could also choose with `proc_exit`).
+    pub const TRAP: u64 = 4;
     /// Words before the first choice.
     pub const HEADER: usize = 3;
 
@@ -311,6 +316,17 @@ pub fn install(
 /// The process's scheduler, if [`install`] started one.
 pub fn get() -> Option<&'static Scheduler> {
     SCHEDULER.get()
+}
+
+/// Notes in the model checker's choice log, if there is one, that a thread trapped (its
+/// report is being printed and the process is about to end).
+pub fn record_trap() {
+    if let Some(s) = SCHEDULER.get() {
+        let st = s.lock();
+        if let Some(log) = &st.log {
+            log.set_flag(ChoiceLog::TRAP);
+        }
+    }
 }
 
 /// The scheduler, if the calling thread runs under it (the main thread after [`install`],
@@ -682,73 +698,5 @@ impl Scheduler {
     /// The scheduling points passed so far.
     pub fn steps(&self) -> u64 {
         self.lock().steps
-    }
-}
-
-/// A trace as printed: the choices joined by `.`, a run of `n` equal choices `c` as `c*n`
-/// (n >= 3), trailing zeros left out (a replay continues with option 0); `-` for none.
-pub fn format_trace(choices: &[u32]) -> String {
-    let end = choices.iter().rposition(|c| *c != 0).map_or(0, |i| i + 1);
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < end {
-        let c = choices[i];
-        let mut j = i;
-        while j < end && choices[j] == c {
-            j += 1;
-        }
-        let n = j - i;
-        if n >= 3 {
-            parts.push(format!("{c}*{n}"));
-        } else {
-            parts.extend(std::iter::repeat_n(c.to_string(), n));
-        }
-        i = j;
-    }
-    if parts.is_empty() { "-".into() } else { parts.join(".") }
-}
-
-/// Parses a trace written by [`format_trace`].
-///
-/// # Errors
-/// A part that is not a number or `number*count`, naming it.
-pub fn parse_trace(s: &str) -> Result<Vec<u32>, String> {
-    let s = s.trim();
-    if s == "-" || s.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for part in s.split('.') {
-        let bad = || format!("`{part}` is not a choice (N or N*COUNT)");
-        let (c, n) = match part.split_once('*') {
-            Some((c, n)) => (c, n.parse::<usize>().map_err(|_| bad())?),
-            None => (part, 1),
-        };
-        let c = c.parse::<u32>().map_err(|_| bad())?;
-        if n > 1 << 24 || out.len() + n > 1 << 26 {
-            return Err(format!("`{part}`: the trace is too long"));
-        }
-        out.extend(std::iter::repeat_n(c, n));
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn traces_round_trip() {
-        for t in [vec![], vec![0, 0], vec![1], vec![3, 0, 1, 1], vec![2, 2, 2, 2, 0, 1, 0, 0]] {
-            let s = format_trace(&t);
-            let mut back = parse_trace(&s).unwrap();
-            let end = t.iter().rposition(|c| *c != 0).map_or(0, |i| i + 1);
-            back.resize(t.len().max(back.len()), 0);
-            assert_eq!(&back[..end], &t[..end], "{s}");
-        }
-        assert_eq!(format_trace(&[2, 2, 2, 2, 0, 1, 0, 0]), "2*4.0.1");
-        assert_eq!(format_trace(&[0, 0]), "-");
-        assert!(parse_trace("1.x").is_err());
-        assert!(parse_trace("1*").is_err());
     }
 }

@@ -220,10 +220,12 @@ impl Threads {
             }
             Err(Ended::Exit(code)) => exit_process(code),
             Err(Ended::Trap(t)) => {
+                crate::sched::record_trap();
                 eprintln!("thread {id}: {t}");
                 exit_process(TRAP_EXIT_STATUS)
             }
             Err(Ended::Error(e)) => {
+                crate::sched::record_trap();
                 eprintln!("error: thread {id}: {}", escape_line(&e));
                 exit_process(TRAP_EXIT_STATUS)
             }

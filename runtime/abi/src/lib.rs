@@ -7,6 +7,7 @@
 //! - [`vm`]: the VM context and the structures it points to, builtins (libcalls), trap
 //!   codes, the module descriptor.
 //! - [`meta`]: the module metadata the compiler serialises into each object.
+//! - [`mc`]: the model checker's traces and reports (issue 29).
 //! - [`printable`]: how names from a module are quoted in messages on either side.
 //! - [`size`]: byte counts with K/M/G/T suffixes, as knobs take them.
 //!
@@ -19,6 +20,7 @@
 
 pub mod attrs;
 pub mod layout;
+pub mod mc;
 pub mod meta;
 pub mod printable;
 pub mod size;
