@@ -776,8 +776,7 @@ fn run_module(args: &RunArgs) -> Result<u8> {
         None => {
             // `--no-cache` stores nothing, not even the linker command line.
             let runtime = cache.as_ref().map(Cache::runtime_objects);
-            let image =
-                build(input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
+            let image = build(input, &wasm, &config, &args.codegen, Some(&lib), runtime.as_ref())?;
             if let Some((cache, key)) = cache.as_ref().zip(key.as_ref()) {
                 store(cache, key, &image);
             }

@@ -11,9 +11,14 @@
 //!   modules that cannot run threads, refused with a message and status 1 before any code
 //!   runs.
 //!
+//! * `mc::*`: the deterministic scheduler and the model checker (issue 29), on the C
+//!   programs and WAT of `tests/fixtures/model_check` (`threads/model_check.rs`).
+//!
 //! Every run has a deadline ([`DEADLINE`]): a program that hangs fails its test.
 
 mod common;
+#[path = "threads/model_check.rs"]
+mod model_check;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -43,10 +48,21 @@ struct Run {
 /// program ends (so a read of it blocks), stdout and stderr go to files. Killed at the
 /// deadline.
 fn run(dir: &Path, file: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Run, Failed> {
+    run_with(dir, &[], file, args, env)
+}
+
+/// [`run`] with `flags` for `wasmc run` before the file.
+fn run_with(
+    dir: &Path,
+    flags: &[&str],
+    file: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Run, Failed> {
     let out = tempfile::tempdir()?;
     let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
     let mut cmd = Command::new(wasmc());
-    cmd.current_dir(dir).arg("run").arg(file);
+    cmd.current_dir(dir).arg("run").args(flags).arg(file);
     if !args.is_empty() {
         cmd.arg("--").args(args);
     }
@@ -145,13 +161,18 @@ fn sysroot() -> Result<PathBuf, Failed> {
 /// Builds fixture `NAME.c` for `wasm32-wasi-threads` into `dir` (the flags of the
 /// toolchain's README); returns the `.wasm`.
 fn build_c(name: &str, dir: &Path) -> Result<PathBuf, Failed> {
+    build_c_in(&fixtures(), name, dir)
+}
+
+/// [`build_c`] of `NAME.c` in the folder `src`.
+fn build_c_in(src: &Path, name: &str, dir: &Path) -> Result<PathBuf, Failed> {
     let sysroot = sysroot()?;
     let wasm = dir.join(format!("{name}.wasm"));
     let out = Command::new("clang")
         .arg("--target=wasm32-wasi-threads")
         .arg(format!("--sysroot={}", sysroot.display()))
         .args(["-O2", "-pthread", "-ftls-model=local-exec"])
-        .arg(fixtures().join(format!("{name}.c")))
+        .arg(src.join(format!("{name}.c")))
         .arg("-o")
         .arg(&wasm)
         .arg("-Wl,--import-memory,--max-memory=134217728")
@@ -298,5 +319,6 @@ fn main() {
     for &(what, wat, message) in REFUSED {
         trials.push(Trial::test(format!("wat::refused::{what}"), move || refused(wat, message)));
     }
+    model_check::trials(&mut trials);
     libtest_mimic::run(&args, trials).exit();
 }

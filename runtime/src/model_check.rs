@@ -277,8 +277,8 @@ fn write_report(path: &str, report: &Report) -> Result<(), String> {
 
 /// `s` quoted for a POSIX shell when it needs it.
 fn shell_quote(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
+    let plain =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b));
     if plain { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
@@ -287,8 +287,7 @@ fn shell_quote(s: &str) -> String {
 /// then its command line.
 fn executable_replay(args: &[Vec<u8>], bound: Option<u32>) -> String {
     // A trace holds `*`: quoted, so no shell expands it.
-    let mut parts =
-        vec!["WASMC_DETERMINISTIC=1".to_string(), "WASMC_SCHED_TRACE='{trace}'".into()];
+    let mut parts = vec!["WASMC_DETERMINISTIC=1".to_string(), "WASMC_SCHED_TRACE='{trace}'".into()];
     parts.push(format!(
         "WASMC_SCHED_PREEMPTION_BOUND={}",
         bound.map_or("none".to_string(), |b| b.to_string())
@@ -312,7 +311,11 @@ fn executable_replay(args: &[Vec<u8>], bound: Option<u32>) -> String {
     parts.join(" ")
 }
 
-fn search(config: &RuntimeConfig, args: &[Vec<u8>], body: &mut RunBody<'_>) -> Result<Report, String> {
+fn search(
+    config: &RuntimeConfig,
+    args: &[Vec<u8>],
+    body: &mut RunBody<'_>,
+) -> Result<Report, String> {
     let bound = config.sched.preemption_bound.unwrap_or(Some(DEFAULT_PREEMPTION_BOUND));
     let jobs = config.mc.jobs.max(1) as usize;
     let program = args.first().map(|a| String::from_utf8_lossy(a).into_owned()).unwrap_or_default();
@@ -379,6 +382,18 @@ fn search(config: &RuntimeConfig, args: &[Vec<u8>], body: &mut RunBody<'_>) -> R
     Ok(first.merge_jobs(it.collect()))
 }
 
+/// The CPUs this process may run on.
+fn allowed_cpus() -> Vec<usize> {
+    // SAFETY: a zeroed `cpu_set_t` is an empty set that `sched_getaffinity` fills in.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return Vec::new();
+        }
+        (0..libc::CPU_SETSIZE as usize).filter(|c| libc::CPU_ISSET(*c, &set)).collect()
+    }
+}
+
 /// Waits for child `pid`; its wait status.
 fn wait_child(pid: libc::pid_t) -> Result<i32, String> {
     let mut status = 0;
@@ -406,10 +421,13 @@ impl Search<'_> {
     fn job(&self, w: usize, jobs: usize, body: &mut RunBody<'_>) -> Result<Report, String> {
         let mc = &self.config.mc;
         let (shard, shards) = (mc.shard.0, mc.shard.1);
-        let mut report = Report::new(self.program.clone(), self.bound, shard, shards, self.replay.clone());
+        let mut report =
+            Report::new(self.program.clone(), self.bound, shard, shards, self.replay.clone());
         let mut out = memfd(c"wasmc-mc-stdout")?;
         let mut err = memfd(c"wasmc-mc-stderr")?;
         let words = self.shared.log_words(w);
+        let cpus = allowed_cpus();
+        let cpu = (!cpus.is_empty()).then(|| cpus[w % cpus.len()]);
         let mut prefix: Vec<u32> = Vec::new();
         let mut truncated = false;
         loop {
@@ -429,7 +447,7 @@ impl Search<'_> {
             }
             reset(&mut out)?;
             reset(&mut err)?;
-            let wait_status = self.run(&prefix, words, &out, &err, body)?;
+            let wait_status = self.run(&prefix, words, &out, &err, cpu, body)?;
             // SAFETY: the run that wrote the log has ended.
             let rec = unsafe { read_log(words) };
             let chosen: Vec<u32> = rec.choices.iter().map(|c| c.0).collect();
@@ -470,7 +488,8 @@ impl Search<'_> {
                 let hash = format!("{:016x}", hash_file(&mut out));
                 let failed = ended.failure.is_some();
                 let failure = ended.failure.map(|c| {
-                    let stderr = String::from_utf8_lossy(&read_start(&mut err, STDERR_KEPT)).into_owned();
+                    let stderr =
+                        String::from_utf8_lossy(&read_start(&mut err, STDERR_KEPT)).into_owned();
                     (c, move || stderr)
                 });
                 let preview = one_line(&read_start(&mut out, 200));
@@ -507,6 +526,7 @@ impl Search<'_> {
         words: *mut u64,
         out: &File,
         err: &File,
+        cpu: Option<usize>,
         body: &mut RunBody<'_>,
     ) -> Result<i32, String> {
         // SAFETY: as in `search`: this process has no other thread that could hold a lock.
@@ -515,13 +535,33 @@ impl Search<'_> {
             return Err(format!("fork: {}", std::io::Error::last_os_error()));
         }
         if pid == 0 {
-            self.child(prefix, words, out, err, body);
+            self.child(prefix, words, out, err, cpu, body);
         }
         wait_child(pid)
     }
 
     /// The forked run; never returns.
-    fn child(&self, prefix: &[u32], words: *mut u64, out: &File, err: &File, body: &mut RunBody<'_>) -> ! {
+    fn child(
+        &self,
+        prefix: &[u32],
+        words: *mut u64,
+        out: &File,
+        err: &File,
+        cpu: Option<usize>,
+        body: &mut RunBody<'_>,
+    ) -> ! {
+        // One CPU for all the run's threads: only one runs at a time, and a hand-over of
+        // the run token then switches threads on that CPU instead of waking one on another
+        // (and no TLB shootdown reaches other CPUs when the run maps memory).
+        if let Some(cpu) = cpu {
+            // SAFETY: a zeroed `cpu_set_t` is an empty set; `CPU_SET` and
+            // `sched_setaffinity` only read and write it.
+            unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu, &mut set);
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+            }
+        }
         // SAFETY: `dup2` onto the standard descriptors of this (single-threaded) child;
         // `setitimer` arms the run timeout, whose SIGALRM (default action) ends it.
         unsafe {
@@ -538,12 +578,18 @@ impl Search<'_> {
             };
             libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut());
         }
+        // The run's threads take turns, so they can share one malloc arena: glibc would
+        // map a new one for each thread's first allocation (64 MiB reserved, its pages
+        // faulted in one by one).
+        // SAFETY: `mallopt` only changes allocator parameters; this child has one thread.
+        unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
         // SAFETY: the log region is this job's, written only by this run until it ends.
         let log = unsafe { ChoiceLog::new(words, LOG_CAPACITY) };
         let prefix = prefix.to_vec();
         let bound = self.bound;
-        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(prefix, bound, log)))
-            .unwrap_or(101);
+        let code =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(prefix, bound, log)))
+                .unwrap_or(101);
         crate::exit::exit_process(code)
     }
 
@@ -597,7 +643,8 @@ mod tests {
     #[test]
     fn shards_partition_the_leaves() {
         // A tree where the arity depends on the path: depth 6, arity 1 + (sum % 3).
-        let arity = |p: &[u32]| if p.len() >= 6 { None } else { Some(1 + p.iter().sum::<u32>() % 3 + 1) };
+        let arity =
+            |p: &[u32]| if p.len() >= 6 { None } else { Some(1 + p.iter().sum::<u32>() % 3 + 1) };
         let leaf = |prefix: &[u32]| {
             let mut path = Vec::new();
             let mut rec = Vec::new();

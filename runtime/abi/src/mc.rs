@@ -376,7 +376,12 @@ impl Report {
             String::new()
         } else {
             let list: Vec<String> = self.shards.iter().map(u32::to_string).collect();
-            format!(", shard{} {} of {}", plural(self.shards.len() as u64), list.join(","), self.shard_count)
+            format!(
+                ", shard{} {} of {}",
+                plural(self.shards.len() as u64),
+                list.join(","),
+                self.shard_count
+            )
         };
         let _ = writeln!(
             s,
@@ -389,9 +394,14 @@ impl Report {
         let state = if self.exhausted && self.complete() {
             "the tree of choices was exhausted within the bound".to_string()
         } else if self.exhausted {
-            "these shards' trees were exhausted within the bound (merge the other shards' \
-             reports for the whole tree)"
-                .to_string()
+            let whose = if self.shards.len() == 1 {
+                "this shard's tree was"
+            } else {
+                "these shards' trees were"
+            };
+            format!(
+                "{whose} exhausted within the bound (merge the other shards' reports for the whole tree)"
+            )
         } else {
             match &self.stopped {
                 Some(why) => format!("the search stopped early ({why}): the tree is NOT exhausted"),
@@ -407,7 +417,12 @@ impl Report {
                 plural(self.truncated_runs)
             );
         }
-        let _ = writeln!(s, "{} distinct outcome{}:", self.outcomes.len(), plural(self.outcomes.len() as u64));
+        let _ = writeln!(
+            s,
+            "{} distinct outcome{}:",
+            self.outcomes.len(),
+            plural(self.outcomes.len() as u64)
+        );
         for o in &self.outcomes {
             let _ = writeln!(
                 s,
@@ -433,7 +448,14 @@ impl Report {
             if self.failures.len() == 1 { "" } else { "es" }
         );
         for f in &self.failures {
-            let _ = writeln!(s, "- {}: {} run{}, first trace {}", f.class, f.runs, plural(f.runs), f.first_trace);
+            let _ = writeln!(
+                s,
+                "- {}: {} run{}, first trace {}",
+                f.class,
+                f.runs,
+                plural(f.runs),
+                f.first_trace
+            );
             let _ = writeln!(s, "  replay: {}", self.replay_command(&f.first_trace));
             if !f.stderr.is_empty() {
                 let _ = writeln!(s, "  its stderr:");
