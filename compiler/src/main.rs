@@ -38,7 +38,18 @@ ENVIRONMENT (programs built by wasmc, and `wasmc run`):
   WASMC_GC_POISON      0 or 1: poison and protect from-space after each collection
   WASMC_GC_VERIFY      0 or 1: verify the heap before and after each collection
   WASMC_GC_STATS       0 or 1: print collector statistics to stderr at exit
-  WASMC_DETERMINISTIC  0 or 1: virtual WASI clocks and fixed random bytes (replayable runs)
+  WASMC_DETERMINISTIC  0 or 1: virtual WASI clocks, fixed random bytes, and the threads of a
+                       wasi-threads program one at a time under the deterministic scheduler
+  WASMC_SCHED          pct (default), random or rr: the scheduler's policy
+  WASMC_SCHED_SEED     N: the seed of its choices and of random_get (default 0)
+  WASMC_SCHED_DEPTH    PCT's bug depth, 1 to 64 (default 3)
+  WASMC_SCHED_STEPS    PCT: points the change points are drawn from (default 10000)
+  WASMC_SCHED_TRACE    replay this trace of a model-checking report
+  WASMC_SCHED_PREEMPTION_BOUND  K or none (default: none; 2 for the model checker)
+  WASMC_MODEL_CHECK    0 or 1: explore the program's schedules, report to stdout
+  WASMC_MC_*           the model checker's knobs: MAX_RUNS, TIME_LIMIT, RUN_TIMEOUT,
+                       EXPECT_STATUS, STOP_ON_FAILURE, SHARD (I/N), JOBS, REPORT (a JSON
+                       file), REPLAY (the replay command, {trace} for the trace)
   Sizes take K/M/G/T suffixes (powers of 1024). A value out of range is an error (exit 1).
 
 OUTPUT FILES:
@@ -49,7 +60,8 @@ OUTPUT FILES:
 
 EXIT STATUS:
   wasmc: 0 on success, 1 on invalid input or any other error.
-  wasmc run: the program's own (it becomes the program: same process, same signals).
+  wasmc run: the program's own (it becomes the program: same process, same signals);
+  with --model-check or --merge, 0 if no run failed, 1 if one did or on an error.
   programs: the WASI exit status; 134 after a Wasm trap (as `wasmtime run`); 1 if the
   program cannot start (bad WASMC_* value, address space refused, `_start` of the wrong
   type, unknown WASMC_INVOKE export or bad arguments for it).";
@@ -270,7 +282,8 @@ struct SchedArgs {
     /// wasi-threads program one at a time under the scheduler (WASMC_DETERMINISTIC=1).
     #[arg(long)]
     deterministic: bool,
-    /// With --deterministic: how the scheduler picks the next thread (WASMC_SCHED).
+    /// With --deterministic: how the scheduler picks the next thread (WASMC_SCHED;
+    /// default pct).
     #[arg(long, value_name = "POLICY", value_parser = ["random", "pct", "rr"])]
     sched: Option<String>,
     /// With --deterministic: the seed of the scheduler's choices and of random_get's

@@ -61,7 +61,10 @@ pub enum SchedKind {
 /// The deterministic scheduler's knobs.
 #[derive(Debug, Clone)]
 pub struct SchedKnobs {
-    /// `WASMC_SCHED=random|pct|rr`.
+    /// `WASMC_SCHED=random|pct|rr` (default `pct`: it switches threads only when one
+    /// blocks or at its change points, so a run costs little more than running the
+    /// threads one after another; `random` switches at most points, each switch an OS
+    /// context switch of a few microseconds).
     pub kind: SchedKind,
     /// `WASMC_SCHED_SEED=N` (default 0): the seed of the policy's choices and of
     /// `random_get`'s stream.
@@ -84,7 +87,7 @@ pub struct SchedKnobs {
 impl Default for SchedKnobs {
     fn default() -> SchedKnobs {
         SchedKnobs {
-            kind: SchedKind::Random,
+            kind: SchedKind::Pct,
             seed: 0,
             depth: 3,
             steps: 10_000,

@@ -55,13 +55,11 @@ unsafe fn scheduled(vmctx: i64) -> Option<(&'static crate::sched::Scheduler, usi
 
 unsafe extern "C" fn memory_atomic_wait32(vmctx: i64, addr: i64, expected: i64, ns: i64) -> i64 {
     let cell = addr as *const u32;
-    // SAFETY: compiled code passes the aligned, in-bounds address of a 4-byte cell of a
-    // shared memory that its instance keeps mapped while it waits.
     let load = || {
-        u64::from(
-            unsafe { std::sync::atomic::AtomicU32::from_ptr(cell.cast_mut()) }
-                .load(std::sync::atomic::Ordering::SeqCst),
-        )
+        // SAFETY: compiled code passes the aligned, in-bounds address of a 4-byte cell of a
+        // shared memory that its instance keeps mapped while it waits.
+        let a = unsafe { std::sync::atomic::AtomicU32::from_ptr(cell.cast_mut()) };
+        u64::from(a.load(std::sync::atomic::Ordering::SeqCst))
     };
     // SAFETY: forwarded from compiled code's call.
     if let Some((s, fp)) = unsafe { scheduled(vmctx) } {
@@ -74,10 +72,10 @@ unsafe extern "C" fn memory_atomic_wait32(vmctx: i64, addr: i64, expected: i64, 
 
 unsafe extern "C" fn memory_atomic_wait64(vmctx: i64, addr: i64, expected: i64, ns: i64) -> i64 {
     let cell = addr as *const u64;
-    // SAFETY: as in `memory_atomic_wait32`, for an 8-byte cell.
     let load = || {
-        unsafe { std::sync::atomic::AtomicU64::from_ptr(cell.cast_mut()) }
-            .load(std::sync::atomic::Ordering::SeqCst)
+        // SAFETY: as in `memory_atomic_wait32`, for an 8-byte cell.
+        let a = unsafe { std::sync::atomic::AtomicU64::from_ptr(cell.cast_mut()) };
+        a.load(std::sync::atomic::Ordering::SeqCst)
     };
     // SAFETY: forwarded from compiled code's call.
     if let Some((s, fp)) = unsafe { scheduled(vmctx) } {

@@ -113,7 +113,7 @@ impl Shared {
     /// Job `w`'s log words.
     fn log_words(&self, w: usize) -> *mut u64 {
         debug_assert!(w < self.jobs);
-        // SAFETY (of the arithmetic): job `w`'s region is inside the mapping.
+        // SAFETY: `w < jobs`, so job `w`'s region is inside the mapping.
         unsafe { self.base.add(Shared::HEADER_WORDS + w * (ChoiceLog::HEADER + LOG_CAPACITY)) }
     }
 }
@@ -382,18 +382,6 @@ fn search(
     Ok(first.merge_jobs(it.collect()))
 }
 
-/// The CPUs this process may run on.
-fn allowed_cpus() -> Vec<usize> {
-    // SAFETY: a zeroed `cpu_set_t` is an empty set that `sched_getaffinity` fills in.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
-            return Vec::new();
-        }
-        (0..libc::CPU_SETSIZE as usize).filter(|c| libc::CPU_ISSET(*c, &set)).collect()
-    }
-}
-
 /// Waits for child `pid`; its wait status.
 fn wait_child(pid: libc::pid_t) -> Result<i32, String> {
     let mut status = 0;
@@ -426,8 +414,6 @@ impl Search<'_> {
         let mut out = memfd(c"wasmc-mc-stdout")?;
         let mut err = memfd(c"wasmc-mc-stderr")?;
         let words = self.shared.log_words(w);
-        let cpus = allowed_cpus();
-        let cpu = (!cpus.is_empty()).then(|| cpus[w % cpus.len()]);
         let mut prefix: Vec<u32> = Vec::new();
         let mut truncated = false;
         loop {
@@ -447,7 +433,7 @@ impl Search<'_> {
             }
             reset(&mut out)?;
             reset(&mut err)?;
-            let wait_status = self.run(&prefix, words, &out, &err, cpu, body)?;
+            let wait_status = self.run(&prefix, words, &out, &err, body)?;
             // SAFETY: the run that wrote the log has ended.
             let rec = unsafe { read_log(words) };
             let chosen: Vec<u32> = rec.choices.iter().map(|c| c.0).collect();
@@ -526,7 +512,6 @@ impl Search<'_> {
         words: *mut u64,
         out: &File,
         err: &File,
-        cpu: Option<usize>,
         body: &mut RunBody<'_>,
     ) -> Result<i32, String> {
         // SAFETY: as in `search`: this process has no other thread that could hold a lock.
@@ -535,7 +520,7 @@ impl Search<'_> {
             return Err(format!("fork: {}", std::io::Error::last_os_error()));
         }
         if pid == 0 {
-            self.child(prefix, words, out, err, cpu, body);
+            self.child(prefix, words, out, err, body);
         }
         wait_child(pid)
     }
@@ -547,18 +532,20 @@ impl Search<'_> {
         words: *mut u64,
         out: &File,
         err: &File,
-        cpu: Option<usize>,
         body: &mut RunBody<'_>,
     ) -> ! {
         // One CPU for all the run's threads: only one runs at a time, and a hand-over of
         // the run token then switches threads on that CPU instead of waking one on another
         // (and no TLB shootdown reaches other CPUs when the run maps memory).
-        if let Some(cpu) = cpu {
-            // SAFETY: a zeroed `cpu_set_t` is an empty set; `CPU_SET` and
-            // `sched_setaffinity` only read and write it.
-            unsafe {
+        // The CPU is the one the kernel started the child on, so searches and jobs that
+        // run side by side spread over the CPUs as the kernel balances them.
+        // SAFETY: `sched_getcpu` has no preconditions; a zeroed `cpu_set_t` is an empty
+        // set, and `CPU_SET` and `sched_setaffinity` only read and write it.
+        unsafe {
+            let cpu = libc::sched_getcpu();
+            if cpu >= 0 {
                 let mut set: libc::cpu_set_t = std::mem::zeroed();
-                libc::CPU_SET(cpu, &mut set);
+                libc::CPU_SET(cpu as usize, &mut set);
                 libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
             }
         }

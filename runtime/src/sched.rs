@@ -132,7 +132,7 @@ impl ChoiceLog {
     }
 
     fn word(&self, i: usize) -> *mut u64 {
-        // SAFETY (of the pointer arithmetic): callers pass `i < HEADER + cap`.
+        // SAFETY: callers pass `i < HEADER + cap`, so the result is inside the log's words.
         unsafe { self.words.add(i) }
     }
 

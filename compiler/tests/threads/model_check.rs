@@ -340,7 +340,8 @@ fn gc_program() -> Result<(), Failed> {
 
 /// Adds the `mc::*` trials.
 pub(super) fn trials(trials: &mut Vec<Trial>) {
-    let tests: [(&str, fn() -> Result<(), Failed>); 12] = [
+    type Test = fn() -> Result<(), Failed>;
+    let tests: [(&str, Test); 12] = [
         ("racy-exhausted", racy_exhausted),
         ("racy-stop-on-failure", racy_stop_on_failure),
         ("locked", locked),
