@@ -338,10 +338,34 @@ fn gc_program() -> Result<(), Failed> {
     check(r.runs == 40 && r.failures.is_empty(), || r.render())
 }
 
+/// A run past `--run-timeout` fails as a livelock (the spin loop of `spin.wat` on its
+/// first, preemption-free schedule); its choices outgrew the log, so the tree is not
+/// exhausted.
+fn run_timeout() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let file = mc_fixtures().join("spin.wat");
+    let flags = ["--run-timeout", "0.5", "--max-runs", "1"];
+    let (_, r) = model_check(dir.path(), &flags, &file, &[], 1)?;
+    check(r.runs == 1 && !r.exhausted, || r.render())?;
+    check(r.failures.len() == 1 && r.failures[0].class.starts_with("timeout"), || r.render())
+}
+
+/// `exit(7)` from a thread fails as `exit status 7`, and passes with `--expect-status 7`.
+fn expect_status_flag() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let wasm = super::build_c("exit_thread", dir.path())?;
+    let (_, r) = model_check(dir.path(), &[], &wasm, &[], 1)?;
+    check(r.failures.len() == 1 && r.failures[0].class == "exit status 7", || r.render())?;
+    let (_, r) = model_check(dir.path(), &["--expect-status", "7"], &wasm, &[], 0)?;
+    check(r.failures.is_empty() && r.exhausted, || r.render())
+}
+
 /// Adds the `mc::*` trials.
 pub(super) fn trials(trials: &mut Vec<Trial>) {
     type Test = fn() -> Result<(), Failed>;
-    let tests: [(&str, Test); 12] = [
+    let tests: [(&str, Test); 14] = [
+        ("run-timeout", run_timeout),
+        ("expect-status", expect_status_flag),
         ("racy-exhausted", racy_exhausted),
         ("racy-stop-on-failure", racy_stop_on_failure),
         ("locked", locked),
