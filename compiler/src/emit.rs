@@ -82,6 +82,10 @@ pub struct Config {
     /// [`wasmc_abi::vm::DESCRIPTOR_SYMBOL`]. `wasmc` passes `--module-name`, else the input
     /// file's stem.
     pub descriptor_name: Option<String>,
+    /// `--trap-unknown-imports`: recorded in the module's metadata, so that an executable
+    /// links every function import nothing provides as one that traps when called
+    /// ([`wasmc_abi::meta::ModuleMeta::trap_unknown_imports`]).
+    pub trap_unknown_imports: bool,
 }
 
 /// The result of compiling a module.
@@ -481,6 +485,7 @@ fn on_threads<T: Send>(
 
 fn compile_here(wasm: &[u8], config: &Config) -> Result<Compiled, CompileError> {
     let mut info = parse(wasm)?;
+    info.meta.trap_unknown_imports = config.trap_unknown_imports;
     let isa = isa(config)?;
     let frontend = isa.frontend_config();
     // Shared (an `Arc`): the module keeps one reference and is borrowed mutably while the

@@ -138,6 +138,12 @@ struct CodegenArgs {
     /// slots, spills, reloads.
     #[arg(long)]
     stats: bool,
+    /// Link every function import that nothing provides (neither WASI nor wasi-threads) as
+    /// a function that traps with `unknown import MODULE.NAME called` when called, as
+    /// Wasmtime's `-W unknown-imports-trap=y` does; without it such an import stops the
+    /// program before it starts, naming every missing import.
+    #[arg(long)]
+    trap_unknown_imports: bool,
     /// Debug: skip the spiller's alias resolution (miscompiles; demonstrates Wasmtime
     /// #13228).
     #[arg(long, hide = true)]
@@ -176,6 +182,7 @@ impl CodegenArgs {
             debug_info: self.debug_info,
             lean: self.debug_lean,
             descriptor_name: input.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            trap_unknown_imports: self.trap_unknown_imports,
         }
     }
 

@@ -1131,3 +1131,90 @@ fn issue_14_the_gc_example_collects() {
         .unwrap_or_else(|| panic!("no collector report: {report}"));
     assert!(collections >= 1, "{report}");
 }
+
+// ---- reactors and unknown imports (issue 30) ----
+
+/// A reactor: `_initialize` prints `init` and counts its calls in a global; `run` returns
+/// the count.
+const REACTOR: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "init\n")
+  (global $calls (mut i32) (i32.const 0))
+  (func (export "_initialize")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 5))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1))))
+  (func (export "run") (result i32) (global.get $calls)))"#;
+
+/// The WASI application ABI: a reactor's `_initialize` runs once, before the export that
+/// is invoked (`run` then sees its effect: 1), by `wasmc run --invoke` and by an executable
+/// with `WASMC_INVOKE`; without an export to invoke it runs and the program ends with 0.
+#[test]
+fn issue_30_a_reactor_is_initialised_once_before_the_invoked_export() {
+    let dir = dir_with(&[("r.wat", REACTOR)]);
+    let out = run(dir.path(), &["run", "--invoke", "run", "r.wat"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "init\n1\n");
+    let exe = build(dir.path(), "r.wat", "r");
+    let out = run_exe(&exe, &[], &[("WASMC_INVOKE", "run")]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "init\n1\n", "{}", stderr(&out));
+    let out = run_exe(&exe, &[], &[]);
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).as_ref()),
+        (Some(0), "init\n")
+    );
+}
+
+/// A module that exports both `_start` and `_initialize` is neither a command nor a
+/// reactor: refused before any code runs; so is an `_initialize` of the wrong type.
+#[test]
+fn issue_30_start_and_initialize_together_are_refused() {
+    let both = r#"(module (func (export "_start") unreachable) (func (export "_initialize") unreachable))"#;
+    let typed = r#"(module (func (export "_initialize") (param i32) unreachable))"#;
+    let dir = dir_with(&[("both.wat", both), ("typed.wat", typed)]);
+    expect_error(
+        &run(dir.path(), &["run", "both.wat"]),
+        &["exports both `_start` and `_initialize`"],
+    );
+    expect_error(&run(dir.path(), &["run", "typed.wat"]), &["`_initialize` has type [i32] -> []"]);
+}
+
+const UNKNOWN: &str = r#"(module
+  (import "host" "call" (func $call (param i32) (result i32)))
+  (import "host" "unused" (func))
+  (func (export "answer") (result i32) (i32.const 42))
+  (func (export "_start") (drop (call $call (i32.const 1)))))"#;
+
+/// Without `--trap-unknown-imports` the error names every missing import at once; with
+/// it (for `wasmc run` and for `wasmc -o`) the program runs, an export that does not call
+/// them works, and a call of one traps with `unknown import host.call called`.
+#[test]
+fn issue_30_unknown_imports_are_named_together_or_trap_when_called() {
+    let global = r#"(module (import "host" "call" (func)) (import "env" "g" (global i32)) (func (export "_start")))"#;
+    let dir = dir_with(&[("u.wat", UNKNOWN), ("g.wat", global)]);
+    expect_error(
+        &run(dir.path(), &["run", "u.wat"]),
+        &["unknown import: `host::call`, `host::unused`"],
+    );
+    // Only functions can trap: a missing global stays an error.
+    expect_error(
+        &run(dir.path(), &["run", "--trap-unknown-imports", "g.wat"]),
+        &["unknown import: `env::g`"],
+    );
+    let out = run(dir.path(), &["run", "--trap-unknown-imports", "--invoke", "answer", "u.wat"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "{}", stderr(&out));
+    let out = run(dir.path(), &["run", "--trap-unknown-imports", "u.wat"]);
+    assert_eq!(out.status.code(), Some(134));
+    assert!(
+        stderr(&out).starts_with("wasm trap: unknown import host.call called\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(dir.path(), &["--trap-unknown-imports", "u.wat", "-o", "u"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run_exe(&dir.path().join("u"), &[], &[]);
+    assert_eq!(out.status.code(), Some(134));
+    assert!(stderr(&out).contains("unknown import host.call called"), "{}", stderr(&out));
+}

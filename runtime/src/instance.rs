@@ -908,12 +908,22 @@ impl Instance {
     ) -> Result<(), InstantiateError> {
         let module = self.module.clone();
         let own = self.store_id();
-        for import in &module.meta.imports {
+        // Every import is resolved first, so that the error names all that are missing.
+        let resolved: Vec<Option<Extern>> = module.meta.imports.iter().map(&mut *resolve).collect();
+        let mut missing: Vec<String> = Vec::new();
+        for (i, _) in module.meta.imports.iter().zip(&resolved).filter(|(_, e)| e.is_none()) {
+            let name = format!("`{}::{}`", i.module, i.name);
+            if !missing.contains(&name) {
+                missing.push(name);
+            }
+        }
+        if !missing.is_empty() {
+            return Err(InstantiateError::Link(format!("unknown import: {}", missing.join(", "))));
+        }
+        for (import, ext) in module.meta.imports.iter().zip(resolved) {
             let what = format!("{}::{}", import.module, import.name);
             let bad = || InstantiateError::Link(format!("incompatible import type for `{what}`"));
-            let Some(ext) = resolve(import) else {
-                return Err(InstantiateError::Link(format!("unknown import: `{what}`")));
-            };
+            let Some(ext) = ext else { unreachable!("checked above") };
             // Before anything behind the extern is read: another store's (perhaps freed)
             // objects are never imported (issue 33).
             if ext.store().is_some_and(|s| s != own) {

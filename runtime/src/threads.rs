@@ -351,8 +351,18 @@ pub fn resolve_import(
         ("spectest", ImportKind::Func(ty)) => {
             crate::spectest::spectest_import(&import.name, func_ty(*ty)?).map(Extern::HostFunc)
         }
+        (_, ImportKind::Func(ty)) if meta.trap_unknown_imports => {
+            Some(Extern::HostFunc(trapping_import(import, func_ty(*ty)?.clone())))
+        }
         _ => None,
     }
+}
+
+/// What `wasmc --trap-unknown-imports` links for a function import nothing provides: a
+/// function of its type that traps with `unknown import MODULE.NAME called`.
+fn trapping_import(import: &Import, ty: FuncType) -> Arc<HostFunc> {
+    let message = format!("unknown import {}.{} called", import.module, import.name);
+    Arc::new(HostFunc { ty, func: Box::new(move |_, _| Err(TrapKind::Host(message.clone()))) })
 }
 
 pub use crate::exit::{exit_process, main_thread_ends};

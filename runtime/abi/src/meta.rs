@@ -518,6 +518,10 @@ pub struct ModuleMeta {
     pub adapters: Vec<FuncCode>,
     /// Machine-code facts of the GC builtin adapter (its trap site raises "out of memory").
     pub gc_adapter: FuncCode,
+    /// `wasmc --trap-unknown-imports` (issue 30): an executable links every function
+    /// import that nothing provides as a function that traps with `unknown import M.N
+    /// called` (Wasmtime's `-W unknown-imports-trap=y`).
+    pub trap_unknown_imports: bool,
 }
 
 /// Error decoding [`ModuleMeta`].
