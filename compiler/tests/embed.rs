@@ -532,3 +532,26 @@ fn issue_33_a_rust_host_cannot_use_one_stores_externs_in_another() {
     let Extern::Global(g) = g else { panic!("a global") };
     assert_eq!(g.get(b.inner()), Some(Val::I64(-3)));
 }
+
+/// Issue 30: a C host initialises a reactor with `wasmc_instance_initialize` (once; the
+/// export it calls afterwards sees the effect), and the Rust API's
+/// `Store::initialize_reactor` refuses a module that exports both `_start` and
+/// `_initialize`.
+#[test]
+fn issue_30_hosts_initialise_reactors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixtures();
+    let objs = objects(dir.path(), &[("reactor", &f.join("reactor.wat"))]);
+    let host = c_host(dir.path(), &f.join("reactor.c"), &objs);
+    let out = ok(&mut Command::new(&host));
+    assert_eq!(text(&out.stdout), "before 0, initialized yes, after 1\n");
+    let both = dir.path().join("both.wat");
+    std::fs::write(&both, r#"(module (func (export "_start")) (func (export "_initialize")))"#)
+        .unwrap();
+    let objs = objects(dir.path(), &[("both", &both)]);
+    let module = load(dir.path(), "both", &objs[0]);
+    let mut store = Store::new_with(&wasmc_runtime::embed::StoreConfig::default()).unwrap();
+    let index = store.instantiate_with(&module, &Imports::new()).unwrap();
+    let e = store.initialize_reactor(index).unwrap_err();
+    assert!(e.to_string().contains("exports both `_start` and `_initialize`"), "{e}");
+}

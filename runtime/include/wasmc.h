@@ -223,6 +223,13 @@ void wasmc_imports_wasi(wasmc_imports_t *imports);
  * instance lives as long as the store. */
 wasmc_error_t *wasmc_instantiate(wasmc_store_t *store, const wasmc_module_t *module,
                                  const wasmc_imports_t *imports, wasmc_instance_t **out);
+/* Initialises a WASI reactor (a module that exports `_initialize` and no `_start`): calls
+ * its `_initialize`, which the WASI application ABI says runs once, before any other
+ * export; call this right after wasmc_instantiate. `*initialized` (if not NULL) tells
+ * whether the instance was a reactor. Errors: the trap of `_initialize`, or a module that
+ * exports both `_start` and `_initialize`, or an `_initialize` that is not [] -> []. */
+wasmc_error_t *wasmc_instance_initialize(wasmc_store_t *store, wasmc_instance_t *instance,
+                                         bool *initialized);
 /* The export `name`; false if there is none. */
 bool wasmc_instance_export(wasmc_instance_t *instance, const char *name, wasmc_extern_t *out);
 /* The same for the `len` bytes at `name`, which may include NUL bytes (Wasm names are any

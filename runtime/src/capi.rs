@@ -985,6 +985,32 @@ pub unsafe extern "C" fn wasmc_instantiate(
     }
 }
 
+/// `wasmc_instance_initialize`: [`Store::initialize_reactor`] for a C host.
+///
+/// # Safety
+/// See `wasmc.h`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmc_instance_initialize(
+    store: *mut CStore,
+    instance: *mut Instance,
+    initialized: *mut bool,
+) -> CResult {
+    // SAFETY: a live store and one of its instances.
+    let (store, inst) = unsafe { (&mut (*store).store, &mut *instance) };
+    let init = match crate::embed::reactor_initializer(inst) {
+        Ok(init) => init,
+        Err(m) => return fail(m),
+    };
+    if !initialized.is_null() {
+        // SAFETY: a non-null `initialized` is writable.
+        unsafe { *initialized = init.is_some() };
+    }
+    match init.map(|f| store.call(&f, &[])) {
+        Some(Err(t)) => Box::into_raw(CError::trap(&t)),
+        _ => std::ptr::null_mut(),
+    }
+}
+
 /// `wasmc_instance_export`.
 ///
 /// # Safety

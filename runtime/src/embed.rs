@@ -290,6 +290,23 @@ impl Store {
         self.instantiate(&module.0, &mut resolve)
     }
 
+    /// Initialises instance `instance` if it is a WASI reactor: when it exports
+    /// `_initialize` (and no `_start`), calls it; returns whether it did. The WASI
+    /// application ABI says a reactor's `_initialize` runs once, before any other export is
+    /// called, so call this once, right after instantiating (`wasmc run --invoke` and
+    /// `WASMC_INVOKE` do).
+    ///
+    /// # Errors
+    /// A trap of `_initialize` (or its `proc_exit`); a host trap when the instance exports
+    /// both `_start` and `_initialize` (neither a command nor a reactor) or an
+    /// `_initialize` that is not `[] -> []`, naming which.
+    pub fn initialize_reactor(&mut self, instance: usize) -> Result<bool, Trap> {
+        match reactor_initializer(self.instance(instance)).map_err(Trap::host)? {
+            Some(init) => self.call(&init, &[]).map(|_| true),
+            None => Ok(false),
+        }
+    }
+
     /// Calls `func` with `args` (rooted references are read just before the call) and
     /// returns its results, references among them rooted ([`Store::call`]).
     ///
@@ -387,6 +404,35 @@ impl From<Val> for RootedVal {
     fn from(v: Val) -> RootedVal {
         RootedVal::Plain(v)
     }
+}
+
+/// The `_initialize` of a WASI reactor, if `instance` is one (see
+/// [`Store::initialize_reactor`]).
+///
+/// # Errors
+/// The instance exports both `_start` and `_initialize`, or an `_initialize` that is not
+/// `[] -> []`: the message says which.
+pub fn reactor_initializer(instance: &mut Instance) -> Result<Option<Func>, String> {
+    let Some(init) = instance.get_func("_initialize") else { return Ok(None) };
+    if instance.get_func("_start").is_some() {
+        return Err("the module exports both `_start` and `_initialize`: the WASI application \
+                    ABI makes a module a command (`_start`) or a reactor (`_initialize`), not \
+                    both"
+            .into());
+    }
+    if !init.ty().params.is_empty() || !init.ty().results.is_empty() {
+        let names = |ts: &[ValType]| {
+            let n: Vec<String> = ts.iter().map(|t| format!("{t:?}").to_lowercase()).collect();
+            format!("[{}]", n.join(", "))
+        };
+        return Err(format!(
+            "the exported `_initialize` has type {} -> {}; a WASI reactor's `_initialize` \
+             takes no parameters and returns no results",
+            names(&init.ty().params),
+            names(&init.ty().results)
+        ));
+    }
+    Ok(Some(init))
 }
 
 impl Instance {

@@ -202,31 +202,17 @@ fn run_in(
         }
     };
     // A WASI reactor (it exports `_initialize`, not `_start`): `_initialize` runs once,
-    // before any other export (the WASI application ABI); a module that exports both is
-    // neither a command nor a reactor.
-    let exported = |store: &mut Store, name: &str| match store.instance(index).export(name) {
-        Some(Extern::Func(f)) => Some(f),
-        _ => None,
-    };
-    if let Some(init) = exported(store, "_initialize") {
-        if exported(store, "_start").is_some() {
-            eprintln!(
-                "error: the module exports both `_start` and `_initialize`: the WASI \
-                 application ABI makes a module a command (`_start`) or a reactor \
-                 (`_initialize`), not both"
-            );
-            return 1;
+    // before any other export (the WASI application ABI).
+    match crate::embed::reactor_initializer(store.instance(index)) {
+        Ok(Some(init)) => {
+            if let Err(t) = store.call(&init, &[]) {
+                return report(&t);
+            }
         }
-        if !init.ty().params.is_empty() || !init.ty().results.is_empty() {
-            eprintln!(
-                "error: the exported `_initialize` has type {}; a WASI reactor's \
-                 `_initialize` takes no parameters and returns no results",
-                show_func_type(init.ty())
-            );
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
             return 1;
-        }
-        if let Err(t) = store.call(&init, &[]) {
-            return report(&t);
         }
     }
     let name = config.invoke.clone().unwrap_or_else(|| "_start".into());
