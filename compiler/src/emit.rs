@@ -312,6 +312,17 @@ fn compile_functions(
     drop(facts);
     let finish = |ctx: &mut Context, def: u32, mut t: TranslatedFunc| {
         let stats = spill_function(env, config, &analysis, def, &mut t)?;
+        // A function of very many blocks (100,000 nested `if`s) makes the backtracking
+        // register allocator superlinear (regalloc2's Ion: minutes at -O0); such a function
+        // gets the single-pass allocator instead (issue 30). Ordinary large functions,
+        // interpreter loops included, stay far below the threshold.
+        let huge;
+        let isa = if t.func.dfg.num_blocks() >= HUGE_FUNCTION_BLOCKS {
+            huge = isa_with(config, RegallocChoice::SinglePass)?;
+            &*huge
+        } else {
+            isa
+        };
         let code = codegen_function(ctx, isa, info, ids, def, t.func, lines)?;
         Ok((code, stats))
     };
@@ -415,6 +426,25 @@ fn codegen_function(
 /// # Errors
 /// [`CompileError::Target`] for targets other than x86-64 Linux.
 pub fn isa(config: &Config) -> Result<OwnedTargetIsa, CompileError> {
+    isa_with(config, RegallocChoice::Backtracking)
+}
+
+/// Blocks of CLIF from which a function is compiled with Cranelift's single-pass register
+/// allocator (`regalloc_algorithm = single_pass`) instead of the backtracking one: the
+/// latter's time grows faster than linearly in such functions (100,000 nested `if`s, about
+/// 300,000 blocks: 26 s at -O0, 7.5 s at -O2; issue 30). The largest functions of the
+/// programs we have (CPython's, SQLite's, QuickJS's interpreter loops) have a few thousand.
+pub const HUGE_FUNCTION_BLOCKS: usize = 50_000;
+
+/// Which register allocator an ISA uses.
+#[derive(Clone, Copy)]
+enum RegallocChoice {
+    Backtracking,
+    SinglePass,
+}
+
+/// [`isa`] with the register allocator `regalloc`.
+fn isa_with(config: &Config, regalloc: RegallocChoice) -> Result<OwnedTargetIsa, CompileError> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, k: &str, v: &str| {
         flags.set(k, v).expect("known Cranelift setting");
@@ -436,6 +466,11 @@ pub fn isa(config: &Config) -> Result<OwnedTargetIsa, CompileError> {
     set(&mut flags, "unwind_info", "false");
     set(&mut flags, "enable_probestack", "false");
     set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" });
+    let algorithm = match regalloc {
+        RegallocChoice::Backtracking => "backtracking",
+        RegallocChoice::SinglePass => "single_pass",
+    };
+    set(&mut flags, "regalloc_algorithm", algorithm);
     let flags = settings::Flags::new(flags);
     let host = Triple::host();
     let triple = match &config.target {
